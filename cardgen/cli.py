@@ -1,0 +1,81 @@
+"""The command line: each command parses its options and calls one library function.
+
+Heavy libraries (genanki, jinja2, fsrs) are imported inside the commands that use
+them, so `cardgen --help` costs little more than typer itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+
+import typer
+from typer.core import TyperGroup
+
+from cardgen import __version__
+from cardgen.errors import CardgenError
+
+FACTS = Path("facts")
+
+
+class _Group(TyperGroup):
+    """Turns a user's mistake into a plain message and an exit code, never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except CardgenError as exc:
+            typer.secho(str(exc), fg="red", err=True)
+            if getattr(exc, "problems", None):
+                typer.secho(f"{len(exc.problems)} problem(s) found.", fg="red", err=True)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            typer.echo("Interrupted.", err=True)
+            raise typer.Exit(130) from None
+
+
+app = typer.Typer(
+    cls=_Group,
+    help="Study material from a fact base: Anki decks, printable exams, quiz sets and a terminal quiz.",
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+PathArg = typer.Argument(FACTS, help="A fact file or a folder of them.", show_default=True)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"cardgen {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Optional[bool] = typer.Option(None, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+) -> None:
+    """Study material from a fact base: Anki decks, printable exams, quiz sets and a terminal quiz."""
+
+
+@app.command()
+def validate(path: Path = PathArg) -> None:
+    """Check the fact base and report every problem as file:line."""
+    from cardgen.loader import load
+
+    base = load(path)
+    typer.echo(f"{path}: {len(base)} facts in {len(base.files)} file(s), no problems.")
+
+
+@app.command()
+def stats(path: Path = PathArg) -> None:
+    """Summarise the fact base: facts per kind, per file and per tag."""
+    from cardgen.loader import load
+    from cardgen.stats import summary
+
+    typer.echo(summary(load(path)), nl=False)
+
+
+def main() -> None:
+    app(prog_name="cardgen")

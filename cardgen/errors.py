@@ -1,0 +1,40 @@
+"""One exception root for every mistake a user can make.
+
+The CLI catches `CardgenError` at one place and prints its message without a
+traceback; anything else that escapes is a bug in cardgen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cardgen.model import Loc
+
+
+class CardgenError(Exception):
+    """A problem the user can fix; `str()` is the whole message to print."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    loc: Loc
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.loc}: {self.message}"
+
+
+class FactError(CardgenError):
+    """The fact base has problems; every one found is listed, in file and line order."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(set(problems))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class UsageError(CardgenError):
+    """A command was asked for something it cannot do (a missing path, a bad option)."""
+
+    exit_code = 2

@@ -1,0 +1,565 @@
+"""Read fact files into a `FactBase`, or report every problem as `file:line: message`.
+
+YAML is composed (never constructed) with the safe C parser, so no tag can run
+code and every value keeps its line. A small declarative schema (`SECTIONS`)
+drives the walk; the same schema is exported as JSON Schema for editors
+(`cardgen.schema`). Nothing is built unless the whole base is clean.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from cardgen.errors import FactError, Problem, UsageError
+from cardgen.model import (
+    Comparison,
+    Definition,
+    FactBase,
+    Layer,
+    Loc,
+    Meta,
+    Point,
+    ProsCons,
+    Question,
+    Scenario,
+    Stack,
+    Taxonomy,
+)
+
+try:  # PyYAML wheels ship libyaml; the pure-Python parser is the slow fallback.
+    from yaml import CSafeLoader as _YamlLoader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _YamlLoader  # type: ignore[assignment]
+
+FACT_SUFFIXES = (".yaml", ".yml")
+MAX_LAYER_COUNT = 99
+ID_PATTERN = re.compile(r"[^\W_][\w.\-]*\Z")
+
+_YAML = "tag:yaml.org,2002:"
+# Tags the safe resolver gives plain scalars; anything else was written by hand.
+_PLAIN_SCALAR_TAGS = frozenset(_YAML + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
+
+
+# --- the schema ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Field:
+    """One key of a mapping: its value type, whether it is required, what it refers to."""
+
+    kind: str  # "text", "texts", "count", "points", "layers", "compare", "ids"
+    required: bool = False
+    ref: str | None = None  # "definition", "scenario", "stack": the fact kind it names
+    help: str = ""
+
+
+COMMON = {
+    "id": Field("text", True, help="Stable identity; never derive it from the content."),
+    "tags": Field("texts", help="Tags added to the file's tags."),
+    "source": Field("text", help="Where the fact comes from (overrides the file's source)."),
+    "note": Field("text", help="A remark shown with the fact, e.g. a correction of the source."),
+}
+
+SECTIONS: dict[str, tuple[str, dict[str, Field]]] = {
+    "definitions": ("definition", {
+        "term": Field("text", True, help="The term, as students should learn it."),
+        "english": Field("text", help="The English name."),
+        "aliases": Field("texts", help="Other accepted names."),
+        "definition": Field("text", True, help="One line."),
+        "details": Field("texts", help="Further points about the term."),
+        "examples": Field("texts", help="Examples of the term."),
+    }),
+    "pros_cons": ("pros/cons entry", {
+        "concept": Field("text", True, ref="definition", help="The definition id these points are about."),
+        "pros": Field("points", help="Advantages."),
+        "cons": Field("points", help="Disadvantages."),
+    }),
+    "taxonomy": ("taxonomy entry", {
+        "parent": Field("text", True, ref="definition", help="The definition id of the general concept."),
+        "children": Field("ids", True, ref="definition", help="Definition ids of its kinds."),
+        "basis": Field("text", help="What the division is based on."),
+    }),
+    "scenarios": ("scenario", {
+        "text": Field("text", True, help="The situation that frames the stacks that name it."),
+    }),
+    "stacks": ("stack", {
+        "title": Field("text", True),
+        "layers": Field("layers", True, help="Top to bottom; at least two."),
+        "illustrates": Field("text", ref="definition", help="The definition id the stack illustrates."),
+        "scenario": Field("text", ref="scenario", help="The scenario id that frames the stack."),
+    }),
+    "questions": ("question", {
+        "question": Field("text", True),
+        "answer": Field("text", True),
+        "explanation": Field("text"),
+        "stack": Field("text", ref="stack", help="A stack id that draws the answer."),
+    }),
+}
+
+FILE_KEYS = {
+    "deck": Field("text", help="Anki deck of the file's facts; '::' separates levels."),
+    "tags": Field("texts", help="Tags of every fact in the file."),
+    "source": Field("text", help="Default source of every fact in the file."),
+}
+
+POINT_KEYS = {
+    "text": Field("text", True),
+    "compare": Field("compare", help="How the point reads against another concept."),
+}
+COMPARE_KEYS = {
+    "concept": Field("text", True, ref="definition"),
+    "text": Field("text", True),
+}
+LAYER_KEYS = {
+    "name": Field("text", True),
+    "count": Field("count", help=f"How many side by side (1 to {MAX_LAYER_COUNT})."),
+    "concept": Field("text", ref="definition", help="The definition id this layer is an instance of."),
+}
+
+
+# --- reading one file -----------------------------------------------------------
+
+@dataclass
+class _Ref:
+    kind: str
+    target: str
+    loc: Loc
+    owner: str
+
+
+class _FileReader:
+    """Walks one composed file, collecting problems and raw facts."""
+
+    def __init__(self, file: str, problems: list[Problem]) -> None:
+        self.file = file
+        self.problems = problems
+        self.seen: set[int] = set()
+        self.refs: list[_Ref] = []
+
+    def loc(self, node: Node) -> Loc:
+        return Loc(self.file, node.start_mark.line + 1)
+
+    def problem(self, node: Node, message: str) -> None:
+        self.problems.append(Problem(self.loc(node), message))
+
+    def mapping(self, node: Node, keys: dict[str, Field], what: str) -> dict[str, Node] | None:
+        """The mapping's values by key, after checking keys, tags, aliases and required fields."""
+        if not isinstance(node, MappingNode) or node.tag != _YAML + "map":
+            self.problem(node, f"{what} must be a mapping of keys to values, not {_describe(node)}")
+            return None
+        out: dict[str, Node] = {}
+        for key_node, value_node in node.value:
+            if not self.fresh(value_node, key_node):
+                continue
+            key = key_node.value if isinstance(key_node, ScalarNode) else None
+            if key_node.tag == _YAML + "merge":
+                self.problem(key_node, "merge keys ('<<') are not supported; write the keys out")
+            elif not isinstance(key, str) or key_node.tag not in _PLAIN_SCALAR_TAGS:
+                self.problem(key_node, f"keys in {what} must be plain words")
+            elif key in out:
+                self.problem(key_node, f"duplicate key '{key}' in {what} (first at line {_line_of_key(node, key)})")
+            elif key not in keys:
+                hint = _did_you_mean(key, keys)
+                self.problem(key_node, f"unknown key '{key}' in {what}{hint}")
+            else:
+                out[key] = value_node
+        for key, spec in keys.items():
+            if spec.required and key not in out:
+                self.problem(node, f"{what} is missing required key '{key}'")
+        return out
+
+    def fresh(self, node: Node, where: Node) -> bool:
+        """False (and a problem) for an alias: a node already seen elsewhere in the file."""
+        if id(node) in self.seen:
+            self.problem(where, "anchors and aliases ('&', '*') are not supported; write the value out")
+            return False
+        self.seen.add(id(node))
+        return True
+
+    def text(self, node: Node, key: str) -> str | None:
+        if isinstance(node, ScalarNode):
+            if node.tag not in _PLAIN_SCALAR_TAGS:
+                self.problem(node, f"'{key}' has a tag that is not allowed here ({_short_tag(node.tag)}); use plain text")
+                return None
+            value = " ".join(node.value.split()) if node.style in (None, "", '"', "'") else node.value.strip()
+            if not value:
+                self.problem(node, f"'{key}' must not be empty")
+                return None
+            return value
+        self.problem(node, f"'{key}' must be text, not {_describe(node)}")
+        return None
+
+    def texts(self, node: Node, key: str) -> tuple[str, ...] | None:
+        items = self.sequence(node, key)
+        if items is None:
+            return None
+        values = [self.text(item, key) for item in items]
+        if any(v is None for v in values):
+            return None
+        return tuple(values)  # type: ignore[arg-type]
+
+    def sequence(self, node: Node, key: str) -> list[Node] | None:
+        if isinstance(node, ScalarNode) and node.tag == _YAML + "null":
+            return []
+        if not isinstance(node, SequenceNode) or node.tag != _YAML + "seq":
+            self.problem(node, f"'{key}' must be a list, not {_describe(node)}")
+            return None
+        items = []
+        for item in node.value:
+            if self.fresh(item, item):
+                items.append(item)
+        return items
+
+    def count(self, node: Node, key: str) -> int | None:
+        if isinstance(node, ScalarNode) and node.tag == _YAML + "int" and node.value.isdigit():
+            value = int(node.value)
+            if 1 <= value <= MAX_LAYER_COUNT:
+                return value
+        self.problem(node, f"'{key}' must be a whole number from 1 to {MAX_LAYER_COUNT}, not {_describe(node)}")
+        return None
+
+    def ref(self, node: Node, value: str | None, kind: str, owner: str) -> None:
+        if value is not None:
+            self.refs.append(_Ref(kind, value, self.loc(node), owner))
+
+    # --- typed values ---------------------------------------------------------
+
+    def fields(self, node: Node, keys: dict[str, Field], what: str, owner: str) -> dict[str, object] | None:
+        """Read every field of a mapping into Python values; None if the mapping itself is broken."""
+        raw = self.mapping(node, keys, what)
+        if raw is None:
+            return None
+        values: dict[str, object] = {}
+        ok = all(key in raw for key, spec in keys.items() if spec.required)
+        for key, value_node in raw.items():
+            spec = keys[key]
+            reader: Callable[[Node, str, str], object] = getattr(self, "_read_" + spec.kind)
+            value = reader(value_node, key, owner)
+            if value is None:
+                ok = ok and not spec.required
+                continue
+            if spec.ref and spec.kind == "ids":
+                for item, item_node in zip(value, value_node.value):  # type: ignore[call-overload]
+                    self.ref(item_node, item, spec.ref, owner)
+            elif spec.ref:
+                self.ref(value_node, value, spec.ref, owner)  # type: ignore[arg-type]
+            values[key] = value
+        return values if ok else None
+
+    def _read_text(self, node: Node, key: str, owner: str) -> str | None:
+        return self.text(node, key)
+
+    def _read_texts(self, node: Node, key: str, owner: str) -> tuple[str, ...] | None:
+        return self.texts(node, key)
+
+    def _read_count(self, node: Node, key: str, owner: str) -> int | None:
+        return self.count(node, key)
+
+    def _read_ids(self, node: Node, key: str, owner: str) -> tuple[str, ...] | None:
+        values = self.texts(node, key)
+        if values is None:
+            return None
+        if not values:
+            self.problem(node, f"'{key}' must name at least one id")
+            return None
+        first_line: dict[str, int] = {}
+        for item, value in zip(node.value, values):
+            if value in first_line:
+                self.problem(item, f"'{value}' is repeated in '{key}' (first at line {first_line[value]})")
+                return None
+            first_line[value] = item.start_mark.line + 1
+        return values
+
+    def _read_compare(self, node: Node, key: str, owner: str) -> Comparison | None:
+        values = self.fields(node, COMPARE_KEYS, "'compare'", owner)
+        return Comparison(**values) if values else None  # type: ignore[arg-type]
+
+    def _read_points(self, node: Node, key: str, owner: str) -> tuple[Point, ...] | None:
+        items = self.sequence(node, key)
+        if items is None:
+            return None
+        points: list[Point] = []
+        first_line: dict[str, int] = {}
+        singular = key[:-1] if key.endswith("s") else key
+        for item in items:
+            if isinstance(item, ScalarNode):
+                text = self.text(item, key)
+                point = Point(text, loc=self.loc(item)) if text else None
+            else:
+                values = self.fields(item, POINT_KEYS, f"a point of '{key}'", owner)
+                point = Point(loc=self.loc(item), **values) if values else None  # type: ignore[arg-type]
+            if point is None:
+                continue
+            folded = _fold(point.text)
+            if folded in first_line:
+                self.problem(item, f"repeated {singular} '{point.text}' (first at line {first_line[folded]})")
+                continue
+            first_line[folded] = point.loc.line
+            points.append(point)
+        return tuple(points)
+
+    def _read_layers(self, node: Node, key: str, owner: str) -> tuple[Layer, ...] | None:
+        items = self.sequence(node, key)
+        if items is None:
+            return None
+        layers: list[Layer] = []
+        for item in items:
+            if isinstance(item, ScalarNode):
+                name = self.text(item, key)
+                layer = Layer(name, loc=self.loc(item)) if name else None
+            else:
+                values = self.fields(item, LAYER_KEYS, "a layer", owner)
+                layer = Layer(loc=self.loc(item), **values) if values else None  # type: ignore[arg-type]
+            if layer is not None:
+                layers.append(layer)
+        if len(items) < 2:
+            self.problem(node, f"a stack needs at least two layers, this one has {len(items)}")
+            return None
+        return tuple(layers) if len(layers) == len(items) else None
+
+
+def _fold(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def _line_of_key(node: MappingNode, key: str) -> int:
+    return next(k.start_mark.line + 1 for k, _ in node.value if isinstance(k, ScalarNode) and k.value == key)
+
+
+def _did_you_mean(word: str, choices: dict[str, object]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else f"; expected one of: {', '.join(choices)}"
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len(_YAML):] if tag.startswith(_YAML) else tag
+
+
+def _describe(node: Node) -> str:
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    if node.tag == _YAML + "null":
+        return "nothing"
+    if node.tag not in _PLAIN_SCALAR_TAGS:
+        return f"a value tagged {_short_tag(node.tag)}"
+    return f"'{node.value}'"
+
+
+# --- the whole base ---------------------------------------------------------------
+
+def fact_files(path: Path) -> list[Path]:
+    """The fact files at PATH: the file itself, or every *.yaml / *.yml below a folder."""
+    if path.is_file():
+        return [path]
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*") if p.suffix in FACT_SUFFIXES and p.is_file())
+        if not files:
+            raise UsageError(f"{path}: no fact files (*.yaml, *.yml) in this folder")
+        return files
+    raise UsageError(f"{path}: no such file or folder")
+
+
+def load(path: Path | str) -> FactBase:
+    """Load and validate every fact file at PATH; raise `FactError` listing all problems."""
+    return load_files(fact_files(Path(path)))
+
+
+def load_files(files: list[Path]) -> FactBase:
+    problems: list[Problem] = []
+    facts: dict[str, list] = {section: [] for section in SECTIONS}
+    refs: list[_Ref] = []
+    for file in files:
+        reader = _FileReader(str(file), problems)
+        _read_file(file, reader, facts)
+        refs.extend(reader.refs)
+    kinds = _check_ids(facts, problems)
+    _check_refs(refs, kinds, problems)
+    _check_taxonomy(facts["taxonomy"], problems)
+    if problems:
+        raise FactError(problems)
+    return FactBase(
+        definitions=_sorted(facts["definitions"]),
+        pros_cons=_sorted(facts["pros_cons"]),
+        taxonomies=_sorted(facts["taxonomy"]),
+        scenarios=_sorted(facts["scenarios"]),
+        stacks=_sorted(facts["stacks"]),
+        questions=_sorted(facts["questions"]),
+        files=tuple(str(f) for f in files),
+    )
+
+
+def _sorted(facts: list) -> tuple:
+    return tuple(sorted(facts, key=lambda fact: fact.id))
+
+
+def _decode(file: Path, reader: _FileReader) -> str | None:
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        reader.problems.append(Problem(Loc(reader.file, 1), f"cannot read file: {exc.strerror}"))
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        reader.problems.append(Problem(Loc(reader.file, line), f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8"))
+        return None
+    # Editors on macOS write decomposed (NFD) Hangul; nothing downstream should see it.
+    return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+
+
+def _read_file(file: Path, reader: _FileReader, facts: dict[str, list]) -> None:
+    text = _decode(file, reader)
+    if text is None:
+        return
+    try:
+        root = yaml.compose(text, Loader=_YamlLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        message = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
+        reader.problems.append(Problem(Loc(reader.file, line), f"YAML syntax error: {message}"))
+        return
+    except yaml.YAMLError as exc:
+        reader.problems.append(Problem(Loc(reader.file, 1), f"YAML error: {' '.join(str(exc).split())}"))
+        return
+    if root is None:
+        reader.problems.append(Problem(Loc(reader.file, 1), "the file is empty; expected a mapping with sections such as 'definitions'"))
+        return
+    sections = reader.mapping(root, {**FILE_KEYS, **{s: Field("facts") for s in SECTIONS}}, "the file")
+    if sections is None:
+        return
+    header = {key: reader.text(sections[key], key) for key in ("deck", "source") if key in sections}
+    file_tags = reader.texts(sections["tags"], "tags") if "tags" in sections else ()
+    _check_tags(reader, sections.get("tags"), file_tags)
+    deck = header.get("deck") or file.stem
+    for section, (what, keys) in SECTIONS.items():
+        if section not in sections:
+            continue
+        for item in reader.sequence(sections[section], section) or ():
+            fact = _read_fact(reader, item, section, what, {**COMMON, **keys}, deck, header.get("source"), file_tags or ())
+            if fact is not None:
+                facts[section].append(fact)
+
+
+def _check_tags(reader: _FileReader, node: Node | None, tags: tuple[str, ...] | None) -> None:
+    for tag in tags or ():
+        if any(ch.isspace() for ch in tag):
+            reader.problem(node, f"tag '{tag}' contains a space; Anki tags are single words (use '_' or '::')")  # type: ignore[arg-type]
+
+
+def _read_fact(reader: _FileReader, node: Node, section: str, what: str, keys: dict[str, Field],
+               deck: str, file_source: str | None, file_tags: tuple[str, ...]):
+    raw_id = _peek_id(node)
+    owner = f"{what} '{raw_id}'" if raw_id else what
+    values = reader.fields(node, keys, owner, owner)
+    if values is None:
+        return None
+    fact_id = values.pop("id")
+    if not ID_PATTERN.match(fact_id):  # type: ignore[arg-type]
+        reader.problem(node, f"id '{fact_id}' must start with a letter or digit and hold only letters, digits, '-', '_' and '.'")
+        return None
+    tags = values.pop("tags", ())
+    _check_tags(reader, node, tags)  # type: ignore[arg-type]
+    meta = Meta(
+        id=fact_id,  # type: ignore[arg-type]
+        deck=deck,
+        tags=tuple(dict.fromkeys((*file_tags, *tags))),  # type: ignore[misc]
+        source=values.pop("source", file_source),  # type: ignore[arg-type]
+        note=values.pop("note", None),  # type: ignore[arg-type]
+        loc=reader.loc(node),
+    )
+    if section == "definitions":
+        return Definition(meta, **values)  # type: ignore[arg-type]
+    if section == "pros_cons":
+        if not values.get("pros") and not values.get("cons"):
+            reader.problem(node, f"{owner} needs at least one of 'pros' and 'cons'")
+            return None
+        return ProsCons(meta, **values)  # type: ignore[arg-type]
+    if section == "taxonomy":
+        return Taxonomy(meta, **values)  # type: ignore[arg-type]
+    if section == "scenarios":
+        return Scenario(meta, **values)  # type: ignore[arg-type]
+    if section == "stacks":
+        return Stack(meta, **values)  # type: ignore[arg-type]
+    return Question(meta, **values)  # type: ignore[arg-type]
+
+
+def _peek_id(node: Node) -> str | None:
+    if isinstance(node, MappingNode):
+        for key, value in node.value:
+            if isinstance(key, ScalarNode) and key.value == "id" and isinstance(value, ScalarNode):
+                return value.value or None
+    return None
+
+
+# --- checks across files ------------------------------------------------------------
+
+_KIND_OF_SECTION = {"definitions": "definition", "scenarios": "scenario", "stacks": "stack"}
+
+
+def _check_ids(facts: dict[str, list], problems: list[Problem]) -> dict[str, dict[str, str]]:
+    """Report duplicate ids across all files; return ids by the kind refs can name."""
+    first: dict[str, Loc] = {}
+    kinds: dict[str, dict[str, str]] = {kind: {} for kind in _KIND_OF_SECTION.values()}
+    for section, items in facts.items():
+        for fact in items:
+            loc = fact.meta.loc
+            if fact.id in first:
+                problems.append(Problem(loc, f"duplicate id '{fact.id}' (first defined at {first[fact.id]})"))
+                continue
+            first[fact.id] = loc
+            if section in _KIND_OF_SECTION:
+                kinds[_KIND_OF_SECTION[section]][fact.id] = section
+    return kinds
+
+
+def _check_refs(refs: list[_Ref], kinds: dict[str, dict[str, str]], problems: list[Problem]) -> None:
+    for ref in refs:
+        if ref.target in kinds[ref.kind]:
+            continue
+        hint = ""
+        close = difflib.get_close_matches(ref.target, list(kinds[ref.kind]), n=1, cutoff=0.6)
+        if close:
+            hint = f" (did you mean '{close[0]}'?)"
+        problems.append(Problem(ref.loc, f"{ref.owner} refers to unknown {ref.kind} '{ref.target}'{hint}"))
+
+
+def _check_taxonomy(links: list[Taxonomy], problems: list[Problem]) -> None:
+    """Report every cycle of parent -> child links once, at the link that closes it."""
+    children: dict[str, list[tuple[str, Taxonomy]]] = {}
+    for link in links:
+        for child in link.children:
+            children.setdefault(link.parent, []).append((child, link))
+    done: set[str] = set()
+    for start in sorted(children):
+        if start in done:
+            continue
+        # Iterative DFS: a deep taxonomy must not exhaust Python's recursion limit.
+        path: list[str] = [start]
+        on_path = {start}
+        stack = [iter(children.get(start, ()))]
+        while stack:
+            step = next(stack[-1], None)
+            if step is None:
+                stack.pop()
+                done.add(path[-1])
+                on_path.discard(path.pop())
+                continue
+            child, link = step
+            if child in on_path:
+                cycle = path[path.index(child):] + [child]
+                problems.append(Problem(link.meta.loc, "taxonomy cycle: " + " -> ".join(cycle)))
+            elif child not in done:
+                path.append(child)
+                on_path.add(child)
+                stack.append(iter(children.get(child, ())))

@@ -1,0 +1,213 @@
+"""The fact model: typed, validated, immutable objects that every generator reads.
+
+The loader (`cardgen.loader`) is the only code that sees raw YAML; it builds these
+objects once, after every check has passed. Each fact keeps the place it was
+written (`loc`) so later stages can still point a user at `file:line`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator, Union
+
+
+@dataclass(frozen=True, order=True)
+class Loc:
+    """A place in a fact file: the path as given to the loader and a 1-based line."""
+
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Meta:
+    """What every fact carries besides its content."""
+
+    id: str
+    deck: str
+    tags: tuple[str, ...] = ()
+    source: str | None = None
+    note: str | None = None
+    loc: Loc = field(default=Loc("<memory>", 0), compare=False)
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A term with its English name, other accepted names and a one-line definition."""
+
+    meta: Meta
+    term: str
+    definition: str
+    english: str | None = None
+    aliases: tuple[str, ...] = ()
+    details: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name that answers "what is this called?": term, English name, aliases."""
+        out = [self.term]
+        for name in (self.english, *self.aliases):
+            if name and name not in out:
+                out.append(name)
+        return tuple(out)
+
+    @property
+    def label(self) -> str:
+        """The term as shown to a student: `가상화 (Virtualization)`."""
+        return f"{self.term} ({self.english})" if self.english else self.term
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """How a point reads against another concept: "vs hypervisor: it cannot"."""
+
+    concept: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Point:
+    """One advantage or disadvantage."""
+
+    text: str
+    compare: Comparison | None = None
+    loc: Loc = field(default=Loc("<memory>", 0), compare=False)
+
+
+@dataclass(frozen=True)
+class ProsCons:
+    """The advantages and disadvantages of one concept."""
+
+    meta: Meta
+    concept: str
+    pros: tuple[Point, ...] = ()
+    cons: tuple[Point, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """A parent concept and its kinds, optionally with the basis of the division."""
+
+    meta: Meta
+    parent: str
+    children: tuple[str, ...]
+    basis: str | None = None
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One layer of a stack; `count` > 1 means that many side by side."""
+
+    name: str
+    count: int = 1
+    concept: str | None = None
+    loc: Loc = field(default=Loc("<memory>", 0), compare=False)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """The situation that frames one or more stacks."""
+
+    meta: Meta
+    text: str
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+
+@dataclass(frozen=True)
+class Stack:
+    """An architecture drawn as ordered layers, top to bottom."""
+
+    meta: Meta
+    title: str
+    layers: tuple[Layer, ...]
+    illustrates: str | None = None
+    scenario: str | None = None
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question the author wrote, with the answer, optionally drawn as a stack."""
+
+    meta: Meta
+    question: str
+    answer: str
+    explanation: str | None = None
+    stack: str | None = None
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+
+Fact = Union[Definition, ProsCons, Taxonomy, Scenario, Stack, Question]
+
+
+@dataclass(frozen=True)
+class FactBase:
+    """Every fact of every file, each kind sorted by id."""
+
+    definitions: tuple[Definition, ...] = ()
+    pros_cons: tuple[ProsCons, ...] = ()
+    taxonomies: tuple[Taxonomy, ...] = ()
+    scenarios: tuple[Scenario, ...] = ()
+    stacks: tuple[Stack, ...] = ()
+    questions: tuple[Question, ...] = ()
+    files: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        index = {fact.id: fact for fact in self.facts()}
+        object.__setattr__(self, "_index", index)
+
+    def facts(self) -> Iterator[Fact]:
+        yield from self.definitions
+        yield from self.pros_cons
+        yield from self.taxonomies
+        yield from self.scenarios
+        yield from self.stacks
+        yield from self.questions
+
+    def __getitem__(self, fact_id: str) -> Fact:
+        return self._index[fact_id]  # type: ignore[attr-defined]
+
+    def __contains__(self, fact_id: object) -> bool:
+        return fact_id in self._index  # type: ignore[attr-defined]
+
+    def __len__(self) -> int:
+        return len(self._index)  # type: ignore[attr-defined]
+
+    def definition(self, fact_id: str) -> Definition:
+        fact = self[fact_id]
+        assert isinstance(fact, Definition), fact_id
+        return fact
+
+    def decks(self) -> tuple[str, ...]:
+        return tuple(sorted({fact.meta.deck for fact in self.facts()}))
+
+    def parents_of(self, concept: str) -> tuple[str, ...]:
+        return tuple(t.parent for t in self.taxonomies if concept in t.children)
+
+    def pros_cons_of(self, concept: str) -> ProsCons | None:
+        return next((pc for pc in self.pros_cons if pc.concept == concept), None)
