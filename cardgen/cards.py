@@ -83,6 +83,11 @@ class Card:
         return f"{self.fact_id}/{self.kind}"
 
     @property
+    def family(self) -> str:
+        """The kind without its layer, item or child part: `stack.missing.3` -> `stack.missing`."""
+        return ".".join(self.kind.split(".")[:2])
+
+    @property
     def is_typein(self) -> bool:
         return bool(self.answers)
 
