@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 import shutil
 import unicodedata
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,8 @@ from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPack
 from anki.scheduler.v3 import CardAnswer  # noqa: E402
 
 from cardgen.anki import (  # noqa: E402
-    BASIC, CLOZE, NOTE_TYPES, TYPEIN, apkg_name, build_timestamp, escape_cloze, note_guid, stable_id, write_anki,
+    BASIC, CLOZE, NOTE_TYPES, TYPEIN, apkg_name, build_timestamp, default_templates, escape_cloze, note_guid,
+    stable_id, write_anki,
 )
 from cardgen.cards import build_cards  # noqa: E402
 from cardgen.errors import UsageError  # noqa: E402
@@ -45,6 +48,10 @@ def notes_by_key(col: Collection) -> dict:
         note = col.get_note(nid)
         notes[note["Key"]] = note
     return notes
+
+
+def cardgen_note_types(col: Collection) -> list[str]:
+    return sorted(nt.name for nt in col.models.all_names_and_ids() if nt.name.startswith("cardgen"))
 
 
 def visible_text(rendered: str) -> str:
@@ -153,7 +160,6 @@ def test_ids_are_fixed_and_never_the_default_deck():
 def test_guid_depends_on_identity_only(shipped):
     base, _, col, _ = shipped
     card = build_cards(base)[0]
-    from dataclasses import replace
     assert note_guid(replace(card, answer="전혀 다른 내용")) == note_guid(card)
     assert note_guid(replace(card, kind="other")) != note_guid(card)
     assert notes_by_key(col)[card.key].guid == note_guid(card)
@@ -171,16 +177,37 @@ def test_builds_are_byte_identical(tmp_path):
         assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
-def test_timestamp_from_source_date_epoch_or_newest_fact_file(tmp_path):
+def test_timestamp_from_source_date_epoch_or_newest_input(tmp_path):
     root = build_file_tree(tmp_path, {"a.yaml": "definitions: []\n", "b.yaml": "definitions: []\n"})
-    import os
     os.utime(root / "a.yaml", (1_600_000_000, 1_600_000_000))
-    os.utime(root / "b.yaml", (1_650_000_000, 1_650_000_000))
+    os.utime(root / "b.yaml", (4_000_000_000, 4_000_000_000))
     base = load(root)
-    assert build_timestamp(base, {}) == 1_650_000_000
+    assert build_timestamp(base, {}) == 4_000_000_000  # an edited fact file dates the build
+    os.utime(root / "b.yaml", (1_600_000_000, 1_600_000_000))
+    templates = max(int(p.stat().st_mtime) for p in (default_templates() / "anki").iterdir())
+    assert build_timestamp(base, {}) == max(templates, 1_600_000_000)  # so does a changed template
     assert build_timestamp(base, {"SOURCE_DATE_EPOCH": "1700000000"}) == 1_700_000_000
     with pytest.raises(UsageError, match="SOURCE_DATE_EPOCH must be a positive whole number"):
         build_timestamp(base, {"SOURCE_DATE_EPOCH": "yesterday"})
+
+
+def test_decks_of_several_files_import_side_by_side(tmp_path):
+    root = build_file_tree(tmp_path / "facts", {
+        "a.yaml": 'deck: "A::하나"\ndefinitions: [{id: a, term: 가, definition: 가나}]\n',
+        "b.yaml": 'deck: "B"\ndefinitions: [{id: b, term: 나, definition: 나다}]\n'
+                  'pros_cons: [{id: b-pc, concept: b, pros: [좋음, 빠름]}]\n',
+    })
+    result = write_anki(load(root), tmp_path / "dist", timestamp=T1)
+    assert [f.path.name for f in result.files] == ["A - 하나.apkg", "B.apkg"]
+    col = Collection(str(tmp_path / "collection.anki2"))
+    try:
+        log = import_apkgs(col, tmp_path / "dist")
+        assert log == {"new": result.notes, "updated": 0, "duplicate": 0, "conflicting": 0}
+        assert cardgen_note_types(col) == sorted(nt.name for nt in NOTE_TYPES)
+        decks = {notes_by_key(col)[key].cards()[0].did for key in ("a/definition.forward", "b-pc/pros.cloze.2")}
+        assert {col.decks.name(d) for d in decks} == {"A::하나", "B"}
+    finally:
+        col.close()
 
 
 def review_everything(col: Collection) -> None:
@@ -229,17 +256,17 @@ def test_update_story_keeps_review_history(tmp_path):
         answer = visible_text(col.get_card(forward.card_ids()[0]).answer())
         assert "컴퓨터 자원을 논리적으로 나누고 합친 추상화" in answer
         assert "컴퓨터 자원(Computer Resource)의 추상화" not in answer
-        assert sorted(nt.name for nt in col.models.all_names_and_ids() if nt.name.startswith("cardgen")) == sorted(nt.name for nt in NOTE_TYPES)
+        assert cardgen_note_types(col) == sorted(nt.name for nt in NOTE_TYPES)  # no "cardgen basic+" copies
 
         # Adding a fact adds exactly its cards.
         text = path.read_text(encoding="utf-8")
-        path.write_text(text.replace("definitions:\n", "definitions:\n  - id: kernel\n    term: 커널\n"
-                                     "    english: Kernel\n    definition: 운영체제의 핵심\n", 1), encoding="utf-8")
+        kernel = "  - id: kernel\n    term: 커널\n    english: Kernel\n    definition: 운영체제의 핵심\n"
+        path.write_text(text.replace("definitions:\n", "definitions:\n" + kernel, 1), encoding="utf-8")
         write_anki(load(facts), tmp_path / "v3", timestamp=T1 + 2 * 86_400)
         third = import_apkgs(col, tmp_path / "v3")
         assert third["new"] == 3 and third["duplicate"] == 0 and third["conflicting"] == 0
         keys = set(notes_by_key(col))
-        assert keys - set(after) == {"kernel/definition.forward", "kernel/definition.reverse", "kernel/definition.typein"}
+        assert keys - set(after) == {f"kernel/definition.{kind}" for kind in ("forward", "reverse", "typein")}
         assert {k: v for k, v in history(col).items() if k in before} == before
     finally:
         col.close()
