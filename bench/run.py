@@ -119,7 +119,32 @@ def bench_help(repeats: int) -> Row:
     return Row("cardgen --help", None, ours, "import typer.rich_utils", base)
 
 
-MEASURES: list[Callable[..., list[Row]]] = []
+def dump_notes(root: Path, out: Path) -> Path:
+    """The notes `cardgen anki` makes for ROOT, as JSON for the plain-genanki baseline."""
+    from cardgen import anki
+    from cardgen.cards import build_cards
+    from cardgen.loader import load
+
+    per_deck = anki.build_notes(build_cards(load(root)), anki.stylesheet())
+    models = {note.model.name: note.model for notes in per_deck.values() for note in notes}
+    out.write_text(json.dumps({
+        "models": [{"id": m.model_id, "name": m.name, "fields": [f["name"] for f in m.fields],
+                    "templates": m.templates, "css": m.css, "type": m.model_type} for m in models.values()],
+        "decks": [{"id": anki.deck_id(deck), "name": deck,
+                   "notes": [{"model": n.model.name, "fields": n.fields, "tags": n.tags, "guid": n.guid} for n in notes]}
+                  for deck, notes in sorted(per_deck.items())],
+    }, ensure_ascii=False), encoding="utf-8")
+    return out
+
+
+def bench_anki(root: Path, size: int, repeats: int, tmp: Path) -> Row:
+    notes = dump_notes(root, tmp / f"notes-{size}.json")
+    ours, base = best_of(
+        repeats,
+        child_time(CARDGEN + ["anki", str(root), "-o", str(tmp / f"anki-{size}")]),
+        child_time([sys.executable, str(ROOT / "bench" / "plain_genanki.py"), str(root), str(notes), str(tmp / f"plain-{size}")]),
+    )
+    return Row("cardgen anki", size, ours, "YAML parse + plain genanki, same notes", base)
 
 
 # --- the run -------------------------------------------------------------------
@@ -131,10 +156,13 @@ def run(sizes: tuple[int, ...]) -> tuple[list[Row], list[Target]]:
             root = write_fact_base(Path(tmp) / f"facts-{size}", size)
             repeats = 5 if size <= 1_000 else 3 if size <= 10_000 else 1
             rows.append(bench_load(root, size, repeats))
-            print(f"  {size:>7} facts: load done", file=sys.stderr)
+            rows.append(bench_anki(root, size, repeats, Path(tmp)))
+            print(f"  {size:>7} facts: measured", file=sys.stderr)
         rows.append(bench_help(10))
     targets = [Target(f"load + validate <= 1.5x bare C-loader parse ({r.size} facts)", r.ratio, 1.5)
                for r in rows if r.name == "load + validate" and r.size and r.size >= 1_000]
+    targets += [Target(f"cardgen anki <= 1.3x plain genanki ({r.size} facts)", r.ratio, 1.3)
+                for r in rows if r.name == "cardgen anki" and r.size and r.size >= 1_000]
     targets.append(Target("cardgen --help <= 1.3x import typer.rich_utils", next(r.ratio for r in rows if r.name == "cardgen --help"), 1.3))
     return rows, targets
 
