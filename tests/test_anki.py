@@ -11,17 +11,21 @@ import zipfile
 from dataclasses import replace
 from pathlib import Path
 
+import genanki
+import jinja2
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 pytest.importorskip("anki")
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest  # noqa: E402
 from anki.scheduler.v3 import CardAnswer  # noqa: E402
 
 from cardgen.anki import (  # noqa: E402
-    BASIC, CLOZE, NOTE_TYPES, TYPEIN, apkg_name, build_timestamp, default_templates, escape_cloze, note_guid,
-    stable_id, write_anki,
+    BASIC, CLOZE, NOTE_TYPES, TYPEIN, Renderer, apkg_name, build_notes, build_timestamp, default_templates,
+    escape_cloze, note_guid, stable_id, stylesheet, write_anki, write_apkg,
 )
-from cardgen.cards import build_cards  # noqa: E402
+from cardgen.cards import Card, build_cards  # noqa: E402
 from cardgen.errors import UsageError  # noqa: E402
 from cardgen.loader import load  # noqa: E402
 from conftest import FACTS, build_file_tree, run_cardgen  # noqa: E402
@@ -163,6 +167,21 @@ def test_guid_depends_on_identity_only(shipped):
     assert note_guid(replace(card, answer="전혀 다른 내용")) == note_guid(card)
     assert note_guid(replace(card, kind="other")) != note_guid(card)
     assert notes_by_key(col)[card.key].guid == note_guid(card)
+
+
+@settings(max_examples=200, deadline=None)
+@given(fact_id=st.text(min_size=1, max_size=40), kind=st.text(min_size=1, max_size=30))
+def test_guid_is_genanki_guid_for_the_card_key(fact_id, kind):
+    card = Card(fact_id=fact_id, kind=kind, deck="d", tags=(), prompt="")
+    assert note_guid(card) == genanki.guid_for("cardgen", fact_id, kind)
+
+
+def test_a_template_that_does_not_end_each_item_is_refused():
+    renderer = Renderer()
+    renderer.templates["back"] = jinja2.Environment(autoescape=True).from_string(
+        "{% for note in notes %}<div>{{ note }}</div>{% endfor %}")
+    with pytest.raises(RuntimeError, match="must end each item's HTML with {{ end }}"):
+        renderer.render("back", notes=["a", "b"])
 
 
 def test_builds_are_byte_identical(tmp_path):
@@ -333,6 +352,31 @@ def test_cloze_text_cannot_break_the_cloze(escaped):
     assert "x}} and {{c2::y}} :: z" in visible_text(card.answer())
     assert "a < b & c" in visible_text(card.question())
     assert html.unescape(str(escape_cloze("a::b}}"))) == "a::b}}"
+
+
+def test_separator_characters_in_text_cannot_split_fields_or_notes(tmp_path):
+    # The loader turns these characters into spaces; cards made in Python can still carry them.
+    root = build_file_tree(tmp_path / "facts", {"s.yaml": (
+        'deck: "Seps"\ndefinitions: [{id: a, term: 가, definition: 나}, {id: b, term: 라, definition: 마}]\n'
+        'pros_cons: [{id: b-pc, concept: b, pros: [하나, 둘]}]\n')})
+    cards = [replace(card, subject=f"{card.subject}\x1e\x1f", answers=tuple(f"{a}\x1e\x1f" for a in card.answers),
+                     items=tuple(f"\x1e{item}" for item in card.items), source="출처\x1e끝")
+             for card in build_cards(load(root))]
+    (notes,) = build_notes(cards, stylesheet()).values()
+    write_apkg("Seps", notes, tmp_path / "seps.apkg", T1)
+    col = Collection(str(tmp_path / "collection.anki2"))
+    try:
+        log = import_apkgs(col, tmp_path)
+        imported = notes_by_key(col)
+        assert log["new"] == len(imported) == len(cards)
+        assert sorted(imported) == sorted(card.key for card in cards)
+        for key, note in imported.items():
+            assert len(note.fields) == len(note.note_type()["flds"]), key
+            assert note["Source"] == "출처&#30;끝", key
+        assert imported["a/definition.typein"]["Answer"] == "가&#30;&#31;"
+        assert "&#30;둘" in imported["b-pc/pros.cloze.1"]["Text"]
+    finally:
+        col.close()
 
 
 def test_deck_file_names_are_portable_and_distinct(tmp_path):
