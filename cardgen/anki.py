@@ -33,7 +33,7 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 import genanki
 import jinja2
@@ -234,6 +234,18 @@ class ClozeView:
     blank: int
 
 
+class _Escaped(dict):
+    """Texts and their escaped HTML, each escaped once: cards repeat their facts' texts many times."""
+
+    def __init__(self, escape: Callable[[str], Markup]) -> None:
+        super().__init__()
+        self.escape = escape
+
+    def __missing__(self, text: str) -> Markup:
+        escaped = self[text] = self.escape(text)
+        return escaped
+
+
 # Ends each note (or drawing) in a template's output; escaping keeps it out of fact text.
 _END = "\x1e"
 
@@ -249,22 +261,8 @@ class Renderer:
     def __init__(self) -> None:
         env = environment()
         self.templates = {name: env.get_template(f"anki/{name}.html") for name in ("front", "back", "cloze", "stack")}
-        self._text: dict[str, Markup] = {}
-        self._cloze: dict[str, Markup] = {}
-
-    def text(self, value: str) -> Markup:
-        try:
-            return self._text[value]
-        except KeyError:
-            escaped = self._text[value] = escape_text(value)
-            return escaped
-
-    def cloze_text(self, value: str) -> Markup:
-        try:
-            return self._cloze[value]
-        except KeyError:
-            escaped = self._cloze[value] = escape_cloze(value)
-            return escaped
+        self._text = _Escaped(escape_text)
+        self._cloze = _Escaped(escape_cloze)
 
     def render(self, name: str, **views: list) -> list[str]:
         """Render template NAME once over the one list in VIEWS; one piece of HTML per item."""
@@ -277,12 +275,32 @@ class Renderer:
         del pieces[-1]
         return pieces
 
-    def fields(self, cards: Sequence[Card]) -> list[list[str]]:
+    def fields(self, cards: Sequence[Card]) -> list[tuple[str, ...]]:
         """The note fields of every card, in order (see `NoteType.fields`)."""
         # Escaped texts are remembered for one batch only, so memory stays bounded by a deck.
         self._text.clear()
         self._cloze.clear()
-        text, cloze_text = self.text, self.cloze_text
+        notes, clozes = self._views(cards)
+        backs = self.render("back", notes=notes)
+        fronts = iter(self.render("front", notes=[n for n, c in zip(notes, cards) if c.cloze is None]))
+        cloze_fronts = iter(self.render("cloze", notes=clozes))
+        text = self._text.__getitem__
+        fields = []
+        for card, back in zip(cards, backs):
+            source = text(card.source) if card.source else ""
+            note = text(card.note) if card.note else ""
+            kind = note_type_of(card)
+            if kind is CLOZE:
+                fields.append((card.key, next(cloze_fronts), back, source, note))
+            elif kind is TYPEIN:
+                fields.append((card.key, next(fronts), text(card.answers[0]), back, source, note))
+            else:
+                fields.append((card.key, next(fronts), back, source, note))
+        return fields
+
+    def _views(self, cards: Sequence[Card]) -> tuple[list[NoteView], list[ClozeView]]:
+        """A NoteView per card, and a ClozeView per cloze card."""
+        text, cloze_text = self._text.__getitem__, self._cloze.__getitem__
         drawings = self._draw_stacks(cards)
         families: dict[str, str] = {}
         notes, clozes = [], []
@@ -304,21 +322,7 @@ class Renderer:
             if is_cloze:
                 clozes.append(ClozeView(family, cloze_text(card.subject), cloze_text(card.prompt),
                                         tuple(map(cloze_text, card.items)), card.cloze))
-        backs = self.render("back", notes=notes)
-        fronts = iter(self.render("front", notes=[n for n, c in zip(notes, cards) if c.cloze is None]))
-        cloze_fronts = iter(self.render("cloze", notes=clozes))
-        fields = []
-        for card, back in zip(cards, backs):
-            source = text(card.source) if card.source else ""
-            note = text(card.note) if card.note else ""
-            kind = note_type_of(card)
-            if kind is CLOZE:
-                fields.append([card.key, next(cloze_fronts), back, source, note])
-            elif kind is TYPEIN:
-                fields.append([card.key, next(fronts), text(card.answers[0]), back, source, note])
-            else:
-                fields.append([card.key, next(fronts), back, source, note])
-        return fields
+        return notes, clozes
 
     def _draw_stacks(self, cards: Sequence[Card]) -> dict[tuple, Markup]:
         """Every drawing CARDS need, by (stack id, hidden layer, marked layers).
@@ -343,7 +347,7 @@ class Renderer:
                 for i, layer in enumerate(stack.layers):
                     state = (stack.id, i, i == hidden, i in marked)
                     if state not in rows:
-                        name = Markup(HIDDEN) if i == hidden else self.text(layer.name)
+                        name = self._text[HIDDEN if i == hidden else layer.name]
                         rows[state] = Row(name, layer.count, i == hidden, i in marked)
                     drawn.append(state)
                 drawings[key] = tuple(drawn)
@@ -380,49 +384,91 @@ def cards_by_deck(cards: Sequence[Card]) -> dict[str, list[Card]]:
     return dict(sorted(decks.items()))
 
 
+@dataclass(frozen=True, slots=True)
+class Note:
+    """One card as an Anki note: fields in the order of its note type's, and one card (ord 0).
+
+    Every note type has one card template, which never renders blank (a Front or
+    Text field always holds its `<div>`, a cloze Text always its `{{c1::...}}`).
+    """
+
+    model: genanki.Model
+    guid: str
+    fields: tuple[str, ...]
+    tags: tuple[str, ...]
+
+    def genanki_note(self) -> genanki.Note:
+        return genanki.Note(model=self.model, fields=list(self.fields), tags=list(self.tags), guid=self.guid)
+
+
 class NoteMaker:
-    """Makes the genanki notes of one deck's cards at a time."""
+    """Makes the notes of one deck's cards at a time."""
 
     def __init__(self, css: str) -> None:
         self.models = {nt.name: nt.model(css) for nt in NOTE_TYPES}
         self.renderer = Renderer()
 
-    def notes(self, cards: Sequence[Card]) -> list[genanki.Note]:
+    def notes(self, cards: Sequence[Card]) -> list[Note]:
         models = self.models
-        return [genanki.Note(model=models[note_type_of(card).name], fields=fields,
-                             tags=list(card.tags), guid=note_guid(card))
+        return [Note(models[note_type_of(card).name], note_guid(card), fields, card.tags)
                 for card, fields in zip(cards, self.renderer.fields(cards))]
 
 
 def build_notes(cards: Sequence[Card], css: str) -> dict[str, list[genanki.Note]]:
-    """Notes per deck name, in card order."""
+    """The genanki notes `write_anki` writes, per deck name, in card order."""
     maker = NoteMaker(css)
-    return {deck: maker.notes(deck_cards) for deck, deck_cards in cards_by_deck(cards).items()}
+    return {deck: [note.genanki_note() for note in maker.notes(deck_cards)]
+            for deck, deck_cards in cards_by_deck(cards).items()}
 
 
-def write_apkg(deck: str, notes: list[genanki.Note], path: Path, timestamp: int) -> DeckFile:
-    """Write one deck as an .apkg whose bytes depend only on its notes and TIMESTAMP."""
+_NOTE_ROW = "INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)"
+_CARD_ROW = "INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+
+
+def collection(deck: str, notes: Sequence[Note], timestamp: int) -> bytes:
+    """The SQLite collection of an .apkg holding NOTES in DECK: the rows genanki's `write_to_db` writes.
+
+    genanki writes the schema and the deck and note-type JSON; the notes and cards
+    go in with one `executemany` each rather than genanki's statement per row and
+    per-field HTML check (the templates write well-formed HTML). The database is
+    built in memory and serialized: no temporary file to create, sync and read back.
+    """
     anki_deck = genanki.Deck(deck_id(deck), deck)
     for note in notes:
-        anki_deck.add_note(note)
-    # Built in memory and serialized: no temporary file to create, sync and read back.
+        if note.model.model_id not in anki_deck.models:
+            anki_deck.add_model(note.model)
+    ids = itertools.count(timestamp * 1000)
+    note_rows, card_rows = [], []
+    for note in notes:
+        note_id = next(ids)
+        note_rows.append((note_id, note.guid, note.model.model_id, timestamp, -1, f" {' '.join(note.tags)} ",
+                          "\x1f".join(note.fields), note.fields[0], 0, 0, ""))
+        card_rows.append((next(ids), note_id, anki_deck.deck_id, 0, timestamp, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ""))
     conn = sqlite3.connect(":memory:")
     try:
-        genanki.Package(anki_deck).write_to_db(conn.cursor(), timestamp, itertools.count(timestamp * 1000))
+        cursor = conn.cursor()
+        genanki.Package(anki_deck).write_to_db(cursor, timestamp, ids)
+        cursor.executemany(_NOTE_ROW, note_rows)
+        cursor.executemany(_CARD_ROW, card_rows)
         conn.commit()
-        collection = conn.serialize()
+        return conn.serialize()
     finally:
         conn.close()
+
+
+def write_apkg(deck: str, notes: Sequence[Note], path: Path, timestamp: int) -> DeckFile:
+    """Write one deck as an .apkg whose bytes depend only on its notes and TIMESTAMP."""
+    data = collection(deck, notes, timestamp)
     # Write beside the target, then rename: an interrupted build never leaves half a package.
     partial = path.with_name(f".{path.name}.partial")
     with zipfile.ZipFile(partial, "w") as archive:
-        for name, data in (("collection.anki2", collection), ("media", b"{}")):
+        for name, content in (("collection.anki2", data), ("media", b"{}")):
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, data, compresslevel=ZIP_LEVEL)
+            archive.writestr(info, content, compresslevel=ZIP_LEVEL)
     os.replace(partial, path)
-    return DeckFile(deck, path, len(notes), sum(len(n.cards) for n in notes))
+    return DeckFile(deck, path, len(notes), len(notes))
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import html
+import itertools
 import os
 import re
 import shutil
+import sqlite3
 import unicodedata
 import zipfile
 from dataclasses import replace
@@ -22,8 +24,8 @@ from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPack
 from anki.scheduler.v3 import CardAnswer  # noqa: E402
 
 from cardgen.anki import (  # noqa: E402
-    BASIC, CLOZE, NOTE_TYPES, TYPEIN, Renderer, apkg_name, build_notes, build_timestamp, default_templates,
-    escape_cloze, note_guid, stable_id, stylesheet, write_anki, write_apkg,
+    BASIC, CLOZE, NOTE_TYPES, TYPEIN, NoteMaker, Renderer, apkg_name, build_timestamp, cards_by_deck, collection,
+    default_templates, escape_cloze, note_guid, stable_id, stylesheet, write_anki, write_apkg,
 )
 from cardgen.cards import Card, build_cards  # noqa: E402
 from cardgen.errors import UsageError  # noqa: E402
@@ -362,8 +364,7 @@ def test_separator_characters_in_text_cannot_split_fields_or_notes(tmp_path):
     cards = [replace(card, subject=f"{card.subject}\x1e\x1f", answers=tuple(f"{a}\x1e\x1f" for a in card.answers),
                      items=tuple(f"\x1e{item}" for item in card.items), source="출처\x1e끝")
              for card in build_cards(load(root))]
-    (notes,) = build_notes(cards, stylesheet()).values()
-    write_apkg("Seps", notes, tmp_path / "seps.apkg", T1)
+    write_apkg("Seps", NoteMaker(stylesheet()).notes(cards), tmp_path / "seps.apkg", T1)
     col = Collection(str(tmp_path / "collection.anki2"))
     try:
         log = import_apkgs(col, tmp_path)
@@ -377,6 +378,37 @@ def test_separator_characters_in_text_cannot_split_fields_or_notes(tmp_path):
         assert "&#30;둘" in imported["b-pc/pros.cloze.1"]["Text"]
     finally:
         col.close()
+
+
+def database_rows(data: bytes) -> dict[str, list]:
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.deserialize(data)
+        tables = [name for (name,) in conn.execute("select name from sqlite_master where type = 'table'")]
+        rows = {table: conn.execute(f"select * from {table} order by 1").fetchall() for table in tables}
+        return rows | {"sqlite_master": conn.execute("select * from sqlite_master order by name").fetchall()}
+    finally:
+        conn.close()
+
+
+def test_collection_holds_exactly_the_rows_genanki_writes(tmp_path):
+    root = build_file_tree(tmp_path / "facts", {"e.yaml": ESCAPE_FACTS})
+    maker = NoteMaker(stylesheet())
+    decks = {**cards_by_deck(build_cards(load(FACTS))), **cards_by_deck(build_cards(load(root)))}
+    made = {deck: maker.notes(cards) for deck, cards in decks.items()}
+    assert {note.model.name for notes in made.values() for note in notes} == {nt.name for nt in NOTE_TYPES}
+    for deck, notes in made.items():
+        anki_deck = genanki.Deck(stable_id(f"cardgen deck {deck}"), deck)
+        for note in notes:
+            anki_deck.add_note(note.genanki_note())
+        conn = sqlite3.connect(":memory:")
+        genanki.Package(anki_deck).write_to_db(conn.cursor(), T1, itertools.count(T1 * 1000))
+        conn.commit()
+        theirs = database_rows(conn.serialize())
+        conn.close()
+        ours = database_rows(collection(deck, notes, T1))
+        assert len(ours["notes"]) == len(ours["cards"]) == len(decks[deck])
+        assert ours == theirs, deck
 
 
 def test_deck_file_names_are_portable_and_distinct(tmp_path):
