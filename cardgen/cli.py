@@ -77,5 +77,32 @@ def stats(path: Path = PathArg) -> None:
     typer.echo(summary(load(path)), nl=False)
 
 
+@app.command()
+def exam(
+    path: Path = PathArg,
+    versions: int = typer.Option(2, "--versions", "-v", help="How many versions (A, B, C...) to make."),
+    questions: int = typer.Option(20, "--questions", "-k", help="Questions per exam."),
+    seed: int = typer.Option(0, "--seed", "-s", help="Seed of every random choice; the same seed rebuilds the same exam."),
+    title: Optional[str] = typer.Option(None, "--title", help="Title printed on every page."),
+    kinds: list[str] = typer.Option([], "--kinds", help="Only these question kinds (repeat or separate with commas)."),
+    tags: list[str] = typer.Option([], "--tags", help="Only questions with one of these tags (repeat or separate with commas)."),
+    paper: str = typer.Option("a4", "--paper", help="Paper size: a4 or letter."),
+    lang: str = typer.Option("ko", "--lang", help="Language of the exam's own words: ko or en."),
+    pdf: bool = typer.Option(False, "--pdf", help="Also print each HTML file to PDF with a Chromium-family browser."),
+    browser: Optional[str] = typer.Option(None, "--browser", help="The browser to print with (default: $CARDGEN_BROWSER, then chromium or chrome on PATH)."),
+    templates: Optional[Path] = typer.Option(None, "--templates", help="A folder of templates that override the shipped ones by name (e.g. exam/header.html)."),
+    out: Path = typer.Option(Path("dist/exams"), "--out", "-o", help="Output folder."),
+) -> None:
+    """Write printable exams: one HTML paper and one key per version, optionally as PDF."""
+    from cardgen.exam import ExamSettings, generate, split_list
+
+    settings = ExamSettings(
+        versions=versions, questions=questions, seed=seed, title=title, kinds=split_list(kinds),
+        tags=split_list(tags), paper=paper, lang=lang, source=str(path),
+    )
+    for written in generate(path, settings, out, templates=templates, pdf=pdf, browser=browser):
+        typer.echo(str(written.path))
+
+
 def main() -> None:
     app(prog_name="cardgen")
