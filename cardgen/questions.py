@@ -290,12 +290,12 @@ class _Generator:
     def _outsiders(self, parent: str) -> list[Candidate]:
         """Definitions that are not kinds of PARENT and do not look like one."""
         rel = self.rel
-        lineage = rel.lineage(parent)
+        excluded = rel.lineage(parent) | rel.entangled(parent)
         near = set(rel.siblings(parent)) | set(rel.cousins(parent))
         kin_tags = frozenset().union(*(rel.specific_tags.get(c, frozenset()) for c in rel.children.get(parent, ())))
         out = []
         for d in self.base.definitions:
-            if d.id in lineage or rel.named_in(parent, d.id):
+            if d.id in excluded or rel.named_in(parent, d.id):
                 continue
             tier = 0 if d.id in near else 1 if rel.specific_tags[d.id] & kin_tags else 2
             out.append(Candidate(d.label, tier, d.id, d.names))
