@@ -18,21 +18,21 @@ from __future__ import annotations
 import random
 import shlex
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import zip_longest
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from cardgen import bank as question_bank
+from cardgen.bank import Question, build_bank, quiz_sets, select
 from cardgen.errors import UsageError
 from cardgen.model import FactBase, Stack
 
 DEFAULT_OUT = Path("dist/exams")
 MAX_VERSIONS = 26
 
-# How a question is answered on paper, in the order the sections of a paper follow.
-LAYOUTS = ("ox", "choice", "matching", "ordering", "fill", "short")
-POINTS = {"ox": 1, "choice": 2, "ordering": 3, "fill": 3, "short": 5}  # matching: 1 per pair
+# The bank's question styles, in the order the sections of a paper follow.
+SECTIONS = ("ox", "choice", "match", "order", "fill", "short")
+POINTS = {"ox": 1, "choice": 2, "order": 3, "fill": 3, "short": 5}  # match: 1 per pair
 WRITING_LINES = 4
 
 
@@ -67,7 +67,7 @@ class Labels:
     points: str  # {n}
     total: str  # {questions}, {points}
     instructions_title: str
-    instructions: dict[str, str]  # "all" and one line per layout
+    instructions: dict[str, str]  # "all" and one line per question style
     markers: tuple[str, ...]  # choice options
     numbers: str  # {n}: left column of matching, slots of ordering
     letters: tuple[str, ...]  # right column of matching, pieces of ordering
@@ -101,8 +101,8 @@ LABELS = {
             "all": "시험지의 형(A형, B형 …)과 쪽수를 확인하시오. 문항의 배점은 문항 끝에 있습니다.",
             "ox": "O/X 문항은 맞으면 O, 틀리면 X에 ○표 하시오.",
             "choice": "선택형 문항은 알맞은 답 하나의 번호에 ○표 하시오.",
-            "matching": "연결 문항은 왼쪽 항목 옆 괄호에 알맞은 오른쪽 항목의 기호를 쓰시오.",
-            "ordering": "순서 문항은 번호 칸에 알맞은 항목의 기호를 쓰시오.",
+            "match": "연결 문항은 왼쪽 항목 옆 괄호에 알맞은 오른쪽 항목의 기호를 쓰시오.",
+            "order": "순서 문항은 번호 칸에 알맞은 항목의 기호를 쓰시오.",
             "fill": "빈칸 문항은 답란에 알맞은 말을 쓰시오.",
             "short": "서술형 문항은 답란에 답을 쓰시오.",
         },
@@ -137,8 +137,8 @@ LABELS = {
             "all": "Check the version (A, B, ...) and the number of pages. Points are shown after each question.",
             "ox": "True/false: circle O if the statement is true, X if it is false.",
             "choice": "Multiple choice: circle the letter of the one correct answer.",
-            "matching": "Matching: write the letter of the matching right-hand item in the brackets.",
-            "ordering": "Ordering: write the letter of the right item in each numbered box.",
+            "match": "Matching: write the letter of the matching right-hand item in the brackets.",
+            "order": "Ordering: write the letter of the right item in each numbered box.",
             "fill": "Fill in: write the missing word on the answer line.",
             "short": "Short answer: write your answer on the lines.",
         },
@@ -219,6 +219,8 @@ class DrawnLayer:
 
 @dataclass(frozen=True)
 class MatchRow:
+    """One row of a matching question: a numbered term and a lettered definition (either may run out)."""
+
     left: Mark | None
     right: Mark | None
 
@@ -229,32 +231,35 @@ class KeyEntry:
 
     answer: str
     accepted: tuple[str, ...]
-    explanation: str
+    explanation: tuple[str, ...]  # lines
     facts: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class Item:
-    """One question as printed: only the fields of its layout are non-empty."""
+    """One question as printed; `style` (the bank's) says which of the optional fields are filled."""
 
     number: int
     id: str
     kind: str
-    layout: str
+    style: str
     prompt: str
+    quote: tuple[str, ...]  # lines shown in a box under the prompt (the text the question is about)
     points: int
     points_label: str
+    key: KeyEntry
     choices: tuple[Mark, ...] = ()  # choice, ox
-    stack: tuple[DrawnLayer, ...] = ()  # choice or fill about a missing layer
-    rows: tuple[MatchRow, ...] = ()  # matching
-    slots: tuple[str, ...] = ()  # ordering: the numbered boxes, top to bottom
-    pieces: tuple[Mark, ...] = ()  # ordering: the lettered items to place
-    lines: int = 0  # short
-    key: KeyEntry = KeyEntry("", (), "", ())
+    stack: tuple[DrawnLayer, ...] = ()  # drawn under the prompt, one layer left blank
+    rows: tuple[MatchRow, ...] = ()  # match
+    slots: tuple[str, ...] = ()  # order: the numbered boxes, top to bottom
+    pieces: tuple[Mark, ...] = ()  # order: the lettered items to place
+    lines: int = 0  # short: writing lines
 
 
 @dataclass(frozen=True)
 class Version:
+    """One version (form) of the exam: its questions in its order, with its totals."""
+
     letter: str
     label: str
     items: tuple[Item, ...]
@@ -269,6 +274,8 @@ class Version:
 
 @dataclass(frozen=True)
 class Exam:
+    """Everything the templates need: the settings, the words to print and each version."""
+
     title: str
     settings: ExamSettings
     labels: Labels
@@ -279,19 +286,15 @@ class Exam:
 
 # --- choosing and dealing -----------------------------------------------------
 
-def layout_of(question: question_bank.Question) -> str:
-    """How QUESTION is answered on paper (one of LAYOUTS)."""
-    answer = question.answer
-    if isinstance(answer, int):
-        return "ox" if question.kind.startswith("ox_") else "choice"
-    if isinstance(answer, tuple):
-        return "matching" if answer and isinstance(answer[0], tuple) else "ordering"
-    return "fill" if question.hidden_layer is not None else "short"
-
-
-def choose_questions(base: FactBase, settings: ExamSettings) -> tuple[question_bank.Question, ...]:
-    """The exam's questions, drawn once with the bank's seeded sampler."""
-    raise NotImplementedError
+def choose_questions(base: FactBase, settings: ExamSettings) -> list[Question]:
+    """The exam's questions, drawn once by the bank's seeded sampler, options already shuffled."""
+    bank = build_bank(base)
+    kinds, tags = settings.kinds or None, settings.tags or None
+    pool = select(bank, kinds=kinds, tags=tags)
+    if settings.questions > len(pool):
+        raise UsageError(f"only {len(pool)} question(s) match, so an exam cannot hold {settings.questions}; "
+                         f"lower --questions or widen --kinds/--tags")
+    return quiz_sets(bank, sets=1, size=settings.questions, seed=settings.seed, kinds=kinds, tags=tags)[0]
 
 
 def spread_positions(rng: random.Random, sizes: Sequence[int]) -> list[int]:
@@ -310,31 +313,60 @@ def spread_positions(rng: random.Random, sizes: Sequence[int]) -> list[int]:
     return positions
 
 
-def place_answer(options: Sequence[str], answer: int, position: int, rng: random.Random) -> tuple[str, ...]:
-    """OPTIONS reshuffled with the option at ANSWER moved to POSITION."""
-    others = [option for i, option in enumerate(options) if i != answer]
-    rng.shuffle(others)
-    others.insert(position, options[answer])
-    return tuple(others)
+def reshuffle(questions: Sequence[Question], rng: random.Random) -> list[Question]:
+    """QUESTIONS with their options shuffled afresh for another version.
+
+    Choice questions get their correct positions from `spread_positions`; the
+    matching terms and both matching columns, and the pieces of an ordering, are
+    shuffled too (an ordering never shown already solved). O/X stays O, X.
+    """
+    sizes = [len(q.options) for q in questions if q.style == "choice"]
+    positions = iter(spread_positions(rng, sizes))
+    out = []
+    for q in questions:
+        if q.style == "choice":
+            target = next(positions)
+            wrong = [option for i, option in enumerate(q.options) if i != q.answer]
+            rng.shuffle(wrong)
+            wrong.insert(target, q.options[q.answer])
+            out.append(replace(q, options=tuple(wrong), answer=target))
+        elif q.style == "match":
+            pairs, options = list(q.answer), list(q.options)
+            rng.shuffle(pairs)
+            rng.shuffle(options)
+            out.append(replace(q, answer=tuple(pairs), options=tuple(options)))
+        elif q.style == "order":
+            pieces = list(q.options)
+            rng.shuffle(pieces)
+            if tuple(pieces) == q.answer and len(pieces) > 1:
+                pieces = pieces[1:] + pieces[:1]
+            out.append(replace(q, options=tuple(pieces)))
+        else:
+            out.append(q)
+    return out
 
 
-def order_questions(questions: Sequence[question_bank.Question], rng: random.Random,
-                    taken: Iterable[tuple[str, ...]] = ()) -> list[question_bank.Question]:
-    """QUESTIONS grouped by layout and shuffled within each group, avoiding orders already TAKEN."""
+def order_questions(questions: Sequence[Question], rng: random.Random,
+                    taken: Iterable[tuple[str, ...]] = ()) -> list[Question]:
+    """QUESTIONS grouped by style (SECTIONS) and shuffled within each group, avoiding orders already TAKEN."""
     taken = set(taken)
-    groups = {layout: [q for q in questions if layout_of(q) == layout] for layout in LAYOUTS}
-    order: list[question_bank.Question] = []
+    groups = [[q for q in questions if q.style == style] for style in SECTIONS]
+    order: list[Question] = []
     for _ in range(20):  # a repeat is only likely for tiny exams; give up after a few tries
-        for group in groups.values():
+        for group in groups:
             rng.shuffle(group)
-        order = [q for layout in LAYOUTS for q in groups[layout]]
+        order = [q for group in groups for q in group]
         if tuple(q.id for q in order) not in taken:
             break
     return order
 
 
 def make_exam(base: FactBase, settings: ExamSettings) -> Exam:
-    """Choose the questions and deal them into SETTINGS.versions versions."""
+    """Choose the questions and deal them into SETTINGS.versions versions.
+
+    Version A keeps the options as the bank's sampler shuffled them; every later
+    version reshuffles them. Each version has its own question order.
+    """
     settings.check()
     questions = choose_questions(base, settings)
     labels = LABELS[settings.lang]
@@ -342,10 +374,11 @@ def make_exam(base: FactBase, settings: ExamSettings) -> Exam:
     for index in range(settings.versions):
         letter = string.ascii_uppercase[index]
         rng = random.Random(f"cardgen-exam:{settings.seed}:{letter}")
-        ordered = order_questions(questions, rng, (v.question_ids for v in versions))
-        versions.append(_version(letter, ordered, rng, labels))
+        dealt = questions if index == 0 else reshuffle(questions, rng)
+        ordered = order_questions(dealt, rng, (v.question_ids for v in versions))
+        versions.append(_version(letter, ordered, labels))
     return Exam(
-        title=settings.title or labels.default_title,
+        title=settings.title or default_title(base, labels),
         settings=settings,
         labels=labels,
         paper=PAPERS[settings.paper],
@@ -354,81 +387,72 @@ def make_exam(base: FactBase, settings: ExamSettings) -> Exam:
     )
 
 
-def _version(letter: str, questions: Sequence[question_bank.Question], rng: random.Random,
-             labels: Labels) -> Version:
-    layouts = [layout_of(q) for q in questions]
-    choice_sizes = [len(q.options) for q, layout in zip(questions, layouts) if layout == "choice"]
-    positions = iter(spread_positions(rng, choice_sizes))
-    items = []
-    for number, (question, layout) in enumerate(zip(questions, layouts), start=1):
-        position = next(positions) if layout == "choice" else None
-        items.append(_item(number, question, layout, position, rng, labels))
+def default_title(base: FactBase, labels: Labels) -> str:
+    """The last level of the fact base's deck when it has one deck (`Docker::1. 가상화` -> `1. 가상화`)."""
+    decks = base.decks()
+    return decks[0].split("::")[-1].strip() if len(decks) == 1 else labels.default_title
+
+
+def _version(letter: str, questions: Sequence[Question], labels: Labels) -> Version:
+    items = tuple(_item(number, q, labels) for number, q in enumerate(questions, start=1))
     points = sum(item.points for item in items)
-    present = [layout for layout in LAYOUTS if layout in layouts]
+    present = [style for style in SECTIONS if any(item.style == style for item in items)]
     return Version(
         letter=letter,
         label=labels.version.format(letter=letter),
-        items=tuple(items),
+        items=items,
         points=points,
         total_label=labels.total.format(questions=len(items), points=points),
-        instructions=(labels.instructions["all"], *(labels.instructions[layout] for layout in present)),
+        instructions=(labels.instructions["all"], *(labels.instructions[style] for style in present)),
     )
 
 
-def _item(number: int, q: question_bank.Question, layout: str, position: int | None,
-          rng: random.Random, labels: Labels) -> Item:
+def _item(number: int, q: Question, labels: Labels) -> Item:
     fields: dict = {}
-    accepted = tuple(q.accepted)
-    if layout == "choice":
-        options = place_answer(q.options, q.answer, position, rng)
-        marks = tuple(Mark(labels.markers[i], text) for i, text in enumerate(options))
+    number_of = labels.numbers.format
+    if q.style == "choice":
+        marks = tuple(Mark(labels.markers[i], text) for i, text in enumerate(q.options))
         fields["choices"] = marks
-        answer = f"{marks[position].marker} {marks[position].text}"
-        points = POINTS[layout]
-    elif layout == "ox":
-        fields["choices"] = tuple(Mark(mark, "") for mark in labels.ox)
+        answer = f"{marks[q.answer].marker} {marks[q.answer].text}"
+    elif q.style == "ox":
+        fields["choices"] = tuple(Mark(mark, text) for mark, text in zip(labels.ox, q.options))
         answer = labels.ox[q.answer]
-        points = POINTS[layout]
-    elif layout == "matching":
-        lefts = [Mark(labels.numbers.format(n=i + 1), left) for i, (left, _) in enumerate(q.answer)]
-        rights_text = [right for _, right in q.answer]
-        rng.shuffle(rights_text)
-        rights = [Mark(labels.letters[i], text) for i, text in enumerate(rights_text)]
+    elif q.style == "match":
+        lefts = [Mark(number_of(n=i), term) for i, (term, _) in enumerate(q.answer, start=1)]
+        rights = [Mark(labels.letters[i], text) for i, text in enumerate(q.options)]
         letter_of = {mark.text: mark.marker for mark in rights}
-        fields["rows"] = tuple(MatchRow(l, r) for l, r in zip_longest(lefts, rights))
-        answer = ", ".join(f"{l.marker} {letter_of[right]}" for l, (_, right) in zip(lefts, q.answer))
-        points = len(q.answer)
-    elif layout == "ordering":
-        shuffled = list(q.answer)
-        rng.shuffle(shuffled)
-        pieces = tuple(Mark(labels.letters[i], text) for i, text in enumerate(shuffled))
+        fields["rows"] = tuple(MatchRow(left, right) for left, right in zip_longest(lefts, rights))
+        answer = ", ".join(f"{left.marker} {letter_of[text]}" for left, (_, text) in zip(lefts, q.answer))
+    elif q.style == "order":
+        pieces = tuple(Mark(labels.letters[i], text) for i, text in enumerate(q.options))
         letter_of = {mark.text: mark.marker for mark in pieces}
-        fields["slots"] = tuple(labels.numbers.format(n=i + 1) for i in range(len(q.answer)))
+        fields["slots"] = tuple(number_of(n=i) for i in range(1, len(q.answer) + 1))
         fields["pieces"] = pieces
-        answer = ", ".join(f"{labels.numbers.format(n=i + 1)} {letter_of[text]}" for i, text in enumerate(q.answer))
+        answer = ", ".join(f"{number_of(n=i)} {letter_of[text]}" for i, text in enumerate(q.answer, start=1))
         answer += " (" + " → ".join(q.answer) + ")"
-        points = POINTS[layout]
     else:
-        answer = q.answer
-        points = POINTS[layout]
-        if layout == "short":
+        answer = str(q.answer)
+        if q.style == "short":
             fields["lines"] = WRITING_LINES
-    if q.stack is not None and q.hidden_layer is not None and layout in ("choice", "fill"):
+    if q.stack is not None:
         fields["stack"] = draw_stack(q.stack, q.hidden_layer)
+    points = len(q.answer) if q.style == "match" else POINTS[q.style]
+    prompt, *quote = q.prompt.splitlines()
     return Item(
         number=number,
         id=q.id,
         kind=q.kind,
-        layout=layout,
-        prompt=q.prompt,
+        style=q.style,
+        prompt=prompt,
+        quote=tuple(quote),
         points=points,
         points_label=labels.points.format(n=points),
-        key=KeyEntry(answer, accepted, q.explanation or "", tuple(q.facts)),
+        key=KeyEntry(answer, tuple(q.accepted), tuple(q.explanation.splitlines()), tuple(q.facts)),
         **fields,
     )
 
 
-def draw_stack(stack: Stack, hidden: int) -> tuple[DrawnLayer, ...]:
+def draw_stack(stack: Stack, hidden: int | None) -> tuple[DrawnLayer, ...]:
     """STACK's layers top to bottom, the one at index HIDDEN left blank (its name never printed)."""
     return tuple(
         DrawnLayer(boxes=("",) * layer.count if i == hidden else (layer.name,) * layer.count, blank=i == hidden)
