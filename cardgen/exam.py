@@ -15,6 +15,7 @@ the version letter, so one seed always rebuilds the same exam, byte for byte.
 
 from __future__ import annotations
 
+import os
 import random
 import shlex
 import string
@@ -28,6 +29,7 @@ from cardgen.errors import UsageError
 from cardgen.model import FactBase, Stack
 
 DEFAULT_OUT = Path("dist/exams")
+DEFAULT_QUESTIONS = 20
 MAX_VERSIONS = 26
 
 # The bank's question styles, in the order the sections of a paper follow.
@@ -168,7 +170,7 @@ class ExamSettings:
     """What a user asks for; also printed on the key as the command that rebuilds the exam."""
 
     versions: int = 2
-    questions: int = 20
+    questions: int = DEFAULT_QUESTIONS
     seed: int = 0
     title: str | None = None
     kinds: tuple[str, ...] = ()
@@ -530,3 +532,22 @@ def generate(path: Path, settings: ExamSettings, out: Path = DEFAULT_OUT, *, tem
     if pdf:
         browser = printer.find_browser(browser)  # a missing browser should stop us before any work
     return write_exam(make_exam(load(path), settings), out, templates=templates, pdf=pdf, browser=browser)
+
+
+def write_default_exam(base: FactBase, out: Path) -> tuple[ExamFile, ...]:
+    """The exam `cardgen build` writes: 2 versions of up to DEFAULT_QUESTIONS questions, seed 0, HTML only.
+
+    A fact base that yields no question gets no exam rather than a failed build.
+    """
+    available = len(build_bank(base))
+    if not available:
+        return ()
+    settings = ExamSettings(questions=min(DEFAULT_QUESTIONS, available), source=source_of(base))
+    return write_exam(make_exam(base, settings), out)
+
+
+def source_of(base: FactBase) -> str:
+    """How to name BASE's files on a command line: the one file, or the folder they share."""
+    if len(base.files) == 1:
+        return base.files[0]
+    return os.path.commonpath(base.files) if base.files else "facts"

@@ -19,6 +19,7 @@ from cardgen.exam import (
     render_exam,
     reshuffle,
     spread_positions,
+    write_default_exam,
     write_exam,
 )
 from cardgen.loader import load
@@ -396,3 +397,15 @@ def test_cli_bad_options_are_one_line_errors(tmp_path: Path) -> None:
     assert "only 208 question(s) match, so an exam cannot hold 999" in result.stderr
     result = run_cardgen("exam", str(FACTS), "--templates", str(tmp_path / "none"), "-o", str(tmp_path))
     assert result.returncode == 2 and "no such templates folder" in result.stderr
+
+
+def test_the_build_writes_a_default_exam_sized_to_the_bank(tmp_path: Path) -> None:
+    facts = build_file_tree(tmp_path / "facts", SCRIPT_FACTS)
+    base = load(facts)
+    written = write_default_exam(base, tmp_path / "small")
+    assert [f.path.name for f in written] == ["exam-A.html", "exam-A-key.html", "exam-B.html", "exam-B-key.html"]
+    html = written[0].path.read_text(encoding="utf-8")
+    assert html.count('class="question ') == len(build_bank(base)) < 20
+    assert f"cardgen exam {facts / 'facts.yaml'} --versions 2" in written[1].path.read_text(encoding="utf-8")
+    empty = load(build_file_tree(tmp_path / "empty", {"s.yaml": "scenarios:\n  - {id: s, text: 가정}\n"}))
+    assert write_default_exam(empty, tmp_path / "none") == () and not (tmp_path / "none").exists()
