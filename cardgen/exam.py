@@ -511,17 +511,6 @@ def write_exam(exam: Exam, out: Path = DEFAULT_OUT, *, templates: Path | None = 
     return tuple(written)
 
 
-def split_list(values: Iterable[str]) -> tuple[str, ...]:
-    """Option values given repeatedly or comma-separated, in order, without blanks or repeats."""
-    out: list[str] = []
-    for value in values:
-        for part in value.split(","):
-            part = part.strip()
-            if part and part not in out:
-                out.append(part)
-    return tuple(out)
-
-
 def generate(path: Path, settings: ExamSettings, out: Path = DEFAULT_OUT, *, templates: Path | None = None,
              pdf: bool = False, browser: str | None = None) -> tuple[ExamFile, ...]:
     """Load the fact base at PATH, make the exam SETTINGS asks for and write it under OUT."""

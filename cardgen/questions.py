@@ -109,23 +109,30 @@ class _Generator:
             return 1
         return 2
 
-    def _other_definitions(self, d: Definition) -> list[Definition]:
-        # A kind of D, or what D is a kind of, fits D's definition too: never a wrong option.
+    def _alike(self, d: Definition) -> list[Definition]:
+        """Definitions that are right wherever D is: D itself, a kind of D or what D is a kind
+        of (each fits D's definition), one with D's definition, one sharing a name with D."""
         lineage = self.rel.lineage(d.id)
+        names = self.rel.folded_names(d.id)
         return [o for o in self.base.definitions
-                if o.id not in lineage and fold(o.definition) != fold(d.definition)]
+                if o.id in lineage or fold(o.definition) == fold(d.definition)
+                or names & self.rel.folded_names(o.id)]
 
     def definitions(self) -> Iterator[Question]:
         for d in self.base.definitions:
-            others = self._other_definitions(d)
+            alike = self._alike(d)
+            alike_ids = {o.id for o in alike}
+            others = [o for o in self.base.definitions if o.id not in alike_ids]
+            true_names = [n for o in alike for n in (*o.names, o.label)]
             common = dict(explanation=f"{d.label}: {d.definition}", facts=(d.id,), tags=self.tags(d.id))
             wrong = pick(d.label, (Candidate(o.label, self._term_tier(d, o), o.id, o.names) for o in others),
-                         avoid=d.names)
+                         avoid=true_names)
             if wrong:
                 yield _choice(f"{d.id}/term_from_definition/1", "term_from_definition",
                               f"다음 뜻을 가진 용어는?\n{d.definition}", d.label, wrong,
                               accepted=d.names, **common)
-            wrong = pick(d.definition, (Candidate(o.definition, self._term_tier(d, o), o.id) for o in others))
+            wrong = pick(d.definition, (Candidate(o.definition, self._term_tier(d, o), o.id) for o in others),
+                         avoid=[o.definition for o in alike])
             if wrong:
                 yield _choice(f"{d.id}/definition_from_term/1", "definition_from_term",
                               f"{d.label}의 정의로 알맞은 것은?", d.definition, wrong, **common)
@@ -169,11 +176,28 @@ class _Generator:
                                   facts=(pc.id, concept), tags=self.tags(pc.id, concept))
 
     def pros_cons_ox(self) -> Iterator[Question]:
-        """True statements, and false ones the fact base vouches for: the concept's own
-        points of the other polarity, points of taxonomy siblings (only where the concept's
-        points of that polarity are listed at all) and points a comparison denies."""
+        """True statements, and false ones the fact base vouches for: points a comparison
+        denies, the concept's own points of the other polarity, and points of taxonomy
+        siblings (only where the concept's points of that polarity are listed at all)."""
         rel = self.rel
-        made: set[str] = set()
+        made: dict[str, Question] = {}
+
+        def add(qid: str, *args) -> None:
+            if qid not in made:  # one statement, one question: the first reason given wins
+                made[qid] = self._ox(qid, *args)
+
+        for pc in self.base.pros_cons:
+            for polarity in POLARITIES:
+                kind = OX_KIND[polarity]
+                for j, p in enumerate(getattr(pc, polarity), 1):
+                    subject = p.compare.concept if p.compare else None
+                    if subject is None or fold(p.text) in self._truths(subject, polarity):
+                        continue
+                    home = rel.pros_cons.get(subject, ())
+                    subject_fact = home[0].id if home else subject
+                    add(f"{subject_fact}/{kind}/{pc.id}.{j}", kind, subject, polarity, p.text, False,
+                        f"{p.compare.text}. ({rel.label(pc.concept)}의 {WORD[polarity]}이다.)",
+                        (subject_fact, subject, pc.id))
         for pc in self.base.pros_cons:
             concept = pc.concept
             for polarity in POLARITIES:
@@ -181,38 +205,21 @@ class _Generator:
                 truths = self._truths(concept, polarity)
                 mine = getattr(pc, polarity)
                 for i, p in enumerate(mine, 1):
-                    yield self._ox(f"{pc.id}/{kind}/{i}", kind, concept, polarity, p.text, True,
-                                   f"{rel.label(concept)}의 {WORD[polarity]}이다.", (pc.id, concept))
+                    add(f"{pc.id}/{kind}/{i}", kind, concept, polarity, p.text, True,
+                        f"{rel.label(concept)}의 {WORD[polarity]}이다.", (pc.id, concept))
                 for i, p in enumerate(getattr(pc, other), 1):
                     if fold(p.text) not in truths:
-                        yield self._ox(f"{pc.id}/{kind}/{SHORT[other]}{i}", kind, concept, polarity, p.text, False,
-                                       f"{rel.label(concept)}의 {WORD[other]}이다.", (pc.id, concept))
+                        add(f"{pc.id}/{kind}/{SHORT[other]}{i}", kind, concept, polarity, p.text, False,
+                            f"{rel.label(concept)}의 {WORD[other]}이다.", (pc.id, concept))
                 if not mine:
                     continue
                 for sibling in rel.siblings(concept):
                     for spc in rel.pros_cons.get(sibling, ()):
                         for j, p in enumerate(getattr(spc, polarity), 1):
                             if fold(p.text) not in truths:
-                                yield self._ox(f"{pc.id}/{kind}/{spc.id}.{j}", kind, concept, polarity, p.text, False,
-                                               f"{rel.label(sibling)}의 {WORD[polarity]}이다.", (pc.id, concept, spc.id))
-        for pc in self.base.pros_cons:
-            for polarity in POLARITIES:
-                kind = OX_KIND[polarity]
-                for j, p in enumerate(getattr(pc, polarity), 1):
-                    if not p.compare:
-                        continue
-                    subject = p.compare.concept
-                    if fold(p.text) in self._truths(subject, polarity):
-                        continue
-                    home = rel.pros_cons.get(subject, ())
-                    subject_fact = home[0].id if home else subject
-                    qid = f"{subject_fact}/{kind}/{pc.id}.{j}"
-                    if qid in made:
-                        continue
-                    made.add(qid)
-                    yield self._ox(qid, kind, subject, polarity, p.text, False,
-                                   f"{p.compare.text}. ({rel.label(pc.concept)}의 {WORD[polarity]}이다.)",
-                                   (subject_fact, subject, pc.id))
+                                add(f"{pc.id}/{kind}/{spc.id}.{j}", kind, concept, polarity, p.text, False,
+                                    f"{rel.label(sibling)}의 {WORD[polarity]}이다.", (pc.id, concept, spc.id))
+        yield from made.values()
 
     def _ox(self, qid: str, kind: str, concept: str, polarity: str, text: str, true: bool,
             explanation: str, facts: tuple[str, ...]) -> Question:
@@ -320,11 +327,12 @@ class _Generator:
                 continue
             shown_n = min(len(tax.children), MAX_OPTIONS - 1)
             odd = pick(rel.label(tax.children[0]), outsiders, avoid=every_kind, want=2, least=1) or ()
+            term_of = {c.text: rel.term(c.key) for c in outsiders}
             for v, outsider in enumerate(odd, 1):
                 rotated = tax.children[v - 1:] + tax.children[:v - 1]
                 shown = [rel.label(c) for c in rotated[:shown_n]]
                 yield _choice(f"{tax.id}/odd_one_out/{v}", "odd_one_out", f"다음 중 {rel.label(parent)}의 종류가 아닌 것은?",
-                              outsider, tuple(shown), explanation=f"{explanation}. {topic('‘' + outsider + '’')} 여기에 속하지 않는다.",
+                              outsider, tuple(shown), explanation=f"{explanation}. {topic(term_of[outsider])} 여기에 속하지 않는다.",
                               facts=(tax.id,), tags=self.tags(tax.id))
 
     # --- matching ---------------------------------------------------------------------
