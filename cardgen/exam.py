@@ -69,7 +69,7 @@ class Labels:
     points: str  # {n}
     total: str  # {questions}, {points}
     instructions_title: str
-    instructions: dict[str, str]  # "all" and one line per question style
+    instructions: tuple[tuple[str, str], ...]  # ("all", line), then (question style, line)
     markers: tuple[str, ...]  # choice options
     numbers: str  # {n}: left column of matching, slots of ordering
     letters: tuple[str, ...]  # right column of matching, pieces of ordering
@@ -99,15 +99,15 @@ LABELS = {
         points="{n}점",
         total="총 {questions}문항, {points}점",
         instructions_title="유의 사항",
-        instructions={
-            "all": "시험지의 형(A형, B형 …)과 쪽수를 확인하시오. 문항의 배점은 문항 끝에 있습니다.",
-            "ox": "O/X 문항은 맞으면 O, 틀리면 X에 ○표 하시오.",
-            "choice": "선택형 문항은 알맞은 답 하나의 번호에 ○표 하시오.",
-            "match": "연결 문항은 왼쪽 항목 옆 괄호에 알맞은 오른쪽 항목의 기호를 쓰시오.",
-            "order": "순서 문항은 번호 칸에 알맞은 항목의 기호를 쓰시오.",
-            "fill": "빈칸 문항은 답란에 알맞은 말을 쓰시오.",
-            "short": "서술형 문항은 답란에 답을 쓰시오.",
-        },
+        instructions=(
+            ("all", "시험지의 형(A형, B형 …)과 쪽수를 확인하시오. 문항의 배점은 문항 끝에 있습니다."),
+            ("ox", "O/X 문항은 맞으면 O, 틀리면 X에 ○표 하시오."),
+            ("choice", "선택형 문항은 알맞은 답 하나의 번호에 ○표 하시오."),
+            ("match", "연결 문항은 왼쪽 항목 옆 괄호에 알맞은 오른쪽 항목의 기호를 쓰시오."),
+            ("order", "순서 문항은 번호 칸에 알맞은 항목의 기호를 쓰시오."),
+            ("fill", "빈칸 문항은 답란에 알맞은 말을 쓰시오."),
+            ("short", "서술형 문항은 답란에 답을 쓰시오."),
+        ),
         markers=("①", "②", "③", "④", "⑤", "⑥", "⑦", "⑧", "⑨", "⑩"),
         numbers="({n})",
         letters=("ㄱ", "ㄴ", "ㄷ", "ㄹ", "ㅁ", "ㅂ", "ㅅ", "ㅇ", "ㅈ", "ㅊ", "ㅋ", "ㅌ", "ㅍ", "ㅎ"),
@@ -135,15 +135,15 @@ LABELS = {
         points="{n} pt",
         total="{questions} questions, {points} points",
         instructions_title="Instructions",
-        instructions={
-            "all": "Check the version (A, B, ...) and the number of pages. Points are shown after each question.",
-            "ox": "True/false: circle O if the statement is true, X if it is false.",
-            "choice": "Multiple choice: circle the letter of the one correct answer.",
-            "match": "Matching: write the letter of the matching right-hand item in the brackets.",
-            "order": "Ordering: write the letter of the right item in each numbered box.",
-            "fill": "Fill in: write the missing word on the answer line.",
-            "short": "Short answer: write your answer on the lines.",
-        },
+        instructions=(
+            ("all", "Check the version (A, B, ...) and the number of pages. Points are shown after each question."),
+            ("ox", "True/false: circle O if the statement is true, X if it is false."),
+            ("choice", "Multiple choice: circle the letter of the one correct answer."),
+            ("match", "Matching: write the letter of the matching right-hand item in the brackets."),
+            ("order", "Ordering: write the letter of the right item in each numbered box."),
+            ("fill", "Fill in: write the missing word on the answer line."),
+            ("short", "Short answer: write your answer on the lines."),
+        ),
         markers=tuple("ABCDEFGHIJ"),
         numbers="({n})",
         letters=tuple(string.ascii_lowercase[:14]),
@@ -319,8 +319,8 @@ def reshuffle(questions: Sequence[Question], rng: random.Random) -> list[Questio
     """QUESTIONS with their options shuffled afresh for another version.
 
     Choice questions get their correct positions from `spread_positions`; the
-    matching terms and both matching columns, and the pieces of an ordering, are
-    shuffled too (an ordering never shown already solved). O/X stays O, X.
+    terms and the definitions of a matching question and the pieces of an
+    ordering are shuffled too (an ordering is never shown solved). O/X stays O, X.
     """
     sizes = [len(q.options) for q in questions if q.style == "choice"]
     positions = iter(spread_positions(rng, sizes))
@@ -405,7 +405,7 @@ def _version(letter: str, questions: Sequence[Question], labels: Labels) -> Vers
         items=items,
         points=points,
         total_label=labels.total.format(questions=len(items), points=points),
-        instructions=(labels.instructions["all"], *(labels.instructions[style] for style in present)),
+        instructions=tuple(line for style, line in labels.instructions if style == "all" or style in present),
     )
 
 

@@ -199,6 +199,17 @@ def test_impossible_requests_are_usage_errors(base, settings: ExamSettings, mess
         make_exam(base, settings)
 
 
+def test_every_style_of_the_bank_has_a_section_points_and_words_in_every_language() -> None:
+    from cardgen.bank import KINDS, MAX_OPTIONS
+    from cardgen.exam import LABELS, POINTS, SECTIONS
+    from cardgen.questions import MATCH_MAX
+
+    assert set(KINDS.values()) == set(SECTIONS) == set(POINTS) | {"match"}
+    for labels in LABELS.values():
+        assert [style for style, _ in labels.instructions] == ["all", *SECTIONS]
+        assert len(labels.markers) >= MAX_OPTIONS and len(labels.letters) >= MATCH_MAX
+
+
 # --- the HTML ---------------------------------------------------------------------
 
 def test_same_seed_gives_byte_identical_files(base, tmp_path: Path) -> None:
