@@ -14,7 +14,6 @@ import typer
 from typer.core import TyperGroup
 
 from cardgen import __version__
-from cardgen.errors import CardgenError
 
 FACTS = Path("facts")
 
@@ -23,6 +22,8 @@ class _Group(TyperGroup):
     """Turns a user's mistake into a plain message and an exit code, never a traceback."""
 
     def invoke(self, ctx):
+        from cardgen.errors import CardgenError  # here, not at the top: `--help` never needs it
+
         try:
             return super().invoke(ctx)
         except CardgenError as exc:
