@@ -236,6 +236,13 @@ def test_html_is_self_contained_and_print_ready(exam: Exam) -> None:
     assert "시드 7" in key and shlex.join(["--seed", "7"]) in key
 
 
+def test_a_hostile_title_stays_text_in_the_page_and_the_stylesheet(base) -> None:
+    title = '</style><script>alert("t")</script> & \\'
+    html = render_exam(make_exam(base, ExamSettings(versions=1, questions=3, title=title)))["exam-A.html"]
+    assert "<script" not in html and html.count("</style>") == 1
+    assert "<h1>&lt;/style&gt;&lt;script&gt;alert(&#34;t&#34;)&lt;/script&gt; &amp; \\</h1>" in html
+
+
 def test_header_shows_fields_points_and_total(exam: Exam) -> None:
     paper = render_exam(exam)["exam-A.html"]
     version = exam.versions[0]
