@@ -14,7 +14,6 @@ import typer
 from typer.core import TyperGroup
 
 from cardgen import __version__
-from cardgen.errors import CardgenError
 
 FACTS = Path("facts")
 
@@ -23,6 +22,8 @@ class _Group(TyperGroup):
     """Turns a user's mistake into a plain message and an exit code, never a traceback."""
 
     def invoke(self, ctx):
+        from cardgen.errors import CardgenError  # here, not at the top: `--help` never needs it
+
         try:
             return super().invoke(ctx)
         except CardgenError as exc:
@@ -75,6 +76,33 @@ def stats(path: Path = PathArg) -> None:
     from cardgen.stats import summary
 
     typer.echo(summary(load(path)), nl=False)
+
+
+DIST = Path("dist")
+OutOpt = typer.Option(DIST, "-o", "--out", help="The folder to write into.", show_default=True)
+
+
+@app.command()
+def anki(
+    path: Path = PathArg,
+    out: Path = OutOpt,
+    by_kind: bool = typer.Option(False, "--by-kind", help="Also print how many cards of each kind were made."),
+) -> None:
+    """Write one Anki package (.apkg) per deck; re-importing it updates cards in place."""
+    from cardgen.anki import summary, write_anki
+    from cardgen.loader import load
+
+    typer.echo(summary(write_anki(load(path), out), by_kind=by_kind), nl=False)
+
+
+@app.command()
+def build(path: Path = PathArg, out: Path = OutOpt) -> None:
+    """Run every generator into OUT at once; a failed build leaves OUT as it was."""
+    from cardgen.build import build as run_build, stderr_reporter
+
+    result = run_build(path, out, report=stderr_reporter())
+    for file in result.files:
+        typer.echo(out / file)
 
 
 def _split(values: Optional[list[str]]) -> Optional[list[str]]:
