@@ -189,8 +189,8 @@ class ExamSettings:
         if self.lang not in LABELS:
             raise UsageError(f"--lang must be one of {', '.join(LABELS)}, not {self.lang!r}")
 
-    def command(self) -> str:
-        """The `cardgen exam` command line that rebuilds this exam."""
+    def command(self) -> tuple[str, ...]:
+        """The `cardgen exam` command line that rebuilds this exam, as shell-quoted words."""
         args = ["cardgen", "exam", self.source, "--versions", str(self.versions),
                 "--questions", str(self.questions), "--seed", str(self.seed)]
         if self.title is not None:
@@ -200,7 +200,7 @@ class ExamSettings:
         for tag in self.tags:
             args += ["--tags", tag]
         args += ["--paper", self.paper, "--lang", self.lang]
-        return shlex.join(args)
+        return tuple(shlex.quote(arg) for arg in args)
 
 
 @dataclass(frozen=True)
@@ -283,7 +283,7 @@ class Exam:
     labels: Labels
     paper: Paper
     versions: tuple[Version, ...]
-    command: str
+    command: tuple[str, ...]  # shell-quoted words
 
 
 # --- choosing and dealing -----------------------------------------------------

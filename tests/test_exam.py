@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import shlex
 import subprocess
@@ -233,7 +234,7 @@ def test_html_is_self_contained_and_print_ready(exam: Exam) -> None:
     paper, key = pages["exam-A.html"], pages["exam-A-key.html"]
     assert paper.count('class="question ') == 30 and 'class="key"' not in paper
     assert key.count('class="key-entry"') == 30 and "break-before: page" in key
-    assert "시드 7" in key and shlex.join(["--seed", "7"]) in key
+    assert "시드 7" in key and '<span class="word">--seed</span> <span class="word">7</span>' in key
 
 
 def test_a_hostile_title_stays_text_in_the_page_and_the_stylesheet(base) -> None:
@@ -263,9 +264,11 @@ def test_english_labels_and_letter_paper(base) -> None:
     assert "이름" not in paper and "학번" not in paper
 
 
-def test_the_key_rebuilds_the_exam(exam: Exam, tmp_path: Path) -> None:
-    key = render_exam(exam)["exam-B-key.html"]
-    command = re.search(r"<code>(.*?)</code>", key).group(1)
+def test_the_key_rebuilds_the_exam(base, tmp_path: Path) -> None:
+    settings = ExamSettings(versions=2, questions=6, seed=3, title="Bob's <퀴즈>", kinds=("ox_pro", "kind_of"),
+                            tags=("하이퍼바이저",), paper="letter", lang="en")
+    key = render_exam(make_exam(base, settings))["exam-B-key.html"]
+    command = html.unescape(re.sub(r"<[^>]+>", "", re.search(r"<code>(.*?)</code>", key).group(1)))
     args = shlex.split(command)
     assert args[:2] == ["cardgen", "exam"]
     result = run_cardgen(*args[1:], "-o", str(tmp_path))
