@@ -427,6 +427,7 @@ def test_the_build_writes_a_default_exam_sized_to_the_bank(tmp_path: Path) -> No
     assert [f.path.name for f in written] == ["exam-A.html", "exam-A-key.html", "exam-B.html", "exam-B-key.html"]
     html = written[0].path.read_text(encoding="utf-8")
     assert html.count('class="question ') == len(build_bank(base)) < 20
-    assert f"cardgen exam {facts / 'facts.yaml'} --versions 2" in written[1].path.read_text(encoding="utf-8")
+    command = f'<span class="word">exam</span> <span class="word">{facts / "facts.yaml"}</span>'
+    assert command in written[1].path.read_text(encoding="utf-8")
     empty = load(build_file_tree(tmp_path / "empty", {"s.yaml": "scenarios:\n  - {id: s, text: 가정}\n"}))
     assert write_default_exam(empty, tmp_path / "none") == () and not (tmp_path / "none").exists()
