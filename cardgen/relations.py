@@ -1,0 +1,224 @@
+"""What the fact base says is true, in the shapes the question bank asks about.
+
+Distractors are only as good as the check that they are wrong. This module answers
+the questions that check needs: which concepts are kinds of which (taxonomy lineage),
+which points are advantages or disadvantages of a concept, which layers sit where in
+which stack. Texts are compared folded (`fold`): NFKC, casefold, collapsed whitespace.
+Everything is indexed once per fact base, so asking costs little however large it is.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+from cardgen.model import Definition, FactBase, Layer, Point, ProsCons, Stack, Taxonomy
+
+POLARITIES = ("pros", "cons")
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """TEXT as compared for sameness: NFKC, casefolded, whitespace collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def _closure(start: str, edges: dict[str, tuple[str, ...]]) -> frozenset[str]:
+    seen: set[str] = set()
+    todo = list(edges.get(start, ()))
+    while todo:
+        node = todo.pop()
+        if node not in seen:
+            seen.add(node)
+            todo.extend(edges.get(node, ()))
+    return frozenset(seen)
+
+
+class Relations:
+    """Indexes over one fact base; every answer is deterministic (sorted or in fact order)."""
+
+    def __init__(self, base: FactBase) -> None:
+        self.base = base
+        self.definitions: dict[str, Definition] = {d.id: d for d in base.definitions}
+        children: dict[str, list[str]] = {}
+        parents: dict[str, list[str]] = {}
+        for tax in base.taxonomies:
+            kids = children.setdefault(tax.parent, [])
+            for child in tax.children:
+                if child not in kids:
+                    kids.append(child)
+                ups = parents.setdefault(child, [])
+                if tax.parent not in ups:
+                    ups.append(tax.parent)
+        self.children = {k: tuple(v) for k, v in children.items()}
+        self.parents = {k: tuple(v) for k, v in parents.items()}
+        pcs: dict[str, list[ProsCons]] = {}
+        for pc in base.pros_cons:
+            pcs.setdefault(pc.concept, []).append(pc)
+        self.pros_cons = {k: tuple(v) for k, v in pcs.items()}
+        self._compares: dict[str, dict[str, str]] = {}
+        for pc in base.pros_cons:
+            for polarity in POLARITIES:
+                for p in getattr(pc, polarity):
+                    if p.compare:
+                        self._compares.setdefault(p.compare.concept, {}).setdefault(fold(p.text), p.compare.text)
+        common = frozenset.intersection(*(frozenset(d.meta.tags) for d in base.definitions)) \
+            if base.definitions else frozenset()
+        # Tags every definition carries (a file's own tags) say nothing about closeness.
+        self.specific_tags = {d.id: frozenset(d.meta.tags) - common for d in base.definitions}
+        self.illustrated_by: dict[str, list[Stack]] = {}
+        for stack in base.stacks:
+            if stack.illustrates:
+                self.illustrated_by.setdefault(stack.illustrates, []).append(stack)
+        self.neighbourhoods = frozenset(
+            (fold(s.layers[i - 1].name) if i > 0 else None, fold(layer.name),
+             fold(s.layers[i + 1].name) if i + 1 < len(s.layers) else None)
+            for s in base.stacks for i, layer in enumerate(s.layers))
+        self._cache: dict[tuple, object] = {}
+
+    def _memo(self, key: tuple, make):
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    # --- taxonomy -------------------------------------------------------------------
+
+    def descendants(self, concept: str) -> frozenset[str]:
+        return self._memo(("down", concept), lambda: _closure(concept, self.children))
+
+    def ancestors(self, concept: str) -> frozenset[str]:
+        return self._memo(("up", concept), lambda: _closure(concept, self.parents))
+
+    def lineage(self, concept: str) -> frozenset[str]:
+        """The concept, every kind of it and everything it is a kind of."""
+        return self._memo(("lineage", concept),
+                          lambda: self.descendants(concept) | self.ancestors(concept) | {concept})
+
+    def siblings(self, concept: str) -> tuple[str, ...]:
+        """Other kinds of the concept's parents, in the order the taxonomy lists them."""
+        def make() -> tuple[str, ...]:
+            out: list[str] = []
+            for parent in self.parents.get(concept, ()):
+                out += [c for c in self.children[parent] if c != concept and c not in out]
+            return tuple(out)
+        return self._memo(("siblings", concept), make)
+
+    def cousins(self, concept: str) -> tuple[str, ...]:
+        """Siblings of the concept's parents, and their kinds: the concept's neighbourhood."""
+        def make() -> tuple[str, ...]:
+            out: list[str] = []
+            for parent in self.parents.get(concept, ()):
+                for uncle in self.siblings(parent):
+                    out += [c for c in (uncle, *self.children.get(uncle, ())) if c not in out]
+            return tuple(out)
+        return self._memo(("cousins", concept), make)
+
+    # --- definitions ------------------------------------------------------------------
+
+    def names(self, concept: str) -> tuple[str, ...]:
+        d = self.definitions.get(concept)
+        return d.names if d else (concept,)
+
+    def label(self, concept: str) -> str:
+        d = self.definitions.get(concept)
+        return d.label if d else concept
+
+    def term(self, concept: str) -> str:
+        d = self.definitions.get(concept)
+        return d.term if d else concept
+
+    def folded_names(self, concept: str) -> frozenset[str]:
+        def make() -> frozenset[str]:
+            d = self.definitions.get(concept)
+            return frozenset(fold(n) for n in ((*d.names, d.label) if d else (concept,)))
+        return self._memo(("names", concept), make)
+
+    def named_in(self, concept: str, other: str) -> bool:
+        """Whether a name of CONCEPT appears in OTHER's names or definition.
+
+        Korean compounds name their genus ("전가상화" is a "가상화"), and a definition that
+        mentions a concept is about it; either makes OTHER a poor "not a kind of" option.
+        """
+        d = self.definitions.get(other)
+        if d is None:
+            return False
+        haystack = "\0".join(fold(n) for n in (*d.names, d.definition))
+        return any(len(n) >= 2 and n in haystack for n in self.folded_names(concept))
+
+    def entangled(self, concept: str, other: str) -> bool:
+        """Whether the fact base ties OTHER to CONCEPT's kinds without calling it a kind:
+        a layer of a stack that illustrates one of them, a term their definitions use, or
+        a kind of either. An emulator is how emulation is done; offering it as "not a kind
+        of platform virtualization" invites an argument, so such concepts are no outsiders."""
+        family = self.descendants(concept) | {concept}
+        above = self.ancestors(concept)
+        if other in family or other in above:
+            return False
+
+        def tied() -> tuple[frozenset[str], str]:
+            layers = frozenset(layer.concept for member in sorted(family)
+                               for stack in self.illustrated_by.get(member, ())
+                               for layer in stack.layers if layer.concept)
+            text = "\0".join(fold(self.definitions[m].definition) for m in sorted(family) if m in self.definitions)
+            return layers, text
+
+        layers, text = self._memo(("tied", concept), tied)
+        # The kinds of an ancestor are the concept's own relatives, not tied to it.
+        for candidate in ({other} | self.ancestors(other)) - above - family:
+            if candidate in layers or any(len(n) >= 2 and n in text for n in self.folded_names(candidate)):
+                return True
+        return False
+
+    # --- pros and cons ----------------------------------------------------------------
+
+    def points(self, concept: str, polarity: str) -> tuple[Point, ...]:
+        return tuple(p for pc in self.pros_cons.get(concept, ()) for p in getattr(pc, polarity))
+
+    def says(self, concept: str, polarity: str) -> frozenset[str]:
+        """Folded texts the fact base gives as POLARITY ('pros' or 'cons') of CONCEPT."""
+        return self._memo(("says", concept, polarity),
+                          lambda: frozenset(fold(p.text) for p in self.points(concept, polarity)))
+
+    def truths(self, concept: str, polarity: str) -> frozenset[str]:
+        """What the fact base says is a POLARITY of CONCEPT or of anything in its lineage."""
+        return self._memo(("truths", concept, polarity),
+                          lambda: frozenset().union(*(self.says(c, polarity) for c in sorted(self.lineage(concept)))))
+
+    def denied(self, concept: str) -> dict[str, str]:
+        """Folded point texts that a comparison says do NOT hold for CONCEPT (or a kind of it),
+        mapped to the comparison's own words."""
+        def make() -> dict[str, str]:
+            out: dict[str, str] = {}
+            for subject in (concept, *sorted(self.ancestors(concept))):
+                for text, words in self._compares.get(subject, {}).items():
+                    out.setdefault(text, words)
+            return out
+        return self._memo(("denied", concept), make)
+
+    # --- stacks -----------------------------------------------------------------------
+
+    def fits_blank(self, stack: Stack, index: int, name: str) -> bool:
+        """Whether some stack puts NAME between the layers around STACK's blank at INDEX."""
+        layers = stack.layers
+        above = fold(layers[index - 1].name) if index > 0 else None
+        below = fold(layers[index + 1].name) if index + 1 < len(layers) else None
+        return fold(name) == fold(layers[index].name) or (above, fold(name), below) in self.neighbourhoods
+
+    def layers_clash(self, a: Layer, name: str, concepts: frozenset[str] | tuple[str, ...] = ()) -> bool:
+        """Whether a layer called NAME (an instance of CONCEPTS) could pass for A: the same
+        name, one name inside the other ("운영체제" in "호스트 운영체제"), or concepts in one
+        lineage."""
+        fa, fb = fold(a.name), fold(name)
+        if fa == fb or fa in fb or fb in fa:
+            return True
+        return bool(a.concept) and any(c in self.lineage(a.concept) for c in concepts)
+
+    def stack_of(self, stack_id: str) -> Stack:
+        fact = self.base[stack_id]
+        assert isinstance(fact, Stack), stack_id
+        return fact
+
+    def taxonomy(self, fact_id: str) -> Taxonomy:
+        fact = self.base[fact_id]
+        assert isinstance(fact, Taxonomy), fact_id
+        return fact
