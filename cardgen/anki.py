@@ -246,7 +246,8 @@ class _Escaped(dict):
         return escaped
 
 
-# Ends each note (or drawing) in a template's output; escaping keeps it out of fact text.
+# Ends each item in a template's output (a literal there, so Jinja writes it at no
+# cost); escaping keeps it out of fact text.
 _END = "\x1e"
 
 
@@ -269,9 +270,9 @@ class Renderer:
         ((_, items),) = views.items()
         if not items:
             return []
-        pieces = self.templates[name].render(views, end=Markup(_END)).split(_END)
+        pieces = self.templates[name].render(views).split(_END)
         if len(pieces) != len(items) + 1 or pieces[-1].strip():
-            raise RuntimeError(f"templates/anki/{name}.html must end each item's HTML with {{{{ end }}}}")
+            raise RuntimeError(f"templates/anki/{name}.html must end each item's HTML with the separator U+001E")
         del pieces[-1]
         return pieces
 

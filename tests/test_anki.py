@@ -182,7 +182,7 @@ def test_a_template_that_does_not_end_each_item_is_refused():
     renderer = Renderer()
     renderer.templates["back"] = jinja2.Environment(autoescape=True).from_string(
         "{% for note in notes %}<div>{{ note }}</div>{% endfor %}")
-    with pytest.raises(RuntimeError, match="must end each item's HTML with {{ end }}"):
+    with pytest.raises(RuntimeError, match="must end each item's HTML with the separator U\\+001E"):
         renderer.render("back", notes=["a", "b"])
 
 
