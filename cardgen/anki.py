@@ -254,9 +254,10 @@ _END = "\x1e"
 class Renderer:
     """Turns cards into note fields through the Jinja2 templates.
 
-    Each template is rendered once per batch of cards, looping over them, rather than
-    once per card: a render call costs far more than a loop pass. Every distinct text
-    is escaped once, and every distinct stack drawing is rendered once.
+    Each template is rendered once per batch of cards (a deck), looping over them,
+    rather than once per card: a render call costs far more than a loop pass. Every
+    distinct text is escaped once, and every distinct row of a stack drawing is
+    rendered once.
     """
 
     def __init__(self) -> None:

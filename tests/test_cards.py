@@ -103,3 +103,20 @@ def test_card_identity_ignores_content(tmp_path):
     two = build_cards(load(build_file_tree(tmp_path / "b", {"f.yaml": facts % "고친 뜻"})))
     assert [c.key for c in one] == [c.key for c in two]
     assert one[0].answer != two[0].answer
+
+
+def test_a_kind_of_several_parents_names_them_all_in_taxonomy_order(tmp_path):
+    facts = """\
+definitions:
+  - {id: child, term: 자식, definition: 뜻}
+  - {id: p-one, term: 첫째 부모, definition: 뜻 하나}
+  - {id: p-two, term: 둘째 부모, definition: 뜻 둘}
+  - {id: other, term: 다른 것, definition: 뜻 셋}
+taxonomy:
+  - {id: t-b, parent: p-two, children: [child, other]}
+  - {id: t-a, parent: p-one, children: [child]}
+"""
+    cards = build_cards(load(build_file_tree(tmp_path, {"f.yaml": facts})))
+    assert by_key(cards, "child/definition.reverse").context == "첫째 부모 / 둘째 부모의 한 종류"
+    assert by_key(cards, "other/definition.typein").context == "둘째 부모의 한 종류"
+    assert by_key(cards, "p-one/definition.reverse").context == ""
