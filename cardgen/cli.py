@@ -77,5 +77,27 @@ def stats(path: Path = PathArg) -> None:
     typer.echo(summary(load(path)), nl=False)
 
 
+@app.command()
+def quiz(
+    path: Path = PathArg,
+    mode: str = typer.Option("mixed", "--mode", "-m", help="flash (self-graded cards), typed (type the term), choice (single-choice questions) or mixed (all)."),
+    tags: Optional[list[str]] = typer.Option(None, "--tags", "-t", help="Only items with one of these tags; repeat the option or separate with commas."),
+    new: int = typer.Option(20, "--new", min=0, help="New cards a day (counted per local calendar day)."),
+    cram: bool = typer.Option(False, "--cram", help="Ask everything selected, ignore due dates, save nothing."),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Ask at most this many cards."),
+    state: Optional[Path] = typer.Option(None, "--state", envvar="CARDGEN_STATE", help="The review state file (default: state.sqlite3 in the user data folder)."),
+    show_stats: bool = typer.Option(False, "--stats", help="Show due counts, retention and cards by state instead of reviewing."),
+) -> None:
+    """Review cards in the terminal with spaced repetition (FSRS); every answer is saved at once."""
+    from cardgen import quiz as session
+
+    split = tuple(t.strip() for tag in tags or () for t in tag.split(",") if t.strip())
+    options = session.QuizOptions(path, mode, split, new, cram, limit, state)
+    if show_stats:
+        session.show_stats(options)
+        return
+    raise typer.Exit(session.run(options))
+
+
 def main() -> None:
     app(prog_name="cardgen")
