@@ -77,6 +77,33 @@ def stats(path: Path = PathArg) -> None:
     typer.echo(summary(load(path)), nl=False)
 
 
+DIST = Path("dist")
+OutOpt = typer.Option(DIST, "-o", "--out", help="The folder to write into.", show_default=True)
+
+
+@app.command()
+def anki(
+    path: Path = PathArg,
+    out: Path = OutOpt,
+    by_kind: bool = typer.Option(False, "--by-kind", help="Also print how many cards of each kind were made."),
+) -> None:
+    """Write one Anki package (.apkg) per deck; re-importing it updates cards in place."""
+    from cardgen.anki import summary, write_anki
+    from cardgen.loader import load
+
+    typer.echo(summary(write_anki(load(path), out), by_kind=by_kind), nl=False)
+
+
+@app.command()
+def build(path: Path = PathArg, out: Path = OutOpt) -> None:
+    """Run every generator into OUT at once; a failed build leaves OUT as it was."""
+    from cardgen.build import build as run_build, stderr_reporter
+
+    result = run_build(path, out, report=stderr_reporter())
+    for file in result.files:
+        typer.echo(out / file)
+
+
 @app.command()
 def quiz(
     path: Path = PathArg,

@@ -1,0 +1,272 @@
+"""The card model: what to ask about each fact, independent of any output format.
+
+`build_cards(base)` turns a fact base into `Card` objects. The Anki emitter
+(`cardgen.anki`) renders them as HTML notes; the terminal quiz shows their plain
+text. A card's identity is `Card.key` = `"{fact_id}/{kind}"`: Anki GUIDs and
+review schedules hang on it, so a kind string, once shipped, never changes
+meaning. Layers and list items are numbered from 1 (top layer, first item) in
+kind strings; attributes such as `hidden_layer` are 0-based indexes.
+
+Card kinds, by fact kind:
+
+definition
+  ``definition.forward``      term -> definition
+  ``definition.reverse``      definition -> term (self-graded)
+  ``definition.typein``       definition -> type the term; `answers` holds the
+                              term, the English name and the aliases
+pros and cons
+  ``pros.recall`` / ``cons.recall``       recall every advantage / disadvantage
+  ``pros.cloze.N`` / ``cons.cloze.N``     the list with item N blanked
+stack
+  ``stack.order``             recall the layers, top to bottom
+  ``stack.missing.N``         the stack drawn with layer N hidden
+  ``stack.above.N``           what sits directly above layer N (every layer but the top)
+  ``stack.below.N``           what sits directly below layer N (every layer but the bottom)
+taxonomy
+  ``taxonomy.kinds``          recall the kinds of the parent concept
+  ``taxonomy.parent.CHILD``   the child definition id -> what it is a kind of
+question
+  ``question``                the author's question -> answer, with its stack
+                              drawn on the back when it has one
+
+Scenarios make no cards of their own; their text frames the stack cards.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from cardgen.model import Definition, FactBase, Meta, Point, ProsCons, Question, Stack, Taxonomy
+
+HIDDEN = "?"
+
+
+@dataclass(frozen=True)
+class Card:
+    """One thing to ask, with everything needed to show its front and back.
+
+    Text fields are plain text (never HTML): renderers escape them.
+    """
+
+    fact_id: str
+    kind: str
+    deck: str
+    tags: tuple[str, ...]
+    prompt: str
+    """The instruction, short: "뜻은?"."""
+    subject: str = ""
+    """What is asked about, shown prominently: a term, a definition, a question."""
+    answer: str = ""
+    """The answer in a line; empty when `items` is the answer."""
+    items: tuple[str, ...] = ()
+    """A list that is the answer, or the list a cloze card blanks one item of."""
+    cloze: int | None = None
+    """0-based index of the item of `items` hidden on the front."""
+    answers: tuple[str, ...] = ()
+    """Accepted typed answers, the first being the expected one; empty unless a type-in card."""
+    context: str = ""
+    """Framing shown on the front under the prompt (a stack's scenario, a taxonomy's basis)."""
+    details: tuple[str, ...] = ()
+    """Further lines shown on the back after the answer."""
+    stack: Stack | None = None
+    """The stack drawn on the card: on the front when `hidden_layer` is set, always on the back."""
+    hidden_layer: int | None = None
+    """0-based index of the layer drawn as "?" on the front."""
+    marked_layers: tuple[int, ...] = ()
+    """0-based indexes of layers highlighted on the back."""
+    source: str | None = None
+    note: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.fact_id}/{self.kind}"
+
+    @property
+    def family(self) -> str:
+        """The kind without its layer, item or child part: `stack.missing.3` -> `stack.missing`."""
+        return ".".join(self.kind.split(".")[:2])
+
+    @property
+    def is_typein(self) -> bool:
+        return bool(self.answers)
+
+    @property
+    def stack_on_front(self) -> bool:
+        return self.stack is not None and self.hidden_layer is not None
+
+    @property
+    def front(self) -> str:
+        """The question as plain text, stack drawn with text boxes."""
+        parts = [p for p in (self.subject, self.prompt, self.context) if p]
+        if self.cloze is not None:
+            parts.append(_bullets(self.items, blank=self.cloze))
+        if self.stack_on_front:
+            parts.append(draw_stack_text(self.stack, hidden=self.hidden_layer))  # type: ignore[arg-type]
+        return "\n".join(parts)
+
+    @property
+    def back(self) -> str:
+        """The answer as plain text: answer or list, details, stack, and any correction note."""
+        parts = []
+        if self.answer:
+            parts.append(self.answer)
+        if self.items:
+            parts.append(_bullets(self.items, mark=self.cloze))
+        parts.extend(self.details)
+        if self.stack is not None:
+            parts.append(draw_stack_text(self.stack, marked=self.marked_layers))
+        if self.note:
+            parts.append(f"※ {self.note}")
+        return "\n".join(parts)
+
+
+def build_cards(base: FactBase) -> tuple[Card, ...]:
+    """Every card of the fact base, ordered by fact id, then in the order the kinds are listed above."""
+    cards: list[Card] = []
+    for definition in base.definitions:
+        cards.extend(_definition_cards(base, definition))
+    for pros_cons in base.pros_cons:
+        cards.extend(_pros_cons_cards(base, pros_cons))
+    for stack in base.stacks:
+        cards.extend(_stack_cards(base, stack))
+    for taxonomy in base.taxonomies:
+        cards.extend(_taxonomy_cards(base, taxonomy))
+    for question in base.questions:
+        cards.extend(_question_cards(base, question))
+    order = {id(card): n for n, card in enumerate(cards)}
+    return tuple(sorted(cards, key=lambda card: (card.fact_id, order[id(card)])))
+
+
+def _card(meta: Meta, kind: str, prompt: str, **fields) -> Card:
+    return Card(fact_id=meta.id, kind=kind, deck=meta.deck, tags=meta.tags, prompt=prompt,
+                source=meta.source, note=meta.note, **fields)
+
+
+# --- definitions ------------------------------------------------------------------
+
+def _definition_cards(base: FactBase, d: Definition) -> list[Card]:
+    extra = [*d.details, *(f"예: {example}" for example in d.examples)]
+    other_names = [name for name in d.names if name not in (d.term, d.english)]
+    names_line = [f"다른 이름: {', '.join(other_names)}"] if other_names else []
+    parents = base.parents_of(d.id)
+    hint = " / ".join(base.definition(p).label for p in parents)
+    context = f"{hint}의 한 종류" if hint else ""
+    return [
+        _card(d.meta, "definition.forward", "뜻은?", subject=d.label, answer=d.definition,
+              details=tuple(names_line + extra)),
+        _card(d.meta, "definition.reverse", "이 뜻의 용어는?", subject=d.definition, context=context,
+              answer=d.label, details=tuple(names_line + extra)),
+        _card(d.meta, "definition.typein", "용어를 입력하세요", subject=d.definition, context=context,
+              answer=d.label, answers=d.names,
+              details=tuple([f"정답으로 인정: {', '.join(d.names)}"] + extra)),
+    ]
+
+
+# --- pros and cons ------------------------------------------------------------------
+
+def _point_text(point: Point, base: FactBase) -> str:
+    if point.compare is None:
+        return point.text
+    other = base.definition(point.compare.concept).term
+    return f"{point.text} (↔ {other}: {point.compare.text})"
+
+
+def _pros_cons_cards(base: FactBase, pc: ProsCons) -> list[Card]:
+    concept = base.definition(pc.concept).label
+    cards: list[Card] = []
+    for side, word, points in (("pros", "장점", pc.pros), ("cons", "단점", pc.cons)):
+        if not points:
+            continue
+        items = tuple(_point_text(p, base) for p in points)
+        cards.append(_card(pc.meta, f"{side}.recall", f"{word}은? ({len(items)}가지)",
+                           subject=concept, items=items))
+        for n in range(len(items)):
+            cards.append(_card(pc.meta, f"{side}.cloze.{n + 1}", f"빈칸에 들어갈 {word}은?",
+                               subject=f"{concept}의 {word}", items=items, cloze=n))
+    return cards
+
+
+# --- stacks ----------------------------------------------------------------------
+
+def _stack_cards(base: FactBase, s: Stack) -> list[Card]:
+    scenario = base[s.scenario].text if s.scenario else ""  # type: ignore[union-attr]
+    names = [layer.name for layer in s.layers]
+    last = len(s.layers) - 1
+    cards = [_card(s.meta, "stack.order", "위에서 아래로 층을 차례대로 말해 보세요", subject=s.title,
+                   context=scenario, stack=s)]
+    for i, layer in enumerate(s.layers):
+        cards.append(_card(s.meta, f"stack.missing.{i + 1}", "빈 층은?", subject=s.title,
+                           answer=layer.name, stack=s, hidden_layer=i, marked_layers=(i,)))
+    for i in range(1, last + 1):
+        cards.append(_card(s.meta, f"stack.above.{i + 1}", f"'{names[i]}' 바로 위의 층은?", subject=s.title,
+                           answer=names[i - 1], stack=s, marked_layers=(i - 1, i)))
+    for i in range(last):
+        cards.append(_card(s.meta, f"stack.below.{i + 1}", f"'{names[i]}' 바로 아래의 층은?", subject=s.title,
+                           answer=names[i + 1], stack=s, marked_layers=(i, i + 1)))
+    return cards
+
+
+# --- taxonomy ----------------------------------------------------------------------
+
+def _taxonomy_cards(base: FactBase, t: Taxonomy) -> list[Card]:
+    parent = base.definition(t.parent)
+    children = tuple(base.definition(c).label for c in t.children)
+    basis = f"분류 기준: {t.basis}" if t.basis else ""
+    cards = [_card(t.meta, "taxonomy.kinds", f"종류는? ({len(children)}가지)", subject=parent.label,
+                   context=basis, items=children)]
+    for child_id in t.children:
+        child = base.definition(child_id)
+        cards.append(_card(t.meta, f"taxonomy.parent.{child_id}", "무엇의 한 종류인가?", subject=child.label,
+                           answer=parent.label, details=(basis,) if basis else ()))
+    return cards
+
+
+# --- the author's questions --------------------------------------------------------------
+
+def _question_cards(base: FactBase, q: Question) -> list[Card]:
+    stack = base[q.stack] if q.stack else None
+    return [_card(q.meta, "question", "", subject=q.question, answer=q.answer,
+                  details=(q.explanation,) if q.explanation else (), stack=stack)]  # type: ignore[arg-type]
+
+
+# --- plain-text drawing ----------------------------------------------------------------
+
+def _bullets(items: tuple[str, ...], blank: int | None = None, mark: int | None = None) -> str:
+    lines = []
+    for n, item in enumerate(items):
+        if n == blank:
+            lines.append("• [...]")
+        elif n == mark:
+            lines.append(f"• {item}  ◀")
+        else:
+            lines.append(f"• {item}")
+    return "\n".join(lines)
+
+
+def text_width(text: str) -> int:
+    """Terminal columns of TEXT: Hangul and other wide characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def draw_stack_text(stack: Stack, hidden: int | None = None, marked: tuple[int, ...] = ()) -> str:
+    """The stack as rows of `[ box ]`, top layer first, every row as wide as the widest.
+
+    A layer with `count` > 1 is that many boxes side by side; a hidden layer shows "?".
+    """
+    names = [HIDDEN if i == hidden else layer.name for i, layer in enumerate(stack.layers)]
+    natural = [layer.count * (text_width(name) + 4) + layer.count - 1
+               for name, layer in zip(names, stack.layers)]
+    width = max(natural)
+    lines = []
+    for i, (name, layer) in enumerate(zip(names, stack.layers)):
+        # Spread the row's spare columns over its boxes so every row ends at the same column.
+        spare = width - (layer.count - 1)
+        boxes = []
+        for n in range(layer.count):
+            inner = spare // layer.count + (1 if n < spare % layer.count else 0) - 2
+            pad = inner - text_width(name)
+            boxes.append("[" + " " * (pad // 2) + name + " " * (pad - pad // 2) + "]")
+        line = " ".join(boxes)
+        lines.append(f"{line}  ◀" if i in marked else line)
+    return "\n".join(lines)

@@ -1,0 +1,105 @@
+"""The card model: every fact kind yields its cards, identities are unique and stable."""
+
+from __future__ import annotations
+
+import pytest
+
+from cardgen.cards import Card, build_cards, draw_stack_text, text_width
+from cardgen.loader import load
+from conftest import FACTS, build_file_tree
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    base = load(FACTS)
+    return base, build_cards(base)
+
+
+def by_key(cards, key: str) -> Card:
+    return next(card for card in cards if card.key == key)
+
+
+def test_keys_are_unique_and_sorted_by_fact(shipped):
+    base, cards = shipped
+    keys = [card.key for card in cards]
+    assert len(keys) == len(set(keys))
+    assert [c.fact_id for c in cards] == sorted(c.fact_id for c in cards)
+    assert build_cards(base) == cards
+
+
+def test_every_fact_but_scenarios_has_cards(shipped):
+    base, cards = shipped
+    with_cards = {card.fact_id for card in cards}
+    expected = {fact.id for fact in base.facts()} - {s.id for s in base.scenarios}
+    assert with_cards == expected
+
+
+def test_definition_cards(shipped):
+    base, cards = shipped
+    vpn = base.definition("vpn")
+    kinds = [c.kind for c in cards if c.fact_id == "vpn"]
+    assert kinds == ["definition.forward", "definition.reverse", "definition.typein"]
+    forward = by_key(cards, "vpn/definition.forward")
+    assert forward.subject == "가상 사설 네트워크 (Virtual Private Network)"
+    assert forward.answer == vpn.definition
+    typein = by_key(cards, "vpn/definition.typein")
+    assert typein.answers == ("가상 사설 네트워크", "Virtual Private Network", "VPN")
+    assert typein.is_typein and not forward.is_typein
+    assert "리소스 가상화" in typein.front  # the parent disambiguates a short definition
+    assert vpn.meta.note in typein.back
+
+
+def test_pros_cons_recall_and_cloze(shipped):
+    _, cards = shipped
+    kinds = [c.kind for c in cards if c.fact_id == "hosted-hypervisor-pros-cons"]
+    assert kinds == ["pros.recall", "pros.cloze.1", "cons.recall", "cons.cloze.1", "cons.cloze.2"]
+    cloze = by_key(cards, "hosted-hypervisor-pros-cons/cons.cloze.2")
+    assert "GPU Passthrough 미지원" not in cloze.front
+    assert "• [...]" in cloze.front
+    assert "GPU Passthrough 미지원  ◀" in cloze.back
+    compared = by_key(cards, "emulator-pros-cons/pros.recall")
+    assert "↔ 하이퍼바이저" in compared.back
+
+
+def test_stack_cards_cover_every_layer(shipped):
+    base, cards = shipped
+    stack = base["stack-hosted-hypervisor"]
+    kinds = [c.kind for c in cards if c.fact_id == stack.id]
+    n = len(stack.layers)
+    assert kinds == (["stack.order"] + [f"stack.missing.{i}" for i in range(1, n + 1)]
+                     + [f"stack.above.{i}" for i in range(2, n + 1)]
+                     + [f"stack.below.{i}" for i in range(1, n)])
+    missing = by_key(cards, "stack-hosted-hypervisor/stack.missing.3")
+    assert missing.answer == "하이퍼바이저" and missing.hidden_layer == 2
+    assert "하이퍼바이저" not in missing.front.replace("호스팅 하이퍼바이저", "")
+    above = by_key(cards, "stack-hosted-hypervisor/stack.above.3")
+    assert above.answer == "게스트 운영체제" and not above.stack_on_front
+    below = by_key(cards, "stack-hosted-hypervisor/stack.below.3")
+    assert below.answer == "호스트 운영체제"
+
+
+def test_text_drawing_puts_repeated_layers_side_by_side(shipped):
+    base, _ = shipped
+    lines = draw_stack_text(base["stack-hosted-hypervisor"], hidden=2).splitlines()
+    assert lines[1].count("[ 게스트 운영체제 ]") == 3
+    assert "?" in lines[2] and "하이퍼바이저" not in lines[2]
+    assert len({text_width(line) for line in lines}) == 1
+
+
+def test_taxonomy_and_question_cards(shipped):
+    _, cards = shipped
+    kinds = by_key(cards, "kinds-of-hypervisor/taxonomy.kinds")
+    assert kinds.items == ("호스팅 하이퍼바이저 (Hosted Hypervisor)", "네이티브 하이퍼바이저 (Native Hypervisor)")
+    parent = by_key(cards, "kinds-of-hypervisor/taxonomy.parent.native-hypervisor")
+    assert parent.answer == "하이퍼바이저 (Hypervisor)"
+    question = by_key(cards, "windows-container-on-macos/question")
+    assert question.stack is not None and question.stack.id == "stack-windows-container-on-macos"
+    assert "[     윈도우 컨테이너      ]" in question.back
+
+
+def test_card_identity_ignores_content(tmp_path):
+    facts = "definitions:\n  - {id: t, term: 용어, definition: %s}\n"
+    one = build_cards(load(build_file_tree(tmp_path / "a", {"f.yaml": facts % "처음"})))
+    two = build_cards(load(build_file_tree(tmp_path / "b", {"f.yaml": facts % "고친 뜻"})))
+    assert [c.key for c in one] == [c.key for c in two]
+    assert one[0].answer != two[0].answer
