@@ -142,6 +142,7 @@ class _FileReader:
         self.problems = problems
         self.seen: set[int] = set()
         self.refs: list[_Ref] = []
+        self.ids: list[tuple[str, Loc, str]] = []  # (id, where, section) of every fact, valid or not
 
     def loc(self, node: Node) -> Loc:
         return Loc(self.file, node.start_mark.line + 1)
@@ -156,7 +157,7 @@ class _FileReader:
             return None
         out: dict[str, Node] = {}
         for key_node, value_node in node.value:
-            if not self.fresh(value_node, key_node):
+            if not self.fresh(value_node):
                 continue
             key = key_node.value if isinstance(key_node, ScalarNode) else None
             if key_node.tag == _YAML + "merge":
@@ -175,10 +176,13 @@ class _FileReader:
                 self.problem(node, f"{what} is missing required key '{key}'")
         return out
 
-    def fresh(self, node: Node, where: Node) -> bool:
-        """False (and a problem) for an alias: a node already seen elsewhere in the file."""
+    def fresh(self, node: Node) -> bool:
+        """False for an alias (a node already seen), which is then skipped.
+
+        Aliases are reported by `_report_aliases` at their own lines; skipping them here
+        keeps the walk linear even for an alias bomb.
+        """
         if id(node) in self.seen:
-            self.problem(where, "anchors and aliases ('&', '*') are not supported; write the value out")
             return False
         self.seen.add(id(node))
         return True
@@ -213,7 +217,7 @@ class _FileReader:
             return None
         items = []
         for item in node.value:
-            if self.fresh(item, item):
+            if self.fresh(item):
                 items.append(item)
         return items
 
@@ -270,12 +274,13 @@ class _FileReader:
             self.problem(node, f"'{key}' must name at least one id")
             return None
         first_line: dict[str, int] = {}
+        repeated = False
         for item, value in zip(node.value, values):
             if value in first_line:
                 self.problem(item, f"'{value}' is repeated in '{key}' (first at line {first_line[value]})")
-                return None
-            first_line[value] = item.start_mark.line + 1
-        return values
+                repeated = True
+            first_line.setdefault(value, item.start_mark.line + 1)
+        return None if repeated else values
 
     def _read_compare(self, node: Node, key: str, owner: str) -> Comparison | None:
         values = self.fields(node, COMPARE_KEYS, "'compare'", owner)
@@ -343,14 +348,14 @@ def _short_tag(tag: str) -> str:
 
 
 def _describe(node: Node) -> str:
+    if node.tag not in _PLAIN_SCALAR_TAGS and node.tag not in (_YAML + "seq", _YAML + "map"):
+        return f"a value tagged {_short_tag(node.tag)}"
     if isinstance(node, MappingNode):
         return "a mapping"
     if isinstance(node, SequenceNode):
         return "a list"
     if node.tag == _YAML + "null":
         return "nothing"
-    if node.tag not in _PLAIN_SCALAR_TAGS:
-        return f"a value tagged {_short_tag(node.tag)}"
     return f"'{node.value}'"
 
 
@@ -377,11 +382,13 @@ def load_files(files: list[Path]) -> FactBase:
     problems: list[Problem] = []
     facts: dict[str, list] = {section: [] for section in SECTIONS}
     refs: list[_Ref] = []
+    ids: list[tuple[str, Loc, str]] = []
     for file in files:
         reader = _FileReader(str(file), problems)
         _read_file(file, reader, facts)
         refs.extend(reader.refs)
-    kinds = _check_ids(facts, problems)
+        ids.extend(reader.ids)
+    kinds = _check_ids(ids, problems)
     _check_refs(refs, kinds, problems)
     _check_taxonomy(facts["taxonomy"], problems)
     if problems:
@@ -427,11 +434,15 @@ def _read_file(file: Path, reader: _FileReader, facts: dict[str, list]) -> None:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         message = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
+        if mark and "\t" in _line(text, mark.line)[: mark.column + 1]:
+            message = "a tab cannot indent YAML; use spaces"
         reader.problems.append(Problem(Loc(reader.file, line), f"YAML syntax error: {message}"))
         return
     except yaml.YAMLError as exc:
         reader.problems.append(Problem(Loc(reader.file, 1), f"YAML error: {' '.join(str(exc).split())}"))
         return
+    if "*" in text:
+        _report_aliases(text, reader)
     if root is None:
         reader.problems.append(Problem(Loc(reader.file, 1), "the file is empty; expected a mapping with sections such as 'definitions'"))
         return
@@ -451,6 +462,20 @@ def _read_file(file: Path, reader: _FileReader, facts: dict[str, list]) -> None:
                 facts[section].append(fact)
 
 
+def _report_aliases(text: str, reader: _FileReader) -> None:
+    for event in yaml.parse(text, Loader=_YamlLoader):
+        if isinstance(event, yaml.AliasEvent):
+            reader.problems.append(Problem(
+                Loc(reader.file, event.start_mark.line + 1),
+                "anchors and aliases ('&', '*') are not supported; write the value out",
+            ))
+
+
+def _line(text: str, index: int) -> str:
+    lines = text.splitlines()
+    return lines[index] if 0 <= index < len(lines) else ""
+
+
 def _check_tags(reader: _FileReader, node: Node | None, tags: tuple[str, ...] | None) -> None:
     for tag in tags or ():
         if any(ch.isspace() for ch in tag):
@@ -461,6 +486,8 @@ def _read_fact(reader: _FileReader, node: Node, section: str, what: str, keys: d
                deck: str, file_source: str | None, file_tags: tuple[str, ...]):
     raw_id = _peek_id(node)
     owner = f"{what} '{raw_id}'" if raw_id else what
+    if raw_id:
+        reader.ids.append((raw_id, reader.loc(node), section))
     values = reader.fields(node, keys, owner, owner)
     if values is None:
         return None
@@ -507,19 +534,17 @@ def _peek_id(node: Node) -> str | None:
 _KIND_OF_SECTION = {"definitions": "definition", "scenarios": "scenario", "stacks": "stack"}
 
 
-def _check_ids(facts: dict[str, list], problems: list[Problem]) -> dict[str, dict[str, str]]:
+def _check_ids(ids: list[tuple[str, Loc, str]], problems: list[Problem]) -> dict[str, dict[str, str]]:
     """Report duplicate ids across all files; return ids by the kind refs can name."""
     first: dict[str, Loc] = {}
     kinds: dict[str, dict[str, str]] = {kind: {} for kind in _KIND_OF_SECTION.values()}
-    for section, items in facts.items():
-        for fact in items:
-            loc = fact.meta.loc
-            if fact.id in first:
-                problems.append(Problem(loc, f"duplicate id '{fact.id}' (first defined at {first[fact.id]})"))
-                continue
-            first[fact.id] = loc
-            if section in _KIND_OF_SECTION:
-                kinds[_KIND_OF_SECTION[section]][fact.id] = section
+    for fact_id, loc, section in ids:
+        if fact_id in first:
+            problems.append(Problem(loc, f"duplicate id '{fact_id}' (first defined at {first[fact_id]})"))
+            continue
+        first[fact_id] = loc
+        if section in _KIND_OF_SECTION:
+            kinds[_KIND_OF_SECTION[section]][fact_id] = section
     return kinds
 
 

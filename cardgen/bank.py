@@ -1,0 +1,222 @@
+"""The question bank: every question the fact base can ask, and randomized quiz sets drawn from it.
+
+`build_bank(base)` turns a `FactBase` into a tuple of `Question`s, sorted by id, with
+options in canonical order (sorted by folded text, so the position of the answer says
+nothing). `quiz_sets(bank, ...)` samples sets from it, shuffles options with a
+`random.Random` derived from the seed and spreads the correct position evenly. The exam,
+the terminal quiz and the quiz-set writers all read these objects; none of them makes a
+random choice of its own.
+
+Kinds (`Question.kind`) and the shape of their answer:
+
+- `term_from_definition` (choice) — a definition is shown; pick the term.
+- `definition_from_term` (choice) — a term is shown; pick its definition.
+- `pro_of`, `con_of` (choice) — pick the advantage / disadvantage of a concept; wrong
+  options are points of sibling concepts (right fact, wrong subject) or the concept's own
+  points of the other polarity.
+- `ox_pro`, `ox_con` (O/X) — "this is an advantage / disadvantage of X": true or false.
+  `options` is always `("O", "X")` and `answer` the index (0 = O, 1 = X).
+- `stack_order` (order) — `options` are the layers of a stack in canonical (sorted) order;
+  `answer` is the tuple of layer names top to bottom.
+- `stack_missing_choice` (choice) — a stack drawn with one blank box (`stack`,
+  `hidden_layer`); pick the missing layer.
+- `stack_missing_fill` (fill) — the same drawing; `answer` is the layer name, `accepted`
+  the other names that count as right.
+- `stack_above`, `stack_below` (choice) — which layer sits directly above / below a layer.
+- `kind_of` (choice) — which of these is a kind of X (taxonomy).
+- `odd_one_out` (choice) — which of these is not a kind of X.
+- `matching` (match) — `options` are the definitions (the right-hand column, in display
+  order); `answer` is the tuple of (term, definition) pairs in the order the terms are shown.
+- `author` (short) — the author's own question; `answer` is the expected answer text.
+
+Choice questions have at least `MIN_OPTIONS` (3) and at most `MAX_OPTIONS` (4) options and
+exactly one right one. A wrong option is never something the fact base says is also true
+(texts compared after NFKC, casefold and collapsed whitespace), never a duplicate and never
+another name of the answer; a question that cannot get enough good options is not made.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import dataclass, replace
+from typing import Iterable, Sequence, Union
+
+from cardgen.errors import UsageError
+from cardgen.model import FactBase, Stack
+
+Answer = Union[int, str, tuple[str, ...], tuple[tuple[str, str], ...]]
+
+#: kind -> style; the style says how a renderer shows the question and reads the answer.
+KINDS: dict[str, str] = {
+    "term_from_definition": "choice",
+    "definition_from_term": "choice",
+    "pro_of": "choice",
+    "con_of": "choice",
+    "ox_pro": "ox",
+    "ox_con": "ox",
+    "stack_order": "order",
+    "stack_missing_choice": "choice",
+    "stack_missing_fill": "fill",
+    "stack_above": "choice",
+    "stack_below": "choice",
+    "kind_of": "choice",
+    "odd_one_out": "choice",
+    "matching": "match",
+    "author": "short",
+}
+
+MIN_OPTIONS = 3
+MAX_OPTIONS = 4
+OX = ("O", "X")
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question, ready to render: nothing in it needs the fact base any more.
+
+    `id` is `<fact id>/<kind>/<variant>` and stays the same across runs and seeds.
+    `answer` is an index into `options` for choice and O/X questions, the expected text
+    for fill and short-answer questions, the layer names top to bottom for ordering, and
+    (term, definition) pairs for matching. `accepted` holds other answers that count as
+    right (aliases). `facts` are the source fact ids, the main one first. `stack` is a
+    stack to draw with the prompt, with `hidden_layer` (an index into its layers) drawn as
+    a blank box; both are None when a drawing would give the answer away.
+    """
+
+    id: str
+    kind: str
+    prompt: str
+    options: tuple[str, ...]
+    answer: Answer
+    accepted: tuple[str, ...] = ()
+    explanation: str = ""
+    facts: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    stack: Stack | None = None
+    hidden_layer: int | None = None
+
+    @property
+    def style(self) -> str:
+        """`choice`, `ox`, `order`, `fill`, `match` or `short` (see `KINDS`)."""
+        return KINDS[self.kind]
+
+
+def build_bank(base: FactBase) -> tuple[Question, ...]:
+    """Every question the fact base supports, sorted by id; deterministic."""
+    from cardgen import questions
+
+    return tuple(sorted(questions.generate(base), key=lambda q: q.id))
+
+
+def quiz_sets(
+    bank: Sequence[Question],
+    *,
+    sets: int,
+    size: int,
+    seed: int | str,
+    kinds: Iterable[str] | None = None,
+    tags: Iterable[str] | None = None,
+) -> list[list[Question]]:
+    """SETS randomized sets of SIZE questions drawn from BANK.
+
+    Only questions of the given kinds and carrying one of the given tags are drawn (all
+    when None). Within a set no fact repeats while questions about unused facts remain,
+    and kinds take turns; questions used less in earlier sets come first, so the sets
+    cover the bank before repeating. Options are shuffled and the correct position is
+    dealt from a shuffled deck of positions, so each position comes up equally often.
+    Raises `UsageError` for a bad count, an unknown kind or tag, or too few questions.
+    """
+    pool = select(bank, kinds=kinds, tags=tags)
+    if sets < 1:
+        raise UsageError(f"the number of sets must be at least 1, not {sets}")
+    if size < 1:
+        raise UsageError(f"the set size must be at least 1, not {size}")
+    if size > len(pool):
+        raise UsageError(f"only {len(pool)} question(s) match, so a set cannot hold {size}")
+    used: Counter[str] = Counter()
+    out = []
+    for number in range(1, sets + 1):
+        rng = random.Random(f"cardgen-quizset:{seed}:{number}")
+        chosen = _draw(pool, size, rng, used)
+        used.update(q.id for q in chosen)
+        out.append(_shuffle_options(chosen, rng))
+    return out
+
+
+def select(bank: Sequence[Question], *, kinds: Iterable[str] | None = None,
+           tags: Iterable[str] | None = None) -> list[Question]:
+    """The questions of BANK of one of KINDS carrying one of TAGS; unknown names are a `UsageError`."""
+    pool = list(bank)
+    if kinds is not None:
+        wanted = set(kinds)
+        unknown = sorted(wanted - set(KINDS))
+        if unknown:
+            raise UsageError(f"unknown question kind(s): {', '.join(unknown)}; known kinds: {', '.join(KINDS)}")
+        pool = [q for q in pool if q.kind in wanted]
+    if tags is not None:
+        wanted = set(tags)
+        known = {tag for q in bank for tag in q.tags}
+        unknown = sorted(wanted - known)
+        if unknown:
+            raise UsageError(f"unknown tag(s): {', '.join(unknown)}; known tags: {', '.join(sorted(known))}")
+        pool = [q for q in pool if wanted & set(q.tags)]
+    if not pool:
+        raise UsageError("no question matches the given kinds and tags")
+    return pool
+
+
+def _draw(pool: list[Question], size: int, rng: random.Random, used: Counter[str]) -> list[Question]:
+    # Kinds take turns in a random order; within a kind, the least used questions come
+    # first and ties are broken at random.
+    by_kind: dict[str, list[Question]] = {}
+    for q in pool:
+        by_kind.setdefault(q.kind, []).append(q)
+    queues = []
+    for kind in sorted(by_kind):
+        keyed = [(used[q.id], rng.random(), q) for q in by_kind[kind]]
+        queues.append([q for _, _, q in sorted(keyed, key=lambda t: (t[0], t[1]))])
+    rng.shuffle(queues)
+    order: list[Question] = []
+    while any(queues):
+        for queue in queues:
+            if queue:
+                order.append(queue.pop(0))
+    chosen: list[Question] = []
+    seen_facts: set[str] = set()
+    while len(chosen) < size:
+        pick = next((q for q in order if not seen_facts & set(q.facts)), None)
+        if pick is None:
+            seen_facts.clear()  # every remaining question repeats a fact: start a new round
+            continue
+        order.remove(pick)
+        chosen.append(pick)
+        seen_facts.update(pick.facts)
+    return chosen
+
+
+def _shuffle_options(questions: list[Question], rng: random.Random) -> list[Question]:
+    decks: dict[int, list[int]] = {}
+    out = []
+    for q in questions:
+        if q.style == "choice":
+            n = len(q.options)
+            deck = decks.setdefault(n, [])
+            if not deck:
+                deck.extend(range(n))
+                rng.shuffle(deck)
+            target = deck.pop()
+            right = q.options[q.answer]  # type: ignore[index]
+            wrong = [o for i, o in enumerate(q.options) if i != q.answer]
+            rng.shuffle(wrong)
+            options = wrong[:target] + [right] + wrong[target:]
+            out.append(replace(q, options=tuple(options), answer=target))
+        elif q.style in ("order", "match"):
+            options = list(q.options)
+            rng.shuffle(options)
+            if q.style == "order" and tuple(options) == q.answer and len(options) > 1:
+                options = options[1:] + options[:1]  # never show the order already solved
+            out.append(replace(q, options=tuple(options)))
+        else:
+            out.append(q)
+    return out

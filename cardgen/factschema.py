@@ -1,0 +1,71 @@
+"""The fact-file format as JSON Schema, derived from the loader's own schema.
+
+Editors that speak the YAML language server read it through the
+`# yaml-language-server: $schema=...` line at the top of each fact file, so a
+teacher gets completion and red squiggles while typing. Regenerate the shipped
+copy with `python -m cardgen.factschema > cardgen/schema/facts.schema.json`.
+"""
+
+from __future__ import annotations
+
+import json
+
+from cardgen.loader import COMMON, COMPARE_KEYS, FILE_KEYS, ID_PATTERN, LAYER_KEYS, MAX_LAYER_COUNT, POINT_KEYS, SECTIONS, Field
+
+TEXT = {"type": ["string", "number", "boolean"], "minLength": 1}
+
+
+def _value(spec: Field) -> dict:
+    if spec.kind == "text":
+        return dict(TEXT)
+    if spec.kind == "texts":
+        return {"type": "array", "items": dict(TEXT)}
+    if spec.kind == "ids":
+        return {"type": "array", "items": {"type": "string"}, "minItems": 1, "uniqueItems": True}
+    if spec.kind == "count":
+        return {"type": "integer", "minimum": 1, "maximum": MAX_LAYER_COUNT}
+    if spec.kind == "compare":
+        return _object(COMPARE_KEYS)
+    if spec.kind == "points":
+        return {"type": "array", "items": {"anyOf": [dict(TEXT), _object(POINT_KEYS)]}}
+    if spec.kind == "layers":
+        return {"type": "array", "minItems": 2, "items": {"anyOf": [dict(TEXT), _object(LAYER_KEYS)]}}
+    raise ValueError(spec.kind)
+
+
+def _object(keys: dict[str, Field]) -> dict:
+    properties = {}
+    for name, spec in keys.items():
+        prop = _value(spec)
+        if spec.help:
+            prop["description"] = spec.help
+        properties[name] = prop
+    required = [name for name, spec in keys.items() if spec.required]
+    out: dict = {"type": "object", "additionalProperties": False, "properties": properties}
+    if required:
+        out["required"] = required
+    return out
+
+
+def fact_schema() -> dict:
+    properties: dict = {name: _value(spec) | {"description": spec.help} for name, spec in FILE_KEYS.items()}
+    for section, (what, keys) in SECTIONS.items():
+        item = _object({**COMMON, **keys})
+        item["properties"]["id"]["pattern"] = "^" + ID_PATTERN.pattern.removesuffix(r"\Z") + "$"
+        item["properties"]["id"]["type"] = "string"
+        properties[section] = {"type": ["array", "null"], "items": item, "description": f"A list of {what}s."}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "cardgen fact file",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": properties,
+    }
+
+
+def dumps() -> str:
+    return json.dumps(fact_schema(), ensure_ascii=False, indent=2) + "\n"
+
+
+if __name__ == "__main__":
+    print(dumps(), end="")

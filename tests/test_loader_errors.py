@@ -1,0 +1,250 @@
+"""A corpus of broken fact files: each mistake is reported with its exact message and line."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from cardgen.errors import FactError
+from cardgen.loader import load
+from tests.conftest import build_file_tree, run_cardgen
+
+GOOD_DEFS = """\
+definitions:
+  - id: vm
+    term: 가상 머신
+    english: Virtual Machine
+    definition: 하이퍼바이저가 만든 가상 환경
+  - id: hv
+    term: 하이퍼바이저
+    definition: 가상 머신을 만드는 소프트웨어
+"""
+
+
+def problems(tmp_path: Path, files: dict[str, str | bytes]) -> list[str]:
+    """Load FILES and return the reported problems, paths relative to the tree."""
+    root = build_file_tree(tmp_path / "facts", {k: textwrap.dedent(v) if isinstance(v, str) else v for k, v in files.items()})
+    with pytest.raises(FactError) as info:
+        load(root)
+    return [str(p).removeprefix(str(root) + "/") for p in info.value.problems]
+
+
+CASES = {
+    "yaml syntax error": (
+        {"a.yaml": "definitions:\n  - id: x\n    term: [unclosed\n"},
+        ["a.yaml:4: YAML syntax error: did not find expected ',' or ']'"],
+    ),
+    "tab indentation": (
+        {"a.yaml": "definitions:\n\t- id: x\n"},
+        ["a.yaml:2: YAML syntax error: a tab cannot indent YAML; use spaces"],
+    ),
+    "duplicate key in a fact": (
+        {"a.yaml": GOOD_DEFS + "  - id: c\n    term: C\n    definition: one\n    definition: two\n"},
+        ["a.yaml:12: duplicate key 'definition' in definition 'c' (first at line 11)"],
+    ),
+    "duplicate top-level section": (
+        {"a.yaml": GOOD_DEFS + "definitions:\n  - id: z\n    term: Z\n    definition: z\n"},
+        ["a.yaml:9: duplicate key 'definitions' in the file (first at line 1)"],
+    ),
+    "unknown key with a suggestion": (
+        {"a.yaml": "definitions:\n  - id: x\n    term: X\n    defintion: typo\n"},
+        ["a.yaml:2: definition 'x' is missing required key 'definition'",
+         "a.yaml:4: unknown key 'defintion' in definition 'x' (did you mean 'definition'?)"],
+    ),
+    "unknown top-level key": (
+        {"a.yaml": "deck: D\nfacts: []\n"},
+        ["a.yaml:2: unknown key 'facts' in the file; expected one of: deck, tags, source, definitions, pros_cons, taxonomy, scenarios, stacks, questions"],
+    ),
+    "unknown key without a close match": (
+        {"a.yaml": "definitions:\n  - id: x\n    term: X\n    definition: d\n    zzz: 1\n"},
+        ["a.yaml:5: unknown key 'zzz' in definition 'x'; expected one of: id, tags, source, note, term, english, aliases, definition, details, examples"],
+    ),
+    "missing required field": (
+        {"a.yaml": "definitions:\n  - id: x\n    definition: d\n"},
+        ["a.yaml:2: definition 'x' is missing required key 'term'"],
+    ),
+    "missing id": (
+        {"a.yaml": "definitions:\n  - term: X\n    definition: d\n"},
+        ["a.yaml:2: definition is missing required key 'id'"],
+    ),
+    "empty required value": (
+        {"a.yaml": "definitions:\n  - id: x\n    term: ''\n    definition:\n"},
+        ["a.yaml:3: 'term' must not be empty", "a.yaml:4: 'definition' must not be empty"],
+    ),
+    "text given as a list": (
+        {"a.yaml": "definitions:\n  - id: x\n    term: [a, b]\n    definition: d\n"},
+        ["a.yaml:3: 'term' must be text, not a list"],
+    ),
+    "list given as text": (
+        {"a.yaml": "definitions:\n  - id: x\n    term: X\n    definition: d\n    aliases: Y\n"},
+        ["a.yaml:5: 'aliases' must be a list, not 'Y'"],
+    ),
+    "section is not a list": (
+        {"a.yaml": "definitions:\n  id: x\n"},
+        ["a.yaml:2: 'definitions' must be a list, not a mapping"],
+    ),
+    "fact is not a mapping": (
+        {"a.yaml": "definitions:\n  - just text\n"},
+        ["a.yaml:2: definition must be a mapping of keys to values, not 'just text'"],
+    ),
+    "file is a list": (
+        {"a.yaml": "- id: x\n  term: X\n"},
+        ["a.yaml:1: the file must be a mapping of keys to values, not a list"],
+    ),
+    "file is a scalar": (
+        {"a.yaml": "hello\n"},
+        ["a.yaml:1: the file must be a mapping of keys to values, not 'hello'"],
+    ),
+    "empty file": (
+        {"a.yaml": "# only a comment\n"},
+        ["a.yaml:1: the file is empty; expected a mapping with sections such as 'definitions'"],
+    ),
+    "duplicate id in one file": (
+        {"a.yaml": GOOD_DEFS + "  - id: vm\n    term: VM\n    definition: again\n"},
+        ["a.yaml:9: duplicate id 'vm' (first defined at {root}/a.yaml:2)"],
+    ),
+    "duplicate id across files and kinds": (
+        {"a.yaml": GOOD_DEFS, "b.yaml": "scenarios:\n  - id: hv\n    text: 가정\n"},
+        ["b.yaml:2: duplicate id 'hv' (first defined at {root}/a.yaml:6)"],
+    ),
+    "dangling reference with a suggestion": (
+        {"a.yaml": GOOD_DEFS + "pros_cons:\n  - id: p\n    concept: hvv\n    pros: [빠름]\n"},
+        ["a.yaml:11: pros/cons entry 'p' refers to unknown definition 'hvv' (did you mean 'hv'?)"],
+    ),
+    "dangling reference in another file": (
+        {"a.yaml": GOOD_DEFS, "b.yaml": "taxonomy:\n  - id: t\n    parent: hv\n    children: [vm, container]\n"},
+        ["b.yaml:4: taxonomy entry 't' refers to unknown definition 'container'"],
+    ),
+    "reference to the wrong kind": (
+        {"a.yaml": GOOD_DEFS + "scenarios:\n  - id: sc\n    text: t\nstacks:\n  - id: s\n    title: S\n    illustrates: sc\n    layers: [a, b]\n"},
+        ["a.yaml:15: stack 's' refers to unknown definition 'sc'"],
+    ),
+    "dangling comparison": (
+        {"a.yaml": GOOD_DEFS + "pros_cons:\n  - id: p\n    concept: hv\n    pros:\n      - text: 빠름\n        compare: {concept: emu, text: 느림}\n"},
+        ["a.yaml:14: pros/cons entry 'p' refers to unknown definition 'emu'"],
+    ),
+    "taxonomy cycle": (
+        {"a.yaml": GOOD_DEFS + "taxonomy:\n  - id: t1\n    parent: vm\n    children: [hv]\n  - id: t2\n    parent: hv\n    children: [vm]\n"},
+        ["a.yaml:10: taxonomy cycle: hv -> vm -> hv"],
+    ),
+    "taxonomy self-loop": (
+        {"a.yaml": GOOD_DEFS + "taxonomy:\n  - id: t1\n    parent: vm\n    children: [vm]\n"},
+        ["a.yaml:10: taxonomy cycle: vm -> vm"],
+    ),
+    "repeated child": (
+        {"a.yaml": GOOD_DEFS + "taxonomy:\n  - id: t1\n    parent: vm\n    children: [hv, hv]\n"},
+        ["a.yaml:12: 'hv' is repeated in 'children' (first at line 12)"],
+    ),
+    "stack with one layer": (
+        {"a.yaml": "stacks:\n  - id: s\n    title: S\n    layers:\n      - 하드웨어\n"},
+        ["a.yaml:5: a stack needs at least two layers, this one has 1"],
+    ),
+    "bad layer count": (
+        {"a.yaml": "stacks:\n  - id: s\n    title: S\n    layers:\n      - {name: 앱, count: 0}\n      - {name: OS, count: three}\n"},
+        ["a.yaml:5: 'count' must be a whole number from 1 to 99, not '0'",
+         "a.yaml:6: 'count' must be a whole number from 1 to 99, not 'three'"],
+    ),
+    "repeated pro and con": (
+        {"a.yaml": GOOD_DEFS + "pros_cons:\n  - id: p\n    concept: hv\n    pros: [빠름, 빠름]\n    cons:\n      - 비쌈\n      - '비쌈 '\n"},
+        ["a.yaml:12: repeated pro '빠름' (first at line 12)", "a.yaml:15: repeated con '비쌈' (first at line 14)"],
+    ),
+    "pros/cons with neither": (
+        {"a.yaml": GOOD_DEFS + "pros_cons:\n  - id: p\n    concept: hv\n"},
+        ["a.yaml:10: pros/cons entry 'p' needs at least one of 'pros' and 'cons'"],
+    ),
+    "not UTF-8": (
+        {"a.yaml": "definitions:\n  - id: x\n".encode() + "    term: 가상\n".encode("euc-kr")},
+        ["a.yaml:3: not UTF-8 text (byte 0xb0); save the file as UTF-8"],
+    ),
+    "python object tag": (
+        {"a.yaml": "definitions:\n  - id: x\n    term: !!python/object/apply:os.system [ls]\n    definition: d\n"},
+        ["a.yaml:3: 'term' must be text, not a value tagged !!python/object/apply:os.system"],
+    ),
+    "python name tag on a scalar": (
+        {"a.yaml": "definitions:\n  - id: x\n    term: !!python/name:os.system ''\n    definition: d\n"},
+        ["a.yaml:3: 'term' has a tag that is not allowed here (!!python/name:os.system); use plain text"],
+    ),
+    "tagged mapping": (
+        {"a.yaml": "definitions:\n  - !!python/object:os.stat {id: x}\n"},
+        ["a.yaml:2: definition 'x' must be a mapping of keys to values, not a value tagged !!python/object:os.stat"],
+    ),
+    "alias": (
+        {"a.yaml": "definitions:\n  - id: x\n    term: &t X\n    definition: *t\n"},
+        ["a.yaml:2: definition 'x' is missing required key 'definition'",
+         "a.yaml:4: anchors and aliases ('&', '*') are not supported; write the value out"],
+    ),
+    "merge key": (
+        {"a.yaml": "definitions:\n  - id: x\n    <<: {term: X}\n    definition: d\n"},
+        ["a.yaml:2: definition 'x' is missing required key 'term'",
+         "a.yaml:3: merge keys ('<<') are not supported; write the keys out"],
+    ),
+    "bad id": (
+        {"a.yaml": "definitions:\n  - id: two words\n    term: X\n    definition: d\n"},
+        ["a.yaml:2: id 'two words' must start with a letter or digit and hold only letters, digits, '-', '_' and '.'"],
+    ),
+    "tag with a space": (
+        {"a.yaml": "tags: [운영 체제]\ndefinitions:\n  - id: x\n    term: X\n    definition: d\n"},
+        ["a.yaml:1: tag '운영 체제' contains a space; Anki tags are single words (use '_' or '::')"],
+    ),
+    "two documents": (
+        {"a.yaml": "deck: A\n---\ndeck: B\n"},
+        ["a.yaml:2: YAML syntax error: but found another document"],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_broken_file_is_reported_exactly(tmp_path: Path, name: str) -> None:
+    files, expected = CASES[name]
+    root = str(tmp_path / "facts")
+    assert problems(tmp_path, files) == [e.replace("{root}", root) for e in expected]
+
+
+def test_corpus_is_large_enough() -> None:
+    assert len(CASES) >= 25
+
+
+def test_every_problem_of_every_file_in_one_run(tmp_path: Path) -> None:
+    found = problems(tmp_path, {
+        "a.yaml": "definitions:\n  - id: x\n    term: X\n    defintion: d\n",
+        "b.yaml": "stacks:\n  - id: s\n    title: S\n    layers: [one]\n",
+        "c.yaml": "deck: [oops\n",
+    })
+    assert [p.split(":")[0] for p in found] == ["a.yaml", "a.yaml", "b.yaml", "c.yaml"]
+
+
+def test_no_cascade_from_a_broken_definition(tmp_path: Path) -> None:
+    # The definition is broken, but its id exists: references to it are not reported again.
+    found = problems(tmp_path, {"a.yaml": "definitions:\n  - id: x\n    term: X\npros_cons:\n  - id: p\n    concept: x\n    pros: [a]\n"})
+    assert found == ["a.yaml:2: definition 'x' is missing required key 'definition'"]
+
+
+def test_cli_reports_all_problems_without_traceback(tmp_path: Path) -> None:
+    root = build_file_tree(tmp_path / "facts", {
+        "a.yaml": "definitions:\n  - id: x\n    term: X\n    defintion: d\n",
+        "b.yaml": b"deck: \xff\n",
+    })
+    result = run_cardgen("validate", str(root))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr + result.stdout
+    lines = result.stderr.splitlines()
+    assert lines[:3] == [
+        f"{root}/a.yaml:2: definition 'x' is missing required key 'definition'",
+        f"{root}/a.yaml:4: unknown key 'defintion' in definition 'x' (did you mean 'definition'?)",
+        f"{root}/b.yaml:1: not UTF-8 text (byte 0xff); save the file as UTF-8",
+    ]
+    assert lines[3] == "3 problem(s) found."
+
+
+def test_cli_missing_path(tmp_path: Path) -> None:
+    result = run_cardgen("validate", str(tmp_path / "nowhere"))
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"{tmp_path / 'nowhere'}: no such file or folder"
+
+
+def test_cli_folder_without_fact_files(tmp_path: Path) -> None:
+    result = run_cardgen("validate", str(tmp_path))
+    assert result.returncode == 2
+    assert "no fact files" in result.stderr
