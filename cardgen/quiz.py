@@ -57,49 +57,59 @@ def items_for(base: FactBase, mode: str):
 
 
 def card_items(base: FactBase, mode: str):
+    """Cards as review items; in typed and mixed mode a type-in card is typed, others are flash."""
     from cardgen.cards import build_cards
     from cardgen.review import Item
 
     out = []
     for card in build_cards(base):
-        typed = bool(card.answers) and mode != "flash"
+        typed = card.is_typein and mode != "flash"
         if mode == "typed" and not typed:
             continue
         out.append(Item(
             key=card.key, style="typed" if typed else "flash", fact_id=card.fact_id,
-            title=_title(card.kind), front=card.front, back=card.back, accepted=tuple(card.answers),
-            tags=_tags(base, card.fact_id),
+            title=CARD_TITLES.get(card.family, card.family), front=card.front, back=card.back,
+            accepted=card.answers, tags=card.tags,
         ))
     return out
 
 
 def choice_items(base: FactBase):
+    """The bank's single-choice questions as review items, options in the bank's order."""
     from cardgen.bank import build_bank
+    from cardgen.cards import draw_stack_text
     from cardgen.review import Item
 
     out = []
     for q in build_bank(base):
-        if not _single_choice(q):
+        if q.style != "choice":
             continue
-        fact_id = q.facts[0] if q.facts else q.id
+        front = q.prompt
+        if q.stack is not None:
+            front += "\n" + draw_stack_text(q.stack, hidden=q.hidden_layer)
         out.append(Item(
-            key=q.id, style="choice", fact_id=fact_id, title=_title(q.kind), front=q.prompt,
-            back=q.explanation or "", options=tuple(q.options), correct=q.answer, tags=tuple(q.tags),
+            key=q.id, style="choice", fact_id=q.facts[0] if q.facts else q.id, title=q.kind.replace("_", " "),
+            front=front, back=q.explanation, options=q.options, correct=q.answer, tags=q.tags,  # type: ignore[arg-type]
         ))
     return out
 
 
-def _single_choice(question) -> bool:
-    return bool(question.options) and isinstance(question.answer, int) and not isinstance(question.answer, bool) \
-        and 2 <= len(question.options) <= 9
-
-
-def _title(kind: str) -> str:
-    return kind.replace("_", " ").replace("-", " ")
-
-
-def _tags(base: FactBase, fact_id: str) -> tuple[str, ...]:
-    return base[fact_id].meta.tags if fact_id in base else ()
+CARD_TITLES = {
+    "definition.forward": "term → definition",
+    "definition.reverse": "definition → term",
+    "definition.typein": "type the term",
+    "pros.recall": "advantages",
+    "pros.cloze": "advantages: fill the gap",
+    "cons.recall": "disadvantages",
+    "cons.cloze": "disadvantages: fill the gap",
+    "stack.order": "stack: the layers in order",
+    "stack.missing": "stack: the missing layer",
+    "stack.above": "stack: the layer above",
+    "stack.below": "stack: the layer below",
+    "taxonomy.kinds": "taxonomy: the kinds",
+    "taxonomy.parent": "taxonomy: a kind of what?",
+    "question": "question",
+}
 
 
 def _selected(options: QuizOptions):

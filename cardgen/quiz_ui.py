@@ -47,8 +47,9 @@ class RichScreen:
     def for_stream(cls, stream: TextIO) -> RichScreen:
         plain = wants_plain(stream)
         if plain:
+            # Off a terminal nothing wraps lines: a transcript keeps each text whole.
             console = Console(file=stream, color_system=None, highlight=False, emoji=False, markup=False,
-                              width=WIDTH if not stream.isatty() else None)
+                              soft_wrap=not stream.isatty(), width=WIDTH if not stream.isatty() else None)
         else:
             console = Console(file=stream, highlight=False, emoji=False, markup=False)
         return cls(console, plain)
@@ -202,6 +203,11 @@ class LineKeys:
         text = line.strip()
         return text.lower() if text else "enter"
 
+    def rejected(self, key: str) -> None:
+        if self.echo is not None:
+            self.echo.write(f"('{key}' does nothing here)\n")
+            self.echo.flush()
+
     def line(self, prompt: str) -> str | None:
         if self.echo is not None:
             self.echo.write(prompt)
@@ -282,6 +288,9 @@ class TtyKeys:
             self._pending += more
         char, self._pending = self._pending[:size], self._pending[size:]
         return char.decode("utf-8", errors="replace").lower()
+
+    def rejected(self, key: str) -> None:
+        """A stray key on a terminal is simply ignored."""
 
     def line(self, prompt: str) -> str | None:
         """A typed line with the terminal's normal line editing (readline)."""

@@ -105,6 +105,8 @@ class Keys(Protocol):
 
     def line(self, prompt: str) -> str | None: ...  # None at end of input
 
+    def rejected(self, key: str) -> None: ...  # a key that means nothing at this point
+
 
 @dataclass(frozen=True)
 class Progress:
@@ -263,6 +265,7 @@ class Session:
                 raise _Undo(current)
             if key in ("q", "eof"):
                 raise _Quit
+            self.keys.rejected(key)
 
     # --- storing ------------------------------------------------------------
 
