@@ -25,6 +25,7 @@ from typing import Callable, Iterable, Literal, Protocol, Sequence
 from fsrs import Rating, Scheduler, State
 
 from cardgen.compare import Verdict, check
+from cardgen.compare import key as answer_key
 from cardgen.schedule import LEARN_AHEAD, Clock, local_day, local_midnight_utc
 from cardgen.store import Review, Schedule, StateError, Store
 
@@ -229,9 +230,16 @@ class Session:
         self._answer(item, RATING_KEYS.get(key, Rating.Good), started)
 
     def _typed(self, item: Item, started: float) -> None:
+        self.screen.hint("Type the answer, Enter: check (empty: show it) · u: undo · q: quit")
         given = self.keys.line("> ")
         if given is None:
             raise _Quit
+        # A lone q or u is the command, as everywhere else, unless it is an accepted answer.
+        command = given.strip().lower()
+        if command in ("q", "u") and all(answer_key(a) != command for a in item.accepted):
+            if command == "q":
+                raise _Quit
+            raise _Undo(item)
         verdict = check(given, item.accepted)
         rating = Rating.Good if verdict.correct else Rating.Again
         self._answer(item, rating, started)
