@@ -77,7 +77,8 @@ def plan(items: Sequence[Item], schedules: dict[str, Schedule], *, now: datetime
     due = sorted((i for i in items if i.key in schedules and schedules[i.key].due <= now),
                  key=lambda i: (schedules[i.key].due, i.key))
     left = max(0, new_per_day - new_today)
-    new = _spread([i for i in items if i.key not in schedules])[:left]
+    # Spread over every item, then keep the new ones: the order of new cards stays put between sessions.
+    new = [i for i in _spread(items) if i.key not in schedules][:left]
     if limit is not None:
         due = due[:limit]
         new = new[:max(0, limit - len(due))]

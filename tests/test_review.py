@@ -331,3 +331,11 @@ def test_q_is_an_answer_when_the_card_accepts_it(store):
     run, screen = session(store, [letter], "q", "enter")
     run.run()
     assert ("verdict", letter.key, True, Rating.Good) in screen.events
+
+
+def test_the_order_of_new_cards_does_not_shift_when_some_are_answered(store):
+    items = [flash("a/1"), flash("a/2"), flash("b/1"), flash("b/2")]
+    before = plan(items, {}, now=T0, new_today=0, new_per_day=20).new
+    store.review("a/1", Rating.Good, now=T0, scheduler=SCHED, mode="flash")
+    after = plan(items, store.schedules(), now=T0, new_today=1, new_per_day=20).new
+    assert [i.key for i in after] == [i.key for i in before if i.key != "a/1"]
