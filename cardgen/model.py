@@ -34,8 +34,18 @@ class Meta:
     loc: Loc = field(default=Loc("<memory>", 0), compare=False)
 
 
+class _Fact:
+    """What every kind of fact shares: its identity comes from its `meta`."""
+
+    meta: Meta
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+
 @dataclass(frozen=True)
-class Definition:
+class Definition(_Fact):
     """A term with its English name, other accepted names and a one-line definition."""
 
     meta: Meta
@@ -45,10 +55,6 @@ class Definition:
     aliases: tuple[str, ...] = ()
     details: tuple[str, ...] = ()
     examples: tuple[str, ...] = ()
-
-    @property
-    def id(self) -> str:
-        return self.meta.id
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -83,7 +89,7 @@ class Point:
 
 
 @dataclass(frozen=True)
-class ProsCons:
+class ProsCons(_Fact):
     """The advantages and disadvantages of one concept."""
 
     meta: Meta
@@ -91,23 +97,15 @@ class ProsCons:
     pros: tuple[Point, ...] = ()
     cons: tuple[Point, ...] = ()
 
-    @property
-    def id(self) -> str:
-        return self.meta.id
-
 
 @dataclass(frozen=True)
-class Taxonomy:
+class Taxonomy(_Fact):
     """A parent concept and its kinds, optionally with the basis of the division."""
 
     meta: Meta
     parent: str
     children: tuple[str, ...]
     basis: str | None = None
-
-    @property
-    def id(self) -> str:
-        return self.meta.id
 
 
 @dataclass(frozen=True)
@@ -121,19 +119,15 @@ class Layer:
 
 
 @dataclass(frozen=True)
-class Scenario:
+class Scenario(_Fact):
     """The situation that frames one or more stacks."""
 
     meta: Meta
     text: str
 
-    @property
-    def id(self) -> str:
-        return self.meta.id
-
 
 @dataclass(frozen=True)
-class Stack:
+class Stack(_Fact):
     """An architecture drawn as ordered layers, top to bottom."""
 
     meta: Meta
@@ -142,13 +136,9 @@ class Stack:
     illustrates: str | None = None
     scenario: str | None = None
 
-    @property
-    def id(self) -> str:
-        return self.meta.id
-
 
 @dataclass(frozen=True)
-class Question:
+class Question(_Fact):
     """A question the author wrote, with the answer, optionally drawn as a stack."""
 
     meta: Meta
@@ -156,10 +146,6 @@ class Question:
     answer: str
     explanation: str | None = None
     stack: str | None = None
-
-    @property
-    def id(self) -> str:
-        return self.meta.id
 
 
 Fact = Union[Definition, ProsCons, Taxonomy, Scenario, Stack, Question]

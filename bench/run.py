@@ -1,0 +1,175 @@
+"""cardgen's benchmarks: each time is a ratio against a baseline timed in the same run.
+
+    python bench/run.py [--quick] [--json FILE] [--sizes 100,1000]
+
+Synthetic fact bases (bench/synth.py) of 100 to 100,000 facts (--quick: up to
+10,000) are generated in a temporary folder. Every measurement is the best of a few
+runs, subject and baseline interleaved, so a noisy shared machine slows both alike.
+Prints a Markdown table; --json writes the results and a `targets` list, each
+{"name", "ratio", "limit", "holds"}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.synth import write_fact_base  # noqa: E402
+
+SIZES = (100, 1_000, 10_000, 100_000)
+QUICK_SIZES = (100, 1_000, 10_000)
+ENV = {**os.environ, "PYTHONPATH": str(ROOT), "SOURCE_DATE_EPOCH": "1700000000", "NO_COLOR": "1"}
+
+
+@dataclass
+class Row:
+    name: str
+    size: int | None
+    seconds: float
+    baseline: str
+    baseline_seconds: float
+    peak_mib: float | None = None
+
+    @property
+    def ratio(self) -> float:
+        return self.seconds / self.baseline_seconds
+
+
+@dataclass
+class Target:
+    name: str
+    ratio: float
+    limit: float
+    holds: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.holds = self.ratio <= self.limit
+
+
+def best_of(repeats: int, *pairs: Callable[[], float]) -> list[float]:
+    """Run each measurement REPEATS times, interleaved; the best time of each."""
+    best = [float("inf")] * len(pairs)
+    for _ in range(repeats):
+        for i, measure in enumerate(pairs):
+            best[i] = min(best[i], measure())
+    return best
+
+
+def timed(fn: Callable[[], object]) -> Callable[[], float]:
+    def run() -> float:
+        start = time.perf_counter()
+        fn()
+        return time.perf_counter() - start
+    return run
+
+
+def child(argv: list[str], cwd: Path = ROOT) -> tuple[float, float]:
+    """Wall time and peak resident memory (MiB) of one child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed ({proc.returncode}):\n{err}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def child_time(argv: list[str], cwd: Path = ROOT) -> Callable[[], float]:
+    return lambda: child(argv, cwd)[0]
+
+
+CARDGEN = [sys.executable, "-m", "cardgen"]
+
+
+# --- measurements -------------------------------------------------------------
+
+def bench_load(root: Path, size: int, repeats: int) -> Row:
+    import yaml
+
+    from cardgen.loader import load
+
+    files = sorted(root.glob("*.yaml"))
+
+    def bare_parse() -> None:
+        for file in files:
+            yaml.load(file.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+
+    ours, base = best_of(repeats, timed(lambda: load(root)), timed(bare_parse))
+    return Row("load + validate", size, ours, "yaml.load(CSafeLoader)", base)
+
+
+def bench_help(repeats: int) -> Row:
+    ours, base = best_of(repeats, child_time(CARDGEN + ["--help"]),
+                         child_time([sys.executable, "-c", "import typer.rich_utils"]))
+    return Row("cardgen --help", None, ours, "import typer.rich_utils", base)
+
+
+MEASURES: list[Callable[..., list[Row]]] = []
+
+
+# --- the run -------------------------------------------------------------------
+
+def run(sizes: tuple[int, ...]) -> tuple[list[Row], list[Target]]:
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="cardgen-bench-") as tmp:
+        for size in sizes:
+            root = write_fact_base(Path(tmp) / f"facts-{size}", size)
+            repeats = 5 if size <= 1_000 else 3 if size <= 10_000 else 1
+            rows.append(bench_load(root, size, repeats))
+            print(f"  {size:>7} facts: load done", file=sys.stderr)
+        rows.append(bench_help(10))
+    targets = [Target(f"load + validate <= 1.5x bare C-loader parse ({r.size} facts)", r.ratio, 1.5)
+               for r in rows if r.name == "load + validate" and r.size and r.size >= 1_000]
+    targets.append(Target("cardgen --help <= 1.3x import typer.rich_utils", next(r.ratio for r in rows if r.name == "cardgen --help"), 1.3))
+    return rows, targets
+
+
+def table(rows: list[Row], targets: list[Target]) -> str:
+    out = ["| measurement | facts | cardgen (s) | baseline | baseline (s) | ratio | peak MiB |",
+           "|---|---:|---:|---|---:|---:|---:|"]
+    for r in rows:
+        peak = f"{r.peak_mib:.0f}" if r.peak_mib is not None else ""
+        out.append(f"| {r.name} | {r.size or ''} | {r.seconds:.3f} | {r.baseline} | {r.baseline_seconds:.3f} | {r.ratio:.2f} | {peak} |")
+    out += ["", "| target | ratio | limit | holds |", "|---|---:|---:|---|"]
+    out += [f"| {t.name} | {t.ratio:.2f} | {t.limit:g} | {'yes' if t.holds else 'NO'} |" for t in targets]
+    return "\n".join(out) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="sizes up to 10,000 facts (about 3 minutes)")
+    parser.add_argument("--sizes", help="comma-separated fact counts, overriding the defaults")
+    parser.add_argument("--json", type=Path, help="write the results here")
+    args = parser.parse_args(argv)
+    sizes = tuple(int(s) for s in args.sizes.split(",")) if args.sizes else QUICK_SIZES if args.quick else SIZES
+    started = time.perf_counter()
+    rows, targets = run(sizes)
+    print(table(rows, targets))
+    if args.json:
+        args.json.write_text(json.dumps({
+            "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+            "sizes": list(sizes),
+            "seconds": round(time.perf_counter() - started, 1),
+            "rows": [asdict(r) | {"ratio": r.ratio} for r in rows],
+            "targets": [asdict(t) for t in targets],
+        }, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
