@@ -32,8 +32,6 @@ import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
-
 import genanki
 import jinja2
 from markupsafe import Markup
@@ -63,15 +61,19 @@ def deck_id(deck: str) -> int:
 
 
 def build_timestamp(base: FactBase, environ: dict[str, str] | None = None) -> int:
-    """SOURCE_DATE_EPOCH if set, else the newest fact file's mtime (whole seconds)."""
+    """SOURCE_DATE_EPOCH if set, else the newest mtime of the fact files and the Anki templates.
+
+    Anki only takes an update that is newer than what it has; the notes' HTML comes
+    from both the facts and the templates, so a change to either must date the build later.
+    """
     env = os.environ if environ is None else environ
     raw = env.get("SOURCE_DATE_EPOCH", "").strip()
     if raw:
         if not raw.isdigit() or int(raw) < 1:
             raise UsageError(f"SOURCE_DATE_EPOCH must be a positive whole number of seconds, not '{raw}'")
         return int(raw)
-    mtimes = [int(Path(f).stat().st_mtime) for f in base.files if Path(f).exists()]
-    return max(mtimes, default=1)
+    inputs = [Path(f) for f in base.files] + sorted((default_templates() / "anki").iterdir())
+    return max((int(p.stat().st_mtime) for p in inputs if p.is_file()), default=1)
 
 
 # --- note types: fields and card templates fixed forever ------------------------------
@@ -194,12 +196,11 @@ class Row:
 class StackView:
     """A stack ready to draw: one row per layer, top first."""
 
-    title: str
     rows: tuple[Row, ...]
 
     @classmethod
     def of(cls, stack: Stack, hidden: int | None = None, marked: tuple[int, ...] = ()) -> StackView:
-        return cls(stack.title, tuple(
+        return cls(tuple(
             Row("?" if i == hidden else layer.name, layer.count, i == hidden, i in marked)
             for i, layer in enumerate(stack.layers)))
 
@@ -311,8 +312,7 @@ class AnkiBuild:
         return sum(f.cards for f in self.files)
 
 
-def write_anki(base: FactBase, out_dir: Path, timestamp: int | None = None,
-               progress: Callable[[str], None] | None = None) -> AnkiBuild:
+def write_anki(base: FactBase, out_dir: Path, timestamp: int | None = None) -> AnkiBuild:
     """Write one .apkg per deck of BASE into OUT_DIR (decks in name order)."""
     stamp = build_timestamp(base) if timestamp is None else timestamp
     cards = build_cards(base)
@@ -325,8 +325,6 @@ def write_anki(base: FactBase, out_dir: Path, timestamp: int | None = None,
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for deck in sorted(per_deck):
-        if progress:
-            progress(deck)
         written.append(write_apkg(deck, per_deck[deck], out_dir / apkg_name(deck), stamp))
     return AnkiBuild(tuple(written), count_by_kind(cards))
 

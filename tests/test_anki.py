@@ -1,0 +1,361 @@
+"""Anki packages, checked by importing them into the real Anki backend."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import unicodedata
+import zipfile
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("anki")
+from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest  # noqa: E402
+from anki.scheduler.v3 import CardAnswer  # noqa: E402
+
+from cardgen.anki import (  # noqa: E402
+    BASIC, CLOZE, NOTE_TYPES, TYPEIN, apkg_name, build_timestamp, default_templates, escape_cloze, note_guid,
+    stable_id, write_anki,
+)
+from cardgen.cards import build_cards  # noqa: E402
+from cardgen.errors import UsageError  # noqa: E402
+from cardgen.loader import load  # noqa: E402
+from conftest import FACTS, build_file_tree, run_cardgen  # noqa: E402
+
+T1 = 1_700_000_000
+DECK = "Docker::1. 가상화와 컨테이너"
+TEMPLATE_ERRORS = ("error", "{{", "}}", "front of this card is blank", "unknown field", "no cloze")
+
+
+def import_apkgs(col: Collection, out_dir: Path, **options):
+    """Import every package in OUT_DIR with Anki's default options; return the combined log counts."""
+    totals = {"new": 0, "updated": 0, "duplicate": 0, "conflicting": 0}
+    for apkg in sorted(out_dir.glob("*.apkg")):
+        log = col.import_anki_package(ImportAnkiPackageRequest(
+            package_path=str(apkg), options=ImportAnkiPackageOptions(**options))).log
+        for key in totals:
+            totals[key] += len(getattr(log, key))
+    return totals
+
+
+def notes_by_key(col: Collection) -> dict:
+    notes = {}
+    for nid in col.find_notes(""):
+        note = col.get_note(nid)
+        notes[note["Key"]] = note
+    return notes
+
+
+def cardgen_note_types(col: Collection) -> list[str]:
+    return sorted(nt.name for nt in col.models.all_names_and_ids() if nt.name.startswith("cardgen"))
+
+
+def visible_text(rendered: str) -> str:
+    """What a student reads: no stylesheet, no tags, entities decoded."""
+    body = re.sub(r"<style>.*?</style>", "", rendered, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory):
+    """The shipped facts built once and imported into a fresh collection."""
+    tmp = tmp_path_factory.mktemp("shipped")
+    base = load(FACTS)
+    result = write_anki(base, tmp / "dist", timestamp=T1)
+    col = Collection(str(tmp / "collection.anki2"))
+    log = import_apkgs(col, tmp / "dist")
+    yield base, result, col, log
+    col.close()
+
+
+def test_one_package_per_deck_with_every_card(shipped):
+    base, result, col, log = shipped
+    cards = build_cards(base)
+    assert [f.deck for f in result.files] == [DECK]
+    assert result.files[0].path.name == "Docker - 1. 가상화와 컨테이너.apkg"
+    assert log == {"new": len(cards), "updated": 0, "duplicate": 0, "conflicting": 0}
+    notes = notes_by_key(col)
+    assert sorted(notes) == sorted(card.key for card in cards)
+    assert len(col.find_cards("")) == len(cards) == result.cards == result.notes
+    assert {col.decks.name(col.get_card(cid).did) for cid in col.find_cards("")} == {DECK}
+    assert {note.note_type()["name"] for note in notes.values()} == {nt.name for nt in NOTE_TYPES}
+    assert notes["hypervisor/definition.forward"].tags == ["Docker", "가상화", "하이퍼바이저"]
+
+
+def test_every_card_renders_both_sides_without_template_errors(shipped):
+    _, _, col, _ = shipped
+    for cid in col.find_cards(""):
+        card = col.get_card(cid)
+        front, back = visible_text(card.question()), visible_text(card.answer())
+        key = card.note()["Key"]
+        assert front.strip() and back.strip(), key
+        assert len(back.strip()) > len(front.strip()) or card.note().note_type()["name"] == CLOZE.name, key
+        for side in (front.lower(), back.lower()):
+            assert not any(problem in side for problem in TEMPLATE_ERRORS), (key, side)
+
+
+def test_korean_text_survives_exactly(shipped):
+    base, _, col, _ = shipped
+    notes = notes_by_key(col)
+    for definition in base.definitions:
+        typed = notes[f"{definition.id}/definition.typein"]
+        assert html.unescape(typed["Answer"]) == definition.term
+        forward = col.get_card(notes[f"{definition.id}/definition.forward"].card_ids()[0])
+        text = visible_text(forward.answer())
+        assert definition.definition in text
+        assert unicodedata.is_normalized("NFC", text)
+    stack = notes["stack-para-virtualization/stack.missing.2"]
+    back = col.get_card(stack.card_ids()[0]).answer()
+    assert back.count('<div class="cg-box">수정된 게스트 운영체제</div>') == 3
+
+
+def test_stack_front_draws_boxes_side_by_side_and_hides_one_layer(shipped):
+    _, _, col, _ = shipped
+    note = notes_by_key(col)["stack-hosted-hypervisor/stack.missing.2"]
+    front = col.get_card(note.card_ids()[0]).question()
+    assert "×" not in front and "x3" not in front
+    rows = re.findall(r'<div class="cg-row( cg-hidden)?">(.*?)</div>\n?</div>', front, flags=re.S)
+    boxes = [re.findall(r'<div class="cg-box">([^<]*)', row) for _, row in rows]
+    assert boxes == [["응용 프로그램"] * 3, ["?"] * 3, ["하이퍼바이저"], ["호스트 운영체제"], ["하드웨어"]]
+    assert [bool(hidden) for hidden, _ in rows] == [False, True, False, False, False]
+
+
+def test_every_back_shows_source_and_correction_note(shipped):
+    base, _, col, _ = shipped
+    notes = notes_by_key(col)
+    for key, note in notes.items():
+        back = visible_text(col.get_card(note.card_ids()[0]).answer())
+        assert "[Docker] 1. 가상화와 컨테이너" in back, key
+    hosted = col.get_card(notes["hosted-hypervisor/definition.forward"].card_ids()[0])
+    assert "호스팅(hosted) 하이퍼바이저가 Type 2" in visible_text(hosted.answer())
+    assert "Type 2" not in visible_text(hosted.question()).replace("(Type 2)", "")
+
+
+def test_cloze_cards_hide_exactly_one_item(shipped):
+    _, _, col, _ = shipped
+    note = notes_by_key(col)["hosted-hypervisor-pros-cons/cons.cloze.2"]
+    (cid,) = note.card_ids()
+    card = col.get_card(cid)
+    assert "GPU Passthrough 미지원" not in visible_text(card.question())
+    assert "[...]" in visible_text(card.question())
+    assert "호스트 위에 게스트를 구동하는" in visible_text(card.question())
+    assert "GPU Passthrough 미지원" in visible_text(card.answer())
+
+
+def test_ids_are_fixed_and_never_the_default_deck():
+    assert stable_id("cardgen deck x") == stable_id("cardgen deck x")
+    assert all(1 < nt.id < 2**31 for nt in NOTE_TYPES)
+    assert len({nt.id for nt in NOTE_TYPES}) == 3
+    assert BASIC.id == stable_id("cardgen note type cardgen basic")
+    # The schema users' collections depend on: changing it makes Anki refuse updates.
+    assert BASIC.fields == ("Key", "Front", "Back", "Source", "Note")
+    assert TYPEIN.fields == ("Key", "Front", "Answer", "Back", "Source", "Note")
+    assert CLOZE.fields == ("Key", "Text", "Back", "Source", "Note")
+
+
+def test_guid_depends_on_identity_only(shipped):
+    base, _, col, _ = shipped
+    card = build_cards(base)[0]
+    assert note_guid(replace(card, answer="전혀 다른 내용")) == note_guid(card)
+    assert note_guid(replace(card, kind="other")) != note_guid(card)
+    assert notes_by_key(col)[card.key].guid == note_guid(card)
+
+
+def test_builds_are_byte_identical(tmp_path):
+    base = load(FACTS)
+    one = write_anki(base, tmp_path / "one", timestamp=T1).files[0].path
+    two = write_anki(base, tmp_path / "two", timestamp=T1).files[0].path
+    later = write_anki(base, tmp_path / "later", timestamp=T1 + 1).files[0].path
+    assert one.read_bytes() == two.read_bytes()
+    assert one.read_bytes() != later.read_bytes()
+    with zipfile.ZipFile(one) as archive:
+        assert [i.filename for i in archive.infolist()] == ["collection.anki2", "media"]
+        assert {i.date_time for i in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_timestamp_from_source_date_epoch_or_newest_input(tmp_path):
+    root = build_file_tree(tmp_path, {"a.yaml": "definitions: []\n", "b.yaml": "definitions: []\n"})
+    os.utime(root / "a.yaml", (1_600_000_000, 1_600_000_000))
+    os.utime(root / "b.yaml", (4_000_000_000, 4_000_000_000))
+    base = load(root)
+    assert build_timestamp(base, {}) == 4_000_000_000  # an edited fact file dates the build
+    os.utime(root / "b.yaml", (1_600_000_000, 1_600_000_000))
+    templates = max(int(p.stat().st_mtime) for p in (default_templates() / "anki").iterdir())
+    assert build_timestamp(base, {}) == max(templates, 1_600_000_000)  # so does a changed template
+    assert build_timestamp(base, {"SOURCE_DATE_EPOCH": "1700000000"}) == 1_700_000_000
+    with pytest.raises(UsageError, match="SOURCE_DATE_EPOCH must be a positive whole number"):
+        build_timestamp(base, {"SOURCE_DATE_EPOCH": "yesterday"})
+
+
+def test_decks_of_several_files_import_side_by_side(tmp_path):
+    root = build_file_tree(tmp_path / "facts", {
+        "a.yaml": 'deck: "A::하나"\ndefinitions: [{id: a, term: 가, definition: 가나}]\n',
+        "b.yaml": 'deck: "B"\ndefinitions: [{id: b, term: 나, definition: 나다}]\n'
+                  'pros_cons: [{id: b-pc, concept: b, pros: [좋음, 빠름]}]\n',
+    })
+    result = write_anki(load(root), tmp_path / "dist", timestamp=T1)
+    assert [f.path.name for f in result.files] == ["A - 하나.apkg", "B.apkg"]
+    col = Collection(str(tmp_path / "collection.anki2"))
+    try:
+        log = import_apkgs(col, tmp_path / "dist")
+        assert log == {"new": result.notes, "updated": 0, "duplicate": 0, "conflicting": 0}
+        assert cardgen_note_types(col) == sorted(nt.name for nt in NOTE_TYPES)
+        decks = {notes_by_key(col)[key].cards()[0].did for key in ("a/definition.forward", "b-pc/pros.cloze.2")}
+        assert {col.decks.name(d) for d in decks} == {"A::하나", "B"}
+    finally:
+        col.close()
+
+
+def review_everything(col: Collection) -> None:
+    for cid in col.find_cards(""):
+        card = col.get_card(cid)
+        card.start_timer()
+        states = col._backend.get_scheduling_states(card.id)
+        col.sched.answer_card(col.sched.build_answer(card=card, states=states, rating=CardAnswer.GOOD))
+
+
+def history(col: Collection) -> dict[str, tuple]:
+    """Per card key: card id, reps, interval and revlog length."""
+    out = {}
+    for key, note in notes_by_key(col).items():
+        (cid,) = note.card_ids()
+        card = col.get_card(cid)
+        revlog = col.db.scalar("select count() from revlog where cid = ?", cid)
+        out[key] = (cid, card.reps, card.ivl, card.type, revlog)
+    return out
+
+
+def test_update_story_keeps_review_history(tmp_path):
+    facts = Path(shutil.copytree(FACTS, tmp_path / "facts"))
+    col = Collection(str(tmp_path / "collection.anki2"))
+    try:
+        write_anki(load(facts), tmp_path / "v1", timestamp=T1)
+        first = import_apkgs(col, tmp_path / "v1")
+        assert first["new"] == len(build_cards(load(facts)))
+        review_everything(col)
+        before = history(col)
+        assert all(reps == 1 and revlog == 1 for _, reps, _, _, revlog in before.values())
+
+        # Edit one definition, rebuild later, re-import with Anki's default options.
+        path = facts / "virtualization.yaml"
+        text = path.read_text(encoding="utf-8")
+        assert "definition: 컴퓨터 자원(Computer Resource)의 추상화" in text
+        path.write_text(text.replace("definition: 컴퓨터 자원(Computer Resource)의 추상화",
+                                     "definition: 컴퓨터 자원을 논리적으로 나누고 합친 추상화"), encoding="utf-8")
+        write_anki(load(facts), tmp_path / "v2", timestamp=T1 + 86_400)
+        second = import_apkgs(col, tmp_path / "v2")
+        assert second["new"] == 0 and second["duplicate"] == 0 and second["conflicting"] == 0
+        assert second["updated"] >= 3, second
+        after = history(col)
+        assert after == before  # same cards, same reps, intervals, states and revlog
+        forward = notes_by_key(col)["virtualization/definition.forward"]
+        answer = visible_text(col.get_card(forward.card_ids()[0]).answer())
+        assert "컴퓨터 자원을 논리적으로 나누고 합친 추상화" in answer
+        assert "컴퓨터 자원(Computer Resource)의 추상화" not in answer
+        assert cardgen_note_types(col) == sorted(nt.name for nt in NOTE_TYPES)  # no "cardgen basic+" copies
+
+        # Adding a fact adds exactly its cards.
+        text = path.read_text(encoding="utf-8")
+        kernel = "  - id: kernel\n    term: 커널\n    english: Kernel\n    definition: 운영체제의 핵심\n"
+        path.write_text(text.replace("definitions:\n", "definitions:\n" + kernel, 1), encoding="utf-8")
+        write_anki(load(facts), tmp_path / "v3", timestamp=T1 + 2 * 86_400)
+        third = import_apkgs(col, tmp_path / "v3")
+        assert third["new"] == 3 and third["duplicate"] == 0 and third["conflicting"] == 0
+        keys = set(notes_by_key(col))
+        assert keys - set(after) == {f"kernel/definition.{kind}" for kind in ("forward", "reverse", "typein")}
+        assert {k: v for k, v in history(col).items() if k in before} == before
+    finally:
+        col.close()
+
+
+ESCAPE_FACTS = """\
+deck: "Escapes"
+source: "a < b & c"
+definitions:
+  - id: script
+    term: "<script>alert(1)</script>"
+    definition: "a < b & c"
+    aliases: ["x}}y::z"]
+    note: "<b>not bold</b> [sound:boom.mp3]"
+  - id: other
+    term: 다른 것
+    definition: 무엇
+pros_cons:
+  - id: script-pc
+    concept: script
+    pros: ["x}} and {{c2::y}} :: z", "a < b & c"]
+stacks:
+  - id: s
+    title: "<i>t</i>"
+    layers: ["<script>alert(1)</script>", {name: "a < b & c", count: 2}]
+"""
+
+
+@pytest.fixture(scope="module")
+def escaped(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("escapes")
+    root = build_file_tree(tmp / "facts", {"e.yaml": ESCAPE_FACTS})
+    write_anki(load(root), tmp / "dist", timestamp=T1)
+    col = Collection(str(tmp / "collection.anki2"))
+    log = import_apkgs(col, tmp / "dist")
+    yield col, log
+    col.close()
+
+
+def test_markup_in_facts_shows_literally_and_runs_nothing(escaped):
+    col, log = escaped
+    assert log["new"] == len(col.find_cards(""))
+    seen_script = seen_amp = 0
+    for cid in col.find_cards(""):
+        card = col.get_card(cid)
+        for rendered in (card.question(), card.answer()):
+            assert not re.search(r"<\s*(script|b|i)\b", rendered, flags=re.I), rendered
+            text = visible_text(rendered)
+            seen_script += "<script>alert(1)</script>" in text
+            seen_amp += "a < b & c" in text
+        assert card.question_av_tags() == [] and card.answer_av_tags() == []
+    assert seen_script >= 6 and seen_amp >= 6
+    forward = notes_by_key(col)["script/definition.forward"]
+    answer = visible_text(col.get_card(forward.card_ids()[0]).answer())
+    assert "<b>not bold</b> [sound:boom.mp3]" in answer
+
+
+def test_cloze_text_cannot_break_the_cloze(escaped):
+    col, _ = escaped
+    note = notes_by_key(col)["script-pc/pros.cloze.1"]
+    assert len(note.card_ids()) == 1
+    card = col.get_card(note.card_ids()[0])
+    assert "x}} and {{c2::y}} :: z" not in visible_text(card.question())
+    assert "x}} and {{c2::y}} :: z" in visible_text(card.answer())
+    assert "a < b & c" in visible_text(card.question())
+    assert html.unescape(str(escape_cloze("a::b}}"))) == "a::b}}"
+
+
+def test_deck_file_names_are_portable_and_distinct(tmp_path):
+    assert apkg_name("Docker::1. 가상화와 컨테이너") == "Docker - 1. 가상화와 컨테이너.apkg"
+    assert apkg_name('a/b:"c"') == "a_b__c_.apkg"
+    root = build_file_tree(tmp_path / "facts", {
+        "a.yaml": 'deck: "A::B"\ndefinitions: [{id: a, term: 가, definition: 가}]\n',
+        "b.yaml": 'deck: "A - B"\ndefinitions: [{id: b, term: 나, definition: 나}]\n',
+    })
+    with pytest.raises(UsageError, match="would both be written to 'A - B.apkg'"):
+        write_anki(load(root), tmp_path / "dist", timestamp=T1)
+
+
+def test_cli_writes_decks_and_counts_kinds(tmp_path):
+    result = run_cardgen("anki", str(FACTS), "-o", str(tmp_path / "out"), "--by-kind",
+                         env={"SOURCE_DATE_EPOCH": str(T1)})
+    assert result.returncode == 0, result.stderr
+    base = load(FACTS)
+    n = len(build_cards(base))
+    assert f"Docker - 1. 가상화와 컨테이너.apkg: {n} notes, {n} cards" in result.stdout
+    layers = sum(len(stack.layers) for stack in base.stacks)
+    assert re.search(rf"stack\.missing\s+{layers}\n", result.stdout)
+    assert re.search(rf"total\s+{n}\n", result.stdout)
+    assert (tmp_path / "out" / "Docker - 1. 가상화와 컨테이너.apkg").is_file()
+    bad = run_cardgen("anki", str(tmp_path / "missing"), "-o", str(tmp_path / "out"))
+    assert bad.returncode == 2 and "no such file or folder" in bad.stderr and "Traceback" not in bad.stderr
