@@ -118,12 +118,39 @@ def quiz(
     """Review cards in the terminal with spaced repetition (FSRS); every answer is saved at once."""
     from cardgen import quiz as session
 
-    split = tuple(t.strip() for tag in tags or () for t in tag.split(",") if t.strip())
-    options = session.QuizOptions(path, mode, split, new, cram, limit, state)
+    options = session.QuizOptions(path, mode, tuple(_split(tags) or ()), new, cram, limit, state)
     if show_stats:
         session.show_stats(options)
         return
     raise typer.Exit(session.run(options))
+
+
+def _split(values: Optional[list[str]]) -> Optional[list[str]]:
+    """Repeated options and comma-separated lists mean the same: `--kinds a,b` = `--kinds a --kinds b`."""
+    if values is None:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+@app.command()
+def quizset(
+    path: Path = PathArg,
+    sets: int = typer.Option(1, "--sets", help="How many sets to draw."),
+    size: int = typer.Option(10, "--size", help="Questions per set."),
+    seed: int = typer.Option(0, "--seed", help="Seed of every random choice; the same seed gives the same files."),
+    kinds: Optional[list[str]] = typer.Option(None, "--kinds", help="Only these question kinds (repeat or comma-separate)."),
+    tags: Optional[list[str]] = typer.Option(None, "--tags", help="Only questions carrying one of these tags (repeat or comma-separate)."),
+    fmt: str = typer.Option("json", "--format", help="json, md or csv (comma-separate for several)."),
+    out: Path = typer.Option(Path("dist/quizsets"), "-o", "--out", help="Folder to write the sets into."),
+) -> None:
+    """Draw randomized quiz sets from the question bank and write them as JSON, Markdown or CSV."""
+    from cardgen.loader import load
+    from cardgen.quizset import write_quizsets
+
+    written = write_quizsets(load(path), out, formats=_split([fmt]) or [], sets=sets, size=size, seed=seed,
+                             kinds=_split(kinds), tags=_split(tags))
+    for file in written:
+        typer.echo(str(file))
 
 
 def main() -> None:

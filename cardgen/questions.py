@@ -290,12 +290,12 @@ class _Generator:
     def _outsiders(self, parent: str) -> list[Candidate]:
         """Definitions that are not kinds of PARENT and do not look like one."""
         rel = self.rel
-        lineage = rel.lineage(parent)
+        excluded = rel.lineage(parent) | rel.entangled(parent)
         near = set(rel.siblings(parent)) | set(rel.cousins(parent))
         kin_tags = frozenset().union(*(rel.specific_tags.get(c, frozenset()) for c in rel.children.get(parent, ())))
         out = []
         for d in self.base.definitions:
-            if d.id in lineage or rel.named_in(parent, d.id):
+            if d.id in excluded or rel.named_in(parent, d.id):
                 continue
             tier = 0 if d.id in near else 1 if rel.specific_tags[d.id] & kin_tags else 2
             out.append(Candidate(d.label, tier, d.id, d.names))
@@ -320,11 +320,12 @@ class _Generator:
                 continue
             shown_n = min(len(tax.children), MAX_OPTIONS - 1)
             odd = pick(rel.label(tax.children[0]), outsiders, avoid=every_kind, want=2, least=1) or ()
+            term_of = {c.text: rel.term(c.key) for c in outsiders}
             for v, outsider in enumerate(odd, 1):
                 rotated = tax.children[v - 1:] + tax.children[:v - 1]
                 shown = [rel.label(c) for c in rotated[:shown_n]]
                 yield _choice(f"{tax.id}/odd_one_out/{v}", "odd_one_out", f"다음 중 {rel.label(parent)}의 종류가 아닌 것은?",
-                              outsider, tuple(shown), explanation=f"{explanation}. {topic('‘' + outsider + '’')} 여기에 속하지 않는다.",
+                              outsider, tuple(shown), explanation=f"{explanation}. {topic(term_of[outsider])} 여기에 속하지 않는다.",
                               facts=(tax.id,), tags=self.tags(tax.id))
 
     # --- matching ---------------------------------------------------------------------

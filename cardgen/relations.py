@@ -131,6 +131,28 @@ class Relations:
         needles = [n for n in self.folded_names(concept) if len(n) >= 2]
         return any(n in h for n in needles for h in haystack)
 
+    def entangled(self, concept: str) -> frozenset[str]:
+        """Concepts the fact base ties to CONCEPT's kinds without calling them kinds: layers
+        of stacks that illustrate one of them, terms their definitions use, and the kinds
+        of those. An emulator is how emulation is done; offering it as "not a kind of
+        platform virtualization" invites an argument, so such concepts are never outsiders."""
+        family = self.descendants(concept) | {concept}
+        tied: set[str] = set()
+        for stack in self.base.stacks:
+            if stack.illustrates in family:
+                tied.update(layer.concept for layer in stack.layers if layer.concept)
+        for member in family:
+            d = self.definitions.get(member)
+            if d is None:
+                continue
+            text = fold(d.definition)
+            tied.update(o for o in self.definitions if o != member
+                        and any(len(n) >= 2 and n in text for n in self.folded_names(o)))
+        above = self.ancestors(concept)
+        for c in list(tied - above):  # the kinds of an ancestor are the concept's own relatives
+            tied |= self.descendants(c)
+        return frozenset(tied - family - above)
+
     # --- pros and cons ----------------------------------------------------------------
 
     @cached_property
