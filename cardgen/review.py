@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable, Iterable, Literal, Protocol, Sequence
 
-from fsrs import Rating, Scheduler, State
+from fsrs import Card, Rating, Scheduler, State
 
 from cardgen.compare import Verdict, check
 from cardgen.compare import key as answer_key
@@ -315,19 +315,14 @@ class Session:
             return None
         now = self.clock()
         current = self.store.schedules([item.key]).get(item.key)
-        from fsrs import Card
-
         card = current.fsrs_card() if current else Card(card_id=0, due=now)
         # Without fuzz: the buttons show the interval FSRS aims for; the stored one may differ by the fuzz.
         steady = Scheduler(parameters=self.scheduler.parameters, desired_retention=self.scheduler.desired_retention,
                            learning_steps=self.scheduler.learning_steps,
                            relearning_steps=self.scheduler.relearning_steps,
                            maximum_interval=self.scheduler.maximum_interval, enable_fuzzing=False)
-        out = []
-        for rating in Rating:
-            after, _ = steady.review_card(card, rating, review_datetime=now)
-            out.append((rating, after.due - now))
-        return Preview(tuple(out))
+        return Preview(tuple((rating, steady.review_card(card, rating, review_datetime=now)[0].due - now)
+                             for rating in Rating))
 
     def _learn_ahead(self) -> Item | None:
         """The earliest card answered in this session that is due again within the learn-ahead window."""
