@@ -152,7 +152,8 @@ class RichScreen:
 
 
 def render_summary(summary: Summary, plain: bool = True):
-    why = "all done" if summary.finished else "interrupted" if summary.interrupted else "stopped"
+    why = "interrupted" if summary.interrupted else "stopped" if not summary.finished else (
+        "all done" if summary.answers else "nothing to review now")
     lines = [
         f"Session {why}{' (cram: nothing was saved)' if summary.cram else ''}.",
         f"  reviewed: {summary.answers} answer(s) on {summary.cards} card(s)",

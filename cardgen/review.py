@@ -55,7 +55,6 @@ class Plan:
 
     due: tuple[Item, ...]
     new: tuple[Item, ...]
-    new_left_today: int  # before this session takes any
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -73,7 +72,7 @@ def plan(items: Sequence[Item], schedules: dict[str, Schedule], *, now: datetime
     """What to ask, in order: due cards by due time, then new cards (at most the day's remainder)."""
     if cram:
         ordered = _spread(items)
-        return Plan((), ordered[:limit], 0)
+        return Plan((), ordered[:limit])
     due = sorted((i for i in items if i.key in schedules and schedules[i.key].due <= now),
                  key=lambda i: (schedules[i.key].due, i.key))
     left = max(0, new_per_day - new_today)
@@ -82,7 +81,7 @@ def plan(items: Sequence[Item], schedules: dict[str, Schedule], *, now: datetime
     if limit is not None:
         due = due[:limit]
         new = new[:max(0, limit - len(due))]
-    return Plan(tuple(due), tuple(new), left)
+    return Plan(tuple(due), tuple(new))
 
 
 def _spread(items: Sequence[Item]) -> tuple[Item, ...]:

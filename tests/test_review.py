@@ -339,3 +339,22 @@ def test_the_order_of_new_cards_does_not_shift_when_some_are_answered(store):
     store.review("a/1", Rating.Good, now=T0, scheduler=SCHED, mode="flash")
     after = plan(items, store.schedules(), now=T0, new_today=1, new_per_day=20).new
     assert [i.key for i in after] == [i.key for i in before if i.key != "a/1"]
+
+
+def test_the_clock_comes_from_cardgen_now_as_utc():
+    from cardgen.errors import UsageError
+    from cardgen.schedule import clock_from_env, fuzz_from_env
+
+    assert clock_from_env({"CARDGEN_NOW": "2024-05-01T18:00:00+09:00"})() == T0
+    assert clock_from_env({"CARDGEN_NOW": "2024-05-01T09:00:00Z"})().tzinfo == timezone.utc
+    live = clock_from_env({})()
+    assert live.tzinfo == timezone.utc and abs(live - datetime.now(timezone.utc)) < timedelta(minutes=1)
+    with pytest.raises(UsageError, match="no time zone"):
+        clock_from_env({"CARDGEN_NOW": "2024-05-01T09:00:00"})
+    assert fuzz_from_env({}) and not fuzz_from_env({"CARDGEN_FUZZ": "0"}) and not fuzz_from_env({"CARDGEN_FUZZ": "off"})
+
+
+def test_nothing_due_and_no_new_cards_ends_at_once(store):
+    run, screen = session(store, [flash("a/x")], new_per_day=0)
+    summary = run.run()
+    assert summary.finished and summary.answers == 0 and screen.fronts() == []

@@ -215,3 +215,14 @@ def test_read_only_sees_what_was_written(tmp_path):
         review(store, "k")
     with Store.open(path, readonly=True) as store:
         assert list(store.schedules()) == ["k"]
+
+
+def test_the_default_state_file_is_in_the_user_data_folder(monkeypatch, tmp_path):
+    from cardgen.quiz import state_path
+    from cardgen.store import default_path
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert default_path() == tmp_path / "data" / "cardgen" / "state.sqlite3"
+    assert state_path(None, {}) == default_path()
+    assert state_path(None, {"CARDGEN_STATE": "/x/y.db"}) == Path("/x/y.db")
+    assert state_path(Path("mine.db"), {"CARDGEN_STATE": "/x/y.db"}) == Path("mine.db")
