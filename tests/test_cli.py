@@ -69,3 +69,12 @@ def test_readme_worked_example_is_a_valid_fact_file(tmp_path) -> None:
     base = load(tmp_path)
     assert base.decks() == ("Network::OSI",)
     assert {len(base.definitions), len(base.pros_cons), len(base.taxonomies), len(base.stacks), len(base.questions)} == {4, 1}
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r"```sh\n(.*?)\n```", readme.split("## Quick start")[1].split("##")[0])
+    assert len(commands) == 2, "the quick start is two commands"
+    build, test = commands
+    assert build.endswith("cardgen build") and test.endswith("pytest")
+    assert test in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
