@@ -34,7 +34,8 @@ def shows(text: str, screen: str) -> bool:
     return flat(text.splitlines()[0]) in flat(screen)
 
 
-def spawn(state, now: datetime, *args: str, color: bool = False):
+def spawn(state, now: datetime, *args: str, color: bool = False, then: str | None = None):
+    """`cardgen quiz ARGS` in an 80x24 pty; with THEN, a shell runs that command after it."""
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT), "TERM": "xterm-256color",
         "TZ": "UTC", "LANG": "C.UTF-8", "CARDGEN_STATE": str(state), "CARDGEN_FUZZ": "0",
@@ -42,9 +43,13 @@ def spawn(state, now: datetime, *args: str, color: bool = False):
     }
     if not color:
         env["NO_COLOR"] = "1"
-    child = pexpect.spawn(sys.executable, ["-m", "cardgen", "quiz", *args], cwd=str(ROOT), env=env,
-                          dimensions=(24, 80), encoding="utf-8", timeout=30)
-    return child
+    command, argv = sys.executable, ["-m", "cardgen", "quiz", *args]
+    if then:
+        # The shell must outlive a Ctrl-C sent to the whole foreground group: it traps SIGINT
+        # (a trap, unlike ignoring it, leaves the quiz with the default handler).
+        script = "trap 'true' INT; " + " ".join([sys.executable, *argv]) + f"; echo exit=$?; {then}"
+        command, argv = "/bin/sh", ["-c", script]
+    return pexpect.spawn(command, argv, cwd=str(ROOT), env=env, dimensions=(24, 80), encoding="utf-8", timeout=30)
 
 
 def finish(child) -> int:
@@ -154,7 +159,7 @@ def test_typed_answer_in_a_terminal(tmp_path):
         assert [(r.card_key, r.rating) for r in store.reviews()] == [(first.key, Rating.Hard)]
 
 
-def test_styled_output_in_a_terminal_and_the_terminal_is_restored(tmp_path):
+def test_styled_output_in_a_terminal(tmp_path):
     state = tmp_path / "state.sqlite3"
     first = flash_queue()[0]
     child = spawn(state, T0, "--mode", "flash", color=True)
@@ -167,6 +172,22 @@ def test_styled_output_in_a_terminal_and_the_terminal_is_restored(tmp_path):
     child.send("q")
     child.expect_exact("summary")
     assert finish(child) == 0
+
+
+@pytest.mark.parametrize("mode, stop", [("flash", "interrupt"), ("typed", "interrupt"), ("flash", "q")])
+def test_the_terminal_is_restored_whatever_ends_the_session(tmp_path, mode, stop):
+    child = spawn(tmp_path / "state.sqlite3", T0, "--mode", mode, then="stty -a")
+    child.expect_exact("> " if mode == "typed" else SHOW)
+    if stop == "interrupt":
+        child.sendintr()
+    else:
+        child.send(stop)
+    child.expect(r"exit=(\d+)")
+    assert child.match.group(1) == ("130" if stop == "interrupt" else "0")
+    settings = child.read()
+    # cbreak mode turns off canonical input and echo; both must be back on.
+    assert re.search(r"(?<![-\w])icanon\b", settings) and re.search(r"(?<![-\w])echo\b", settings)
+    assert "Traceback" not in child.before + settings
 
 
 def test_the_fuzz_is_on_without_the_test_switch():
