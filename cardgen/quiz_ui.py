@@ -17,7 +17,7 @@ import sys
 from typing import IO, TextIO
 
 from fsrs import Rating
-from rich.console import Console, Group
+from rich.console import Console
 from rich.panel import Panel
 from rich.rule import Rule
 from rich.text import Text
@@ -42,6 +42,7 @@ class RichScreen:
     def __init__(self, console: Console, plain: bool) -> None:
         self.console = console
         self.plain = plain
+        self._header = ""
 
     @classmethod
     def for_stream(cls, stream: TextIO) -> RichScreen:
@@ -66,44 +67,67 @@ class RichScreen:
 
     def front(self, item: Item, progress: Progress) -> None:
         mode = f"{progress.mode} (cram)" if progress.cram else progress.mode
-        header = f"cardgen quiz · {mode} · {progress.done} answered · {progress.left} more queued"
+        self._header = f"{mode} · {progress.done} answered · {progress.left} more queued"
+        if self.plain:
+            self._print(f"\n--- cardgen quiz · {self._header} ---\n[{item.title}]")
+            self._print(self._question(item))
+            return
+        self._redraw(item)
+
+    def _question(self, item: Item, chosen: int | None = None) -> Text:
         body = Text(item.front)
         if item.options:
             body.append("\n")
-            for n, option in enumerate(item.options, 1):
-                body.append(f"\n{n}. {option}")
-        if self.plain:
-            self._print(f"\n--- {header} ---\n[{item.title}]")
-            self._print(body)
-            return
+            body.append_text(self._options(item, chosen))
+        return body
+
+    @staticmethod
+    def _options(item: Item, chosen: int | None = None) -> Text:
+        """Numbered options; once answered (CHOSEN), marked right and wrong."""
+        text = Text()
+        for n, option in enumerate(item.options):
+            mark, style, suffix = "", "", ""
+            if chosen is not None:
+                mark = "✓ " if n == item.correct else "✗ " if n == chosen else "  "
+                style = "bold green" if n == item.correct else "red" if n == chosen else ""
+                suffix = "   ← your answer" if n == chosen else ""
+            text.append(f"\n{mark}{n + 1}. {option}{suffix}", style=style)
+        return text
+
+    def _redraw(self, item: Item, chosen: int | None = None) -> None:
+        """A fresh screen with the header and the card's front: every step of a card starts so on 80x24."""
         self.console.clear()
-        self._print(Rule(header, style="dim"), width=self._width)
-        self._print(Panel(body, title=item.title, title_align="left", border_style="cyan",
-                          padding=(1, 2), width=self._width))
+        # The progress line sits in the panel's bottom border: one more row for long cards.
+        self._print(Panel(self._question(item, chosen), title=item.title, title_align="left",
+                          subtitle=self._header, subtitle_align="right", border_style="cyan",
+                          padding=(0, 1), width=self._width))
 
     def back(self, item: Item, preview: Preview | None) -> None:
+        if not self.plain and preview is not None:
+            self._redraw(item)
+        self._answer(item)
+        if preview is not None:
+            line = "  ·  ".join(f"{int(r)} {RATING_NAMES[r]} {short_interval(d)}" for r, d in preview.intervals)
+            self._print(Text(line, style="bold"))
+
+    def _answer(self, item: Item) -> None:
         if self.plain:
             self._print(f"\n{item.back}")
         else:
-            self._print(Panel(Text(item.back), title="answer", title_align="left", border_style="green",
-                              padding=(0, 2), width=self._width))
-        if preview is not None:
-            line = Text("  ·  ".join(f"{int(r)} {RATING_NAMES[r]} {short_interval(d)}" for r, d in preview.intervals))
-            self._print(line if self.plain else Text(line.plain, style="bold"))
+            self._print(Rule("answer", style="green", align="left"), width=self._width)
+            self._print(Text(item.back), width=self._width)
 
     def verdict(self, item: Item, verdict: Verdict, rating: Rating) -> None:
+        if not self.plain:
+            self._redraw(item)
+            self._print(Text("> ") + Text(verdict.given))
         if verdict.correct:
             self._print(Text(f"✓ Correct: {verdict.expected}", style="bold green"))
         else:
-            self._print(Text("✗ Not quite.", style="bold red"))
-            self._print(Text("  you typed: ") + Text(verdict.given or "(nothing)"))
-            self._print(Text("  answer:    ") + Text(verdict.expected, style="bold"))
+            self._print(Text("✗ Not quite. Answer: ", style="bold red") + Text(verdict.expected, style="bold"))
             if verdict.given:
-                self._print(Text("  diff:      ") + self._diff(verdict))
-        others = [a for a in item.accepted if a != verdict.expected]
-        if others:
-            self._print(Text("  also accepted: " + " · ".join(others), style="dim"))
-        self.back(item, None)
+                self._print(Text("  diff: ") + self._diff(verdict))
+        self._answer(item)
         self._grade(rating)
 
     def _diff(self, verdict: Verdict) -> Text:
@@ -116,18 +140,12 @@ class RichScreen:
         return text
 
     def choice_result(self, item: Item, chosen: int, rating: Rating) -> None:
-        lines = Text()
-        for n, option in enumerate(item.options):
-            mark, style = "  ", ""
-            if n == item.correct:
-                mark, style = "✓ ", "bold green"
-            elif n == chosen:
-                mark, style = "✗ ", "red"
-            suffix = "   ← your answer" if n == chosen else ""
-            lines.append(f"\n{mark}{n + 1}. {option}{suffix}", style=style)
-        self._print(lines)
+        if self.plain:
+            self._print(self._options(item, chosen))
+        else:
+            self._redraw(item, chosen)
         if item.back:
-            self.back(item, None)
+            self._answer(item)
         self._grade(rating)
 
     def _grade(self, rating: Rating) -> None:

@@ -27,7 +27,7 @@ from fsrs import Card, Rating, Scheduler, State
 from cardgen.compare import Verdict, check
 from cardgen.compare import key as answer_key
 from cardgen.schedule import LEARN_AHEAD, Clock, local_day, local_midnight_utc
-from cardgen.store import Review, Schedule, StateError, Store
+from cardgen.store import Schedule, StateError, Store
 
 Style = Literal["flash", "typed", "choice"]
 RATING_KEYS = {"1": Rating.Again, "2": Rating.Hard, "3": Rating.Good, "4": Rating.Easy}

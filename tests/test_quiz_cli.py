@@ -39,8 +39,8 @@ def test_typed_mode_line_by_line(tmp_path):
     out = result.stdout
     assert "Traceback" not in out + result.stderr
     assert f"✓ Correct: {first.accepted[0]}" in out
-    assert "✗ Not quite." in out
-    assert f"diff:      {second.accepted[0][:-1]}[-X-]{{+{second.accepted[0][-1]}+}}" in out
+    assert f"✗ Not quite. Answer: {second.accepted[0]}" in out
+    assert f"diff: {second.accepted[0][:-1]}[-X-]{{+{second.accepted[0][-1]}+}}" in out
     assert third.front.splitlines()[0] in out  # the next card was shown, then input ended
     assert "Session stopped." in out and "reviewed: 2 answer(s) on 2 card(s)" in out and "correct:  1 of 2" in out
     with Store.open(state, readonly=True) as store:
