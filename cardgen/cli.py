@@ -107,7 +107,7 @@ def build(path: Path = PathArg, out: Path = OutOpt) -> None:
 @app.command()
 def quiz(
     path: Path = PathArg,
-    mode: str = typer.Option("mixed", "--mode", "-m", help="flash (self-graded cards), typed (type the term), choice (single-choice questions) or mixed (all)."),
+    mode: str = typer.Option("flash", "--mode", "-m", help="flash (self-graded cards), typed (type the term), choice (single-choice questions) or mixed (all)."),
     tags: Optional[list[str]] = typer.Option(None, "--tags", "-t", help="Only items with one of these tags; repeat the option or separate with commas."),
     new: int = typer.Option(20, "--new", min=0, help="New cards a day (counted per local calendar day)."),
     cram: bool = typer.Option(False, "--cram", help="Ask everything selected, ignore due dates, save nothing."),

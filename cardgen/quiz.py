@@ -1,10 +1,12 @@
 """`cardgen quiz`: turn the fact base into review items, open the store, run a session in the terminal.
 
 Modes choose what is reviewed, each thing always under its own schedule key:
-- flash: every card (`cardgen.cards`), front then back, self-graded;
+- flash (default): every card (`cardgen.cards`), front then back, self-graded;
 - typed: the cards that have typed answers, checked leniently (`cardgen.compare`);
 - choice: the single-choice questions of the bank (`cardgen.bank`);
-- mixed (default): all of them, each card typed when it has typed answers.
+- mixed: all of them, each card typed when it has typed answers.
+
+Flash is the default: it needs only the cards, so it starts fastest on a big fact base.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ MODES = ("flash", "typed", "choice", "mixed")
 @dataclass(frozen=True)
 class QuizOptions:
     path: Path
-    mode: str = "mixed"
+    mode: str = "flash"
     tags: tuple[str, ...] = ()
     new: int = 20
     cram: bool = False
@@ -68,7 +70,7 @@ def card_items(base: FactBase, mode: str):
             continue
         out.append(Item(
             key=card.key, style="typed" if typed else "flash", fact_id=card.fact_id,
-            title=CARD_TITLES.get(card.family, card.family), front=card.front, back=card.back,
+            title=CARD_TITLES.get(card.family, card.family), faces=lambda card=card: (card.front, card.back),
             accepted=card.answers, tags=card.tags,
         ))
     return out
@@ -77,21 +79,26 @@ def card_items(base: FactBase, mode: str):
 def choice_items(base: FactBase):
     """The bank's single-choice questions as review items, options in the bank's order."""
     from cardgen.bank import build_bank
-    from cardgen.cards import draw_stack_text
     from cardgen.review import Item
 
     out = []
     for q in build_bank(base):
         if q.style != "choice":
             continue
-        front = q.prompt
-        if q.stack is not None:
-            front += "\n" + draw_stack_text(q.stack, hidden=q.hidden_layer)
         out.append(Item(
             key=q.id, style="choice", fact_id=q.facts[0] if q.facts else q.id, title=q.kind.replace("_", " "),
-            front=front, back=q.explanation, options=q.options, correct=q.answer, tags=q.tags,  # type: ignore[arg-type]
+            faces=lambda q=q: (_question_front(q), q.explanation), options=q.options, correct=q.answer,  # type: ignore[arg-type]
+            tags=q.tags,
         ))
     return out
+
+
+def _question_front(question) -> str:
+    from cardgen.cards import draw_stack_text
+
+    if question.stack is None:
+        return question.prompt
+    return question.prompt + "\n" + draw_stack_text(question.stack, hidden=question.hidden_layer)
 
 
 CARD_TITLES = {
@@ -163,7 +170,7 @@ def show_stats(options: QuizOptions, stdout: TextIO | None = None) -> None:
     from cardgen.store import Store
 
     base, items = _selected(options)
-    known = [item.key for item in items_for(base, "mixed")]
+    facts = {fact.id for fact in base.facts()}
     with Store.open(state_path(options.state), readonly=True) as store:
-        report = stats(items, store, clock_from_env()(), known=known, new_per_day=options.new)
+        report = stats(items, store, clock_from_env()(), facts=facts, new_per_day=options.new)
     RichScreen.for_stream(stdout or sys.stdout).stats(report)

@@ -19,8 +19,9 @@ from __future__ import annotations
 import time
 from collections import deque
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime, timedelta
-from typing import Callable, Iterable, Literal, Protocol, Sequence
+from typing import Callable, Container, Iterable, Literal, Protocol, Sequence, Union
 
 from fsrs import Card, Rating, Scheduler, State
 
@@ -33,6 +34,9 @@ Style = Literal["flash", "typed", "choice"]
 RATING_KEYS = {"1": Rating.Again, "2": Rating.Hard, "3": Rating.Good, "4": Rating.Easy}
 
 
+Faces = Union[tuple[str, str], Callable[[], tuple[str, str]]]
+
+
 @dataclass(frozen=True)
 class Item:
     """One thing to review, ready to draw: a card (flash or typed) or a single-choice question."""
@@ -41,12 +45,24 @@ class Item:
     style: Style
     fact_id: str
     title: str
-    front: str
-    back: str
+    # (front, back), or a function that makes them: a big fact base renders only the cards it shows.
+    faces: Faces = field(compare=False, repr=False)
     accepted: tuple[str, ...] = ()  # typed: every answer that counts
     options: tuple[str, ...] = ()  # choice
     correct: int | None = None  # choice: index into options
     tags: tuple[str, ...] = ()
+
+    @cached_property
+    def _texts(self) -> tuple[str, str]:
+        return self.faces() if callable(self.faces) else self.faces
+
+    @property
+    def front(self) -> str:
+        return self._texts[0]
+
+    @property
+    def back(self) -> str:
+        return self._texts[1]
 
 
 @dataclass(frozen=True)
@@ -304,7 +320,7 @@ class Session:
             except StateError as exc:
                 self.screen.message(str(exc))
                 return
-        if self.cram and last.rating == Rating.Again and queue and queue[-1] == last.item:
+        if self.cram and last.rating == Rating.Again and queue and queue[-1] is last.item:
             queue.pop()
         queue.appendleft(last.item)
         self.screen.message(f"Undone: {last.item.title}")
@@ -371,14 +387,13 @@ class Stats:
     reviews_30d: int
     retention: float | None  # share of reviews of cards in review state not answered Again, last 30 days
     retention_n: int
-    retired: int  # schedules whose card the fact base no longer yields
+    retired: int  # schedules of facts that left the fact base (their history is kept)
 
 
-def stats(items: Sequence[Item], store: Store, now: datetime, *, known: Iterable[str] | None = None,
+def stats(items: Sequence[Item], store: Store, now: datetime, *, facts: Container[str] | None = None,
           new_per_day: int = 20) -> Stats:
-    """Counts for ITEMS; KNOWN (default: the items' keys) is every key the fact base still yields."""
+    """Counts for ITEMS; a schedule is retired when its fact is not among FACTS (the base's fact ids)."""
     keys = {item.key for item in items}
-    known_keys = keys | set(known or ())
     every = store.schedules()
     mine = {k: s for k, s in every.items() if k in keys}
     today = local_day(now)
@@ -402,5 +417,5 @@ def stats(items: Sequence[Item], store: Store, now: datetime, *, known: Iterable
         reviews_30d=len(recent),
         retention=(sum(r.correct for r in mature) / len(mature)) if mature else None,
         retention_n=len(mature),
-        retired=len(every.keys() - known_keys),
+        retired=sum(1 for k in every if k not in keys and k.split("/")[0] not in (facts or ())),
     )

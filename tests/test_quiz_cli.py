@@ -90,7 +90,7 @@ def test_stats_report(tmp_path):
 def test_tags_filter_and_no_match(tmp_path):
     result = run_cardgen("quiz", "--tags", "no-such-tag", env=env(tmp_path / "s.sqlite3"))
     assert result.returncode == 2
-    assert result.stderr.strip() == "no mixed items tagged no-such-tag in facts"
+    assert result.stderr.strip() == "no flash items tagged no-such-tag in facts"
     tagged = run_cardgen("quiz", "--mode", "flash", "--tags", "하이퍼바이저", "--stats", env=env(tmp_path / "s.sqlite3"))
     flash = items_for(load(FACTS), "flash")
     assert f"cards:          {sum('하이퍼바이저' in i.tags for i in flash)}" in tagged.stdout
