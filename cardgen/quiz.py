@@ -68,9 +68,10 @@ def card_items(base: FactBase, mode: str):
         typed = card.is_typein and mode != "flash"
         if mode == "typed" and not typed:
             continue
+        family = card.family
         out.append(Item(
             key=card.key, style="typed" if typed else "flash", fact_id=card.fact_id,
-            title=CARD_TITLES.get(card.family, card.family), faces=lambda card=card: (card.front, card.back),
+            title=CARD_TITLES.get(family, family), faces=lambda card=card: (card.front, card.back),
             accepted=card.answers, tags=card.tags,
         ))
     return out
