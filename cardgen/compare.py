@@ -43,7 +43,7 @@ class Verdict:
     given: str  # what the user typed, as displayed (NFC)
     correct: bool
     expected: str  # the accepted answer matched, or the closest one when wrong
-    diff: tuple[Segment, ...] = ()  # empty when correct
+    diff: tuple[Segment, ...] = ()  # empty when correct or when nothing is shared
 
 
 def check(given: str, accepted: Iterable[str]) -> Verdict:
@@ -57,7 +57,9 @@ def check(given: str, accepted: Iterable[str]) -> Verdict:
         if given_key and key(answer) == given_key:
             return Verdict(shown, True, answer)
     closest = max(answers, key=lambda a: _similarity(given_key, key(a)))
-    return Verdict(shown, False, closest, diff(shown, closest))
+    segments = diff(shown, closest)
+    # A diff helps with a near miss; against an unrelated answer it is only noise.
+    return Verdict(shown, False, closest, segments if any(s.op == "same" for s in segments) else ())
 
 
 def _similarity(a: str, b: str) -> float:

@@ -125,7 +125,7 @@ class RichScreen:
             self._print(Text(f"✓ Correct: {verdict.expected}", style="bold green"))
         else:
             self._print(Text("✗ Not quite. Answer: ", style="bold red") + Text(verdict.expected, style="bold"))
-            if verdict.given:
+            if verdict.diff:
                 self._print(Text("  diff: ") + self._diff(verdict))
         self._answer(item)
         self._grade(rating)

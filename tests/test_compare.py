@@ -57,6 +57,11 @@ def test_the_diff_is_against_the_closest_answer_and_marks_the_wrong_syllable():
     assert plain_diff(verdict.diff) == "하이퍼바이[-져-]{+저+}"
 
 
+def test_no_diff_against_an_unrelated_answer():
+    verdict = check("하이퍼바이져", ("Dom0", "도메인 0"))
+    assert not verdict.correct and verdict.diff == ()
+
+
 def test_diff_ignores_case_but_keeps_the_answers_letters():
     assert diff("hypervisr", "Hypervisor") == (
         Segment("same", "Hypervis"), Segment("missing", "o"), Segment("same", "r"))
@@ -64,11 +69,11 @@ def test_diff_ignores_case_but_keeps_the_answers_letters():
 
 def test_nfkc_text_is_never_shown():
     # NFKC maps the compatibility jamo ㄱ (U+3131) to U+1100; the user must see what was written.
-    verdict = check("ㄱ", ("ㄴ",))
-    assert not verdict.correct
+    verdict = check("가ㄱ", ("가ㄴ",))
+    assert not verdict.correct and verdict.diff
     shown = verdict.given + verdict.expected + "".join(s.text for s in verdict.diff)
     assert "\u1100" not in shown and "\u1102" not in shown
-    assert shown == "ㄱㄴㄱㄴ"
+    assert shown == "가ㄱ가ㄴ가ㄱㄴ"
 
 
 def test_no_accepted_answers_is_a_programming_error():
@@ -87,4 +92,7 @@ def test_diff_rebuilds_both_sides(given_text, expected):
     assert "".join(s.text for s in segments if s.op != "extra") == expected
     typed = "".join(s.text for s in segments if s.op != "missing")
     assert key(typed) == key(given_text)
-    assert check(given_text, (expected,)).correct == (key(given_text) == key(expected) != "")
+    verdict = check(given_text, (expected,))
+    assert verdict.correct == (key(given_text) == key(expected) != "")
+    assert verdict.diff in ((), segments) and (verdict.diff == ()) == (verdict.correct or all(
+        s.op != "same" for s in segments))
