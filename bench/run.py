@@ -40,12 +40,12 @@ class Row:
     size: int | None
     seconds: float
     baseline: str
-    baseline_seconds: float
+    baseline_seconds: float | None
     peak_mib: float | None = None
 
     @property
-    def ratio(self) -> float:
-        return self.seconds / self.baseline_seconds
+    def ratio(self) -> float | None:
+        return self.seconds / self.baseline_seconds if self.baseline_seconds else None
 
 
 @dataclass
@@ -113,13 +113,46 @@ def bench_load(root: Path, size: int, repeats: int) -> Row:
     return Row("load + validate", size, ours, "yaml.load(CSafeLoader)", base)
 
 
+def bench_build(root: Path, size: int, tmp: Path, previous: Row | None) -> Row:
+    """The whole `cardgen build`: time and peak memory; its baseline is the previous size."""
+    seconds, peak = child(CARDGEN + ["build", str(root), "-o", str(tmp / f"dist-{size}")])
+    if previous is None:
+        return Row("cardgen build", size, seconds, "", None, peak)
+    return Row("cardgen build", size, seconds, f"build of {previous.size} facts", previous.seconds, peak)
+
+
 def bench_help(repeats: int) -> Row:
     ours, base = best_of(repeats, child_time(CARDGEN + ["--help"]),
                          child_time([sys.executable, "-c", "import typer.rich_utils"]))
     return Row("cardgen --help", None, ours, "import typer.rich_utils", base)
 
 
-MEASURES: list[Callable[..., list[Row]]] = []
+def dump_notes(root: Path, out: Path) -> Path:
+    """The notes `cardgen anki` makes for ROOT, as JSON for the plain-genanki baseline."""
+    from cardgen import anki
+    from cardgen.cards import build_cards
+    from cardgen.loader import load
+
+    per_deck = anki.build_notes(build_cards(load(root)), anki.stylesheet())
+    models = {note.model.name: note.model for notes in per_deck.values() for note in notes}
+    out.write_text(json.dumps({
+        "models": [{"id": m.model_id, "name": m.name, "fields": [f["name"] for f in m.fields],
+                    "templates": m.templates, "css": m.css, "type": m.model_type} for m in models.values()],
+        "decks": [{"id": anki.deck_id(deck), "name": deck,
+                   "notes": [{"model": n.model.name, "fields": n.fields, "tags": n.tags, "guid": n.guid} for n in notes]}
+                  for deck, notes in sorted(per_deck.items())],
+    }, ensure_ascii=False), encoding="utf-8")
+    return out
+
+
+def bench_anki(root: Path, size: int, repeats: int, tmp: Path) -> Row:
+    notes = dump_notes(root, tmp / f"notes-{size}.json")
+    ours, base = best_of(
+        repeats,
+        child_time(CARDGEN + ["anki", str(root), "-o", str(tmp / f"anki-{size}")]),
+        child_time([sys.executable, str(ROOT / "bench" / "plain_genanki.py"), str(root), str(notes), str(tmp / f"plain-{size}")]),
+    )
+    return Row("cardgen anki", size, ours, "YAML parse + plain genanki, same notes", base)
 
 
 # --- the run -------------------------------------------------------------------
@@ -131,10 +164,21 @@ def run(sizes: tuple[int, ...]) -> tuple[list[Row], list[Target]]:
             root = write_fact_base(Path(tmp) / f"facts-{size}", size)
             repeats = 5 if size <= 1_000 else 3 if size <= 10_000 else 1
             rows.append(bench_load(root, size, repeats))
-            print(f"  {size:>7} facts: load done", file=sys.stderr)
+            rows.append(bench_anki(root, size, repeats, Path(tmp)))
+            rows.append(bench_build(root, size, Path(tmp), next((r for r in reversed(rows) if r.name == "cardgen build"), None)))
+            print(f"  {size:>7} facts: measured", file=sys.stderr)
         rows.append(bench_help(10))
     targets = [Target(f"load + validate <= 1.5x bare C-loader parse ({r.size} facts)", r.ratio, 1.5)
                for r in rows if r.name == "load + validate" and r.size and r.size >= 1_000]
+    targets += [Target(f"cardgen anki <= 1.3x plain genanki ({r.size} facts)", r.ratio, 1.3)
+                for r in rows if r.name == "cardgen anki" and r.size and r.size >= 1_000]
+    builds = {r.size: r for r in rows if r.name == "cardgen build"}
+    if 10_000 in builds and 100_000 in builds:
+        targets.append(Target("build time from 10,000 to 100,000 facts grows <= 11x",
+                              builds[100_000].seconds / builds[10_000].seconds, 11))
+    if 100_000 in builds:
+        targets.append(Target("cardgen build at 100,000 facts: peak memory <= 1 GiB (ratio = GiB)",
+                              builds[100_000].peak_mib / 1024, 1))
     targets.append(Target("cardgen --help <= 1.3x import typer.rich_utils", next(r.ratio for r in rows if r.name == "cardgen --help"), 1.3))
     return rows, targets
 
@@ -144,7 +188,9 @@ def table(rows: list[Row], targets: list[Target]) -> str:
            "|---|---:|---:|---|---:|---:|---:|"]
     for r in rows:
         peak = f"{r.peak_mib:.0f}" if r.peak_mib is not None else ""
-        out.append(f"| {r.name} | {r.size or ''} | {r.seconds:.3f} | {r.baseline} | {r.baseline_seconds:.3f} | {r.ratio:.2f} | {peak} |")
+        base = f"{r.baseline_seconds:.3f}" if r.baseline_seconds else ""
+        ratio = f"{r.ratio:.2f}" if r.ratio else ""
+        out.append(f"| {r.name} | {r.size or ''} | {r.seconds:.3f} | {r.baseline} | {base} | {ratio} | {peak} |")
     out += ["", "| target | ratio | limit | holds |", "|---|---:|---:|---|"]
     out += [f"| {t.name} | {t.ratio:.2f} | {t.limit:g} | {'yes' if t.holds else 'NO'} |" for t in targets]
     return "\n".join(out) + "\n"

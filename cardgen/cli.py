@@ -14,7 +14,6 @@ import typer
 from typer.core import TyperGroup
 
 from cardgen import __version__
-from cardgen.errors import CardgenError
 
 FACTS = Path("facts")
 
@@ -23,6 +22,8 @@ class _Group(TyperGroup):
     """Turns a user's mistake into a plain message and an exit code, never a traceback."""
 
     def invoke(self, ctx):
+        from cardgen.errors import CardgenError  # here, not at the top: `--help` never needs it
+
         try:
             return super().invoke(ctx)
         except CardgenError as exc:
@@ -123,6 +124,33 @@ def quiz(
         session.show_stats(options)
         return
     raise typer.Exit(session.run(options))
+
+
+@app.command()
+def exam(
+    path: Path = PathArg,
+    versions: int = typer.Option(2, "--versions", help="How many versions (A, B, C...) to make."),
+    questions: int = typer.Option(20, "--questions", help="Questions per exam."),
+    seed: int = typer.Option(0, "--seed", help="Seed of every random choice; the same seed rebuilds the same exam."),
+    title: Optional[str] = typer.Option(None, "--title", help="Title printed on every page."),
+    kinds: Optional[list[str]] = typer.Option(None, "--kinds", help="Only these question kinds (repeat or comma-separate)."),
+    tags: Optional[list[str]] = typer.Option(None, "--tags", help="Only questions carrying one of these tags (repeat or comma-separate)."),
+    paper: str = typer.Option("a4", "--paper", help="Paper size: a4 or letter."),
+    lang: str = typer.Option("ko", "--lang", help="Language of the exam's own words: ko or en."),
+    pdf: bool = typer.Option(False, "--pdf", help="Also print each HTML file to PDF with a Chromium-family browser."),
+    browser: Optional[str] = typer.Option(None, "--browser", help="The browser to print with (default: $CARDGEN_BROWSER, then chromium or chrome on PATH)."),
+    templates: Optional[Path] = typer.Option(None, "--templates", help="A folder of templates that override the shipped ones by name (e.g. exam/header.html)."),
+    out: Path = typer.Option(Path("dist/exams"), "-o", "--out", help="Folder to write the exams into."),
+) -> None:
+    """Write printable exams: one HTML paper and one key per version, optionally as PDF."""
+    from cardgen.exam import ExamSettings, generate
+
+    settings = ExamSettings(
+        versions=versions, questions=questions, seed=seed, title=title, kinds=tuple(_split(kinds) or ()),
+        tags=tuple(_split(tags) or ()), paper=paper, lang=lang, source=str(path),
+    )
+    for written in generate(path, settings, out, templates=templates, pdf=pdf, browser=browser):
+        typer.echo(str(written.path))
 
 
 def _split(values: Optional[list[str]]) -> Optional[list[str]]:

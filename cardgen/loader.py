@@ -141,6 +141,7 @@ class _FileReader:
         self.file = file
         self.problems = problems
         self.seen: set[int] = set()
+        self.may_alias = True  # False when the text has no '*', so no node can repeat
         self.refs: list[_Ref] = []
         self.ids: list[tuple[str, Loc, str]] = []  # (id, where, section) of every fact, valid or not
 
@@ -157,7 +158,7 @@ class _FileReader:
             return None
         out: dict[str, Node] = {}
         for key_node, value_node in node.value:
-            if not self.fresh(value_node):
+            if self.may_alias and not self.fresh(value_node):
                 continue
             key = key_node.value if isinstance(key_node, ScalarNode) else None
             if key_node.tag == _YAML + "merge":
@@ -217,7 +218,7 @@ class _FileReader:
             return None
         items = []
         for item in node.value:
-            if self.fresh(item):
+            if not self.may_alias or self.fresh(item):
                 items.append(item)
         return items
 
@@ -441,7 +442,8 @@ def _read_file(file: Path, reader: _FileReader, facts: dict[str, list]) -> None:
     except yaml.YAMLError as exc:
         reader.problems.append(Problem(Loc(reader.file, 1), f"YAML error: {' '.join(str(exc).split())}"))
         return
-    if "*" in text:
+    reader.may_alias = "*" in text
+    if reader.may_alias:
         _report_aliases(text, reader)
     if root is None:
         reader.problems.append(Problem(Loc(reader.file, 1), "the file is empty; expected a mapping with sections such as 'definitions'"))

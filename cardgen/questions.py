@@ -1,18 +1,17 @@
-"""Question generators: one function per fact kind, each yielding the bank's `Question`s.
+"""Question generators: one method per fact kind, each yielding the bank's `Question`s.
 
-Every wrong option goes through `pick`: candidates come ranked by how close they sit to
-the answer (siblings first, then the same kind of fact, then the rest; similar length
-breaks ties) and anything the fact base says is also true, any duplicate and any other
-name of the answer is dropped. Generators never return a question with fewer than
-`MIN_OPTIONS` options. Prompts speak Korean, the language of the shipped notes.
+Wrong options come from `cardgen.distractors`: each generator lists its candidates in
+tiers (siblings first, then the same kind of fact, then the rest) and says what is also
+right; `pick` does the rest. A question that cannot get `MIN_OPTIONS` good options is
+not made. Prompts speak Korean, the language of the shipped notes.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 from cardgen.bank import MAX_OPTIONS, MIN_OPTIONS, OX, Question
+from cardgen.distractors import Candidate, Shelf, merged, nearest, pick, where
 from cardgen.model import Definition, FactBase, Layer, Stack
 from cardgen.relations import POLARITIES, Relations, fold
 
@@ -22,37 +21,6 @@ OX_KIND = {"pros": "ox_pro", "cons": "ox_con"}
 OTHER = {"pros": "cons", "cons": "pros"}
 SHORT = {"pros": "pro", "cons": "con"}
 MATCH_MIN, MATCH_MAX = 4, 6
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A possible wrong option: lower `tier` is closer to the answer; `names` are other
-    names it goes by, which must not collide with the answer's."""
-
-    text: str
-    tier: int
-    key: str
-    names: tuple[str, ...] = ()
-
-
-def pick(answer: str, candidates: Iterable[Candidate], *, avoid: Iterable[str] = (),
-         want: int = MAX_OPTIONS - 1, least: int = MIN_OPTIONS - 1) -> tuple[str, ...] | None:
-    """Up to WANT wrong options for ANSWER, or None when fewer than LEAST good ones exist.
-
-    AVOID holds texts that are right too (the answer's other names, other true facts).
-    """
-    blocked = {fold(answer)} | {fold(a) for a in avoid}
-    ranked = sorted(candidates, key=lambda c: (c.tier, abs(len(c.text) - len(answer)), c.key, c.text))
-    out: list[str] = []
-    for cand in ranked:
-        keys = {fold(cand.text)} | {fold(n) for n in cand.names}
-        if keys & blocked:
-            continue
-        out.append(cand.text)
-        blocked |= keys
-        if len(out) == want:
-            break
-    return tuple(out) if len(out) >= least else None
 
 
 def generate(base: FactBase) -> Iterator[Question]:
@@ -66,8 +34,9 @@ def generate(base: FactBase) -> Iterator[Question]:
     yield from gen.author()
 
 
-def _choice(qid: str, kind: str, prompt: str, answer: str, wrong: tuple[str, ...], **fields) -> Question:
-    options = tuple(sorted((answer, *wrong), key=lambda t: (fold(t), t)))
+def _choice(qid: str, kind: str, prompt: str, answer: str, wrong: Iterable[Candidate | str], **fields) -> Question:
+    texts = [w.text if isinstance(w, Candidate) else w for w in wrong]
+    options = tuple(sorted((answer, *texts), key=lambda t: (fold(t), t)))
     return Question(id=qid, kind=kind, prompt=prompt, options=options, answer=options.index(answer), **fields)
 
 
@@ -90,7 +59,27 @@ def stack_text(stack: Stack) -> str:
 class _Generator:
     def __init__(self, base: FactBase) -> None:
         self.base = base
-        self.rel = Relations(base)
+        self.rel = rel = Relations(base)
+        defs = base.definitions
+        self.labels = Shelf(Candidate(d.label, d.id, d.names) for d in defs)
+        self.meanings = Shelf(Candidate(d.definition, d.id) for d in defs)
+        by_tag: dict[str, list[Definition]] = {}
+        for d in defs:
+            for tag in sorted(rel.specific_tags[d.id]):
+                by_tag.setdefault(tag, []).append(d)
+        self.tag_labels = {t: Shelf(Candidate(d.label, d.id, d.names) for d in ds) for t, ds in by_tag.items()}
+        self.tag_meanings = {t: Shelf(Candidate(d.definition, d.id) for d in ds) for t, ds in by_tag.items()}
+        self.by_meaning: dict[str, list[str]] = {}
+        self.by_name: dict[str, list[str]] = {}
+        for d in defs:
+            self.by_meaning.setdefault(fold(d.definition), []).append(d.id)
+            for name in rel.folded_names(d.id):
+                self.by_name.setdefault(name, []).append(d.id)
+        self.points = {pol: Shelf(Candidate(p.text, f"{pc.concept}-{pol}-{i:03d}", ref=pc.concept)
+                                  for pc in base.pros_cons for i, p in enumerate(rel.points(pc.concept, pol))
+                                  if pc is rel.pros_cons[pc.concept][0])
+                       for pol in POLARITIES}
+        self.layer_names, self.scenario_layer_names = self._layer_shelves()
 
     def tags(self, *fact_ids: str | None) -> tuple[str, ...]:
         out: set[str] = set()
@@ -101,40 +90,50 @@ class _Generator:
 
     # --- definitions ------------------------------------------------------------------
 
-    def _term_tier(self, d: Definition, other: Definition) -> int:
-        rel = self.rel
-        if other.id in rel.siblings(d.id):
-            return 0
-        if other.id in rel.cousins(d.id) or rel.specific_tags[d.id] & rel.specific_tags[other.id]:
-            return 1
-        return 2
+    def _alike(self, d: Definition) -> set[str]:
+        """Ids of definitions that are right wherever D is: D itself, a kind of D or what D
+        is a kind of (each fits D's definition), one with D's definition, one sharing a name."""
+        out = set(self.rel.lineage(d.id)) | set(self.by_meaning[fold(d.definition)])
+        for name in self.rel.folded_names(d.id):
+            out.update(self.by_name[name])
+        return out
 
-    def _other_definitions(self, d: Definition) -> list[Definition]:
-        # A kind of D, or what D is a kind of, fits D's definition too: never a wrong option.
-        lineage = self.rel.lineage(d.id)
-        return [o for o in self.base.definitions
-                if o.id not in lineage and fold(o.definition) != fold(d.definition)]
+    def _definition_tiers(self, d: Definition, answer: str, shelf: Shelf,
+                          tag_shelves: dict[str, Shelf]) -> list[Iterable[Candidate]]:
+        rel = self.rel
+        alike = self._alike(d)
+        siblings = set(rel.siblings(d.id))
+        tags = rel.specific_tags[d.id]
+        cousins = set(rel.cousins(d.id))
+        length = len(answer)
+        near = [c for c in shelf.get(rel.siblings(d.id)) if c.key not in alike]
+        close = merged([nearest(shelf.get(rel.cousins(d.id)), length),
+                        *(tag_shelves[t].nearest(length) for t in sorted(tags))], length)
+        return [
+            nearest(near, length),
+            where(lambda c: c.key not in alike and c.key not in siblings, close),
+            where(lambda c: c.key not in alike and c.key not in siblings and c.key not in cousins
+                  and not rel.specific_tags[c.key] & tags, shelf.nearest(length)),
+        ]
 
     def definitions(self) -> Iterator[Question]:
+        rel = self.rel
         for d in self.base.definitions:
-            others = self._other_definitions(d)
+            alike = sorted(self._alike(d))
             common = dict(explanation=f"{d.label}: {d.definition}", facts=(d.id,), tags=self.tags(d.id))
-            wrong = pick(d.label, (Candidate(o.label, self._term_tier(d, o), o.id, o.names) for o in others),
-                         avoid=d.names)
+            true_names = [n for o in alike for n in (*rel.names(o), rel.label(o))]
+            wrong = pick(d.label, self._definition_tiers(d, d.label, self.labels, self.tag_labels), avoid=true_names)
             if wrong:
                 yield _choice(f"{d.id}/term_from_definition/1", "term_from_definition",
                               f"다음 뜻을 가진 용어는?\n{d.definition}", d.label, wrong,
                               accepted=d.names, **common)
-            wrong = pick(d.definition, (Candidate(o.definition, self._term_tier(d, o), o.id) for o in others))
+            wrong = pick(d.definition, self._definition_tiers(d, d.definition, self.meanings, self.tag_meanings),
+                         avoid=[rel.definitions[o].definition for o in alike if o in rel.definitions])
             if wrong:
                 yield _choice(f"{d.id}/definition_from_term/1", "definition_from_term",
                               f"{d.label}의 정의로 알맞은 것은?", d.definition, wrong, **common)
 
     # --- pros and cons ----------------------------------------------------------------
-
-    def _truths(self, concept: str, polarity: str) -> frozenset[str]:
-        """What the fact base says is a POLARITY of CONCEPT or of anything in its lineage."""
-        return frozenset().union(*(self.rel.says(c, polarity) for c in self.rel.lineage(concept)))
 
     def pros_cons_choice(self) -> Iterator[Question]:
         rel = self.rel
@@ -142,23 +141,22 @@ class _Generator:
             concept = pc.concept
             lineage = rel.lineage(concept)
             siblings = [c for c in rel.siblings(concept) if c in rel.pros_cons]
-            denied = rel.denied(concept)
+            # Points a comparison denies for this concept are the surest wrong options.
+            flagged = [c for pol in POLARITIES for c in self.points[pol].with_texts(sorted(rel.denied(concept)))
+                       if c.ref not in lineage]
             for polarity in POLARITIES:
                 other = OTHER[polarity]
-                cands: list[Candidate] = []
-                for i, p in enumerate(rel.points(concept, other)):
-                    cands.append(Candidate(p.text, 1, f"0-own-{i:03d}"))
-                for source in rel.pros_cons:
-                    if source in lineage:
-                        continue
-                    near = source in siblings
-                    for pol, tier in ((polarity, 0 if near else 3), (other, 2 if near else 4)):
-                        for i, p in enumerate(rel.points(source, pol)):
-                            t = 0 if fold(p.text) in denied else tier
-                            cands.append(Candidate(p.text, t, f"{source}-{pol}-{i:03d}"))
-                truths = self._truths(concept, polarity)
+                truths = rel.truths(concept, polarity)
                 for i, point in enumerate(getattr(pc, polarity), 1):
-                    wrong = pick(point.text, cands, avoid=truths)
+                    length = len(point.text)
+                    tiers = [
+                        nearest([*flagged, *(c for s in siblings for c in self._points(s, polarity, concept))], length),
+                        nearest(self._points(concept, other, concept), length),
+                        nearest([c for s in siblings for c in self._points(s, other, concept)], length),
+                        self._other_points(polarity, length, lineage, siblings),
+                        self._other_points(other, length, lineage, siblings),
+                    ]
+                    wrong = pick(point.text, tiers, avoid=truths)
                     if not wrong:
                         continue
                     note = f" ({point.compare.text})" if point.compare else ""
@@ -168,51 +166,58 @@ class _Generator:
                                   explanation=f"{rel.label(concept)}의 {WORD[polarity]}: {point.text}{note}",
                                   facts=(pc.id, concept), tags=self.tags(pc.id, concept))
 
+    def _points(self, source: str, polarity: str, asked: str) -> list[Candidate]:
+        key = "0-own" if source == asked else f"{source}-{polarity}"
+        return [Candidate(p.text, f"{key}-{i:03d}", ref=source) for i, p in enumerate(self.rel.points(source, polarity))]
+
+    def _other_points(self, polarity: str, length: int, lineage: frozenset[str], siblings: list[str]) -> Iterator[Candidate]:
+        return where(lambda c: c.ref not in lineage and c.ref not in siblings, self.points[polarity].nearest(length))
+
     def pros_cons_ox(self) -> Iterator[Question]:
-        """True statements, and false ones the fact base vouches for: the concept's own
-        points of the other polarity, points of taxonomy siblings (only where the concept's
-        points of that polarity are listed at all) and points a comparison denies."""
+        """True statements, and false ones the fact base vouches for: points a comparison
+        denies, the concept's own points of the other polarity, and points of taxonomy
+        siblings (only where the concept's points of that polarity are listed at all)."""
         rel = self.rel
-        made: set[str] = set()
+        made: dict[str, Question] = {}
+
+        def add(qid: str, *args) -> None:
+            if qid not in made:  # one statement, one question: the first reason given wins
+                made[qid] = self._ox(qid, *args)
+
+        for pc in self.base.pros_cons:
+            for polarity in POLARITIES:
+                kind = OX_KIND[polarity]
+                for j, p in enumerate(getattr(pc, polarity), 1):
+                    subject = p.compare.concept if p.compare else None
+                    if subject is None or fold(p.text) in rel.truths(subject, polarity):
+                        continue
+                    home = rel.pros_cons.get(subject, ())
+                    subject_fact = home[0].id if home else subject
+                    add(f"{subject_fact}/{kind}/{pc.id}.{j}", kind, subject, polarity, p.text, False,
+                        f"{p.compare.text}. ({rel.label(pc.concept)}의 {WORD[polarity]}이다.)",
+                        (subject_fact, subject, pc.id))
         for pc in self.base.pros_cons:
             concept = pc.concept
             for polarity in POLARITIES:
                 kind, other = OX_KIND[polarity], OTHER[polarity]
-                truths = self._truths(concept, polarity)
+                truths = rel.truths(concept, polarity)
                 mine = getattr(pc, polarity)
                 for i, p in enumerate(mine, 1):
-                    yield self._ox(f"{pc.id}/{kind}/{i}", kind, concept, polarity, p.text, True,
-                                   f"{rel.label(concept)}의 {WORD[polarity]}이다.", (pc.id, concept))
+                    add(f"{pc.id}/{kind}/{i}", kind, concept, polarity, p.text, True,
+                        f"{rel.label(concept)}의 {WORD[polarity]}이다.", (pc.id, concept))
                 for i, p in enumerate(getattr(pc, other), 1):
                     if fold(p.text) not in truths:
-                        yield self._ox(f"{pc.id}/{kind}/{SHORT[other]}{i}", kind, concept, polarity, p.text, False,
-                                       f"{rel.label(concept)}의 {WORD[other]}이다.", (pc.id, concept))
+                        add(f"{pc.id}/{kind}/{SHORT[other]}{i}", kind, concept, polarity, p.text, False,
+                            f"{rel.label(concept)}의 {WORD[other]}이다.", (pc.id, concept))
                 if not mine:
                     continue
                 for sibling in rel.siblings(concept):
                     for spc in rel.pros_cons.get(sibling, ()):
                         for j, p in enumerate(getattr(spc, polarity), 1):
                             if fold(p.text) not in truths:
-                                yield self._ox(f"{pc.id}/{kind}/{spc.id}.{j}", kind, concept, polarity, p.text, False,
-                                               f"{rel.label(sibling)}의 {WORD[polarity]}이다.", (pc.id, concept, spc.id))
-        for pc in self.base.pros_cons:
-            for polarity in POLARITIES:
-                kind = OX_KIND[polarity]
-                for j, p in enumerate(getattr(pc, polarity), 1):
-                    if not p.compare:
-                        continue
-                    subject = p.compare.concept
-                    if fold(p.text) in self._truths(subject, polarity):
-                        continue
-                    home = rel.pros_cons.get(subject, ())
-                    subject_fact = home[0].id if home else subject
-                    qid = f"{subject_fact}/{kind}/{pc.id}.{j}"
-                    if qid in made:
-                        continue
-                    made.add(qid)
-                    yield self._ox(qid, kind, subject, polarity, p.text, False,
-                                   f"{p.compare.text}. ({rel.label(pc.concept)}의 {WORD[polarity]}이다.)",
-                                   (subject_fact, subject, pc.id))
+                                add(f"{pc.id}/{kind}/{spc.id}.{j}", kind, concept, polarity, p.text, False,
+                                    f"{rel.label(sibling)}의 {WORD[polarity]}이다.", (pc.id, concept, spc.id))
+        yield from made.values()
 
     def _ox(self, qid: str, kind: str, concept: str, polarity: str, text: str, true: bool,
             explanation: str, facts: tuple[str, ...]) -> Question:
@@ -223,15 +228,30 @@ class _Generator:
 
     # --- stacks -----------------------------------------------------------------------
 
-    def _layer_pool(self, stack: Stack) -> list[tuple[int, str, Layer]]:
-        """Layers of other stacks, those framed by the same scenario first."""
-        out = []
-        for other in self.base.stacks:
-            if other.id == stack.id:
-                continue
-            tier = 0 if stack.scenario and other.scenario == stack.scenario else 1
-            out += [(tier, f"{other.id}-{i:03d}", layer) for i, layer in enumerate(other.layers)]
-        return out
+    def _layer_shelves(self) -> tuple[Shelf, dict[str, Shelf]]:
+        """Every layer name once (its first spelling; the concepts of all its layers), over
+        all stacks and per scenario."""
+        seen: dict[str, tuple[str, str]] = {}
+        concepts: dict[str, set[str]] = {}
+        per_scenario: dict[str, dict[str, tuple[str, str]]] = {}
+        for stack in sorted(self.base.stacks, key=lambda s: s.id):
+            for i, layer in enumerate(stack.layers):
+                name = fold(layer.name)
+                first = (layer.name, f"{stack.id}-{i:03d}")
+                seen.setdefault(name, first)
+                concepts.setdefault(name, set()).update([layer.concept] if layer.concept else [])
+                if stack.scenario:
+                    per_scenario.setdefault(stack.scenario, {}).setdefault(name, first)
+
+        def shelf(names: dict[str, tuple[str, str]]) -> Shelf:
+            return Shelf(Candidate(text, key, ref=frozenset(concepts[n])) for n, (text, key) in names.items())
+
+        return shelf(seen), {sc: shelf(names) for sc, names in per_scenario.items()}
+
+    def _layer_tiers(self, stack: Stack, length: int, ok) -> list[Iterable[Candidate]]:
+        """Layer names of stacks framed by the same scenario, then of all stacks."""
+        same = self.scenario_layer_names.get(stack.scenario) if stack.scenario else None
+        return [where(ok, same.nearest(length)) if same else (), where(ok, self.layer_names.nearest(length))]
 
     def stacks(self) -> Iterator[Question]:
         for stack in self.base.stacks:
@@ -250,15 +270,16 @@ class _Generator:
                            prompt=f"‘{stack.title}’ 구조의 계층을 위에서부터 아래로 순서대로 나열하시오.",
                            options=tuple(sorted(names, key=lambda t: (fold(t), t))), answer=tuple(names),
                            facts=facts, **common)
-        pool = self._layer_pool(stack)
         for i, layer in enumerate(layers):
             accepted: tuple[str, ...] = ()
             if layer.concept and fold(layer.name) in rel.folded_names(layer.concept):
                 accepted = tuple(n for n in rel.names(layer.concept) if fold(n) != fold(layer.name))
-            cands = [Candidate(other.name, tier, key) for tier, key, other in pool
-                     if not any(rel.layers_clash(mine, other) for mine in layers)
-                     and not rel.fits_blank(stack, i, other.name)]
-            wrong = pick(layer.name, cands, avoid=accepted)
+
+            def fits_nowhere(c: Candidate, i: int = i) -> bool:
+                return not any(rel.layers_clash(mine, c.text, c.ref) for mine in layers) \
+                    and not rel.fits_blank(stack, i, c.text)
+
+            wrong = pick(layer.name, self._layer_tiers(stack, len(layer.name), fits_nowhere), avoid=accepted)
             drawn = dict(stack=stack, hidden_layer=i, facts=facts, **common)
             if wrong:
                 yield _choice(f"{stack.id}/stack_missing_choice/{i + 1}", "stack_missing_choice",
@@ -270,36 +291,45 @@ class _Generator:
         for i, layer in enumerate(layers):
             if folded.count(folded[i]) > 1:
                 continue  # "directly above X" is ambiguous when X appears twice
-            for kind, j, where in (("stack_above", i - 1, "위"), ("stack_below", i + 1, "아래")):
+            for kind, j, where_ in (("stack_above", i - 1, "위"), ("stack_below", i + 1, "아래")):
                 if not 0 <= j < len(layers):
                     continue
                 right = layers[j]
-                cands = [Candidate(other.name, 0, f"{k:03d}") for k, other in enumerate(layers)
-                         if k not in (i, j) and fold(other.name) != fold(right.name)]
-                cands += [Candidate(other.name, tier + 1, key) for tier, key, other in pool
-                          if not rel.layers_clash(right, other) and not rel.layers_clash(layer, other)
-                          and fold(other.name) not in folded]
-                wrong = pick(right.name, cands, avoid=(layer.name,))
+
+                def elsewhere(c: Candidate, right: Layer = right, layer: Layer = layer) -> bool:
+                    return not rel.layers_clash(right, c.text, c.ref) and not rel.layers_clash(layer, c.text, c.ref) \
+                        and fold(c.text) not in folded
+
+                own = [Candidate(other.name, f"{k:03d}") for k, other in enumerate(layers)
+                       if k not in (i, j) and fold(other.name) != fold(right.name)]
+                tiers = [nearest(own, len(right.name)), *self._layer_tiers(stack, len(right.name), elsewhere)]
+                wrong = pick(right.name, tiers, avoid=(layer.name,))
                 if wrong:
                     yield _choice(f"{stack.id}/{kind}/{i + 1}", kind,
-                                  f"‘{stack.title}’ 구조에서 ‘{layer.name}’ 바로 {where}에 있는 계층은?",
+                                  f"‘{stack.title}’ 구조에서 ‘{layer.name}’ 바로 {where_}에 있는 계층은?",
                                   right.name, wrong, facts=facts, **common)
 
     # --- taxonomy ---------------------------------------------------------------------
 
-    def _outsiders(self, parent: str) -> list[Candidate]:
-        """Definitions that are not kinds of PARENT and do not look like one."""
+    def _outsiders(self, parent: str, length: int) -> list[Iterable[Candidate]]:
+        """Definitions that are not kinds of PARENT and do not look like one, nearest first:
+        the parent's siblings and their kinds, then those tagged like its kinds, then the rest."""
         rel = self.rel
-        excluded = rel.lineage(parent) | rel.entangled(parent)
-        near = set(rel.siblings(parent)) | set(rel.cousins(parent))
+        lineage = rel.lineage(parent)
+        near = list(dict.fromkeys((*rel.siblings(parent), *rel.cousins(parent))))
+        near_set = set(near)
         kin_tags = frozenset().union(*(rel.specific_tags.get(c, frozenset()) for c in rel.children.get(parent, ())))
-        out = []
-        for d in self.base.definitions:
-            if d.id in excluded or rel.named_in(parent, d.id):
-                continue
-            tier = 0 if d.id in near else 1 if rel.specific_tags[d.id] & kin_tags else 2
-            out.append(Candidate(d.label, tier, d.id, d.names))
-        return out
+
+        def outside(c: Candidate) -> bool:
+            return c.key not in lineage and not rel.named_in(parent, c.key) and not rel.entangled(parent, c.key)
+
+        return [
+            nearest(where(outside, self.labels.get(near)), length),
+            where(lambda c: c.key not in near_set and outside(c),
+                  merged([self.tag_labels[t].nearest(length) for t in sorted(kin_tags) if t in self.tag_labels], length)),
+            where(lambda c: c.key not in near_set and not rel.specific_tags[c.key] & kin_tags and outside(c),
+                  self.labels.nearest(length)),
+        ]
 
     def taxonomy(self) -> Iterator[Question]:
         rel = self.rel
@@ -308,50 +338,54 @@ class _Generator:
             kinds = [rel.label(c) for c in tax.children]
             basis = f" (분류 기준: {tax.basis})" if tax.basis else ""
             explanation = f"{rel.term(parent)}의 종류: {', '.join(kinds)}{basis}"
-            outsiders = self._outsiders(parent)
-            every_kind = [n for c in rel.descendants(parent) for n in rel.names(c)]
+            every_kind = [n for c in sorted(rel.descendants(parent)) for n in rel.names(c)]
             for i, child in enumerate(tax.children, 1):
-                wrong = pick(rel.label(child), outsiders, avoid=[*rel.names(child), *every_kind])
+                label = rel.label(child)
+                wrong = pick(label, self._outsiders(parent, len(label)), avoid=[*rel.names(child), *every_kind])
                 if wrong:
                     yield _choice(f"{tax.id}/kind_of/{i}", "kind_of", f"다음 중 {rel.label(parent)}의 종류인 것은?",
-                                  rel.label(child), wrong, accepted=rel.names(child), explanation=explanation,
+                                  label, wrong, accepted=rel.names(child), explanation=explanation,
                                   facts=(tax.id, child), tags=self.tags(tax.id, child))
             if len(tax.children) < MIN_OPTIONS - 1:
                 continue
             shown_n = min(len(tax.children), MAX_OPTIONS - 1)
-            odd = pick(rel.label(tax.children[0]), outsiders, avoid=every_kind, want=2, least=1) or ()
-            term_of = {c.text: rel.term(c.key) for c in outsiders}
+            first = rel.label(tax.children[0])
+            odd = pick(first, self._outsiders(parent, len(first)), avoid=every_kind, want=2, least=1) or ()
             for v, outsider in enumerate(odd, 1):
                 rotated = tax.children[v - 1:] + tax.children[:v - 1]
                 shown = [rel.label(c) for c in rotated[:shown_n]]
                 yield _choice(f"{tax.id}/odd_one_out/{v}", "odd_one_out", f"다음 중 {rel.label(parent)}의 종류가 아닌 것은?",
-                              outsider, tuple(shown), explanation=f"{explanation}. {topic(term_of[outsider])} 여기에 속하지 않는다.",
+                              outsider.text, shown,
+                              explanation=f"{explanation}. {topic(rel.term(outsider.key))} 여기에 속하지 않는다.",
                               facts=(tax.id,), tags=self.tags(tax.id))
 
     # --- matching ---------------------------------------------------------------------
 
-    def _family_order(self, defs: list[Definition]) -> list[Definition]:
-        """Definitions with each taxonomy's kinds next to each other, then the rest by id."""
+    def _family_order(self) -> dict[str, int]:
+        """A rank for every definition that puts each taxonomy's kinds next to each other
+        (depth first from each root), then the rest by id."""
         rel = self.rel
-        wanted = {d.id: d for d in defs}
-        order: list[str] = []
-
-        def visit(concept: str) -> None:
-            if concept in order:
-                return
-            order.append(concept)
-            for child in rel.children.get(concept, ()):
-                visit(child)
-
+        rank: dict[str, int] = {}
         for root in sorted(c for c in rel.children if c not in rel.parents):
-            visit(root)
-        order += sorted(c for c in wanted if c not in order)
-        return [wanted[c] for c in order if c in wanted]
+            todo = [root]
+            while todo:
+                concept = todo.pop()
+                if concept in rank:
+                    continue
+                rank[concept] = len(rank)
+                todo.extend(reversed(rel.children.get(concept, ())))
+        for d in sorted(self.base.definitions, key=lambda d: d.id):
+            rank.setdefault(d.id, len(rank))
+        return rank
 
     def matching(self) -> Iterator[Question]:
-        for deck in self.base.decks():
+        rank = self._family_order()
+        by_deck: dict[str, list[Definition]] = {}
+        for d in self.base.definitions:
+            by_deck.setdefault(d.meta.deck, []).append(d)
+        for deck in sorted(by_deck):
             defs, seen = [], set()
-            for d in self._family_order([d for d in self.base.definitions if d.meta.deck == deck]):
+            for d in sorted(by_deck[deck], key=lambda d: rank[d.id]):
                 keys = {fold(d.label), fold(d.definition)} | {fold(n) for n in d.names}
                 if not keys & seen:
                     defs.append(d)

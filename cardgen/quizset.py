@@ -26,6 +26,7 @@ from cardgen.questions import layer_text
 FORMATS = ("json", "md", "csv")
 DEFAULT_DIR = Path("dist/quizsets")
 DEFAULT_SETS, DEFAULT_SIZE, DEFAULT_SEED = 1, 10, 0
+BUILD_SETS, BUILD_SIZE = 3, 20
 SCHEMA_VERSION = 1
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 LETTERS = "㉠㉡㉢㉣㉤㉥㉦㉧㉨㉩㉪㉫㉬㉭"
@@ -61,7 +62,20 @@ def write_quizsets(base: FactBase, out_dir: Path = DEFAULT_DIR, *, formats: Sequ
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         raise UsageError(f"unknown format {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
-    quizsets = make_quizsets(base, **options)
+    return _write(make_quizsets(base, **options), out_dir, formats)
+
+
+def write_build_quizsets(base: FactBase, out_dir: Path) -> list[Path]:
+    """What `cardgen build` ships: BUILD_SETS sets of up to BUILD_SIZE questions (fewer when
+    the bank is small, none when it is empty) with the default seed, in every format."""
+    bank = build_bank(base)
+    if not bank:
+        return []
+    drawn = quiz_sets(bank, sets=BUILD_SETS, size=min(BUILD_SIZE, len(bank)), seed=DEFAULT_SEED)
+    return _write([QuizSet(n, BUILD_SETS, DEFAULT_SEED, tuple(qs)) for n, qs in enumerate(drawn, 1)], out_dir, FORMATS)
+
+
+def _write(quizsets: list[QuizSet], out_dir: Path, formats: Sequence[str]) -> list[Path]:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

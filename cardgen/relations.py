@@ -4,95 +4,116 @@ Distractors are only as good as the check that they are wrong. This module answe
 the questions that check needs: which concepts are kinds of which (taxonomy lineage),
 which points are advantages or disadvantages of a concept, which layers sit where in
 which stack. Texts are compared folded (`fold`): NFKC, casefold, collapsed whitespace.
+Everything is indexed once per fact base, so asking costs little however large it is.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
-from functools import cached_property
+from functools import lru_cache
 
 from cardgen.model import Definition, FactBase, Layer, Point, ProsCons, Stack, Taxonomy
 
+POLARITIES = ("pros", "cons")
 
+
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """TEXT as compared for sameness: NFKC, casefolded, whitespace collapsed."""
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
-POLARITIES = ("pros", "cons")
+def _closure(start: str, edges: dict[str, tuple[str, ...]]) -> frozenset[str]:
+    seen: set[str] = set()
+    todo = list(edges.get(start, ()))
+    while todo:
+        node = todo.pop()
+        if node not in seen:
+            seen.add(node)
+            todo.extend(edges.get(node, ()))
+    return frozenset(seen)
 
 
-@dataclass(frozen=True)
 class Relations:
     """Indexes over one fact base; every answer is deterministic (sorted or in fact order)."""
 
-    base: FactBase
+    def __init__(self, base: FactBase) -> None:
+        self.base = base
+        self.definitions: dict[str, Definition] = {d.id: d for d in base.definitions}
+        children: dict[str, list[str]] = {}
+        parents: dict[str, list[str]] = {}
+        for tax in base.taxonomies:
+            kids = children.setdefault(tax.parent, [])
+            for child in tax.children:
+                if child not in kids:
+                    kids.append(child)
+                ups = parents.setdefault(child, [])
+                if tax.parent not in ups:
+                    ups.append(tax.parent)
+        self.children = {k: tuple(v) for k, v in children.items()}
+        self.parents = {k: tuple(v) for k, v in parents.items()}
+        pcs: dict[str, list[ProsCons]] = {}
+        for pc in base.pros_cons:
+            pcs.setdefault(pc.concept, []).append(pc)
+        self.pros_cons = {k: tuple(v) for k, v in pcs.items()}
+        self._compares: dict[str, dict[str, str]] = {}
+        for pc in base.pros_cons:
+            for polarity in POLARITIES:
+                for p in getattr(pc, polarity):
+                    if p.compare:
+                        self._compares.setdefault(p.compare.concept, {}).setdefault(fold(p.text), p.compare.text)
+        common = frozenset.intersection(*(frozenset(d.meta.tags) for d in base.definitions)) \
+            if base.definitions else frozenset()
+        # Tags every definition carries (a file's own tags) say nothing about closeness.
+        self.specific_tags = {d.id: frozenset(d.meta.tags) - common for d in base.definitions}
+        self.illustrated_by: dict[str, list[Stack]] = {}
+        for stack in base.stacks:
+            if stack.illustrates:
+                self.illustrated_by.setdefault(stack.illustrates, []).append(stack)
+        self.neighbourhoods = frozenset(
+            (fold(s.layers[i - 1].name) if i > 0 else None, fold(layer.name),
+             fold(s.layers[i + 1].name) if i + 1 < len(s.layers) else None)
+            for s in base.stacks for i, layer in enumerate(s.layers))
+        self._cache: dict[tuple, object] = {}
+
+    def _memo(self, key: tuple, make):
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
 
     # --- taxonomy -------------------------------------------------------------------
 
-    @cached_property
-    def children(self) -> dict[str, tuple[str, ...]]:
-        out: dict[str, list[str]] = {}
-        for tax in self.base.taxonomies:
-            out.setdefault(tax.parent, [])
-            out[tax.parent] += [c for c in tax.children if c not in out[tax.parent]]
-        return {k: tuple(v) for k, v in out.items()}
-
-    @cached_property
-    def parents(self) -> dict[str, tuple[str, ...]]:
-        out: dict[str, list[str]] = {}
-        for tax in self.base.taxonomies:
-            for child in tax.children:
-                out.setdefault(child, [])
-                if tax.parent not in out[child]:
-                    out[child].append(tax.parent)
-        return {k: tuple(v) for k, v in out.items()}
-
     def descendants(self, concept: str) -> frozenset[str]:
-        return self._closure(concept, self.children)
+        return self._memo(("down", concept), lambda: _closure(concept, self.children))
 
     def ancestors(self, concept: str) -> frozenset[str]:
-        return self._closure(concept, self.parents)
+        return self._memo(("up", concept), lambda: _closure(concept, self.parents))
 
     def lineage(self, concept: str) -> frozenset[str]:
         """The concept, every kind of it and everything it is a kind of."""
-        return self.descendants(concept) | self.ancestors(concept) | {concept}
+        return self._memo(("lineage", concept),
+                          lambda: self.descendants(concept) | self.ancestors(concept) | {concept})
 
     def siblings(self, concept: str) -> tuple[str, ...]:
         """Other kinds of the concept's parents, in the order the taxonomy lists them."""
-        out: list[str] = []
-        for parent in self.parents.get(concept, ()):
-            out += [c for c in self.children[parent] if c != concept and c not in out]
-        return tuple(out)
+        def make() -> tuple[str, ...]:
+            out: list[str] = []
+            for parent in self.parents.get(concept, ()):
+                out += [c for c in self.children[parent] if c != concept and c not in out]
+            return tuple(out)
+        return self._memo(("siblings", concept), make)
 
     def cousins(self, concept: str) -> tuple[str, ...]:
         """Siblings of the concept's parents, and their kinds: the concept's neighbourhood."""
-        out: list[str] = []
-        for parent in self.parents.get(concept, ()):
-            for uncle in self.siblings(parent):
-                out += [c for c in (uncle, *self.children.get(uncle, ())) if c not in out]
-        return tuple(out)
-
-    def is_kind_of(self, concept: str, parent: str) -> bool:
-        return concept in self.descendants(parent)
-
-    @staticmethod
-    def _closure(start: str, edges: dict[str, tuple[str, ...]]) -> frozenset[str]:
-        seen: set[str] = set()
-        todo = list(edges.get(start, ()))
-        while todo:
-            node = todo.pop()
-            if node not in seen:
-                seen.add(node)
-                todo.extend(edges.get(node, ()))
-        return frozenset(seen)
+        def make() -> tuple[str, ...]:
+            out: list[str] = []
+            for parent in self.parents.get(concept, ()):
+                for uncle in self.siblings(parent):
+                    out += [c for c in (uncle, *self.children.get(uncle, ())) if c not in out]
+            return tuple(out)
+        return self._memo(("cousins", concept), make)
 
     # --- definitions ------------------------------------------------------------------
-
-    @cached_property
-    def definitions(self) -> dict[str, Definition]:
-        return {d.id: d for d in self.base.definitions}
 
     def names(self, concept: str) -> tuple[str, ...]:
         d = self.definitions.get(concept)
@@ -107,16 +128,10 @@ class Relations:
         return d.term if d else concept
 
     def folded_names(self, concept: str) -> frozenset[str]:
-        d = self.definitions.get(concept)
-        names = (*d.names, d.label) if d else (concept,)
-        return frozenset(fold(n) for n in names)
-
-    @cached_property
-    def specific_tags(self) -> dict[str, frozenset[str]]:
-        """Per definition, the tags not every definition carries (file-wide tags say nothing)."""
-        common = frozenset.intersection(*(frozenset(d.meta.tags) for d in self.base.definitions)) \
-            if self.base.definitions else frozenset()
-        return {d.id: frozenset(d.meta.tags) - common for d in self.base.definitions}
+        def make() -> frozenset[str]:
+            d = self.definitions.get(concept)
+            return frozenset(fold(n) for n in ((*d.names, d.label) if d else (concept,)))
+        return self._memo(("names", concept), make)
 
     def named_in(self, concept: str, other: str) -> bool:
         """Whether a name of CONCEPT appears in OTHER's names or definition.
@@ -127,81 +142,60 @@ class Relations:
         d = self.definitions.get(other)
         if d is None:
             return False
-        haystack = [fold(n) for n in (*d.names, d.definition)]
-        needles = [n for n in self.folded_names(concept) if len(n) >= 2]
-        return any(n in h for n in needles for h in haystack)
+        haystack = "\0".join(fold(n) for n in (*d.names, d.definition))
+        return any(len(n) >= 2 and n in haystack for n in self.folded_names(concept))
 
-    def entangled(self, concept: str) -> frozenset[str]:
-        """Concepts the fact base ties to CONCEPT's kinds without calling them kinds: layers
-        of stacks that illustrate one of them, terms their definitions use, and the kinds
-        of those. An emulator is how emulation is done; offering it as "not a kind of
-        platform virtualization" invites an argument, so such concepts are never outsiders."""
+    def entangled(self, concept: str, other: str) -> bool:
+        """Whether the fact base ties OTHER to CONCEPT's kinds without calling it a kind:
+        a layer of a stack that illustrates one of them, a term their definitions use, or
+        a kind of either. An emulator is how emulation is done; offering it as "not a kind
+        of platform virtualization" invites an argument, so such concepts are no outsiders."""
         family = self.descendants(concept) | {concept}
-        tied: set[str] = set()
-        for stack in self.base.stacks:
-            if stack.illustrates in family:
-                tied.update(layer.concept for layer in stack.layers if layer.concept)
-        for member in family:
-            d = self.definitions.get(member)
-            if d is None:
-                continue
-            text = fold(d.definition)
-            tied.update(o for o in self.definitions if o != member
-                        and any(len(n) >= 2 and n in text for n in self.folded_names(o)))
         above = self.ancestors(concept)
-        for c in list(tied - above):  # the kinds of an ancestor are the concept's own relatives
-            tied |= self.descendants(c)
-        return frozenset(tied - family - above)
+        if other in family or other in above:
+            return False
+
+        def tied() -> tuple[frozenset[str], str]:
+            layers = frozenset(layer.concept for member in sorted(family)
+                               for stack in self.illustrated_by.get(member, ())
+                               for layer in stack.layers if layer.concept)
+            text = "\0".join(fold(self.definitions[m].definition) for m in sorted(family) if m in self.definitions)
+            return layers, text
+
+        layers, text = self._memo(("tied", concept), tied)
+        # The kinds of an ancestor are the concept's own relatives, not tied to it.
+        for candidate in ({other} | self.ancestors(other)) - above - family:
+            if candidate in layers or any(len(n) >= 2 and n in text for n in self.folded_names(candidate)):
+                return True
+        return False
 
     # --- pros and cons ----------------------------------------------------------------
-
-    @cached_property
-    def pros_cons(self) -> dict[str, tuple[ProsCons, ...]]:
-        out: dict[str, list[ProsCons]] = {}
-        for pc in self.base.pros_cons:
-            out.setdefault(pc.concept, []).append(pc)
-        return {k: tuple(v) for k, v in out.items()}
 
     def points(self, concept: str, polarity: str) -> tuple[Point, ...]:
         return tuple(p for pc in self.pros_cons.get(concept, ()) for p in getattr(pc, polarity))
 
     def says(self, concept: str, polarity: str) -> frozenset[str]:
         """Folded texts the fact base gives as POLARITY ('pros' or 'cons') of CONCEPT."""
-        return frozenset(fold(p.text) for p in self.points(concept, polarity))
+        return self._memo(("says", concept, polarity),
+                          lambda: frozenset(fold(p.text) for p in self.points(concept, polarity)))
+
+    def truths(self, concept: str, polarity: str) -> frozenset[str]:
+        """What the fact base says is a POLARITY of CONCEPT or of anything in its lineage."""
+        return self._memo(("truths", concept, polarity),
+                          lambda: frozenset().union(*(self.says(c, polarity) for c in sorted(self.lineage(concept)))))
 
     def denied(self, concept: str) -> dict[str, str]:
         """Folded point texts that a comparison says do NOT hold for CONCEPT (or a kind of it),
         mapped to the comparison's own words."""
-        out: dict[str, str] = {}
-        for pc in self.base.pros_cons:
-            for polarity in POLARITIES:
-                for p in getattr(pc, polarity):
-                    if p.compare and (p.compare.concept == concept or concept in self.descendants(p.compare.concept)):
-                        out.setdefault(fold(p.text), p.compare.text)
-        return out
-
-    def peers(self, concept: str) -> tuple[str, ...]:
-        """Concepts with pros and cons to borrow wrong subjects from: siblings first, then
-        the rest, never the concept's own lineage."""
-        lineage = self.lineage(concept)
-        siblings = [c for c in self.siblings(concept) if c in self.pros_cons]
-        if siblings:
-            return tuple(siblings)
-        return tuple(c for c in sorted(self.pros_cons) if c not in lineage)
+        def make() -> dict[str, str]:
+            out: dict[str, str] = {}
+            for subject in (concept, *sorted(self.ancestors(concept))):
+                for text, words in self._compares.get(subject, {}).items():
+                    out.setdefault(text, words)
+            return out
+        return self._memo(("denied", concept), make)
 
     # --- stacks -----------------------------------------------------------------------
-
-    @cached_property
-    def neighbourhoods(self) -> frozenset[tuple[str | None, str, str | None]]:
-        """(above, layer, below) for every layer of every stack, folded; None past an edge."""
-        out = set()
-        for stack in self.base.stacks:
-            names = [fold(layer.name) for layer in stack.layers]
-            for i, name in enumerate(names):
-                above = names[i - 1] if i > 0 else None
-                below = names[i + 1] if i + 1 < len(names) else None
-                out.add((above, name, below))
-        return frozenset(out)
 
     def fits_blank(self, stack: Stack, index: int, name: str) -> bool:
         """Whether some stack puts NAME between the layers around STACK's blank at INDEX."""
@@ -210,13 +204,14 @@ class Relations:
         below = fold(layers[index + 1].name) if index + 1 < len(layers) else None
         return fold(name) == fold(layers[index].name) or (above, fold(name), below) in self.neighbourhoods
 
-    def layers_clash(self, a: Layer, b: Layer) -> bool:
-        """Whether B could pass for A: the same name, one name inside the other
-        ("운영체제" in "호스트 운영체제"), or concepts in one lineage."""
-        fa, fb = fold(a.name), fold(b.name)
+    def layers_clash(self, a: Layer, name: str, concepts: frozenset[str] | tuple[str, ...] = ()) -> bool:
+        """Whether a layer called NAME (an instance of CONCEPTS) could pass for A: the same
+        name, one name inside the other ("운영체제" in "호스트 운영체제"), or concepts in one
+        lineage."""
+        fa, fb = fold(a.name), fold(name)
         if fa == fb or fa in fb or fb in fa:
             return True
-        return bool(a.concept and b.concept and b.concept in self.lineage(a.concept))
+        return bool(a.concept) and any(c in self.lineage(a.concept) for c in concepts)
 
     def stack_of(self, stack_id: str) -> Stack:
         fact = self.base[stack_id]

@@ -12,6 +12,8 @@ from conftest import FACTS, build_file_tree, run_cardgen
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1700000000"}
 APKG = "Docker - 1. 가상화와 컨테이너.apkg"
+EXAMS = tuple(sorted(Path("exams") / f"exam-{v}{k}.html" for v in "AB" for k in ("", "-key")))
+QUIZSETS = tuple(Path("quizsets") / f"quizset-s0-0{n}.{ext}" for n in (1, 2, 3) for ext in ("csv", "json", "md"))
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -26,7 +28,7 @@ def old_dist(tmp_path: Path) -> Path:
 
 def test_every_registered_step_has_a_name_and_a_function():
     names = [name for name, _ in STEPS]
-    assert "anki" in names and len(names) == len(set(names))
+    assert {"anki", "quizsets"} <= set(names) and len(names) == len(set(names))
     assert all(callable(step) for _, step in STEPS)
 
 
@@ -34,8 +36,8 @@ def test_build_replaces_the_output_folder(tmp_path, old_dist, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     messages: list[str] = []
     result = build(FACTS, old_dist, report=messages.append)
-    assert result.files == (Path(APKG),)
-    assert sorted(p.name for p in old_dist.iterdir()) == [APKG]
+    assert result.files == (Path(APKG), *EXAMS, *QUIZSETS)
+    assert sorted(p.name for p in old_dist.iterdir()) == [APKG, "exams", "quizsets"]
     assert [p.name for p in tmp_path.iterdir()] == ["dist"]  # no staging or old folders left behind
     assert any(m.startswith("[1/") and "anki" in m for m in messages)
 
@@ -78,7 +80,7 @@ def test_cli_build_prints_files_on_stdout_and_progress_on_stderr(tmp_path):
     out = tmp_path / "dist"
     result = run_cardgen("build", str(FACTS), "-o", str(out), env=EPOCH)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == [str(out / APKG)]
+    assert result.stdout.splitlines() == [str(out / f) for f in (APKG, *EXAMS, *QUIZSETS)]
     assert "[1/" in result.stderr and "anki" in result.stderr
     again = tmp_path / "again"
     assert run_cardgen("build", str(FACTS), "-o", str(again), env=EPOCH).returncode == 0
@@ -93,3 +95,20 @@ def test_cli_build_failure_is_one_clear_message(tmp_path, old_dist):
     assert "bad.yaml:2: definition 'x' is missing required key 'definition'" in result.stderr
     assert "Traceback" not in result.stderr and result.stdout == ""
     assert snapshot(old_dist) == before
+
+
+def test_build_ships_quiz_sets_that_match_the_quizset_command(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    build(FACTS, tmp_path / "dist")
+    result = run_cardgen("quizset", str(FACTS), "--sets", "3", "--size", "20", "--format", "json,md,csv",
+                         "-o", str(tmp_path / "alone"))
+    assert result.returncode == 0, result.stderr
+    assert snapshot(tmp_path / "dist" / "quizsets") == snapshot(tmp_path / "alone")
+
+
+def test_build_of_a_tiny_base_draws_what_it_can(tmp_path):
+    facts = build_file_tree(tmp_path / "facts", {"t.yaml": "deck: t\nquestions:\n  - {id: q, question: 왜?, answer: 그래서}\n"})
+    result = build(facts, tmp_path / "dist")
+    json_files = [f for f in result.files if f.suffix == ".json"]
+    assert len(json_files) == 3
+    assert '"size": 1' in (tmp_path / "dist" / json_files[0]).read_text(encoding="utf-8")

@@ -1,0 +1,108 @@
+"""Choosing wrong options: candidates ranked by closeness to the answer, filtered by truth.
+
+A question's candidates come in tiers (siblings first, then the same kind of fact, then
+the rest); within a tier the one nearest the answer's length comes first, then by key.
+Tiers are lazy iterators over length-sorted shelves, so a large fact base costs a few
+steps per question instead of a sort of everything. `pick` drops whatever is also right,
+any duplicate and any other name of the answer, and stops as soon as it has enough.
+"""
+
+from __future__ import annotations
+
+import heapq
+from bisect import bisect_left
+from dataclasses import dataclass
+from itertools import chain
+from typing import Callable, Hashable, Iterable, Iterator
+
+from cardgen.bank import MAX_OPTIONS, MIN_OPTIONS
+from cardgen.relations import fold
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A possible wrong option. `key` orders equals and says where it comes from (a fact
+    id); `names` are other names it goes by, which must not collide with the answer's."""
+
+    text: str
+    key: str
+    names: tuple[str, ...] = ()
+    ref: Hashable = None
+
+
+def _order(c: Candidate) -> tuple[str, str]:
+    return c.key, c.text
+
+
+class Shelf:
+    """Candidates by text length, handed out nearest to a given length first."""
+
+    def __init__(self, candidates: Iterable[Candidate]) -> None:
+        groups: dict[int, list[Candidate]] = {}
+        for c in candidates:
+            groups.setdefault(len(c.text), []).append(c)
+        self.lengths = sorted(groups)
+        self.groups = {n: sorted(g, key=_order) for n, g in groups.items()}
+        self.by_key: dict[str, list[Candidate]] = {}
+        self.by_text: dict[str, list[Candidate]] = {}
+        for n in self.lengths:
+            for c in self.groups[n]:
+                self.by_key.setdefault(c.key, []).append(c)
+                self.by_text.setdefault(fold(c.text), []).append(c)
+
+    def get(self, keys: Iterable[str]) -> list[Candidate]:
+        """The candidates with one of KEYS."""
+        return [c for key in keys for c in self.by_key.get(key, ())]
+
+    def with_texts(self, texts: Iterable[str]) -> list[Candidate]:
+        """The candidates whose folded text is one of TEXTS."""
+        return [c for text in texts for c in self.by_text.get(text, ())]
+
+    def nearest(self, length: int) -> Iterator[Candidate]:
+        """Every candidate, ordered by distance from LENGTH, then key and text."""
+        lengths, groups = self.lengths, self.groups
+        hi = bisect_left(lengths, length)
+        lo = hi - 1
+        while lo >= 0 or hi < len(lengths):
+            below = length - lengths[lo] if lo >= 0 else None
+            above = lengths[hi] - length if hi < len(lengths) else None
+            if above is None or (below is not None and below < above):
+                yield from groups[lengths[lo]]
+                lo -= 1
+            elif below is None or above < below:
+                yield from groups[lengths[hi]]
+                hi += 1
+            else:
+                yield from heapq.merge(groups[lengths[lo]], groups[lengths[hi]], key=_order)
+                lo, hi = lo - 1, hi + 1
+
+
+def nearest(candidates: Iterable[Candidate], length: int) -> list[Candidate]:
+    """A small explicit tier in rank order."""
+    return sorted(candidates, key=lambda c: (abs(len(c.text) - length), c.key, c.text))
+
+
+def merged(tiers: Iterable[Iterable[Candidate]], length: int) -> Iterator[Candidate]:
+    """Several ranked sources of one tier, as one ranked source."""
+    return heapq.merge(*tiers, key=lambda c: (abs(len(c.text) - length), c.key, c.text))
+
+
+def where(test: Callable[[Candidate], bool], candidates: Iterable[Candidate]) -> Iterator[Candidate]:
+    return (c for c in candidates if test(c))
+
+
+def pick(answer: str, tiers: Iterable[Iterable[Candidate]], *, avoid: Iterable[str] = (),
+         want: int = MAX_OPTIONS - 1, least: int = MIN_OPTIONS - 1) -> tuple[Candidate, ...] | None:
+    """Up to WANT wrong options for ANSWER from TIERS (each in rank order), or None when
+    fewer than LEAST good ones exist. AVOID holds texts that are right too."""
+    blocked = {fold(answer)} | {fold(a) for a in avoid}
+    out: list[Candidate] = []
+    for cand in chain.from_iterable(tiers):
+        keys = {fold(cand.text)} | {fold(n) for n in cand.names}
+        if keys & blocked:
+            continue
+        out.append(cand)
+        blocked |= keys
+        if len(out) == want:
+            break
+    return tuple(out) if len(out) >= least else None

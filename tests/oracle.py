@@ -1,0 +1,120 @@
+"""An independent judge of bank questions: which options does the fact base make right?
+
+Written from the fact model alone (not from `cardgen.relations`), so a bug in the
+bank's own truth checks cannot hide from the tests. Taxonomy lineage counts as truth:
+a kind of X fits X's definition, and what X is a kind of names X too.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from cardgen.bank import Question
+from cardgen.model import Definition, FactBase, ProsCons, Stack, Taxonomy
+
+
+def f(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+class Oracle:
+    def __init__(self, base: FactBase) -> None:
+        self.base = base
+        self.defs = {d.id: d for d in base.definitions}
+        self.kids: dict[str, set[str]] = {}
+        for t in base.taxonomies:
+            self.kids.setdefault(t.parent, set()).update(t.children)
+
+    def below(self, concept: str) -> set[str]:
+        out, todo = set(), [concept]
+        while todo:
+            for kid in self.kids.get(todo.pop(), ()):
+                if kid not in out:
+                    out.add(kid)
+                    todo.append(kid)
+        return out
+
+    def above(self, concept: str) -> set[str]:
+        return {c for c in self.defs if concept in self.below(c)}
+
+    def lineage(self, concept: str) -> set[str]:
+        return self.below(concept) | self.above(concept) | {concept}
+
+    def names(self, concept: str) -> set[str]:
+        d = self.defs.get(concept)
+        return {f(n) for n in (*d.names, d.label)} if d else {f(concept)}
+
+    def points(self, concept: str, polarity: str) -> set[str]:
+        return {f(p.text) for pc in self.base.pros_cons if pc.concept == concept for p in getattr(pc, polarity)}
+
+    def concept_of(self, fact_id: str) -> str:
+        fact = self.base[fact_id]
+        return fact.concept if isinstance(fact, ProsCons) else fact_id
+
+    # --- the verdicts ---------------------------------------------------------------------
+
+    def right_options(self, q: Question) -> set[int]:
+        """Indexes of the options of choice question Q that the fact base makes right."""
+        return {i for i, o in enumerate(q.options) if self.is_right(q, o)}
+
+    def is_right(self, q: Question, option: str) -> bool:
+        o = f(option)
+        main = q.facts[0]
+        if o in {f(a) for a in q.accepted}:
+            return True
+        if q.kind == "term_from_definition":
+            d: Definition = self.defs[main]
+            return any(o in self.names(w.id) for w in self.base.definitions
+                       if w.id in self.lineage(d.id) or f(w.definition) == f(d.definition)
+                       or self.names(w.id) & self.names(d.id))
+        if q.kind == "definition_from_term":
+            d = self.defs[main]
+            return any(o == f(w.definition) for w in self.base.definitions
+                       if w.id in self.lineage(d.id) or self.names(w.id) & self.names(d.id))
+        if q.kind in ("pro_of", "con_of"):
+            polarity = "pros" if q.kind == "pro_of" else "cons"
+            concept = self.concept_of(main)
+            return any(o in self.points(c, polarity) for c in self.lineage(concept))
+        if q.kind == "stack_missing_choice":
+            stack: Stack = self.base[main]
+            i = q.hidden_layer
+            names = [f(layer.name) for layer in stack.layers]
+            around = (names[i - 1] if i > 0 else None, names[i + 1] if i + 1 < len(names) else None)
+            if o == names[i]:
+                return True
+            for other in self.base.stacks:
+                other_names = [f(layer.name) for layer in other.layers]
+                for j, name in enumerate(other_names):
+                    if name == o and (other_names[j - 1] if j > 0 else None, other_names[j + 1] if j + 1 < len(other_names) else None) == around:
+                        return True
+            return False
+        if q.kind in ("stack_above", "stack_below"):
+            stack = self.base[main]
+            i = int(q.id.rsplit("/", 1)[1]) - 1
+            j = i - 1 if q.kind == "stack_above" else i + 1
+            return o == f(stack.layers[j].name)
+        if q.kind == "kind_of":
+            tax: Taxonomy = self.base[main]
+            return any(o in self.names(c) for c in self.below(tax.parent))
+        if q.kind == "odd_one_out":
+            tax = self.base[main]
+            return not any(o in self.names(c) for c in self.below(tax.parent) | {tax.parent})
+        raise AssertionError(f"not a choice kind: {q.kind}")
+
+    def ox_is_true(self, q: Question) -> bool | None:
+        """True / False when the fact base decides Q's statement, None when it is silent."""
+        polarity = "pros" if q.kind == "ox_pro" else "cons"
+        concept = self.concept_of(q.facts[0])
+        text = f(q.prompt.split("\n", 1)[1])
+        if text in self.points(concept, polarity):
+            return True
+        other = "cons" if polarity == "pros" else "pros"
+        if text in self.points(concept, other):
+            return False
+        for pc in self.base.pros_cons:
+            for p in getattr(pc, polarity):
+                if f(p.text) == text and p.compare and concept in self.below(p.compare.concept) | {p.compare.concept}:
+                    return False
+        if any(text in self.points(c, polarity) for c in self.lineage(concept)):
+            return None  # a relative's point: the facts do not say it is false for this concept
+        return False if self.points(concept, polarity) else None

@@ -1,0 +1,199 @@
+"""Quiz sets on disk: JSON against its schema, Markdown through a CommonMark parser, CSV
+through the csv reader, and the `cardgen quizset` command as a user runs it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from pathlib import Path
+
+import jsonschema
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+
+from cardgen.bank import build_bank
+from cardgen.loader import load
+from cardgen.quizset import QuizSet, answer_text, make_quizsets, md, to_csv, to_json, to_markdown
+from tests.conftest import FACTS, ROOT, build_file_tree, run_cardgen
+from tests.test_bank import OSI_YAML
+
+SHIPPED = load(FACTS)
+SCHEMA = json.loads((ROOT / "cardgen" / "schema" / "quizset.schema.json").read_text(encoding="utf-8"))
+VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
+
+
+def test_schema_is_valid_and_strict() -> None:
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    doc = json.loads(to_json(make_quizsets(SHIPPED, size=5, seed=1)[0]))
+    VALIDATOR.validate(doc)
+    bad = json.loads(json.dumps(doc))
+    choice = next(q for q in bad["questions"] if q["style"] == "choice")
+    choice["answer"] = "①"
+    assert list(VALIDATOR.iter_errors(bad)), "a choice answer must be an index"
+    bad = json.loads(json.dumps(doc))
+    bad["questions"][0]["surprise"] = 1
+    assert list(VALIDATOR.iter_errors(bad)), "unknown keys must be rejected"
+
+
+@settings(max_examples=12, deadline=None)
+@given(seed=st.integers(0, 10**9), size=st.integers(1, 60))
+def test_every_json_set_validates(seed, size) -> None:
+    for qs in make_quizsets(SHIPPED, sets=2, size=size, seed=seed):
+        doc = json.loads(to_json(qs).decode("utf-8"))
+        VALIDATOR.validate(doc)
+        assert doc["size"] == size == len(doc["questions"])
+        assert [q["number"] for q in doc["questions"]] == list(range(1, size + 1))
+
+
+def test_json_round_trips_the_questions(tmp_path) -> None:
+    qs = make_quizsets(SHIPPED, size=208, seed=3)[0]  # the whole bank, every kind
+    doc = json.loads(to_json(qs))
+    VALIDATOR.validate(doc)
+    assert {q["kind"] for q in doc["questions"]} == {q.kind for q in build_bank(SHIPPED)}
+    for q, out in zip(qs.questions, doc["questions"]):
+        assert out["id"] == q.id and out["prompt"] == q.prompt and tuple(out["options"]) == q.options
+        if q.style == "match":
+            assert [tuple(p) for p in out["answer"]] == list(q.answer)
+        elif q.style == "order":
+            assert tuple(out["answer"]) == q.answer
+        else:
+            assert out["answer"] == q.answer
+        if q.stack is not None:
+            assert [layer["name"] for layer in out["stack"]["layers"]] == [layer.name for layer in q.stack.layers]
+
+
+def test_osi_sets_validate(tmp_path) -> None:
+    base = load(build_file_tree(tmp_path, {"osi.yaml": OSI_YAML}))
+    for qs in make_quizsets(base, sets=3, size=20, seed=8):
+        VALIDATOR.validate(json.loads(to_json(qs)))
+
+
+# --- Markdown -----------------------------------------------------------------------------------
+
+def parse(markdown: str):
+    return MarkdownIt("commonmark").enable("table").parse(markdown)
+
+
+def test_markdown_reads_as_questions_then_answers() -> None:
+    qs = make_quizsets(SHIPPED, size=40, seed=2)[0]
+    text = to_markdown(qs).decode("utf-8")
+    assert unicodedata.is_normalized("NFC", text)
+    head, answers = text.split("\n## 정답과 해설\n")
+    html = MarkdownIt("commonmark").enable("table").render(text)
+    assert "<h2>정답과 해설</h2>" in html
+    for n, q in enumerate(qs.questions, 1):
+        assert f"**{n}.** " in head
+        if q.style == "choice":
+            for i, option in enumerate(q.options):
+                assert f"<li>{'①②③④'[i]} {option}</li>" in html
+        if q.stack is not None:
+            assert "<th style=\"text-align:center\">구조 (위 → 아래)</th>" in html
+    items = [t for t in parse(answers) if t.type == "list_item_open" and t.level == 1]
+    assert len(items) == len(qs.questions)  # one answer per question, in one ordered list
+    for q in qs.questions:
+        assert md(answer_text(q)) in answers
+        assert q.prompt.split("\n")[0] not in answers  # no question text leaks into the key
+
+
+def test_markdown_escapes_what_markdown_would_eat(tmp_path) -> None:
+    base = load(build_file_tree(tmp_path, {"t.yaml": """\
+deck: t
+definitions:
+  - {id: a, term: "*강조* 아님", definition: "파이프 | 와 _밑줄_ 그리고 <b>태그</b>"}
+  - {id: b, term: "# 제목 아님", definition: "1. 목록 아님"}
+  - {id: c, term: "[링크](x) 아님", definition: "`코드` 아님"}
+  - {id: d, term: 넷째, definition: "보통 문장"}
+"""}))
+    qs = make_quizsets(base, size=8, seed=1, kinds=["term_from_definition", "definition_from_term", "matching"])[0]
+    html = MarkdownIt("commonmark").enable("table").render(to_markdown(qs).decode("utf-8"))
+    for raw in ("*강조* 아님", "파이프 | 와 _밑줄_ 그리고 &lt;b&gt;태그&lt;/b&gt;", "# 제목 아님", "1. 목록 아님",
+                "[링크](x) 아님", "`코드` 아님"):
+        assert raw in html, raw
+    assert "<em>" not in html and "<code>" not in html and "<a " not in html and "<b>" not in html
+
+
+def test_markdown_draws_the_blank_layer() -> None:
+    bank = {q.id: q for q in build_bank(SHIPPED)}
+    qs = QuizSet(1, 1, 0, (bank["stack-full-virtualization/stack_missing_fill/3"],))
+    tokens = parse(to_markdown(qs).decode("utf-8"))
+    cells = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "td_open"]
+    assert cells == ["응용 프로그램 × 3", "게스트 운영체제 × 3", "( ? )", "하이퍼바이저", "하드웨어"]
+
+
+# --- CSV ------------------------------------------------------------------------------------------
+
+def test_csv_is_two_columns_with_bom_for_excel() -> None:
+    qs = make_quizsets(SHIPPED, size=60, seed=4)[0]
+    data = to_csv(qs)
+    assert data.startswith("\ufeff".encode("utf-8"))
+    text = data.decode("utf-8-sig")
+    assert text.count("\r\n") == len(qs.questions)
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert len(rows) == len(qs.questions) and all(len(r) == 2 for r in rows)
+    for (front, back), q in zip(rows, qs.questions):
+        assert "\n" not in front and "\n" not in back
+        assert q.prompt.split("\n")[0] in front
+        if q.style == "choice":
+            assert back == f"{'①②③④'[q.answer]} {q.options[q.answer]}"
+            assert all(option in front for option in q.options)
+        elif q.style in ("fill", "short"):
+            assert back == q.answer
+
+
+# --- determinism ----------------------------------------------------------------------------------
+
+def test_same_seed_same_bytes_other_seed_other_bytes() -> None:
+    for fmt in (to_json, to_markdown, to_csv):
+        one = [fmt(qs) for qs in make_quizsets(SHIPPED, sets=2, size=15, seed=21)]
+        assert one == [fmt(qs) for qs in make_quizsets(SHIPPED, sets=2, size=15, seed=21)]
+        assert one != [fmt(qs) for qs in make_quizsets(SHIPPED, sets=2, size=15, seed=22)]
+        assert one[0] != one[1]
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_cli_files_identical_across_processes_and_hash_seeds(tmp_path) -> None:
+    trees = []
+    for n, hash_seed in enumerate(("0", "12345")):
+        cwd = tmp_path / f"run{n}"
+        cwd.mkdir()
+        result = run_cardgen("quizset", str(FACTS), "--sets", "3", "--size", "12", "--seed", "5",
+                             "--format", "json,md,csv", cwd=cwd, env={"PYTHONHASHSEED": hash_seed})
+        assert result.returncode == 0, result.stderr
+        out = cwd / "dist" / "quizsets"
+        assert sorted(result.stdout.split()) == sorted(str(Path("dist/quizsets") / name) for name in _tree(out))
+        trees.append(_tree(out))
+    assert trees[0] == trees[1]
+    assert sorted(trees[0]) == [f"quizset-s5-0{n}.{ext}" for n in (1, 2, 3) for ext in ("csv", "json", "md")]
+
+
+def test_cli_writes_where_asked_and_filters(tmp_path) -> None:
+    result = run_cardgen("quizset", str(FACTS), "--size", "3", "--kinds", "pro_of", "--kinds", "con_of",
+                         "--tags", "하이퍼바이저", "-o", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    doc = json.loads((tmp_path / "out" / "quizset-s0-01.json").read_text(encoding="utf-8"))
+    assert {q["kind"] for q in doc["questions"]} <= {"pro_of", "con_of"}
+    assert all("하이퍼바이저" in q["tags"] for q in doc["questions"])
+    assert doc["kinds"] == ["pro_of", "con_of"] and doc["tags"] == ["하이퍼바이저"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--sets", "0"], "the number of sets must be at least 1, not 0"),
+    (["--size", "-3"], "the set size must be at least 1, not -3"),
+    (["--kinds", "pro_of,bogus"], "unknown question kind(s): bogus; known kinds: term_from_definition"),
+    (["--tags", "없음"], "unknown tag(s): 없음; known tags: Docker"),
+    (["--format", "pdf"], "unknown format pdf; choose from json, md, csv"),
+    (["--size", "5000"], "only 208 question(s) match, so a set cannot hold 5000"),
+])
+def test_cli_bad_options_are_one_line_errors(tmp_path, args, message) -> None:
+    result = run_cardgen("quizset", str(FACTS), *args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith(message), result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "dist").exists()
