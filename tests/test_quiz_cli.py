@@ -94,6 +94,7 @@ def test_tags_filter_and_no_match(tmp_path):
     tagged = run_cardgen("quiz", "--mode", "flash", "--tags", "하이퍼바이저", "--stats", env=env(tmp_path / "s.sqlite3"))
     flash = items_for(load(FACTS), "flash")
     assert f"cards:          {sum('하이퍼바이저' in i.tags for i in flash)}" in tagged.stdout
+    assert not (tmp_path / "s.sqlite3").exists()  # --stats only reads
 
 
 @pytest.mark.parametrize("content", [b"garbage, not a database\n", None])
