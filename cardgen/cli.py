@@ -106,6 +106,27 @@ def build(path: Path = PathArg, out: Path = OutOpt) -> None:
 
 
 @app.command()
+def quiz(
+    path: Path = PathArg,
+    mode: str = typer.Option("flash", "--mode", "-m", help="flash (self-graded cards), typed (type the term), choice (single-choice questions) or mixed (all)."),
+    tags: Optional[list[str]] = typer.Option(None, "--tags", "-t", help="Only items with one of these tags; repeat the option or separate with commas."),
+    new: int = typer.Option(20, "--new", min=0, help="New cards a day (counted per local calendar day)."),
+    cram: bool = typer.Option(False, "--cram", help="Ask everything selected, ignore due dates, save nothing."),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Ask at most this many cards."),
+    state: Optional[Path] = typer.Option(None, "--state", envvar="CARDGEN_STATE", help="The review state file (default: state.sqlite3 in the user data folder)."),
+    show_stats: bool = typer.Option(False, "--stats", help="Show due counts, retention and cards by state instead of reviewing."),
+) -> None:
+    """Review cards in the terminal with spaced repetition (FSRS); every answer is saved at once."""
+    from cardgen import quiz as session
+
+    options = session.QuizOptions(path, mode, tuple(_split(tags) or ()), new, cram, limit, state)
+    if show_stats:
+        session.show_stats(options)
+        return
+    raise typer.Exit(session.run(options))
+
+
+@app.command()
 def exam(
     path: Path = PathArg,
     versions: int = typer.Option(2, "--versions", help="How many versions (A, B, C...) to make."),
