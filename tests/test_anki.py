@@ -186,6 +186,27 @@ def test_a_template_that_does_not_end_each_item_is_refused():
         renderer.render("back", notes=["a", "b"])
 
 
+def test_notes_take_a_few_template_calls_per_deck_and_no_plain_text(tmp_path, monkeypatch):
+    # What keeps large decks fast: one render per template and deck, never one per card,
+    # and no drawing of the terminal quiz's plain-text sides.
+    def refuse(card):
+        raise AssertionError(f"{card.key}: the Anki path drew a plain-text side")
+
+    monkeypatch.setattr(Card, "front", property(refuse))
+    monkeypatch.setattr(Card, "back", property(refuse))
+    renders = []
+    original = jinja2.Template.render
+
+    def counted(template, *args, **kwargs):
+        renders.append(template.name)
+        return original(template, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Template, "render", counted)
+    result = write_anki(load(FACTS), tmp_path, timestamp=T1)
+    assert result.notes > 100
+    assert sorted(renders) == ["anki/back.html", "anki/cloze.html", "anki/front.html", "anki/stack.html"]
+
+
 def test_builds_are_byte_identical(tmp_path):
     base = load(FACTS)
     one = write_anki(base, tmp_path / "one", timestamp=T1).files[0].path
