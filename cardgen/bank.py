@@ -37,10 +37,12 @@ another name of the answer; a question that cannot get enough good options is no
 
 from __future__ import annotations
 
+import gc
 import random
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import Iterable, Sequence, Union
+from typing import Iterable, Iterator, Sequence, Union
 
 from cardgen.errors import UsageError
 from cardgen.model import FactBase, Stack
@@ -71,7 +73,7 @@ MAX_OPTIONS = 4
 OX = ("O", "X")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Question:
     """One question, ready to render: nothing in it needs the fact base any more.
 
@@ -106,7 +108,27 @@ def build_bank(base: FactBase) -> tuple[Question, ...]:
     """Every question the fact base supports, sorted by id; deterministic."""
     from cardgen import questions
 
-    return tuple(sorted(questions.generate(base), key=lambda q: q.id))
+    from cardgen.relations import fold
+
+    try:
+        with _collector_paused():
+            return tuple(sorted(questions.generate(base), key=lambda q: q.id))
+    finally:
+        fold.cache_clear()
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    # The bank allocates hundreds of thousands of small acyclic objects; the cyclic
+    # collector would rescan every live object again and again (a third of the time on
+    # a large base) and find nothing to free.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def quiz_sets(
@@ -168,30 +190,40 @@ def select(bank: Sequence[Question], *, kinds: Iterable[str] | None = None,
 
 def _draw(pool: list[Question], size: int, rng: random.Random, used: Counter[str]) -> list[Question]:
     # Kinds take turns in a random order; within a kind, the least used questions come
-    # first and ties are broken at random.
+    # first, in random order among equals.
     by_kind: dict[str, list[Question]] = {}
     for q in pool:
         by_kind.setdefault(q.kind, []).append(q)
     queues = []
     for kind in sorted(by_kind):
-        keyed = [(used[q.id], rng.random(), q) for q in by_kind[kind]]
-        queues.append([q for _, _, q in sorted(keyed, key=lambda t: (t[0], t[1]))])
+        queue = by_kind[kind]
+        rng.shuffle(queue)
+        queue.sort(key=lambda q: used[q.id])  # stable: the shuffle orders equals
+        queues.append(queue)
     rng.shuffle(queues)
-    order: list[Question] = []
-    while any(queues):
-        for queue in queues:
-            if queue:
-                order.append(queue.pop(0))
+
+    def turns() -> Iterator[Question]:
+        for r in range(max(map(len, queues))):
+            for queue in queues:
+                if r < len(queue):
+                    yield queue[r]
+
+    # Take the next question whose facts are all unused in this round; when every
+    # remaining one repeats a fact, start a new round with those, in the same order.
     chosen: list[Question] = []
-    seen_facts: set[str] = set()
+    waiting: Iterable[Question] = turns()
     while len(chosen) < size:
-        pick = next((q for q in order if not seen_facts & set(q.facts)), None)
-        if pick is None:
-            seen_facts.clear()  # every remaining question repeats a fact: start a new round
-            continue
-        order.remove(pick)
-        chosen.append(pick)
-        seen_facts.update(pick.facts)
+        seen_facts: set[str] = set()
+        deferred: list[Question] = []
+        for q in waiting:
+            if len(chosen) == size:
+                break
+            if seen_facts.isdisjoint(q.facts):
+                chosen.append(q)
+                seen_facts.update(q.facts)
+            else:
+                deferred.append(q)
+        waiting = deferred
     return chosen
 
 
