@@ -41,6 +41,7 @@ import gc
 import random
 from collections import Counter
 from contextlib import contextmanager
+from itertools import zip_longest
 from dataclasses import dataclass, replace
 from typing import Iterable, Iterator, Sequence, Union
 
@@ -194,11 +195,20 @@ def _draw(pool: list[Question], size: int, rng: random.Random, used: Counter[str
     by_kind: dict[str, list[Question]] = {}
     for q in pool:
         by_kind.setdefault(q.kind, []).append(q)
+    def least_used_first(questions: list[Question]) -> list[Question]:
+        rng.shuffle(questions)
+        questions.sort(key=lambda q: used[q.id])  # stable: the shuffle orders equals
+        return questions
+
     queues = []
     for kind in sorted(by_kind):
-        queue = by_kind[kind]
-        rng.shuffle(queue)
-        queue.sort(key=lambda q: used[q.id])  # stable: the shuffle orders equals
+        if KINDS[kind] == "ox":
+            # O and X take turns too, so "always X" is no strategy.
+            halves = [least_used_first([q for q in by_kind[kind] if q.answer == a]) for a in (0, 1)]
+            rng.shuffle(halves)
+            queue = [q for pair in zip_longest(*halves) for q in pair if q is not None]
+        else:
+            queue = least_used_first(by_kind[kind])
         queues.append(queue)
     rng.shuffle(queues)
 
