@@ -15,7 +15,10 @@ Kinds (`Question.kind`) and the shape of their answer:
   options are points of sibling concepts (right fact, wrong subject) or the concept's own
   points of the other polarity.
 - `ox_pro`, `ox_con` (O/X) — "this is an advantage / disadvantage of X": true or false.
-  `options` is always `("O", "X")` and `answer` the index (0 = O, 1 = X).
+  `options` is always `("O", "X")` and `answer` the index (0 = O, 1 = X). False
+  statements are only those the facts vouch for: X's own points of the other polarity,
+  points a comparison denies for X, and points of X's taxonomy siblings (only when X's
+  points of that polarity are listed at all).
 - `stack_order` (order) — `options` are the layers of a stack in canonical (sorted) order;
   `answer` is the tuple of layer names top to bottom.
 - `stack_missing_choice` (choice) — a stack drawn with one blank box (`stack`,
@@ -33,6 +36,12 @@ Choice questions have at least `MIN_OPTIONS` (3) and at most `MAX_OPTIONS` (4) o
 exactly one right one. A wrong option is never something the fact base says is also true
 (texts compared after NFKC, casefold and collapsed whitespace), never a duplicate and never
 another name of the answer; a question that cannot get enough good options is not made.
+"Also true" includes taxonomy lineage: a kind of X fits X's definition, what X is a kind
+of shares X's points, and a concept the facts tie to X's kinds (a layer of a stack that
+illustrates one, a term their definitions use) is never offered as "not a kind of X".
+
+In quiz sets, kinds take turns, no fact repeats while unused ones remain, O and X
+answers alternate, and each option position is right equally often.
 """
 
 from __future__ import annotations
@@ -41,8 +50,8 @@ import gc
 import random
 from collections import Counter
 from contextlib import contextmanager
-from itertools import zip_longest
 from dataclasses import dataclass, replace
+from itertools import zip_longest
 from typing import Iterable, Iterator, Sequence, Union
 
 from cardgen.errors import UsageError

@@ -57,6 +57,8 @@ def stack_text(stack: Stack) -> str:
 
 
 class _Generator:
+    """One pass over a fact base: indexes are built once, then each kind is generated."""
+
     def __init__(self, base: FactBase) -> None:
         self.base = base
         self.rel = rel = Relations(base)
@@ -75,13 +77,11 @@ class _Generator:
             self.by_meaning.setdefault(fold(d.definition), []).append(d.id)
             for name in rel.folded_names(d.id):
                 self.by_name.setdefault(name, []).append(d.id)
-        self.points = {pol: Shelf(Candidate(p.text, f"{pc.concept}-{pol}-{i:03d}", ref=pc.concept)
-                                  for pc in base.pros_cons for i, p in enumerate(rel.points(pc.concept, pol))
-                                  if pc is rel.pros_cons[pc.concept][0])
+        self.points = {pol: Shelf(Candidate(p.text, f"{concept}-{pol}-{i:03d}", ref=concept)
+                                  for concept in rel.pros_cons for i, p in enumerate(rel.points(concept, pol)))
                        for pol in POLARITIES}
         self.layer_names, self.scenario_layer_names = self._layer_shelves()
-        self._tag_sets: dict[tuple[str, ...], tuple[str, ...]] = {}
-        self._shared: dict = {}
+        self._shared: dict = {}  # equal strings and tuples that many questions hold: one copy each
         self._tags_of: dict[tuple[str | None, ...], tuple[str, ...]] = {}
 
     def tags(self, *fact_ids: str | None) -> tuple[str, ...]:
@@ -94,7 +94,7 @@ class _Generator:
             if fid and fid in self.base:
                 out.update(self.base[fid].meta.tags)
         found = tuple(sorted(out))
-        found = self._tags_of[fact_ids] = self._tag_sets.setdefault(found, found)  # equal sets share one tuple
+        found = self._tags_of[fact_ids] = self._shared.setdefault(found, found)
         return found
 
     # --- definitions ------------------------------------------------------------------
@@ -232,7 +232,6 @@ class _Generator:
     def _ox(self, qid: str, kind: str, concept: str, polarity: str, text: str, true: bool,
             explanation: str, facts: tuple[str, ...]) -> Question:
         facts = tuple(dict.fromkeys(facts))
-        # Many statements share their explanation and sources: keep one copy of each.
         explanation = self._shared.setdefault(explanation, explanation)
         facts = self._shared.setdefault(facts, facts)
         return Question(id=qid, kind=kind, prompt=f"다음은 {self.rel.label(concept)}의 {WORD[polarity]}이다.\n{text}",
