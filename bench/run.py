@@ -94,6 +94,7 @@ def child_time(argv: list[str], cwd: Path = ROOT) -> Callable[[], float]:
 
 
 CARDGEN = [sys.executable, "-m", "cardgen"]
+QUIZ_START = "cardgen quiz, first prompt (shipped facts)"
 
 
 # --- measurements -------------------------------------------------------------
@@ -119,6 +120,48 @@ def bench_build(root: Path, size: int, tmp: Path, previous: Row | None) -> Row:
     if previous is None:
         return Row("cardgen build", size, seconds, "", None, peak)
     return Row("cardgen build", size, seconds, f"build of {previous.size} facts", previous.seconds, peak)
+
+
+def bench_generators(root: Path, size: int, repeats: int, tmp: Path) -> list[Row]:
+    """Quiz sets and exams, against loading and validating the same facts (their input)."""
+    load_only = child_time(CARDGEN + ["validate", str(root)])
+    quizset = child_time(CARDGEN + ["quizset", str(root), "--sets", "1", "--size", "50", "--seed", "1", "-o", str(tmp / f"qs-{size}")])
+    exam1 = child_time(CARDGEN + ["exam", str(root), "--versions", "1", "--questions", "30", "--seed", "1", "-o", str(tmp / f"ex1-{size}")])
+    exam3 = child_time(CARDGEN + ["exam", str(root), "--versions", "3", "--questions", "30", "--seed", "1", "-o", str(tmp / f"ex3-{size}")])
+    base, qs, one, three = best_of(repeats, load_only, quizset, exam1, exam3)
+    return [
+        Row("cardgen quizset, 1 set of 50", size, qs, "cardgen validate", base),
+        Row("cardgen exam, 1 version of 30", size, one, "cardgen validate", base),
+        Row("cardgen exam, each further version", size, (three - one) / 2, "cardgen validate", base),
+    ]
+
+
+def first_prompt(argv: list[str], expect: str | None, tmp: Path) -> Callable[[], float]:
+    """Wall time from spawning ARGV in a pseudo-terminal until EXPECT appears (or it exits)."""
+    import pexpect
+
+    def run() -> float:
+        state = tmp / "bench-quiz.sqlite3"
+        state.unlink(missing_ok=True)
+        env = {**ENV, "CARDGEN_STATE": str(state), "TERM": "xterm-256color"}
+        start = time.perf_counter()
+        proc = pexpect.spawn(argv[0], argv[1:], cwd=str(ROOT), env=env, dimensions=(24, 80), encoding="utf-8", timeout=60)
+        proc.expect(expect if expect else pexpect.EOF)
+        elapsed = time.perf_counter() - start
+        proc.sendcontrol("c")
+        proc.expect(pexpect.EOF)
+        proc.close()
+        return elapsed
+    return run
+
+
+def bench_quiz_start(repeats: int, tmp: Path) -> Row:
+    ours, base = best_of(
+        repeats,
+        first_prompt(CARDGEN + ["quiz", "--mode", "flash"], "q: quit", tmp),
+        first_prompt([sys.executable, "-c", "import typer, rich.console, yaml, fsrs, sqlite3"], None, tmp),
+    )
+    return Row(QUIZ_START, None, ours, "import typer, rich.console, yaml, fsrs, sqlite3", base)
 
 
 def bench_help(repeats: int) -> Row:
@@ -165,9 +208,11 @@ def run(sizes: tuple[int, ...]) -> tuple[list[Row], list[Target]]:
             repeats = 5 if size <= 1_000 else 3 if size <= 10_000 else 1
             rows.append(bench_load(root, size, repeats))
             rows.append(bench_anki(root, size, repeats, Path(tmp)))
+            rows.extend(bench_generators(root, size, repeats, Path(tmp)))
             rows.append(bench_build(root, size, Path(tmp), next((r for r in reversed(rows) if r.name == "cardgen build"), None)))
             print(f"  {size:>7} facts: measured", file=sys.stderr)
         rows.append(bench_help(10))
+        rows.append(bench_quiz_start(10, Path(tmp)))
     targets = [Target(f"load + validate <= 1.5x bare C-loader parse ({r.size} facts)", r.ratio, 1.5)
                for r in rows if r.name == "load + validate" and r.size and r.size >= 1_000]
     targets += [Target(f"cardgen anki <= 1.3x plain genanki ({r.size} facts)", r.ratio, 1.3)
@@ -180,6 +225,8 @@ def run(sizes: tuple[int, ...]) -> tuple[list[Row], list[Target]]:
         targets.append(Target("cardgen build at 100,000 facts: peak memory <= 1 GiB (ratio = GiB)",
                               builds[100_000].peak_mib / 1024, 1))
     targets.append(Target("cardgen --help <= 1.3x import typer.rich_utils", next(r.ratio for r in rows if r.name == "cardgen --help"), 1.3))
+    targets.append(Target("first quiz prompt <= 1.5x importing the quiz's libraries",
+                          next(r.ratio for r in rows if r.name == QUIZ_START), 1.5))
     return rows, targets
 
 

@@ -34,6 +34,12 @@ def _anki(base: FactBase, out_dir: Path) -> None:
     write_anki(base, out_dir)
 
 
+def _exam(base: FactBase, out_dir: Path) -> None:
+    from cardgen.exam import write_default_exam
+
+    write_default_exam(base, out_dir / "exams")
+
+
 def _quizsets(base: FactBase, out_dir: Path) -> None:
     from cardgen.quizset import write_build_quizsets
 
@@ -42,6 +48,7 @@ def _quizsets(base: FactBase, out_dir: Path) -> None:
 
 STEPS: tuple[Step, ...] = (
     ("anki", _anki),
+    ("exam", _exam),
     ("quizsets", _quizsets),
 )
 

@@ -105,6 +105,54 @@ def build(path: Path = PathArg, out: Path = OutOpt) -> None:
         typer.echo(out / file)
 
 
+@app.command()
+def quiz(
+    path: Path = PathArg,
+    mode: str = typer.Option("flash", "--mode", "-m", help="flash (self-graded cards), typed (type the term), choice (single-choice questions) or mixed (all)."),
+    tags: Optional[list[str]] = typer.Option(None, "--tags", "-t", help="Only items with one of these tags; repeat the option or separate with commas."),
+    new: int = typer.Option(20, "--new", min=0, help="New cards a day (counted per local calendar day)."),
+    cram: bool = typer.Option(False, "--cram", help="Ask everything selected, ignore due dates, save nothing."),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Ask at most this many cards."),
+    state: Optional[Path] = typer.Option(None, "--state", envvar="CARDGEN_STATE", help="The review state file (default: state.sqlite3 in the user data folder)."),
+    show_stats: bool = typer.Option(False, "--stats", help="Show due counts, retention and cards by state instead of reviewing."),
+) -> None:
+    """Review cards in the terminal with spaced repetition (FSRS); every answer is saved at once."""
+    from cardgen import quiz as session
+
+    options = session.QuizOptions(path, mode, tuple(_split(tags) or ()), new, cram, limit, state)
+    if show_stats:
+        session.show_stats(options)
+        return
+    raise typer.Exit(session.run(options))
+
+
+@app.command()
+def exam(
+    path: Path = PathArg,
+    versions: int = typer.Option(2, "--versions", help="How many versions (A, B, C...) to make."),
+    questions: int = typer.Option(20, "--questions", help="Questions per exam."),
+    seed: int = typer.Option(0, "--seed", help="Seed of every random choice; the same seed rebuilds the same exam."),
+    title: Optional[str] = typer.Option(None, "--title", help="Title printed on every page."),
+    kinds: Optional[list[str]] = typer.Option(None, "--kinds", help="Only these question kinds (repeat or comma-separate)."),
+    tags: Optional[list[str]] = typer.Option(None, "--tags", help="Only questions carrying one of these tags (repeat or comma-separate)."),
+    paper: str = typer.Option("a4", "--paper", help="Paper size: a4 or letter."),
+    lang: str = typer.Option("ko", "--lang", help="Language of the exam's own words: ko or en."),
+    pdf: bool = typer.Option(False, "--pdf", help="Also print each HTML file to PDF with a Chromium-family browser."),
+    browser: Optional[str] = typer.Option(None, "--browser", help="The browser to print with (default: $CARDGEN_BROWSER, then chromium or chrome on PATH)."),
+    templates: Optional[Path] = typer.Option(None, "--templates", help="A folder of templates that override the shipped ones by name (e.g. exam/header.html)."),
+    out: Path = typer.Option(Path("dist/exams"), "-o", "--out", help="Folder to write the exams into."),
+) -> None:
+    """Write printable exams: one HTML paper and one key per version, optionally as PDF."""
+    from cardgen.exam import ExamSettings, generate
+
+    settings = ExamSettings(
+        versions=versions, questions=questions, seed=seed, title=title, kinds=tuple(_split(kinds) or ()),
+        tags=tuple(_split(tags) or ()), paper=paper, lang=lang, source=str(path),
+    )
+    for written in generate(path, settings, out, templates=templates, pdf=pdf, browser=browser):
+        typer.echo(str(written.path))
+
+
 def _split(values: Optional[list[str]]) -> Optional[list[str]]:
     """Repeated options and comma-separated lists mean the same: `--kinds a,b` = `--kinds a --kinds b`."""
     if values is None:

@@ -164,8 +164,16 @@ class FactBase:
     files: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        index = {fact.id: fact for fact in self.facts()}
-        object.__setattr__(self, "_index", index)
+        object.__setattr__(self, "_index", {fact.id: fact for fact in self.facts()})
+        parents: dict[str, list[str]] = {}
+        for link in self.taxonomies:
+            for child in link.children:
+                parents.setdefault(child, []).append(link.parent)
+        object.__setattr__(self, "_parents", {child: tuple(ps) for child, ps in parents.items()})
+        pros_cons: dict[str, ProsCons] = {}
+        for entry in self.pros_cons:
+            pros_cons.setdefault(entry.concept, entry)
+        object.__setattr__(self, "_pros_cons", pros_cons)
 
     def facts(self) -> Iterator[Fact]:
         yield from self.definitions
@@ -193,7 +201,9 @@ class FactBase:
         return tuple(sorted({fact.meta.deck for fact in self.facts()}))
 
     def parents_of(self, concept: str) -> tuple[str, ...]:
-        return tuple(t.parent for t in self.taxonomies if concept in t.children)
+        """The concepts CONCEPT is a kind of, in taxonomy-id order."""
+        return self._parents.get(concept, ())  # type: ignore[attr-defined]
 
     def pros_cons_of(self, concept: str) -> ProsCons | None:
-        return next((pc for pc in self.pros_cons if pc.concept == concept), None)
+        """The first (by id) pros/cons entry about CONCEPT."""
+        return self._pros_cons.get(concept)  # type: ignore[attr-defined]

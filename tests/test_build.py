@@ -12,6 +12,7 @@ from conftest import FACTS, build_file_tree, run_cardgen
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1700000000"}
 APKG = "Docker - 1. 가상화와 컨테이너.apkg"
+EXAMS = tuple(sorted(Path("exams") / f"exam-{v}{k}.html" for v in "AB" for k in ("", "-key")))
 QUIZSETS = tuple(Path("quizsets") / f"quizset-s0-0{n}.{ext}" for n in (1, 2, 3) for ext in ("csv", "json", "md"))
 
 
@@ -35,8 +36,8 @@ def test_build_replaces_the_output_folder(tmp_path, old_dist, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     messages: list[str] = []
     result = build(FACTS, old_dist, report=messages.append)
-    assert result.files == (Path(APKG), *QUIZSETS)
-    assert sorted(p.name for p in old_dist.iterdir()) == [APKG, "quizsets"]
+    assert result.files == (Path(APKG), *EXAMS, *QUIZSETS)
+    assert sorted(p.name for p in old_dist.iterdir()) == [APKG, "exams", "quizsets"]
     assert [p.name for p in tmp_path.iterdir()] == ["dist"]  # no staging or old folders left behind
     assert any(m.startswith("[1/") and "anki" in m for m in messages)
 
@@ -79,7 +80,7 @@ def test_cli_build_prints_files_on_stdout_and_progress_on_stderr(tmp_path):
     out = tmp_path / "dist"
     result = run_cardgen("build", str(FACTS), "-o", str(out), env=EPOCH)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == [str(out / f) for f in (APKG, *QUIZSETS)]
+    assert result.stdout.splitlines() == [str(out / f) for f in (APKG, *EXAMS, *QUIZSETS)]
     assert "[1/" in result.stderr and "anki" in result.stderr
     again = tmp_path / "again"
     assert run_cardgen("build", str(FACTS), "-o", str(again), env=EPOCH).returncode == 0

@@ -1,0 +1,101 @@
+"""Lenient comparison of a typed answer with the accepted answers, and a diff to show when it is wrong.
+
+Two strings match when their *keys* are equal: NFKC (which also folds full-width
+ＡＢＣ１２３ and NFD Hangul), `casefold()`, and whitespace removed. Whitespace is
+dropped rather than only collapsed because Korean spacing (띄어쓰기) varies in
+practice: "가상 메모리" and "가상메모리" are the same answer. Any accepted
+answer counts (the Korean term, the English name, an alias).
+
+Keys are for comparison only. NFKC rewrites some characters (the compatibility
+jamo ㄱ U+3131 becomes U+1100), so everything shown to a user is NFC text.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from dataclasses import dataclass
+from typing import Iterable, Literal
+
+
+def display(text: str) -> str:
+    """TEXT as shown and stored: NFC, whitespace collapsed, trimmed."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def key(text: str) -> str:
+    """The comparison key of TEXT; never show it to a user."""
+    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One run of a diff: text both share, text the user typed in excess, or text they missed."""
+
+    op: Literal["same", "extra", "missing"]
+    text: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of comparing one typed answer."""
+
+    given: str  # what the user typed, as displayed (NFC)
+    correct: bool
+    expected: str  # the accepted answer matched, or the closest one when wrong
+    diff: tuple[Segment, ...] = ()  # empty when correct or when nothing is shared
+
+
+def check(given: str, accepted: Iterable[str]) -> Verdict:
+    """Compare GIVEN with every accepted answer; the first in order wins ties."""
+    answers = [display(a) for a in accepted if display(a)]
+    if not answers:
+        raise ValueError("no accepted answers")
+    shown = display(given)
+    given_key = key(shown)
+    for answer in answers:
+        if given_key and key(answer) == given_key:
+            return Verdict(shown, True, answer)
+    closest = max(answers, key=lambda a: _similarity(given_key, key(a)))
+    segments = diff(shown, closest)
+    # A diff helps with a near miss; against an unrelated answer it is only noise.
+    return Verdict(shown, False, closest, segments if any(s.op == "same" for s in segments) else ())
+
+
+def _similarity(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def diff(given: str, expected: str) -> tuple[Segment, ...]:
+    """A character diff that turns GIVEN into EXPECTED, both as displayed.
+
+    Characters are matched case-insensitively and after NFKC per character, so
+    'hypervisor' against 'Hypervisor' is not reported as a wrong letter while the
+    segments still carry the user's and the answer's own (NFC) characters.
+    """
+    a = [unicodedata.normalize("NFKC", ch).casefold() for ch in given]
+    b = [unicodedata.normalize("NFKC", ch).casefold() for ch in expected]
+    out: list[Segment] = []
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            _append(out, "same", expected[j1:j2])
+            continue
+        if i2 > i1:
+            _append(out, "extra", given[i1:i2])
+        if j2 > j1:
+            _append(out, "missing", expected[j1:j2])
+    return tuple(out)
+
+
+def _append(out: list[Segment], op: str, text: str) -> None:
+    if out and out[-1].op == op:
+        out[-1] = Segment(op, out[-1].text + text)  # type: ignore[arg-type]
+    else:
+        out.append(Segment(op, text))  # type: ignore[arg-type]
+
+
+def plain_diff(segments: Iterable[Segment]) -> str:
+    """The diff in plain text: `[-typed-]` for what to remove, `{+missing+}` for what to add."""
+    marks = {"same": "{}", "extra": "[-{}-]", "missing": "{{+{}+}}"}
+    return "".join(marks[s.op].format(s.text) for s in segments)

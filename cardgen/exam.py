@@ -1,0 +1,542 @@
+"""Printable exams: questions from the bank, dealt into versions, laid out as print-ready HTML.
+
+`make_exam` chooses the questions once (the bank's seeded sampler) and deals
+them into versions A, B, C...: the same questions, grouped by how they are
+answered on paper, in a different order per version, with the options of choice
+questions reshuffled so the correct positions are spread evenly. The result is
+a tree of frozen view objects; the templates in `templates/exam/` only lay it
+out. `write_exam` renders each version's student paper and its key (the paper
+followed by the answers, explanations and source facts, starting on a new page),
+and can print both to PDF with `cardgen.pdf`.
+
+Every random choice comes from `random.Random` seeded with the exam's seed and
+the version letter, so one seed always rebuilds the same exam, byte for byte.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shlex
+import string
+from dataclasses import dataclass, replace
+from itertools import zip_longest
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from cardgen.bank import Question, build_bank, quiz_sets, select
+from cardgen.errors import UsageError
+from cardgen.model import FactBase, Stack
+
+DEFAULT_OUT = Path("dist/exams")
+DEFAULT_QUESTIONS = 20
+MAX_VERSIONS = 26
+
+# The bank's question styles, in the order the sections of a paper follow.
+SECTIONS = ("ox", "choice", "match", "order", "fill", "short")
+POINTS = {"ox": 1, "choice": 2, "order": 3, "fill": 3, "short": 5}  # match: 1 per pair
+WRITING_LINES = 4
+
+
+# --- paper and labels ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class Paper:
+    """A paper size as CSS `@page` wants it."""
+
+    name: str
+    size: str
+    margin: str
+
+
+PAPERS = {
+    "a4": Paper("a4", "A4", "18mm 16mm 20mm"),
+    "letter": Paper("letter", "letter", "0.7in 0.65in 0.8in"),
+}
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Every word the exam prints that does not come from the fact base."""
+
+    lang: str
+    default_title: str
+    version: str  # str.format with {letter}
+    name: str
+    student_id: str
+    date: str
+    score: str
+    points: str  # {n}
+    total: str  # {questions}, {points}
+    instructions_title: str
+    instructions: tuple[tuple[str, str], ...]  # ("all", line), then (question style, line)
+    markers: tuple[str, ...]  # choice options
+    numbers: str  # {n}: left column of matching, slots of ordering
+    letters: tuple[str, ...]  # right column of matching, pieces of ordering
+    ox: tuple[str, str]
+    top: str
+    bottom: str
+    answer_blank: str
+    end: str
+    key: str
+    answer: str
+    accepted: str
+    explanation: str
+    source: str
+    seed: str
+    rebuild: str
+
+
+LABELS = {
+    "ko": Labels(
+        lang="ko",
+        default_title="평가",
+        version="{letter}형",
+        name="이름",
+        student_id="학번",
+        date="날짜",
+        score="점수",
+        points="{n}점",
+        total="총 {questions}문항, {points}점",
+        instructions_title="유의 사항",
+        instructions=(
+            ("all", "시험지의 형(A형, B형 …)과 쪽수를 확인하시오. 문항의 배점은 문항 끝에 있습니다."),
+            ("ox", "O/X 문항은 맞으면 O, 틀리면 X에 ○표 하시오."),
+            ("choice", "선택형 문항은 알맞은 답 하나의 번호에 ○표 하시오."),
+            ("match", "연결 문항은 왼쪽 항목 옆 괄호에 알맞은 오른쪽 항목의 기호를 쓰시오."),
+            ("order", "순서 문항은 번호 칸에 알맞은 항목의 기호를 쓰시오."),
+            ("fill", "빈칸 문항은 답란에 알맞은 말을 쓰시오."),
+            ("short", "서술형 문항은 답란에 답을 쓰시오."),
+        ),
+        markers=("①", "②", "③", "④", "⑤", "⑥", "⑦", "⑧", "⑨", "⑩"),
+        numbers="({n})",
+        letters=("ㄱ", "ㄴ", "ㄷ", "ㄹ", "ㅁ", "ㅂ", "ㅅ", "ㅇ", "ㅈ", "ㅊ", "ㅋ", "ㅌ", "ㅍ", "ㅎ"),
+        ox=("O", "X"),
+        top="위",
+        bottom="아래",
+        answer_blank="답:",
+        end="— 끝 —",
+        key="정답 및 해설",
+        answer="정답",
+        accepted="인정 답안",
+        explanation="해설",
+        source="출처",
+        seed="시드",
+        rebuild="다시 만들기",
+    ),
+    "en": Labels(
+        lang="en",
+        default_title="Exam",
+        version="Version {letter}",
+        name="Name",
+        student_id="Student ID",
+        date="Date",
+        score="Score",
+        points="{n} pt",
+        total="{questions} questions, {points} points",
+        instructions_title="Instructions",
+        instructions=(
+            ("all", "Check the version (A, B, ...) and the number of pages. Points are shown after each question."),
+            ("ox", "True/false: circle O if the statement is true, X if it is false."),
+            ("choice", "Multiple choice: circle the letter of the one correct answer."),
+            ("match", "Matching: write the letter of the matching right-hand item in the brackets."),
+            ("order", "Ordering: write the letter of the right item in each numbered box."),
+            ("fill", "Fill in: write the missing word on the answer line."),
+            ("short", "Short answer: write your answer on the lines."),
+        ),
+        markers=tuple("ABCDEFGHIJ"),
+        numbers="({n})",
+        letters=tuple(string.ascii_lowercase[:14]),
+        ox=("O", "X"),
+        top="top",
+        bottom="bottom",
+        answer_blank="Answer:",
+        end="— End —",
+        key="Answer key",
+        answer="Answer",
+        accepted="Also accepted",
+        explanation="Explanation",
+        source="Source",
+        seed="Seed",
+        rebuild="Rebuild",
+    ),
+}
+
+
+# --- settings and view objects ------------------------------------------------
+
+@dataclass(frozen=True)
+class ExamSettings:
+    """What a user asks for; also printed on the key as the command that rebuilds the exam."""
+
+    versions: int = 2
+    questions: int = DEFAULT_QUESTIONS
+    seed: int = 0
+    title: str | None = None
+    kinds: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    paper: str = "a4"
+    lang: str = "ko"
+    source: str = "facts"
+
+    def check(self) -> None:
+        if not 1 <= self.versions <= MAX_VERSIONS:
+            raise UsageError(f"--versions must be between 1 and {MAX_VERSIONS}, not {self.versions}")
+        if self.questions < 1:
+            raise UsageError(f"--questions must be at least 1, not {self.questions}")
+        if self.paper not in PAPERS:
+            raise UsageError(f"--paper must be one of {', '.join(PAPERS)}, not {self.paper!r}")
+        if self.lang not in LABELS:
+            raise UsageError(f"--lang must be one of {', '.join(LABELS)}, not {self.lang!r}")
+
+    def command(self) -> tuple[str, ...]:
+        """The `cardgen exam` command line that rebuilds this exam, as shell-quoted words."""
+        args = ["cardgen", "exam", self.source, "--versions", str(self.versions),
+                "--questions", str(self.questions), "--seed", str(self.seed)]
+        if self.title is not None:
+            args += ["--title", self.title]
+        for kind in self.kinds:
+            args += ["--kinds", kind]
+        for tag in self.tags:
+            args += ["--tags", tag]
+        args += ["--paper", self.paper, "--lang", self.lang]
+        return tuple(shlex.quote(arg) for arg in args)
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A printed marker and its text: `① 하이퍼바이저`, `(2) 가상화`, `ㄱ 하드웨어`."""
+
+    marker: str
+    text: str
+
+
+@dataclass(frozen=True)
+class DrawnLayer:
+    """One layer of a drawn stack: one box per side-by-side copy, blank when it is asked for."""
+
+    boxes: tuple[str, ...]
+    blank: bool
+
+
+@dataclass(frozen=True)
+class MatchRow:
+    """One row of a matching question: a numbered term and a lettered definition (either may run out)."""
+
+    left: Mark | None
+    right: Mark | None
+
+
+@dataclass(frozen=True)
+class KeyEntry:
+    """What the key prints for one question."""
+
+    answer: str
+    accepted: tuple[str, ...]
+    explanation: tuple[str, ...]  # lines
+    facts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Item:
+    """One question as printed; `style` (the bank's) says which of the optional fields are filled."""
+
+    number: int
+    id: str
+    kind: str
+    style: str
+    prompt: str
+    quote: tuple[str, ...]  # lines shown in a box under the prompt (the text the question is about)
+    points: int
+    points_label: str
+    key: KeyEntry
+    choices: tuple[Mark, ...] = ()  # choice, ox
+    stack: tuple[DrawnLayer, ...] = ()  # drawn under the prompt, one layer left blank
+    rows: tuple[MatchRow, ...] = ()  # match
+    slots: tuple[str, ...] = ()  # order: the numbered boxes, top to bottom
+    pieces: tuple[Mark, ...] = ()  # order: the lettered items to place
+    lines: int = 0  # short: writing lines
+
+
+@dataclass(frozen=True)
+class Version:
+    """One version (form) of the exam: its questions in its order, with its totals."""
+
+    letter: str
+    label: str
+    items: tuple[Item, ...]
+    points: int
+    total_label: str
+    instructions: tuple[str, ...]
+
+    @property
+    def question_ids(self) -> tuple[str, ...]:
+        return tuple(item.id for item in self.items)
+
+
+@dataclass(frozen=True)
+class Exam:
+    """Everything the templates need: the settings, the words to print and each version."""
+
+    title: str
+    settings: ExamSettings
+    labels: Labels
+    paper: Paper
+    versions: tuple[Version, ...]
+    command: tuple[str, ...]  # shell-quoted words
+
+
+# --- choosing and dealing -----------------------------------------------------
+
+def choose_questions(base: FactBase, settings: ExamSettings) -> list[Question]:
+    """The exam's questions, drawn once by the bank's seeded sampler, options already shuffled."""
+    bank = build_bank(base)
+    kinds, tags = settings.kinds or None, settings.tags or None
+    pool = select(bank, kinds=kinds, tags=tags)
+    if settings.questions > len(pool):
+        raise UsageError(f"only {len(pool)} question(s) match, so an exam cannot hold {settings.questions}; "
+                         f"lower --questions or widen --kinds/--tags")
+    return quiz_sets(bank, sets=1, size=settings.questions, seed=settings.seed, kinds=kinds, tags=tags)[0]
+
+
+def spread_positions(rng: random.Random, sizes: Sequence[int]) -> list[int]:
+    """A correct position for each question with SIZES[i] options, each position used evenly.
+
+    Within each option count the positions 0..n-1 are dealt in turn and then
+    shuffled, so no two positions differ in use by more than one.
+    """
+    positions = [0] * len(sizes)
+    for size in sorted(set(sizes)):
+        where = [i for i, s in enumerate(sizes) if s == size]
+        dealt = [i % size for i in range(len(where))]
+        rng.shuffle(dealt)
+        for index, position in zip(where, dealt):
+            positions[index] = position
+    return positions
+
+
+def reshuffle(questions: Sequence[Question], rng: random.Random) -> list[Question]:
+    """QUESTIONS with their options shuffled afresh for another version.
+
+    Choice questions get their correct positions from `spread_positions`; the
+    terms and the definitions of a matching question and the pieces of an
+    ordering are shuffled too (an ordering is never shown solved). O/X stays O, X.
+    """
+    sizes = [len(q.options) for q in questions if q.style == "choice"]
+    positions = iter(spread_positions(rng, sizes))
+    out = []
+    for q in questions:
+        if q.style == "choice":
+            target = next(positions)
+            wrong = [option for i, option in enumerate(q.options) if i != q.answer]
+            rng.shuffle(wrong)
+            wrong.insert(target, q.options[q.answer])
+            out.append(replace(q, options=tuple(wrong), answer=target))
+        elif q.style == "match":
+            pairs, options = list(q.answer), list(q.options)
+            rng.shuffle(pairs)
+            rng.shuffle(options)
+            out.append(replace(q, answer=tuple(pairs), options=tuple(options)))
+        elif q.style == "order":
+            pieces = list(q.options)
+            rng.shuffle(pieces)
+            if tuple(pieces) == q.answer and len(pieces) > 1:
+                pieces = pieces[1:] + pieces[:1]
+            out.append(replace(q, options=tuple(pieces)))
+        else:
+            out.append(q)
+    return out
+
+
+def order_questions(questions: Sequence[Question], rng: random.Random,
+                    taken: Iterable[tuple[str, ...]] = ()) -> list[Question]:
+    """QUESTIONS grouped by style (SECTIONS) and shuffled within each group, avoiding orders already TAKEN."""
+    taken = set(taken)
+    groups = [[q for q in questions if q.style == style] for style in SECTIONS]
+    order: list[Question] = []
+    for _ in range(20):  # a repeat is only likely for tiny exams; give up after a few tries
+        for group in groups:
+            rng.shuffle(group)
+        order = [q for group in groups for q in group]
+        if tuple(q.id for q in order) not in taken:
+            break
+    return order
+
+
+def make_exam(base: FactBase, settings: ExamSettings) -> Exam:
+    """Choose the questions and deal them into SETTINGS.versions versions.
+
+    Version A keeps the options as the bank's sampler shuffled them; every later
+    version reshuffles them. Each version has its own question order.
+    """
+    settings.check()
+    questions = choose_questions(base, settings)
+    labels = LABELS[settings.lang]
+    versions: list[Version] = []
+    for index in range(settings.versions):
+        letter = string.ascii_uppercase[index]
+        rng = random.Random(f"cardgen-exam:{settings.seed}:{letter}")
+        dealt = questions if index == 0 else reshuffle(questions, rng)
+        ordered = order_questions(dealt, rng, (v.question_ids for v in versions))
+        versions.append(_version(letter, ordered, labels))
+    return Exam(
+        title=settings.title or default_title(base, labels),
+        settings=settings,
+        labels=labels,
+        paper=PAPERS[settings.paper],
+        versions=tuple(versions),
+        command=settings.command(),
+    )
+
+
+def default_title(base: FactBase, labels: Labels) -> str:
+    """The last level of the fact base's deck when it has one deck (`Docker::1. 가상화` -> `1. 가상화`)."""
+    decks = base.decks()
+    return decks[0].split("::")[-1].strip() if len(decks) == 1 else labels.default_title
+
+
+def _version(letter: str, questions: Sequence[Question], labels: Labels) -> Version:
+    items = tuple(_item(number, q, labels) for number, q in enumerate(questions, start=1))
+    points = sum(item.points for item in items)
+    present = [style for style in SECTIONS if any(item.style == style for item in items)]
+    return Version(
+        letter=letter,
+        label=labels.version.format(letter=letter),
+        items=items,
+        points=points,
+        total_label=labels.total.format(questions=len(items), points=points),
+        instructions=tuple(line for style, line in labels.instructions if style == "all" or style in present),
+    )
+
+
+def _item(number: int, q: Question, labels: Labels) -> Item:
+    fields: dict = {}
+    number_of = labels.numbers.format
+    if q.style == "choice":
+        marks = tuple(Mark(labels.markers[i], text) for i, text in enumerate(q.options))
+        fields["choices"] = marks
+        answer = f"{marks[q.answer].marker} {marks[q.answer].text}"
+    elif q.style == "ox":
+        fields["choices"] = tuple(Mark(mark, text) for mark, text in zip(labels.ox, q.options))
+        answer = labels.ox[q.answer]
+    elif q.style == "match":
+        lefts = [Mark(number_of(n=i), term) for i, (term, _) in enumerate(q.answer, start=1)]
+        rights = [Mark(labels.letters[i], text) for i, text in enumerate(q.options)]
+        letter_of = {mark.text: mark.marker for mark in rights}
+        fields["rows"] = tuple(MatchRow(left, right) for left, right in zip_longest(lefts, rights))
+        answer = ", ".join(f"{left.marker} {letter_of[text]}" for left, (_, text) in zip(lefts, q.answer))
+    elif q.style == "order":
+        pieces = tuple(Mark(labels.letters[i], text) for i, text in enumerate(q.options))
+        letter_of = {mark.text: mark.marker for mark in pieces}
+        fields["slots"] = tuple(number_of(n=i) for i in range(1, len(q.answer) + 1))
+        fields["pieces"] = pieces
+        answer = ", ".join(f"{number_of(n=i)} {letter_of[text]}" for i, text in enumerate(q.answer, start=1))
+        answer += " (" + " → ".join(q.answer) + ")"
+    else:
+        answer = str(q.answer)
+        if q.style == "short":
+            fields["lines"] = WRITING_LINES
+    if q.stack is not None:
+        fields["stack"] = draw_stack(q.stack, q.hidden_layer)
+    points = len(q.answer) if q.style == "match" else POINTS[q.style]
+    prompt, *quote = q.prompt.splitlines()
+    return Item(
+        number=number,
+        id=q.id,
+        kind=q.kind,
+        style=q.style,
+        prompt=prompt,
+        quote=tuple(quote),
+        points=points,
+        points_label=labels.points.format(n=points),
+        key=KeyEntry(answer, tuple(q.accepted), tuple(q.explanation.splitlines()), tuple(q.facts)),
+        **fields,
+    )
+
+
+def draw_stack(stack: Stack, hidden: int | None) -> tuple[DrawnLayer, ...]:
+    """STACK's layers top to bottom, the one at index HIDDEN left blank (its name never printed)."""
+    return tuple(
+        DrawnLayer(boxes=("",) * layer.count if i == hidden else (layer.name,) * layer.count, blank=i == hidden)
+        for i, layer in enumerate(stack.layers)
+    )
+
+
+# --- writing ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ExamFile:
+    """One written file: a version's paper or key, as HTML or PDF."""
+
+    version: str
+    role: str  # "paper" or "key"
+    path: Path
+
+
+def file_stem(letter: str, role: str) -> str:
+    return f"exam-{letter}" if role == "paper" else f"exam-{letter}-key"
+
+
+def render_exam(exam: Exam, templates: Path | None = None) -> dict[str, str]:
+    """Each version's paper and key as HTML, keyed by file name, in version order."""
+    from cardgen.templating import environment, render
+
+    env = environment(templates)
+    pages: dict[str, str] = {}
+    for version in exam.versions:
+        for role in ("paper", "key"):
+            html = render(env, f"exam/{role}.html", exam=exam, version=version)
+            pages[file_stem(version.letter, role) + ".html"] = html
+    return pages
+
+
+def write_exam(exam: Exam, out: Path = DEFAULT_OUT, *, templates: Path | None = None,
+               pdf: bool = False, browser: str | None = None) -> tuple[ExamFile, ...]:
+    """Write EXAM's HTML files under OUT and, with PDF, print each one; return what was written."""
+    from cardgen import pdf as printer
+
+    executable = printer.find_browser(browser) if pdf else None  # fail before writing anything
+    pages = render_exam(exam, templates)
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[ExamFile] = []
+    for version in exam.versions:
+        for role in ("paper", "key"):
+            html = out / (file_stem(version.letter, role) + ".html")
+            html.write_bytes(pages[html.name].encode("utf-8"))
+            written.append(ExamFile(version.letter, role, html))
+    if executable is not None:
+        for done in list(written):
+            target = printer.print_pdf(done.path, done.path.with_suffix(".pdf"), executable)
+            written.append(ExamFile(done.version, done.role, target))
+    return tuple(written)
+
+
+def generate(path: Path, settings: ExamSettings, out: Path = DEFAULT_OUT, *, templates: Path | None = None,
+             pdf: bool = False, browser: str | None = None) -> tuple[ExamFile, ...]:
+    """Load the fact base at PATH, make the exam SETTINGS asks for and write it under OUT."""
+    from cardgen import pdf as printer
+    from cardgen.loader import load
+
+    settings.check()
+    if pdf:
+        browser = printer.find_browser(browser)  # a missing browser should stop us before any work
+    return write_exam(make_exam(load(path), settings), out, templates=templates, pdf=pdf, browser=browser)
+
+
+def write_default_exam(base: FactBase, out: Path) -> tuple[ExamFile, ...]:
+    """The exam `cardgen build` writes: 2 versions of up to DEFAULT_QUESTIONS questions, seed 0, HTML only.
+
+    A fact base that yields no question gets no exam rather than a failed build.
+    """
+    available = len(build_bank(base))
+    if not available:
+        return ()
+    settings = ExamSettings(questions=min(DEFAULT_QUESTIONS, available), source=source_of(base))
+    return write_exam(make_exam(base, settings), out)
+
+
+def source_of(base: FactBase) -> str:
+    """How to name BASE's files on a command line: the one file, or the folder they share."""
+    if len(base.files) == 1:
+        return base.files[0]
+    return os.path.commonpath(base.files) if base.files else "facts"

@@ -1,0 +1,177 @@
+"""`cardgen quiz`: turn the fact base into review items, open the store, run a session in the terminal.
+
+Modes choose what is reviewed, each thing always under its own schedule key:
+- flash (default): every card (`cardgen.cards`), front then back, self-graded;
+- typed: the cards that have typed answers, checked leniently (`cardgen.compare`);
+- choice: the single-choice questions of the bank (`cardgen.bank`);
+- mixed: all of them, each card typed when it has typed answers.
+
+Flash is the default: it needs only the cards, so it starts fastest on a big fact base.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from cardgen.errors import UsageError
+from cardgen.model import FactBase
+
+MODES = ("flash", "typed", "choice", "mixed")
+
+
+@dataclass(frozen=True)
+class QuizOptions:
+    path: Path
+    mode: str = "flash"
+    tags: tuple[str, ...] = ()
+    new: int = 20
+    cram: bool = False
+    limit: int | None = None
+    state: Path | None = None
+
+
+def state_path(explicit: Path | None, environ: dict[str, str] | None = None) -> Path:
+    """--state, else $CARDGEN_STATE, else the user data directory."""
+    from cardgen.store import STATE_ENV, default_path
+
+    env = os.environ if environ is None else environ
+    if explicit is not None:
+        return explicit
+    if env.get(STATE_ENV):
+        return Path(env[STATE_ENV])
+    return default_path()
+
+
+def items_for(base: FactBase, mode: str):
+    """The review items of MODE, in fact-base order."""
+    if mode not in MODES:
+        raise UsageError(f"unknown mode '{mode}'; choose one of: {', '.join(MODES)}")
+    items = []
+    if mode in ("flash", "typed", "mixed"):
+        items += card_items(base, mode)
+    if mode in ("choice", "mixed"):
+        items += choice_items(base)
+    return tuple(items)
+
+
+def card_items(base: FactBase, mode: str):
+    """Cards as review items; in typed and mixed mode a type-in card is typed, others are flash."""
+    from cardgen.cards import build_cards
+    from cardgen.review import Item
+
+    out = []
+    for card in build_cards(base):
+        typed = card.is_typein and mode != "flash"
+        if mode == "typed" and not typed:
+            continue
+        family = card.family
+        out.append(Item(
+            key=card.key, style="typed" if typed else "flash", fact_id=card.fact_id,
+            title=CARD_TITLES.get(family, family), faces=lambda card=card: (card.front, card.back),
+            accepted=card.answers, tags=card.tags,
+        ))
+    return out
+
+
+def choice_items(base: FactBase):
+    """The bank's single-choice questions as review items, options in the bank's order."""
+    from cardgen.bank import build_bank
+    from cardgen.review import Item
+
+    out = []
+    for q in build_bank(base):
+        if q.style != "choice":
+            continue
+        out.append(Item(
+            key=q.id, style="choice", fact_id=q.facts[0] if q.facts else q.id, title=q.kind.replace("_", " "),
+            faces=lambda q=q: (_question_front(q), q.explanation), options=q.options, correct=q.answer,  # type: ignore[arg-type]
+            tags=q.tags,
+        ))
+    return out
+
+
+def _question_front(question) -> str:
+    from cardgen.cards import draw_stack_text
+
+    if question.stack is None:
+        return question.prompt
+    return question.prompt + "\n" + draw_stack_text(question.stack, hidden=question.hidden_layer)
+
+
+CARD_TITLES = {
+    "definition.forward": "term → definition",
+    "definition.reverse": "definition → term",
+    "definition.typein": "type the term",
+    "pros.recall": "advantages",
+    "pros.cloze": "advantages: fill the gap",
+    "cons.recall": "disadvantages",
+    "cons.cloze": "disadvantages: fill the gap",
+    "stack.order": "stack: the layers in order",
+    "stack.missing": "stack: the missing layer",
+    "stack.above": "stack: the layer above",
+    "stack.below": "stack: the layer below",
+    "taxonomy.kinds": "taxonomy: the kinds",
+    "taxonomy.parent": "taxonomy: a kind of what?",
+    "question": "question",
+}
+
+
+def _selected(options: QuizOptions):
+    from cardgen.loader import load
+    from cardgen.review import filter_tags
+
+    base = load(options.path)
+    every = items_for(base, options.mode)
+    items = filter_tags(every, options.tags)
+    if not items:
+        what = f" tagged {', '.join(options.tags)}" if options.tags else ""
+        raise UsageError(f"no {options.mode} items{what} in {options.path}")
+    return base, items
+
+
+def run(options: QuizOptions, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+    """Run one session on the terminal; the exit code (130 after Ctrl-C, else 0)."""
+    from contextlib import nullcontext
+
+    from cardgen.quiz_ui import LineKeys, RichScreen, TtyKeys
+    from cardgen.review import Session
+    from cardgen.schedule import clock_from_env, fuzz_from_env, make_scheduler
+    from cardgen.store import Store
+
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    clock = clock_from_env()
+    scheduler = make_scheduler(fuzz_from_env())
+    _, items = _selected(options)
+    with Store.open(state_path(options.state), readonly=options.cram) as store:
+        screen = RichScreen.for_stream(stdout)
+        if stdin.isatty():
+            keys = TtyKeys(stdin.fileno())
+            terminal = keys
+        else:
+            keys = LineKeys(stdin, echo=stdout)
+            terminal = nullcontext(keys)
+        session = Session(items, store, scheduler, screen, keys, clock, mode=options.mode,
+                          new_per_day=options.new, cram=options.cram, limit=options.limit)
+        with terminal:
+            summary = session.run()
+        screen.summary(summary)
+    return 130 if summary.interrupted else 0
+
+
+def show_stats(options: QuizOptions, stdout: TextIO | None = None) -> None:
+    """Print due counts, retention and cards by state for the selected items."""
+    from cardgen.quiz_ui import RichScreen
+    from cardgen.review import stats
+    from cardgen.schedule import clock_from_env
+    from cardgen.store import Store
+
+    base, items = _selected(options)
+    facts = {fact.id for fact in base.facts()}
+    with Store.open(state_path(options.state), readonly=True) as store:
+        report = stats(items, store, clock_from_env()(), facts=facts, new_per_day=options.new)
+    RichScreen.for_stream(stdout or sys.stdout).stats(report)

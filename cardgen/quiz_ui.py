@@ -1,0 +1,346 @@
+"""The terminal side of the review session: drawing cards with rich, and reading keys.
+
+Two looks: *styled* (colours, panels, a cleared screen per card; laid out for an
+80x24 terminal) when stdout is a terminal and `NO_COLOR` is unset, and *plain*
+(text only, no escape sequences, nothing cleared) otherwise, so transcripts and
+pipes stay readable.
+
+Two ways to read: single keys in cbreak mode when stdin is a terminal (the
+terminal settings are restored on the way out, whatever happens), or one line
+per action when it is not, so scripts can drive a session.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import IO, TextIO
+
+from fsrs import Rating
+from rich.console import Console
+from rich.panel import Panel
+from rich.rule import Rule
+from rich.text import Text
+
+from cardgen.compare import Verdict, plain_diff
+from cardgen.review import Item, Preview, Progress, Stats, Summary
+from cardgen.schedule import describe_due, short_interval
+
+WIDTH = 80
+RATING_NAMES = {Rating.Again: "Again", Rating.Hard: "Hard", Rating.Good: "Good", Rating.Easy: "Easy"}
+RATING_STYLES = {Rating.Again: "red", Rating.Hard: "yellow", Rating.Good: "green", Rating.Easy: "blue"}
+
+
+def wants_plain(stream: IO[str], environ: dict[str, str] | None = None) -> bool:
+    env = os.environ if environ is None else environ
+    return bool(env.get("NO_COLOR")) or not stream.isatty() or env.get("TERM") == "dumb"
+
+
+class RichScreen:
+    """Draws the session on CONSOLE; PLAIN means text only."""
+
+    def __init__(self, console: Console, plain: bool) -> None:
+        self.console = console
+        self.plain = plain
+        self._header = ""
+
+    @classmethod
+    def for_stream(cls, stream: TextIO) -> RichScreen:
+        plain = wants_plain(stream)
+        if plain:
+            # Off a terminal nothing wraps lines: a transcript keeps each text whole.
+            console = Console(file=stream, color_system=None, highlight=False, emoji=False, markup=False,
+                              soft_wrap=not stream.isatty(), width=WIDTH if not stream.isatty() else None)
+        else:
+            console = Console(file=stream, highlight=False, emoji=False, markup=False)
+        return cls(console, plain)
+
+    @property
+    def _width(self) -> int:
+        return min(WIDTH, self.console.width)
+
+    def _print(self, *things, **kwargs) -> None:
+        self.console.print(*things, **kwargs)
+        self.console.file.flush()
+
+    # --- cards ----------------------------------------------------------------
+
+    def front(self, item: Item, progress: Progress) -> None:
+        mode = f"{progress.mode} (cram)" if progress.cram else progress.mode
+        self._header = f"{mode} · {progress.done} answered · {progress.left} more queued"
+        if self.plain:
+            self._print(f"\n--- cardgen quiz · {self._header} ---\n[{item.title}]")
+            self._print(self._question(item))
+            return
+        self._redraw(item)
+
+    def _question(self, item: Item, chosen: int | None = None) -> Text:
+        body = Text(item.front)
+        if item.options:
+            body.append("\n")
+            body.append_text(self._options(item, chosen))
+        return body
+
+    @staticmethod
+    def _options(item: Item, chosen: int | None = None) -> Text:
+        """Numbered options; once answered (CHOSEN), marked right and wrong."""
+        text = Text()
+        for n, option in enumerate(item.options):
+            mark, style, suffix = "", "", ""
+            if chosen is not None:
+                mark = "✓ " if n == item.correct else "✗ " if n == chosen else "  "
+                style = "bold green" if n == item.correct else "red" if n == chosen else ""
+                suffix = "   ← your answer" if n == chosen else ""
+            text.append(f"\n{mark}{n + 1}. {option}{suffix}", style=style)
+        return text
+
+    def _redraw(self, item: Item, chosen: int | None = None) -> None:
+        """A fresh screen with the header and the card's front: every step of a card starts so on 80x24."""
+        self.console.clear()
+        # The progress line sits in the panel's bottom border: one more row for long cards.
+        self._print(Panel(self._question(item, chosen), title=item.title, title_align="left",
+                          subtitle=self._header, subtitle_align="right", border_style="cyan",
+                          padding=(0, 1), width=self._width))
+
+    def back(self, item: Item, preview: Preview | None) -> None:
+        if not self.plain and preview is not None:
+            self._redraw(item)
+        self._answer(item)
+        if preview is not None:
+            line = "  ·  ".join(f"{int(r)} {RATING_NAMES[r]} {short_interval(d)}" for r, d in preview.intervals)
+            self._print(Text(line, style="bold"))
+
+    def _answer(self, item: Item) -> None:
+        if self.plain:
+            self._print(f"\n{item.back}")
+        else:
+            self._print(Rule("answer", style="green", align="left"), width=self._width)
+            self._print(Text(item.back), width=self._width)
+
+    def verdict(self, item: Item, verdict: Verdict, rating: Rating) -> None:
+        if not self.plain:
+            self._redraw(item)
+            self._print(Text("> ") + Text(verdict.given))
+        if verdict.correct:
+            self._print(Text(f"✓ Correct: {verdict.expected}", style="bold green"))
+        else:
+            self._print(Text("✗ Not quite. Answer: ", style="bold red") + Text(verdict.expected, style="bold"))
+            if verdict.diff:
+                self._print(Text("  diff: ") + self._diff(verdict))
+        self._answer(item)
+        self._grade(rating)
+
+    def _diff(self, verdict: Verdict) -> Text:
+        if self.plain:
+            return Text(plain_diff(verdict.diff))
+        styles = {"same": "", "extra": "red strike", "missing": "bold green underline"}
+        text = Text()
+        for segment in verdict.diff:
+            text.append(segment.text, style=styles[segment.op])
+        return text
+
+    def choice_result(self, item: Item, chosen: int, rating: Rating) -> None:
+        if self.plain:
+            self._print(self._options(item, chosen))
+        else:
+            self._redraw(item, chosen)
+        if item.back:
+            self._answer(item)
+        self._grade(rating)
+
+    def _grade(self, rating: Rating) -> None:
+        self._print(Text(f"graded {RATING_NAMES[rating]}", style=RATING_STYLES[rating]))
+
+    def regraded(self, rating: Rating) -> None:
+        self._print(Text(f"grade changed to {RATING_NAMES[rating]}", style=RATING_STYLES[rating]))
+
+    def message(self, text: str) -> None:
+        self._print(Text(text, style="yellow"))
+
+    def hint(self, text: str) -> None:
+        self._print(Text(text, style="dim"))
+
+    # --- reports --------------------------------------------------------------
+
+    def summary(self, summary: Summary) -> None:
+        self._print(render_summary(summary, self.plain), width=self._width)
+
+    def stats(self, stats: Stats) -> None:
+        self._print(render_stats(stats, self.plain), width=self._width)
+
+
+def render_summary(summary: Summary, plain: bool = True):
+    why = "interrupted" if summary.interrupted else "stopped" if not summary.finished else (
+        "all done" if summary.answers else "nothing to review now")
+    lines = [
+        f"Session {why}{' (cram: nothing was saved)' if summary.cram else ''}.",
+        f"  reviewed: {summary.answers} answer(s) on {summary.cards} card(s)",
+        f"  correct:  {summary.correct} of {summary.answers}",
+    ]
+    if summary.due_now:
+        lines.append(f"  due now:  {summary.due_now} card(s)")
+    if summary.next_due is not None:
+        lines.append(f"  next due: {describe_due(summary.next_due, summary.now)}")
+    elif not summary.due_now:
+        lines.append("  next due: nothing scheduled yet")
+    text = "\n".join(lines)
+    return text if plain else Panel(text, title="summary", title_align="left", border_style="magenta")
+
+
+def render_stats(stats: Stats, plain: bool = True):
+    retention = "no reviews of mature cards in the last 30 days" if stats.retention is None else (
+        f"{stats.retention:.0%} of {stats.retention_n} review(s) of mature cards, last 30 days")
+    lines = [
+        f"cards:          {stats.total}",
+        "by state:       " + ", ".join(f"{name} {n}" for name, n in stats.by_state),
+        f"due today:      {stats.due_today}",
+        f"due tomorrow:   {stats.due_tomorrow}",
+        f"due in 7 days:  {stats.due_week}",
+        f"new today:      {stats.new_today} of {stats.new_per_day}",
+        f"reviews:        {stats.reviews_30d} in the last 30 days",
+        f"retention:      {retention}",
+    ]
+    if stats.retired:
+        lines.append(f"retired:        {stats.retired} card(s) no longer in the fact base (history kept)")
+    text = "\n".join(lines)
+    return text if plain else Panel(text, title="review statistics", title_align="left", border_style="cyan")
+
+
+# --- input ----------------------------------------------------------------------
+
+class LineKeys:
+    """One line per action (stdin is not a terminal): empty line = Enter, else the line's text."""
+
+    def __init__(self, stream: TextIO, echo: TextIO | None = None) -> None:
+        self.stream = stream
+        self.echo = echo
+
+    def key(self) -> str:
+        line = self.stream.readline()
+        if not line:
+            return "eof"
+        text = line.strip()
+        return text.lower() if text else "enter"
+
+    def rejected(self, key: str) -> None:
+        if self.echo is not None:
+            self.echo.write(f"('{key}' does nothing here)\n")
+            self.echo.flush()
+
+    def line(self, prompt: str) -> str | None:
+        if self.echo is not None:
+            self.echo.write(prompt)
+            self.echo.flush()
+        line = self.stream.readline()
+        if not line:
+            return None
+        given = line.rstrip("\r\n")
+        if self.echo is not None:
+            # Keeps a transcript readable: the answer appears after its prompt, as on a terminal.
+            self.echo.write(given + "\n")
+            self.echo.flush()
+        return given
+
+
+class TtyKeys:
+    """Single keys from a terminal in cbreak mode; a context manager that restores the terminal."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self._saved: list | None = None
+        self._pending = b""
+
+    def __enter__(self) -> TtyKeys:
+        import termios
+        import tty
+
+        self._saved = termios.tcgetattr(self.fd)
+        tty.setcbreak(self.fd)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._restore()
+
+    def _restore(self) -> None:
+        import termios
+
+        if self._saved is not None:
+            termios.tcsetattr(self.fd, termios.TCSADRAIN, self._saved)
+
+    def key(self) -> str:
+        while True:
+            key = self._next()
+            if key is not None:
+                return key
+
+    def _next(self) -> str | None:
+        """One key from the buffer (None for one to ignore, such as an arrow key)."""
+        if not self._pending:
+            self._pending = os.read(self.fd, 64)
+            if not self._pending:
+                return "eof"
+        head = self._pending[:1]
+        if head == b"\x1b":
+            # An escape sequence (arrows, function keys): swallow it up to its final byte.
+            end = 1
+            if self._pending[1:2] in (b"[", b"O"):
+                end = 2
+                while end < len(self._pending) and not 0x40 <= self._pending[end] <= 0x7E:
+                    end += 1
+                end += 1
+            self._pending = self._pending[end:]
+            return None
+        if head in (b"\r", b"\n", b" "):
+            self._pending = self._pending[1:]
+            return "enter"
+        if head == b"\x03":  # Ctrl-C when the terminal does not send SIGINT
+            self._pending = self._pending[1:]
+            raise KeyboardInterrupt
+        if head == b"\x04":
+            self._pending = self._pending[1:]
+            return "eof"
+        size = _utf8_length(head[0])
+        while len(self._pending) < size:
+            more = os.read(self.fd, 64)
+            if not more:
+                break
+            self._pending += more
+        char, self._pending = self._pending[:size], self._pending[size:]
+        return char.decode("utf-8", errors="replace").lower()
+
+    def rejected(self, key: str) -> None:
+        """A stray key on a terminal is simply ignored."""
+
+    def line(self, prompt: str) -> str | None:
+        """A typed line with the terminal's normal line editing (readline)."""
+        import termios
+
+        _readline()
+        cbreak = termios.tcgetattr(self.fd)
+        self._restore()
+        try:
+            return input(prompt)
+        except EOFError:
+            sys.stdout.write("\n")
+            return None
+        finally:
+            termios.tcsetattr(self.fd, termios.TCSADRAIN, cbreak)
+
+
+def _utf8_length(lead: int) -> int:
+    if lead >= 0xF0:
+        return 4
+    if lead >= 0xE0:
+        return 3
+    if lead >= 0xC0:
+        return 2
+    return 1
+
+
+def _readline() -> None:
+    """Load readline for input() editing (Hangul is two columns wide), without bracketed paste noise."""
+    try:
+        import readline
+    except ImportError:  # pragma: no cover - readline is missing on some builds
+        return
+    readline.parse_and_bind("set enable-bracketed-paste off")

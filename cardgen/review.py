@@ -1,0 +1,421 @@
+"""The review session: which cards to ask, in what order, and what each answer does to the store.
+
+Everything the session needs from outside comes in as a parameter: the items to
+review, an open `Store`, an FSRS scheduler, a clock (`now`), a monotonic timer for
+answer durations, a `Screen` to draw on and a `Keys` source to read from. Tests
+drive it with scripted keys and a fixed clock; `cardgen quiz` wires it to the
+terminal (`cardgen.quiz_ui`).
+
+Order: cards that are due come first (oldest due first), then new cards up to
+the daily limit, spread across facts so that two cards of one fact do not follow
+each other. Cards answered in the session whose (re)learning step falls due
+within the learn-ahead window are asked again before the session ends. With
+`cram`, due dates are ignored and nothing is written: a card answered Again is
+simply asked again later in the session.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from functools import cached_property
+from datetime import datetime, timedelta
+from typing import Callable, Container, Iterable, Literal, Protocol, Sequence, Union
+
+from fsrs import Card, Rating, Scheduler, State
+
+from cardgen.compare import Verdict, check
+from cardgen.compare import key as answer_key
+from cardgen.schedule import LEARN_AHEAD, Clock, local_day, local_midnight_utc
+from cardgen.store import Schedule, StateError, Store
+
+Style = Literal["flash", "typed", "choice"]
+RATING_KEYS = {"1": Rating.Again, "2": Rating.Hard, "3": Rating.Good, "4": Rating.Easy}
+
+
+Faces = Union[tuple[str, str], Callable[[], tuple[str, str]]]
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing to review, ready to draw: a card (flash or typed) or a single-choice question."""
+
+    key: str  # the schedule identity: 'fact_id/kind' or the question id
+    style: Style
+    fact_id: str
+    title: str
+    # (front, back), or a function that makes them: a big fact base renders only the cards it shows.
+    faces: Faces = field(compare=False, repr=False)
+    accepted: tuple[str, ...] = ()  # typed: every answer that counts
+    options: tuple[str, ...] = ()  # choice
+    correct: int | None = None  # choice: index into options
+    tags: tuple[str, ...] = ()
+
+    @cached_property
+    def _texts(self) -> tuple[str, str]:
+        return self.faces() if callable(self.faces) else self.faces
+
+    @property
+    def front(self) -> str:
+        return self._texts[0]
+
+    @property
+    def back(self) -> str:
+        return self._texts[1]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The queue at the start of a session."""
+
+    due: tuple[Item, ...]
+    new: tuple[Item, ...]
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        return self.due + self.new
+
+
+def filter_tags(items: Iterable[Item], tags: Sequence[str]) -> tuple[Item, ...]:
+    """Items carrying at least one of TAGS (all items when TAGS is empty)."""
+    wanted = set(tags)
+    return tuple(item for item in items if not wanted or wanted & set(item.tags))
+
+
+def plan(items: Sequence[Item], schedules: dict[str, Schedule], *, now: datetime, new_today: int,
+         new_per_day: int, cram: bool = False, limit: int | None = None) -> Plan:
+    """What to ask, in order: due cards by due time, then new cards (at most the day's remainder)."""
+    if cram:
+        ordered = _spread(items)
+        return Plan((), ordered[:limit])
+    due = sorted((i for i in items if i.key in schedules and schedules[i.key].due <= now),
+                 key=lambda i: (schedules[i.key].due, i.key))
+    left = max(0, new_per_day - new_today)
+    # Spread over every item, then keep the new ones: the order of new cards stays put between sessions.
+    new = [i for i in _spread(items) if i.key not in schedules][:left]
+    if limit is not None:
+        due = due[:limit]
+        new = new[:max(0, limit - len(due))]
+    return Plan(tuple(due), tuple(new))
+
+
+def _spread(items: Sequence[Item]) -> tuple[Item, ...]:
+    """Round-robin over facts (in first-appearance order): the 1st card of each fact, then the 2nd..."""
+    by_fact: dict[str, list[Item]] = {}
+    for item in items:
+        by_fact.setdefault(item.fact_id, []).append(item)
+    out: list[Item] = []
+    rank = 0
+    while len(out) < len(items):
+        out.extend(group[rank] for group in by_fact.values() if rank < len(group))
+        rank += 1
+    return tuple(out)
+
+
+# --- the conversation with the terminal -----------------------------------------
+
+class Keys(Protocol):
+    """Where answers come from. `key()` returns 'enter', a digit, a letter, or 'eof'."""
+
+    def key(self) -> str: ...
+
+    def line(self, prompt: str) -> str | None: ...  # None at end of input
+
+    def rejected(self, key: str) -> None: ...  # a key that means nothing at this point
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    left: int
+    mode: str
+    cram: bool
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What each grade would do: the interval until the card is due again."""
+
+    intervals: tuple[tuple[Rating, timedelta], ...]
+
+
+class Screen(Protocol):
+    def front(self, item: Item, progress: Progress) -> None: ...
+    def back(self, item: Item, preview: Preview | None) -> None: ...
+    def verdict(self, item: Item, verdict: Verdict, rating: Rating) -> None: ...
+    def choice_result(self, item: Item, chosen: int, rating: Rating) -> None: ...
+    def regraded(self, rating: Rating) -> None: ...
+    def message(self, text: str) -> None: ...
+    def hint(self, text: str) -> None: ...
+
+
+@dataclass
+class Answered:
+    item: Item
+    rating: Rating
+    review_id: int | None  # None in cram mode: nothing was stored
+
+
+class _Undo(Exception):
+    """The user pressed u: undo the last answer (CURRENT, if set, goes back into the queue)."""
+
+    def __init__(self, current: Item | None) -> None:
+        self.current = current
+
+
+class _Quit(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Summary:
+    answers: int
+    correct: int
+    cards: int
+    next_due: datetime | None
+    due_now: int
+    interrupted: bool
+    cram: bool
+    finished: bool  # the queue ran out (as opposed to q / Ctrl-C / end of input)
+    now: datetime  # when the summary was taken
+
+
+@dataclass
+class Session:
+    """One sitting: ask the planned items, store each answer before the next card."""
+
+    items: Sequence[Item]
+    store: Store
+    scheduler: Scheduler
+    screen: Screen
+    keys: Keys
+    clock: Clock
+    mode: str = "flash"
+    new_per_day: int = 20
+    cram: bool = False
+    limit: int | None = None
+    ticks: Callable[[], float] = time.monotonic
+    history: list[Answered] = field(default_factory=list)
+
+    def run(self) -> Summary:
+        keys = [item.key for item in self.items]
+        now = self.clock()
+        schedules = self.store.schedules(keys)
+        todays = plan(self.items, schedules, now=now, new_today=self.store.new_seen_on(local_day(now)),
+                      new_per_day=self.new_per_day, cram=self.cram, limit=self.limit)
+        queue: deque[Item] = deque(todays.items)
+        interrupted = finished = False
+        try:
+            while True:
+                item = queue.popleft() if queue else self._learn_ahead()
+                if item is None:
+                    finished = True
+                    break
+                try:
+                    self._ask(item, Progress(len(self.history), len(queue), self.mode, self.cram))
+                except _Undo as undo:
+                    self._undo(queue, undo.current)
+                    continue
+                if self.cram and self.history[-1].rating == Rating.Again:
+                    queue.append(item)
+        except _Quit:
+            pass
+        except KeyboardInterrupt:
+            interrupted = True
+        return self._summary(interrupted, finished)
+
+    # --- asking -------------------------------------------------------------
+
+    def _ask(self, item: Item, progress: Progress) -> None:
+        started = self.ticks()
+        self.screen.front(item, progress)
+        if item.style == "flash":
+            self._flash(item, started)
+        elif item.style == "typed":
+            self._typed(item, started)
+        else:
+            self._choice(item, started)
+
+    def _flash(self, item: Item, started: float) -> None:
+        self.screen.hint("Space/Enter: show answer · u: undo · q: quit")
+        self._wait({"enter"}, current=item)
+        self.screen.back(item, self._preview(item))
+        self.screen.hint("1 Again · 2 Hard · 3 Good · 4 Easy · Space/Enter: Good · u: undo · q: quit")
+        key = self._wait({"enter", *RATING_KEYS}, current=item)
+        self._answer(item, RATING_KEYS.get(key, Rating.Good), started)
+
+    def _typed(self, item: Item, started: float) -> None:
+        self.screen.hint("Type the answer, Enter: check (empty: show it) · u: undo · q: quit")
+        given = self.keys.line("> ")
+        if given is None:
+            raise _Quit
+        # A lone q or u is the command, as everywhere else, unless it is an accepted answer.
+        command = given.strip().lower()
+        if command in ("q", "u") and all(answer_key(a) != command for a in item.accepted):
+            if command == "q":
+                raise _Quit
+            raise _Undo(item)
+        verdict = check(given, item.accepted)
+        rating = Rating.Good if verdict.correct else Rating.Again
+        self._answer(item, rating, started)
+        self.screen.verdict(item, verdict, rating)
+        self.screen.hint("Space/Enter: next · 1-4: change the grade · u: undo · q: quit")
+        while True:
+            key = self._wait({"enter", *RATING_KEYS}, current=None)
+            if key == "enter":
+                return
+            if RATING_KEYS[key] != self.history[-1].rating:
+                self._regrade(RATING_KEYS[key])
+                self.screen.regraded(RATING_KEYS[key])
+
+    def _choice(self, item: Item, started: float) -> None:
+        numbers = {str(n) for n in range(1, len(item.options) + 1)}
+        self.screen.hint(f"1-{len(item.options)}: answer · u: undo · q: quit")
+        chosen = int(self._wait(numbers, current=item)) - 1
+        rating = Rating.Good if chosen == item.correct else Rating.Again
+        self._answer(item, rating, started)
+        self.screen.choice_result(item, chosen, rating)
+        self.screen.hint("Space/Enter: next · u: undo · q: quit")
+        self._wait({"enter"}, current=None)
+
+    def _wait(self, allowed: set[str], current: Item | None) -> str:
+        """The next allowed key; u and q (and end of input) leave through exceptions."""
+        while True:
+            key = self.keys.key()
+            if key in allowed:
+                return key
+            if key == "u":
+                raise _Undo(current)
+            if key in ("q", "eof"):
+                raise _Quit
+            self.keys.rejected(key)
+
+    # --- storing ------------------------------------------------------------
+
+    def _answer(self, item: Item, rating: Rating, started: float) -> None:
+        duration = max(0, round((self.ticks() - started) * 1000))
+        review_id = None
+        if not self.cram:
+            review_id = self.store.review(item.key, rating, now=self.clock(), scheduler=self.scheduler,
+                                          mode=item.style, duration_ms=duration).id
+        self.history.append(Answered(item, rating, review_id))
+
+    def _regrade(self, rating: Rating) -> None:
+        last = self.history[-1]
+        if last.review_id is not None:
+            last.review_id = self.store.regrade(last.review_id, rating, self.scheduler).id
+        last.rating = rating
+
+    def _undo(self, queue: deque[Item], current: Item | None) -> None:
+        if current is not None:
+            queue.appendleft(current)
+        if not self.history:
+            self.screen.message("Nothing to undo.")
+            return
+        last = self.history.pop()
+        if last.review_id is not None:
+            try:
+                self.store.undo(last.review_id)
+            except StateError as exc:
+                self.screen.message(str(exc))
+                return
+        if self.cram and last.rating == Rating.Again and queue and queue[-1] is last.item:
+            queue.pop()
+        queue.appendleft(last.item)
+        self.screen.message(f"Undone: {last.item.title}")
+
+    def _preview(self, item: Item) -> Preview | None:
+        if self.cram:
+            return None
+        now = self.clock()
+        current = self.store.schedules([item.key]).get(item.key)
+        card = current.fsrs_card() if current else Card(card_id=0, due=now)
+        # Without fuzz: the buttons show the interval FSRS aims for; the stored one may differ by the fuzz.
+        steady = Scheduler(parameters=self.scheduler.parameters, desired_retention=self.scheduler.desired_retention,
+                           learning_steps=self.scheduler.learning_steps,
+                           relearning_steps=self.scheduler.relearning_steps,
+                           maximum_interval=self.scheduler.maximum_interval, enable_fuzzing=False)
+        return Preview(tuple((rating, steady.review_card(card, rating, review_datetime=now)[0].due - now)
+                             for rating in Rating))
+
+    def _learn_ahead(self) -> Item | None:
+        """The earliest card answered in this session that is due again within the learn-ahead window."""
+        if self.cram:
+            return None
+        answered = {a.item.key: a.item for a in self.history}
+        if not answered:
+            return None
+        horizon = self.clock() + LEARN_AHEAD
+        waiting = [s for s in self.store.schedules(answered).values()
+                   if s.state in (State.Learning, State.Relearning) and s.due <= horizon]
+        if not waiting:
+            return None
+        first = min(waiting, key=lambda s: (s.due, s.key))
+        return answered[first.key]
+
+    def _summary(self, interrupted: bool, finished: bool) -> Summary:
+        now = self.clock()
+        schedules = self.store.schedules(item.key for item in self.items)
+        upcoming = [s.due for s in schedules.values()]
+        return Summary(
+            answers=len(self.history),
+            correct=sum(1 for a in self.history if a.rating != Rating.Again),
+            cards=len({a.item.key for a in self.history}),
+            next_due=min((d for d in upcoming if d > now), default=None),
+            due_now=sum(1 for d in upcoming if d <= now),
+            interrupted=interrupted,
+            cram=self.cram,
+            finished=finished,
+            now=now,
+        )
+
+
+# --- statistics -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Stats:
+    """What `cardgen quiz --stats` reports for the selected items."""
+
+    total: int
+    by_state: tuple[tuple[str, int], ...]  # new, learning, review, relearning
+    due_today: int  # due before local midnight, overdue included
+    due_tomorrow: int
+    due_week: int  # due within the next 7 local days, today included
+    new_today: int  # new cards first seen today
+    new_per_day: int
+    reviews_30d: int
+    retention: float | None  # share of reviews of cards in review state not answered Again, last 30 days
+    retention_n: int
+    retired: int  # schedules of facts that left the fact base (their history is kept)
+
+
+def stats(items: Sequence[Item], store: Store, now: datetime, *, facts: Container[str] | None = None,
+          new_per_day: int = 20) -> Stats:
+    """Counts for ITEMS; a schedule is retired when its fact is not among FACTS (the base's fact ids)."""
+    keys = {item.key for item in items}
+    every = store.schedules()
+    mine = {k: s for k, s in every.items() if k in keys}
+    today = local_day(now)
+    tomorrow = local_midnight_utc(today + timedelta(days=1))
+    day_after = local_midnight_utc(today + timedelta(days=2))
+    week = local_midnight_utc(today + timedelta(days=7))
+    names = {State.Learning: "learning", State.Review: "review", State.Relearning: "relearning"}
+    counts = {"new": len(keys - mine.keys()), "learning": 0, "review": 0, "relearning": 0}
+    for s in mine.values():
+        counts[names[s.state]] += 1
+    recent = store.reviews(since=now - timedelta(days=30))
+    mature = [r for r in recent if r.before is not None and r.before.state == State.Review]
+    return Stats(
+        total=len(keys),
+        by_state=tuple(counts.items()),
+        due_today=sum(1 for s in mine.values() if s.due < tomorrow),
+        due_tomorrow=sum(1 for s in mine.values() if tomorrow <= s.due < day_after),
+        due_week=sum(1 for s in mine.values() if s.due < week),
+        new_today=store.new_seen_on(today),
+        new_per_day=new_per_day,
+        reviews_30d=len(recent),
+        retention=(sum(r.correct for r in mature) / len(mature)) if mature else None,
+        retention_n=len(mature),
+        retired=sum(1 for k in every if k not in keys and k.split("/")[0] not in (facts or ())),
+    )

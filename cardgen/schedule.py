@@ -1,0 +1,107 @@
+"""Time and FSRS settings for the review session: the clock, the scheduler, local days.
+
+Every time the quiz stores or compares is an aware UTC datetime (fsrs refuses
+anything else). Only two things use the local time zone of the process: the
+calendar day that the daily new-card limit counts ("today"), and the times shown
+to the user. Tests pin the clock with `CARDGEN_NOW` and turn fuzzing off with
+`CARDGEN_FUZZ=0`; library callers pass `now=` and `fuzz=` instead.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Callable
+
+from fsrs import Scheduler
+
+from cardgen.errors import UsageError
+
+Clock = Callable[[], datetime]
+
+NOW_ENV = "CARDGEN_NOW"
+FUZZ_ENV = "CARDGEN_FUZZ"
+DESIRED_RETENTION = 0.9
+# Anki's default "learn ahead limit": a card in its (re)learning steps that falls
+# due within this window is shown again before the session ends.
+LEARN_AHEAD = timedelta(minutes=20)
+
+
+def system_clock() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def clock_from_env(environ: dict[str, str] | None = None) -> Clock:
+    """A fixed clock when CARDGEN_NOW holds an ISO time with an offset, else the system clock."""
+    value = (os.environ if environ is None else environ).get(NOW_ENV, "").strip()
+    if not value:
+        return system_clock
+    fixed = parse_utc(value, NOW_ENV)
+    return lambda: fixed
+
+
+def parse_utc(value: str, what: str) -> datetime:
+    """An ISO 8601 time with an explicit offset (or Z), as aware UTC."""
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise UsageError(f"{what}: '{value}' is not an ISO 8601 time such as 2024-05-01T09:00:00Z") from None
+    if parsed.tzinfo is None:
+        raise UsageError(f"{what}: '{value}' has no time zone; add 'Z' or an offset such as +09:00")
+    return parsed.astimezone(timezone.utc)
+
+
+def fuzz_from_env(environ: dict[str, str] | None = None) -> bool:
+    """Fuzzing is on unless CARDGEN_FUZZ is 0/false/no/off."""
+    value = (os.environ if environ is None else environ).get(FUZZ_ENV, "1").strip().lower()
+    return value not in ("0", "false", "no", "off")
+
+
+def make_scheduler(fuzz: bool = True) -> Scheduler:
+    return Scheduler(desired_retention=DESIRED_RETENTION, enable_fuzzing=fuzz)
+
+
+def local_day(moment: datetime) -> date:
+    """The calendar day of MOMENT in the process's local time zone."""
+    return moment.astimezone().date()
+
+
+def local_midnight_utc(day: date) -> datetime:
+    """The UTC instant at which local DAY begins."""
+    return datetime.combine(day, time()).astimezone().astimezone(timezone.utc)
+
+
+def describe_due(due: datetime, now: datetime) -> str:
+    """'now', 'in 10 minutes', 'in 3 days' with the local date and time."""
+    delta = due - now
+    if delta <= timedelta(0):
+        return "now"
+    local = due.astimezone().strftime("%Y-%m-%d %H:%M")
+    return f"{local} ({in_words(delta)})"
+
+
+def in_words(delta: timedelta) -> str:
+    seconds = int(delta.total_seconds())
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            n = round(seconds / size)
+            return f"in {n} {unit}{'s' if n != 1 else ''}"
+    return "in under a minute"
+
+
+def short_interval(delta: timedelta) -> str:
+    """A compact interval for grade buttons: <1m, 10m, 3h, 8d, 2mo, 1.5y."""
+    minutes = delta.total_seconds() / 60
+    if minutes < 1:
+        return "<1m"
+    if minutes < 60:
+        return f"{round(minutes)}m"
+    hours = minutes / 60
+    if hours < 24:
+        return f"{round(hours)}h"
+    days = hours / 24
+    if days < 30:
+        return f"{round(days)}d"
+    if days < 365:
+        return f"{round(days / 30)}mo"
+    return f"{days / 365:.1f}y"

@@ -1,0 +1,421 @@
+"""The review store: one SQLite file holding every card's FSRS schedule and the review log.
+
+Safety comes first, because this file holds months of a learner's work:
+- the file is checked before anything is written to it: it must be empty, or an
+  SQLite database whose `application_id` is cardgen's; anything else (another
+  program's database, a text file, a damaged file) raises `StateError` and is
+  left byte for byte as it was;
+- every answer is one `BEGIN IMMEDIATE` transaction that reads the card's current
+  row, schedules it with FSRS and writes the new row and a log row, so killing
+  the process loses nothing already answered and two sessions at once serialise
+  instead of overwriting each other (WAL mode plus a busy timeout);
+- each log row keeps the card row as it was before the review, so an undo
+  restores it exactly and the log stays a faithful record for fitting FSRS
+  parameters later.
+
+A card's identity is its key (`fact_id/kind` for cards, the question id for bank
+questions). Keys that the fact base no longer yields are simply never asked for:
+their rows and history stay.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from fsrs import Card, Rating, Scheduler, State
+
+from cardgen.errors import CardgenError
+from cardgen.schedule import local_day
+
+APPLICATION_ID = 0x43477172  # "CGqr": marks a file as a cardgen review store
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 10_000
+STATE_ENV = "CARDGEN_STATE"
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_TS = "%Y-%m-%dT%H:%M:%S.%fZ"  # fixed width, so text order is time order
+
+SCHEMA = """
+CREATE TABLE card (
+    id          INTEGER PRIMARY KEY,
+    key         TEXT NOT NULL UNIQUE,      -- 'fact_id/kind' or a question id
+    state       INTEGER NOT NULL CHECK (state IN (1, 2, 3)),  -- fsrs State: learning, review, relearning
+    step        INTEGER,                   -- learning or relearning step, NULL in review
+    stability   REAL,
+    difficulty  REAL,
+    due         TEXT NOT NULL,             -- UTC, YYYY-MM-DDTHH:MM:SS.ffffffZ
+    last_review TEXT,                      -- UTC
+    first_seen  TEXT NOT NULL,             -- UTC time of the first review
+    first_day   TEXT NOT NULL              -- local date of the first review: the daily new-card limit
+);
+CREATE INDEX card_due ON card (due);
+CREATE INDEX card_first_day ON card (first_day);
+CREATE TABLE review (
+    id          INTEGER PRIMARY KEY,
+    card_key    TEXT NOT NULL,
+    rating      INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),  -- Again, Hard, Good, Easy
+    reviewed_at TEXT NOT NULL,             -- UTC
+    duration_ms INTEGER,                   -- from showing the card to the answer
+    mode        TEXT NOT NULL,             -- flash, typed or choice
+    before      TEXT                       -- the card row before this review as JSON, NULL if it was new
+);
+CREATE INDEX review_card ON review (card_key, id);
+CREATE INDEX review_time ON review (reviewed_at);
+"""
+
+
+class StateError(CardgenError):
+    """The state file cannot be used; it has not been changed."""
+
+
+def ts(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime")
+    return moment.astimezone(timezone.utc).strftime(_TS)
+
+
+def parse_ts(text: str) -> datetime:
+    return datetime.strptime(text, _TS).replace(tzinfo=timezone.utc)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """One card's row: its FSRS memory state and when it was first seen."""
+
+    key: str
+    state: State
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: datetime
+    last_review: datetime | None
+    first_seen: datetime
+    first_day: date
+
+    def fsrs_card(self, card_id: int = 0) -> Card:
+        return Card(card_id=card_id, state=self.state, step=self.step, stability=self.stability,
+                    difficulty=self.difficulty, due=self.due, last_review=self.last_review)
+
+    def to_json(self) -> str:
+        row = asdict(self)
+        row.update(state=int(self.state), due=ts(self.due), first_seen=ts(self.first_seen),
+                   last_review=ts(self.last_review) if self.last_review else None,
+                   first_day=self.first_day.isoformat())
+        return json.dumps(row, sort_keys=True, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> Schedule:
+        row = json.loads(text)
+        return cls(
+            key=row["key"], state=State(row["state"]), step=row["step"], stability=row["stability"],
+            difficulty=row["difficulty"], due=parse_ts(row["due"]),
+            last_review=parse_ts(row["last_review"]) if row["last_review"] else None,
+            first_seen=parse_ts(row["first_seen"]), first_day=date.fromisoformat(row["first_day"]),
+        )
+
+
+@dataclass(frozen=True)
+class Review:
+    """One row of the review log."""
+
+    id: int
+    card_key: str
+    rating: Rating
+    reviewed_at: datetime
+    duration_ms: int | None
+    mode: str
+    before: Schedule | None  # None: the card was new
+
+    @property
+    def correct(self) -> bool:
+        return self.rating != Rating.Again
+
+
+_CARD_COLUMNS = "key, state, step, stability, difficulty, due, last_review, first_seen, first_day"
+
+
+def _schedule(row: tuple) -> Schedule:
+    key, state, step, stability, difficulty, due, last_review, first_seen, first_day = row
+    return Schedule(key, State(state), step, stability, difficulty, parse_ts(due),
+                    parse_ts(last_review) if last_review else None, parse_ts(first_seen),
+                    date.fromisoformat(first_day))
+
+
+def _review(row: tuple) -> Review:
+    rid, key, rating, at, duration, mode, before = row
+    return Review(rid, key, Rating(rating), parse_ts(at), duration, mode,
+                  Schedule.from_json(before) if before else None)
+
+
+def default_path() -> Path:
+    """`state.sqlite3` in the user's data directory (platformdirs)."""
+    from platformdirs import user_data_path
+
+    return user_data_path("cardgen", appauthor=False) / "state.sqlite3"
+
+
+class Store:
+    """An open review store. Use `Store.open(path)` as a context manager."""
+
+    def __init__(self, conn: sqlite3.Connection, path: str) -> None:
+        self._conn = conn
+        self.path = path
+
+    # --- opening --------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path | str, *, readonly: bool = False) -> Store:
+        """Open (and on first use create) the store at PATH.
+
+        With READONLY, a missing file is not created: an empty store in memory stands in.
+        """
+        shown = str(path)
+        path = Path(path)
+        if path.is_dir():
+            raise StateError(f"{shown}: is a folder, not a state file")
+        exists = path.exists()
+        if exists and path.stat().st_size > 0:
+            _check_magic(path, shown)
+        if readonly and (not exists or path.stat().st_size == 0):
+            return cls._empty(shown)
+        if not exists:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StateError(f"{shown}: cannot create its folder: {exc.strerror}") from None
+        target = f"{path.resolve().as_uri()}?mode=ro" if readonly else str(path)
+        conn = _connect(target, shown, uri=readonly)
+        try:
+            empty = _prepare(conn, shown, readonly)
+        except BaseException:
+            conn.close()
+            raise
+        if empty:
+            conn.close()
+            return cls._empty(shown)
+        return cls(conn, shown)
+
+    @classmethod
+    def _empty(cls, shown: str) -> Store:
+        """A store in memory that stands in, read-only, for a file that has nothing yet."""
+        conn = _connect(":memory:", shown)
+        for statement in _statements(SCHEMA):
+            conn.execute(statement)
+        return cls(conn, shown)
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- reading --------------------------------------------------------------
+
+    def schedules(self, keys: Iterable[str] | None = None) -> dict[str, Schedule]:
+        """The rows of KEYS that have been reviewed (all rows when KEYS is None)."""
+        with self._guard():
+            rows = self._conn.execute(f"SELECT {_CARD_COLUMNS} FROM card ORDER BY key").fetchall()
+        wanted = None if keys is None else set(keys)
+        return {row[0]: _schedule(row) for row in rows if wanted is None or row[0] in wanted}
+
+    def new_seen_on(self, day: date) -> int:
+        """How many cards had their first review on local DAY."""
+        with self._guard():
+            (n,) = self._conn.execute("SELECT count(*) FROM card WHERE first_day = ?", (day.isoformat(),)).fetchone()
+        return n
+
+    def reviews(self, since: datetime | None = None) -> list[Review]:
+        """The review log, oldest first."""
+        sql = "SELECT id, card_key, rating, reviewed_at, duration_ms, mode, before FROM review"
+        args: tuple = ()
+        if since is not None:
+            sql += " WHERE reviewed_at >= ?"
+            args = (ts(since),)
+        with self._guard():
+            return [_review(row) for row in self._conn.execute(sql + " ORDER BY id", args)]
+
+    # --- writing --------------------------------------------------------------
+
+    def review(self, key: str, rating: Rating, *, now: datetime, scheduler: Scheduler, mode: str,
+               duration_ms: int | None = None) -> Review:
+        """Schedule KEY after RATING at NOW and log it, in one committed transaction."""
+        with self._write():
+            return self._review(key, rating, now, scheduler, mode, duration_ms)
+
+    def undo(self, review_id: int) -> Review:
+        """Delete log row REVIEW_ID and put its card back as it was before that review."""
+        with self._write():
+            return self._undo(review_id)
+
+    def regrade(self, review_id: int, rating: Rating, scheduler: Scheduler) -> Review:
+        """Replace review REVIEW_ID by one with RATING, at the same time, in one transaction."""
+        with self._write():
+            old = self._undo(review_id)
+            return self._review(old.card_key, rating, old.reviewed_at, scheduler, old.mode, old.duration_ms)
+
+    def _review(self, key: str, rating: Rating, now: datetime, scheduler: Scheduler, mode: str,
+                duration_ms: int | None) -> Review:
+        row = self._conn.execute(f"SELECT id, {_CARD_COLUMNS} FROM card WHERE key = ?", (key,)).fetchone()
+        before = _schedule(row[1:]) if row else None
+        card = before.fsrs_card(row[0]) if before else Card(card_id=0, due=now)
+        card, _ = scheduler.review_card(card, Rating(rating), review_datetime=now.astimezone(timezone.utc))
+        first_seen = before.first_seen if before else now
+        first_day = before.first_day if before else local_day(now)
+        after = Schedule(key, card.state, card.step, card.stability, card.difficulty, card.due,
+                         card.last_review, first_seen, first_day)
+        self._conn.execute(
+            f"INSERT INTO card ({_CARD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET state = excluded.state, step = excluded.step, "
+            "stability = excluded.stability, difficulty = excluded.difficulty, due = excluded.due, "
+            "last_review = excluded.last_review",
+            (key, int(after.state), after.step, after.stability, after.difficulty, ts(after.due),
+             ts(after.last_review) if after.last_review else None, ts(first_seen), first_day.isoformat()),
+        )
+        cur = self._conn.execute(
+            "INSERT INTO review (card_key, rating, reviewed_at, duration_ms, mode, before) VALUES (?, ?, ?, ?, ?, ?)",
+            (key, int(rating), ts(now), duration_ms, mode, before.to_json() if before else None),
+        )
+        return Review(cur.lastrowid, key, Rating(rating), parse_ts(ts(now)), duration_ms, mode, before)  # type: ignore[arg-type]
+
+    def _undo(self, review_id: int) -> Review:
+        row = self._conn.execute(
+            "SELECT id, card_key, rating, reviewed_at, duration_ms, mode, before FROM review WHERE id = ?", (review_id,)
+        ).fetchone()
+        if row is None:
+            raise StateError(f"{self.path}: review {review_id} is no longer in the log; nothing to undo")
+        old = _review(row)
+        (latest,) = self._conn.execute("SELECT max(id) FROM review WHERE card_key = ?", (old.card_key,)).fetchone()
+        if latest != review_id:
+            raise StateError(f"'{old.card_key}' was reviewed again since (another session?); cannot undo")
+        if old.before is None:
+            self._conn.execute("DELETE FROM card WHERE key = ?", (old.card_key,))
+        else:
+            b = old.before
+            self._conn.execute(
+                "UPDATE card SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?, last_review = ?, "
+                "first_seen = ?, first_day = ? WHERE key = ?",
+                (int(b.state), b.step, b.stability, b.difficulty, ts(b.due),
+                 ts(b.last_review) if b.last_review else None, ts(b.first_seen), b.first_day.isoformat(), b.key),
+            )
+        self._conn.execute("DELETE FROM review WHERE id = ?", (review_id,))
+        return old
+
+    # --- transactions and errors ----------------------------------------------
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        with self._guard():
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                # Also on Ctrl-C: the half-done answer must vanish, not linger in an open transaction.
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StateError(f"{self.path}: busy: another program kept it locked; try again") from None
+            raise StateError(f"{self.path}: {exc}") from None
+        except sqlite3.DatabaseError as exc:
+            raise StateError(f"{self.path}: the state file is damaged ({exc})") from None
+
+
+def _check_magic(path: Path, shown: str) -> None:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(_SQLITE_MAGIC))
+    except OSError as exc:
+        raise StateError(f"{shown}: cannot read: {exc.strerror}") from None
+    if head != _SQLITE_MAGIC:
+        raise StateError(f"{shown}: not a cardgen state file (not an SQLite database); it was left unchanged")
+
+
+def _connect(target: str, shown: str, uri: bool = False) -> sqlite3.Connection:
+    try:
+        conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, uri=uri)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    except sqlite3.Error as exc:
+        raise StateError(f"{shown}: cannot open: {exc}") from None
+    return conn
+
+
+def _prepare(conn: sqlite3.Connection, shown: str, readonly: bool) -> bool:
+    """Check the file is ours (or empty), create the schema if empty, switch to WAL.
+
+    True when READONLY found an empty database: the caller stands in an empty store.
+    """
+    try:
+        app_id, version, objects = _identity(conn)
+        if app_id == 0 and objects == 0:
+            if readonly:
+                return True
+            # Two sessions may start on a new file at once: the check is repeated under the lock.
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                app_id, version, objects = _identity(conn)
+                if app_id == 0 and objects == 0:
+                    for statement in _statements(SCHEMA):
+                        conn.execute(statement)
+                    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                    app_id, version = APPLICATION_ID, SCHEMA_VERSION
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+        _check_identity(conn, shown, app_id, version)
+        if not readonly:
+            conn.execute("PRAGMA journal_mode = WAL")
+        return False
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise StateError(f"{shown}: busy: another program kept it locked; try again") from None
+        raise StateError(f"{shown}: cannot use the state file ({exc}); it was left unchanged") from None
+    except sqlite3.DatabaseError as exc:
+        raise StateError(f"{shown}: the state file is damaged ({exc}); it was left unchanged") from None
+
+
+def _identity(conn: sqlite3.Connection) -> tuple[int, int, int]:
+    (app_id,) = conn.execute("PRAGMA application_id").fetchone()
+    (version,) = conn.execute("PRAGMA user_version").fetchone()
+    (objects,) = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    return app_id, version, objects
+
+
+def _check_identity(conn: sqlite3.Connection, shown: str, app_id: int, version: int) -> None:
+    if app_id != APPLICATION_ID:
+        raise StateError(f"{shown}: an SQLite database of another program, not a cardgen state file; "
+                         "it was left unchanged (choose another file with --state)")
+    if version > SCHEMA_VERSION:
+        raise StateError(f"{shown}: written by a newer cardgen (schema {version}, this one knows {SCHEMA_VERSION}); "
+                         "upgrade cardgen")
+    tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not {"card", "review"} <= tables:
+        raise StateError(f"{shown}: the state file is damaged (tables missing); it was left unchanged")
+
+
+def _statements(script: str) -> list[str]:
+    """SCHEMA split into statements (sqlite3 decides where one ends, comments included)."""
+    out, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            out.append(buffer.strip())
+            buffer = ""
+    return out

@@ -1,0 +1,101 @@
+"""Find and render the Jinja2 templates that lay out cardgen's printable output.
+
+Lookup puts the user first: a template in the folder given by `--templates`
+replaces the shipped template of the same name, so one piece (say
+`exam/header.html`) can be changed without copying the rest. The shipped
+defaults live in the top-level `templates/` folder of a checkout and are
+installed as the package `cardgen.templates`.
+
+Templates only lay out: they receive ready, frozen view objects and never choose,
+count or shuffle anything.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import traceback
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from cardgen.errors import CardgenError, UsageError
+
+_CHECKOUT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+class TemplateProblem(CardgenError):
+    """A template could not be found, parsed or rendered (most often a user's override)."""
+
+    def __init__(self, name: str, detail: str, line: int | None = None) -> None:
+        where = f"{name}:{line}" if line else name
+        super().__init__(f"template {where}: {detail}")
+
+
+def default_templates() -> Path:
+    """The folder of shipped templates, installed (`cardgen.templates`) or in a checkout."""
+    # An installed or editable cardgen maps `cardgen.templates` onto the folder;
+    # a plain checkout on sys.path has no such package, only the sibling folder.
+    spec = importlib.util.find_spec("cardgen.templates")
+    if spec is not None and spec.submodule_search_locations:
+        for location in spec.submodule_search_locations:
+            if Path(location).is_dir():
+                return Path(location)
+    return _CHECKOUT_TEMPLATES
+
+
+def css_string(value: Any) -> Markup:
+    """VALUE as a quoted CSS string, safe inside a <style> element.
+
+    Everything but plain letters, digits, spaces and a few marks becomes a CSS
+    hex escape, so no quote, backslash or `</style>` can leave the string.
+    """
+    out = []
+    for char in str(value):
+        if char.isalnum() or char in " .,:;/()-_+*#!?%'":
+            out.append(char)
+        else:
+            out.append(f"\\{ord(char):06x}")
+    return Markup('"' + "".join(out) + '"')
+
+
+def environment(user_dir: Path | None = None) -> jinja2.Environment:
+    """A Jinja2 environment over USER_DIR (if given) and then the shipped templates."""
+    loaders: list[jinja2.BaseLoader] = []
+    if user_dir is not None:
+        if not user_dir.is_dir():
+            raise UsageError(f"{user_dir}: no such templates folder")
+        loaders.append(jinja2.FileSystemLoader(str(user_dir)))
+    loaders.append(jinja2.FileSystemLoader(str(default_templates())))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["css_string"] = css_string
+    return env
+
+
+def render(env: jinja2.Environment, name: str, **context: Any) -> str:
+    """Render template NAME, turning any template mistake into a one-line `CardgenError`."""
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateProblem(exc.filename or exc.name or name, exc.message or "syntax error", exc.lineno) from None
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateProblem(name, f"not found: {exc.name}") from None
+    except jinja2.TemplateError as exc:
+        where, line = _template_frame(exc, name)
+        raise TemplateProblem(where, str(exc), line) from None
+
+
+def _template_frame(exc: BaseException, name: str) -> tuple[str, int | None]:
+    """The template file and line where EXC was raised (Jinja2 rewrites tracebacks to point there)."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if not f.filename.endswith(".py")]
+    if not frames:
+        return name, None
+    return frames[-1].filename, frames[-1].lineno

@@ -1,0 +1,433 @@
+"""Printable exams: dealing versions, laying them out, and reading the printed PDFs back."""
+
+from __future__ import annotations
+
+import html
+import re
+import shlex
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from cardgen.bank import build_bank
+from cardgen.errors import UsageError
+from cardgen.exam import (
+    Exam,
+    ExamSettings,
+    make_exam,
+    render_exam,
+    reshuffle,
+    spread_positions,
+    write_default_exam,
+    write_exam,
+)
+from cardgen.loader import load
+from cardgen.pdf import print_pdf
+from tests.conftest import FACTS, build_file_tree, require_program, run_cardgen
+
+SETTINGS = ExamSettings(versions=2, questions=30, seed=7)
+
+
+@pytest.fixture(scope="module")
+def base():
+    return load(FACTS)
+
+
+@pytest.fixture(scope="module")
+def exam(base) -> Exam:
+    return make_exam(base, SETTINGS)
+
+
+@pytest.fixture(scope="module")
+def bank_by_id(base):
+    return {q.id: q for q in build_bank(base)}
+
+
+def squash(text: str) -> str:
+    """TEXT without any white space, as pdftotext may break and join lines anywhere."""
+    return re.sub(r"\s+", "", text)
+
+
+def in_order(words: list[str], text: str) -> bool:
+    """Whether WORDS occur in TEXT one after another; other text may come between them, as
+    when pdftotext reads the cells of a table row across a wrapped line."""
+    at = 0
+    for word in words:
+        at = text.find(word, at)
+        if at < 0:
+            return False
+        at += len(word)
+    return True
+
+
+def pdf_pages(pdf: Path) -> list[str]:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    count = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    return [subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"],
+                           capture_output=True, text=True, check=True).stdout for n in range(1, count + 1)]
+
+
+def page_size(pdf: Path) -> str:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return re.search(r"^Page size:\s+(.*)$", info, re.M).group(1)
+
+
+# --- dealing versions ---------------------------------------------------------------
+
+def test_versions_hold_the_same_questions_in_different_orders(exam: Exam) -> None:
+    a, b = exam.versions
+    assert (a.letter, b.letter) == ("A", "B") and (a.label, b.label) == ("A형", "B형")
+    assert len(a.items) == 30 and len(set(a.question_ids)) == 30
+    assert sorted(a.question_ids) == sorted(b.question_ids)
+    assert a.question_ids != b.question_ids
+    assert [item.number for item in b.items] == list(range(1, 31))
+    assert a.points == b.points == sum(item.points for item in a.items)
+
+
+def test_versions_group_questions_by_how_they_are_answered(exam: Exam) -> None:
+    order = ("ox", "choice", "match", "order", "fill", "short")
+    for version in exam.versions:
+        styles = [item.style for item in version.items]
+        assert styles == sorted(styles, key=order.index)
+
+
+def test_options_are_reshuffled_but_the_key_stays_right(exam: Exam, bank_by_id) -> None:
+    a, b = ({item.id: item for item in v.items} for v in exam.versions)
+    reordered = 0
+    for qid, item in a.items():
+        q = bank_by_id[qid]
+        other = b[qid]
+        if item.style == "choice":
+            right = q.options[q.answer]
+            for version_item in (item, other):
+                texts = [c.text for c in version_item.choices]
+                assert sorted(texts) == sorted(q.options)
+                marker = version_item.choices[texts.index(right)].marker
+                assert version_item.key.answer == f"{marker} {right}"
+            reordered += [c.text for c in item.choices] != [c.text for c in other.choices]
+        elif item.style == "ox":
+            assert item.key.answer == other.key.answer == "OX"[q.answer]
+        elif item.style == "fill":
+            assert item.key.answer == q.answer and item.key.accepted == q.accepted
+    assert reordered >= 5
+
+
+def test_correct_positions_are_spread_evenly_in_every_version(exam: Exam) -> None:
+    for version in exam.versions:
+        by_size: dict[int, Counter] = {}
+        for item in version.items:
+            if item.style == "choice":
+                position = [f"{c.marker} {c.text}" for c in item.choices].index(item.key.answer)
+                by_size.setdefault(len(item.choices), Counter())[position] += 1
+        assert by_size
+        for size, counts in by_size.items():
+            uses = [counts[p] for p in range(size)]
+            assert max(uses) - min(uses) <= 1, (version.letter, size, uses)
+
+
+def test_spread_positions_over_many_questions() -> None:
+    import random
+
+    sizes = [4] * 1000 + [3] * 300
+    positions = spread_positions(random.Random(1), sizes)
+    assert Counter(positions[:1000]) == {0: 250, 1: 250, 2: 250, 3: 250}
+    assert Counter(positions[1000:]) == {0: 100, 1: 100, 2: 100}
+    assert positions != spread_positions(random.Random(2), sizes)
+
+
+def test_reshuffle_keeps_matching_and_ordering_answers(base) -> None:
+    import random
+
+    bank = [q for q in build_bank(base) if q.style in ("match", "order")]
+    for q, new in zip(bank, reshuffle(bank, random.Random(3))):
+        assert sorted(new.options) == sorted(q.options)
+        if q.style == "match":
+            assert sorted(new.answer) == sorted(q.answer)
+        else:
+            assert new.answer == q.answer and new.options != new.answer
+
+
+def test_matching_and_ordering_keys_name_the_right_letters(exam: Exam, bank_by_id) -> None:
+    seen = set()
+    for item in exam.versions[0].items + exam.versions[1].items:
+        q = bank_by_id[item.id]
+        if item.style == "match":
+            letter_of = {row.right.text: row.right.marker for row in item.rows if row.right}
+            term_of = {row.left.marker: row.left.text for row in item.rows if row.left}
+            for pair in item.key.answer.split(", "):
+                number, letter = pair.rsplit(" ", 1)
+                definition = dict(q.answer)[term_of[number]]
+                assert letter_of[definition] == letter
+            seen.add("match")
+        if item.style == "order":
+            text_of = {piece.marker: piece.text for piece in item.pieces}
+            placed = re.findall(r"\(\d+\) (\S)", item.key.answer)
+            assert tuple(text_of[letter] for letter in placed) == q.answer
+            assert len(item.slots) == len(q.answer)
+            seen.add("order")
+    assert seen == {"match", "order"}
+
+
+def test_a_missing_layer_is_drawn_blank(exam: Exam, bank_by_id) -> None:
+    drawn = [item for v in exam.versions for item in v.items if item.stack]
+    assert drawn
+    for item in drawn:
+        q = bank_by_id[item.id]
+        assert [layer.blank for layer in item.stack] == [i == q.hidden_layer for i in range(len(q.stack.layers))]
+        for layer, source in zip(item.stack, q.stack.layers):
+            assert len(layer.boxes) == source.count
+            assert layer.boxes == (("",) * source.count if layer.blank else (source.name,) * source.count)
+
+
+def test_kinds_and_tags_narrow_the_exam(base) -> None:
+    exam = make_exam(base, ExamSettings(versions=1, questions=5, seed=1, kinds=("ox_pro", "ox_con")))
+    assert {item.kind for item in exam.versions[0].items} <= {"ox_pro", "ox_con"}
+    exam = make_exam(base, ExamSettings(versions=1, questions=3, seed=1, tags=("컨테이너",)))
+    assert all(item.id for item in exam.versions[0].items)
+
+
+@pytest.mark.parametrize("settings, message", [
+    (ExamSettings(questions=5000), r"only \d+ question\(s\) match, so an exam cannot hold 5000; lower --questions"),
+    (ExamSettings(kinds=("essay",)), r"unknown question kind\(s\): essay"),
+    (ExamSettings(versions=0), r"--versions must be between 1 and 26, not 0"),
+    (ExamSettings(paper="a3"), r"--paper must be one of a4, letter, not 'a3'"),
+    (ExamSettings(lang="fr"), r"--lang must be one of ko, en, not 'fr'"),
+])
+def test_impossible_requests_are_usage_errors(base, settings: ExamSettings, message: str) -> None:
+    with pytest.raises(UsageError, match=message):
+        make_exam(base, settings)
+
+
+def test_every_style_of_the_bank_has_a_section_points_and_words_in_every_language() -> None:
+    from cardgen.bank import KINDS, MAX_OPTIONS
+    from cardgen.exam import LABELS, POINTS, SECTIONS
+    from cardgen.questions import MATCH_MAX
+
+    assert set(KINDS.values()) == set(SECTIONS) == set(POINTS) | {"match"}
+    for labels in LABELS.values():
+        assert [style for style, _ in labels.instructions] == ["all", *SECTIONS]
+        assert len(labels.markers) >= MAX_OPTIONS and len(labels.letters) >= MATCH_MAX
+
+
+# --- the HTML ---------------------------------------------------------------------
+
+def test_same_seed_gives_byte_identical_files(base, tmp_path: Path) -> None:
+    first = write_exam(make_exam(base, SETTINGS), tmp_path / "one")
+    second = write_exam(make_exam(base, SETTINGS), tmp_path / "two")
+    assert [f.path.name for f in first] == ["exam-A.html", "exam-A-key.html", "exam-B.html", "exam-B-key.html"]
+    for one, two in zip(first, second):
+        assert one.path.read_bytes() == two.path.read_bytes()
+    other = render_exam(make_exam(base, ExamSettings(versions=2, questions=30, seed=8)))
+    assert other["exam-A.html"] != first[0].path.read_text(encoding="utf-8")
+
+
+def test_html_is_self_contained_and_print_ready(exam: Exam) -> None:
+    pages = render_exam(exam)
+    for name, html in pages.items():
+        assert html.startswith("<!DOCTYPE html>\n<html lang=\"ko\">")
+        assert not re.search(r"<script|<link|<img|<iframe|\bsrc=|\bhref=|url\(|@import", html, re.I), name
+        assert "size: A4;" in html and "counter(page)" in html and "counter(pages)" in html
+        assert "break-inside: avoid" in html and "word-break: keep-all" in html
+        assert "Noto Sans CJK KR" in html
+    paper, key = pages["exam-A.html"], pages["exam-A-key.html"]
+    assert paper.count('class="question ') == 30 and 'class="key"' not in paper
+    assert key.count('class="key-entry"') == 30 and "break-before: page" in key
+    assert "시드 7" in key and '<span class="word">--seed</span> <span class="word">7</span>' in key
+
+
+def test_a_hostile_title_stays_text_in_the_page_and_the_stylesheet(base) -> None:
+    title = '</style><script>alert("t")</script> & \\'
+    html = render_exam(make_exam(base, ExamSettings(versions=1, questions=3, title=title)))["exam-A.html"]
+    assert "<script" not in html and html.count("</style>") == 1
+    assert "<h1>&lt;/style&gt;&lt;script&gt;alert(&#34;t&#34;)&lt;/script&gt; &amp; \\</h1>" in html
+
+
+def test_header_shows_fields_points_and_total(exam: Exam) -> None:
+    paper = render_exam(exam)["exam-A.html"]
+    version = exam.versions[0]
+    for label in ("이름", "학번", "날짜", "점수", "유의 사항", f"/ {version.points}",
+                  f"총 30문항, {version.points}점", "<h1>1. 가상화와 컨테이너</h1>"):
+        assert label in paper
+    for item in version.items:
+        assert f'<span class="points">[{item.points}점]</span>' in paper
+
+
+def test_english_labels_and_letter_paper(base) -> None:
+    exam = make_exam(base, ExamSettings(versions=1, questions=30, seed=7, lang="en", paper="letter", title="Quiz 1"))
+    paper = render_exam(exam)["exam-A.html"]
+    assert '<html lang="en">' in paper and "size: letter;" in paper
+    for label in ("Version A", "Name", "Student ID", "Date", "Score", "Instructions", "<h1>Quiz 1</h1>"):
+        assert label in paper
+    assert '<span class="marker">A</span>' in paper and "①" not in paper
+    assert "이름" not in paper and "학번" not in paper
+
+
+def test_the_key_rebuilds_the_exam(base, tmp_path: Path) -> None:
+    settings = ExamSettings(versions=2, questions=6, seed=3, title="Bob's <퀴즈>", kinds=("ox_pro", "kind_of"),
+                            tags=("하이퍼바이저",), paper="letter", lang="en")
+    key = render_exam(make_exam(base, settings))["exam-B-key.html"]
+    command = html.unescape(re.sub(r"<[^>]+>", "", re.search(r"<code>(.*?)</code>", key).group(1)))
+    args = shlex.split(command)
+    assert args[:2] == ["cardgen", "exam"]
+    result = run_cardgen(*args[1:], "-o", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "exam-B-key.html").read_text(encoding="utf-8") == key
+
+
+def test_user_template_overrides_one_piece(base, tmp_path: Path) -> None:
+    folder = build_file_tree(tmp_path / "mine", {
+        "exam/header.html": "<header class=\"mine\">{{ exam.title }} — {{ version.label }} — 반 ____</header>\n",
+    })
+    written = write_exam(make_exam(base, SETTINGS), tmp_path / "out", templates=folder)
+    paper = written[0].path.read_text(encoding="utf-8")
+    assert '<header class="mine">1. 가상화와 컨테이너 — A형 — 반 ____</header>' in paper
+    assert "유의 사항" not in paper and paper.count('class="question ') == 30
+
+
+# --- printing -----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory, exam: Exam) -> dict[str, list[str]]:
+    browser = require_program("chromium")
+    require_program("pdftotext")
+    require_program("pdfinfo")
+    out = tmp_path_factory.mktemp("exam")
+    written = write_exam(exam, out, pdf=True, browser=browser)
+    return {f.path.stem: pdf_pages(f.path) for f in written if f.path.suffix == ".pdf"}
+
+
+def test_pdf_page_numbers_and_version_on_every_page(printed: dict[str, list[str]]) -> None:
+    assert set(printed) == {"exam-A", "exam-A-key", "exam-B", "exam-B-key"}
+    for stem, pages in printed.items():
+        label = f"{stem[5]}형"
+        for number, text in enumerate(pages, start=1):
+            assert re.search(rf"(?m)^\s*{number}\s*/\s*{len(pages)}\s*$", text), (stem, number)
+            assert label in text, (stem, number)
+
+
+def test_pdf_page_counts(printed: dict[str, list[str]]) -> None:
+    for letter in "AB":
+        paper, key = printed[f"exam-{letter}"], printed[f"exam-{letter}-key"]
+        assert 3 <= len(paper) <= 8
+        # The key is the paper again, then the answers from a fresh page on.
+        assert len(paper) < len(key) <= 2 * len(paper)
+        heading = f"{letter}형 정답 및 해설"
+        first_key_page = next(n for n, text in enumerate(key) if heading in text.replace(" ·", ""))
+        assert first_key_page == len(paper)
+        body = [re.sub(r"\d+/\d+", "", squash(text)) for text in paper]  # all but the page numbers
+        assert [re.sub(r"\d+/\d+", "", squash(text)) for text in key[:len(paper)]] == body
+
+
+def test_the_key_starts_on_its_own_page(printed: dict[str, list[str]], exam: Exam) -> None:
+    key = printed["exam-A-key"]
+    paper_pages = len(printed["exam-A"])
+    start = squash(key[paper_pages])
+    assert "A형정답및해설" in start and "—끝—" not in start
+    assert not any("정답및해설" in squash(page).replace("A형·정답및해설", "") for page in key[:paper_pages])
+    assert "시드7" in start and "--seed7" in start
+
+
+def test_each_question_is_whole_on_one_page(printed: dict[str, list[str]], exam: Exam) -> None:
+    for version in exam.versions:
+        pages = [squash(text) for text in printed[f"exam-{version.letter}"]]
+        for item in version.items:
+            head = re.compile(r"(?<!\d)" + re.escape(squash(f"{item.number}. {item.prompt}")))
+            where = [n for n, text in enumerate(pages) if head.search(text)]
+            assert len(where) == 1, (version.letter, item.number, where)
+            page = pages[where[0]]
+            parts = [*item.quote, *(c.marker if item.style == "ox" else c.marker + c.text for c in item.choices)]
+            parts += [f"{r.left.marker}{r.left.text}" for r in item.rows if r.left]
+            parts += [f"{r.right.marker}.{r.right.text}" for r in item.rows if r.right]
+            parts += [f"{p.marker}.{p.text}" for p in item.pieces] + list(item.slots)
+            parts += [box for layer in item.stack for box in layer.boxes if box]
+            for part in parts:
+                assert in_order(part.split(), page), (version.letter, item.number, part)
+
+
+def test_korean_text_extracts_exactly(printed: dict[str, list[str]], exam: Exam) -> None:
+    first = printed["exam-A"][0]
+    for label in ("1. 가상화와 컨테이너", "이름", "학번", "날짜", "점수", "유의 사항"):
+        assert label in first
+    assert "선택형 문항은 알맞은 답 하나의 번호에 ○표 하시오." in first
+    text = "".join(printed["exam-A"])
+    assert not re.search(r"[\ufffd\u25a1]", text)  # no replacement characters or empty boxes
+
+
+# --- bad input and hostile text --------------------------------------------------------
+
+SCRIPT_FACTS = {
+    "facts.yaml": """\
+deck: 보안
+definitions:
+  - id: xss
+    term: 교차 사이트 스크립팅
+    definition: "<script>alert('x')</script> 같은 코드를 페이지에 끼워 넣는 공격"
+  - id: csrf
+    term: 사이트 간 요청 위조
+    definition: 사용자가 의도하지 않은 요청을 보내게 만드는 공격
+  - id: sqli
+    term: SQL 삽입
+    definition: 입력에 SQL 문을 끼워 넣는 공격
+  - id: dos
+    term: 서비스 거부
+    definition: 자원을 고갈시켜 서비스를 멈추게 하는 공격
+""",
+}
+
+
+def test_a_fact_containing_script_prints_literally(tmp_path: Path) -> None:
+    facts = build_file_tree(tmp_path / "facts", SCRIPT_FACTS)
+    settings = ExamSettings(versions=1, questions=1, seed=0, kinds=("definition_from_term",),
+                            lang="en", paper="letter", source=str(facts))
+    # With four definitions, every definition_from_term question offers all four, the script among them.
+    written = write_exam(make_exam(load(facts), settings), tmp_path / "out")
+    html = written[0].path.read_text(encoding="utf-8")
+    assert "<script" not in html and "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
+    browser = require_program("chromium")
+    require_program("pdftotext")
+    pdf = print_pdf(written[0].path, tmp_path / "out" / "exam-A.pdf", browser)
+    pages = pdf_pages(pdf)
+    assert len(pages) == 1 and "letter" in page_size(pdf)
+    assert "<script>alert('x')</script>" in pages[0]
+    assert "Version A" in pages[0] and re.search(r"1\s*/\s*1", pages[0])
+
+
+def test_cli_writes_the_files_it_lists(tmp_path: Path) -> None:
+    result = run_cardgen("exam", str(FACTS), "--versions", "3", "--questions", "4", "--seed", "2", "-o", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    listed = result.stdout.split()
+    assert [Path(p).name for p in listed] == [f"exam-{v}{k}.html" for v in "ABC" for k in ("", "-key")]
+    assert all(Path(p).is_file() for p in listed)
+
+
+def test_cli_without_a_browser_fails_cleanly_before_writing(tmp_path: Path) -> None:
+    result = run_cardgen("exam", str(FACTS), "--pdf", "-o", str(tmp_path / "out"), env={"PATH": str(tmp_path)})
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("no Chromium-family browser found")
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+    result = run_cardgen("exam", str(FACTS), "--pdf", "--browser", "/no/such/chrome", "-o", str(tmp_path / "out"))
+    assert result.returncode == 1 and "--browser: '/no/such/chrome' is not an executable program" in result.stderr
+
+
+def test_cli_bad_options_are_one_line_errors(tmp_path: Path) -> None:
+    result = run_cardgen("exam", str(FACTS), "--questions", "5000", "-o", str(tmp_path))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"only {len(build_bank(load(FACTS)))} question(s) match, so an exam cannot hold 5000" in result.stderr
+    result = run_cardgen("exam", str(FACTS), "--templates", str(tmp_path / "none"), "-o", str(tmp_path))
+    assert result.returncode == 2 and "no such templates folder" in result.stderr
+
+
+def test_the_build_writes_a_default_exam_sized_to_the_bank(tmp_path: Path) -> None:
+    facts = build_file_tree(tmp_path / "facts", SCRIPT_FACTS)
+    base = load(facts)
+    written = write_default_exam(base, tmp_path / "small")
+    assert [f.path.name for f in written] == ["exam-A.html", "exam-A-key.html", "exam-B.html", "exam-B-key.html"]
+    html = written[0].path.read_text(encoding="utf-8")
+    assert html.count('class="question ') == len(build_bank(base)) < 20
+    command = f'<span class="word">exam</span> <span class="word">{facts / "facts.yaml"}</span>'
+    assert command in written[1].path.read_text(encoding="utf-8")
+    empty = load(build_file_tree(tmp_path / "empty", {"s.yaml": "scenarios:\n  - {id: s, text: 가정}\n"}))
+    assert write_default_exam(empty, tmp_path / "none") == () and not (tmp_path / "none").exists()

@@ -1,0 +1,142 @@
+"""`cardgen quiz` driven line by line (stdin not a terminal), `--stats`, and its error messages."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import unicodedata
+from datetime import datetime, timezone
+
+import pytest
+from fsrs import Rating
+
+from cardgen.loader import load
+from cardgen.quiz import items_for
+from cardgen.review import plan
+from cardgen.store import Store
+from conftest import FACTS, run_cardgen
+
+NOW = "2024-05-01T09:00:00Z"
+T0 = datetime(2024, 5, 1, 9, tzinfo=timezone.utc)
+
+
+def env(state, **extra):
+    return {"CARDGEN_STATE": str(state), "CARDGEN_NOW": NOW, "CARDGEN_FUZZ": "0", "TZ": "UTC", **extra}
+
+
+def first_new(mode, n=3):
+    items = items_for(load(FACTS), mode)
+    return plan(items, {}, now=T0, new_today=0, new_per_day=20).new[:n]
+
+
+def test_typed_mode_line_by_line(tmp_path):
+    state = tmp_path / "state.sqlite3"
+    first, second, third = first_new("typed")
+    nfd = unicodedata.normalize("NFD", first.accepted[0])
+    wrong = second.accepted[0][:-1] + "X"
+    result = run_cardgen("quiz", "--mode", "typed", input=f"{nfd}\n\n{wrong}\n\n", env=env(state))
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Traceback" not in out + result.stderr
+    assert f"✓ Correct: {first.accepted[0]}" in out
+    assert f"✗ Not quite. Answer: {second.accepted[0]}" in out
+    assert f"diff: {second.accepted[0][:-1]}[-X-]{{+{second.accepted[0][-1]}+}}" in out
+    assert third.front.splitlines()[0] in out  # the next card was shown, then input ended
+    assert "Session stopped." in out and "reviewed: 2 answer(s) on 2 card(s)" in out and "correct:  1 of 2" in out
+    with Store.open(state, readonly=True) as store:
+        assert [(r.card_key, r.rating, r.mode) for r in store.reviews()] == [
+            (first.key, Rating.Good, "typed"), (second.key, Rating.Again, "typed")]
+
+
+def test_plain_output_has_no_escape_sequences_and_keeps_hangul(tmp_path):
+    first = first_new("flash", 1)[0]
+    result = run_cardgen("quiz", "--mode", "flash", input="\n3\nq\n", env=env(tmp_path / "s.sqlite3"))
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stdout
+    assert first.front in result.stdout and first.back in result.stdout
+    assert "3 Good 10m" in result.stdout  # the grade buttons preview FSRS's intervals
+
+
+def test_choice_mode_and_a_rejected_key(tmp_path):
+    first = first_new("choice", 1)[0]
+    right = first.correct + 1
+    result = run_cardgen("quiz", "--mode", "choice", input=f"7\n{right}\n\n", env=env(tmp_path / "s.sqlite3"))
+    assert result.returncode == 0, result.stderr
+    assert "('7' does nothing here)" in result.stdout
+    assert f"✓ {right}. {first.options[first.correct]}   ← your answer" in result.stdout
+    assert "correct:  1 of 1" in result.stdout
+
+
+def test_cram_creates_no_state_file(tmp_path):
+    state = tmp_path / "s.sqlite3"
+    result = run_cardgen("quiz", "--cram", "--mode", "flash", "--limit", "2", input="\n1\n\n3\n", env=env(state))
+    assert result.returncode == 0, result.stderr
+    assert "(cram: nothing was saved)" in result.stdout
+    assert not state.exists()
+
+
+def test_stats_report(tmp_path):
+    state = tmp_path / "s.sqlite3"
+    run_cardgen("quiz", "--mode", "flash", input="\n3\n\n1\n\n4\nq\n", env=env(state))
+    result = run_cardgen("quiz", "--stats", "--mode", "flash", env=env(state))
+    assert result.returncode == 0, result.stderr
+    total = len(items_for(load(FACTS), "flash"))
+    assert f"cards:          {total}" in result.stdout
+    assert f"by state:       new {total - 3}, learning 2, review 1, relearning 0" in result.stdout
+    assert "due today:      2" in result.stdout
+    assert "new today:      3 of 20" in result.stdout
+
+
+def test_tags_filter_and_no_match(tmp_path):
+    result = run_cardgen("quiz", "--tags", "no-such-tag", env=env(tmp_path / "s.sqlite3"))
+    assert result.returncode == 2
+    assert result.stderr.strip() == "no flash items tagged no-such-tag in facts"
+    tagged = run_cardgen("quiz", "--mode", "flash", "--tags", "하이퍼바이저", "--stats", env=env(tmp_path / "s.sqlite3"))
+    flash = items_for(load(FACTS), "flash")
+    assert f"cards:          {sum('하이퍼바이저' in i.tags for i in flash)}" in tagged.stdout
+    assert not (tmp_path / "s.sqlite3").exists()  # --stats only reads
+
+
+@pytest.mark.parametrize("content", [b"garbage, not a database\n", None])
+def test_a_foreign_state_file_is_a_one_line_error_and_untouched(tmp_path, content):
+    state = tmp_path / "s.sqlite3"
+    if content is None:
+        db = sqlite3.connect(state)
+        db.execute("CREATE TABLE t (x)")
+        db.commit()
+        db.close()
+    else:
+        state.write_bytes(content)
+    before = state.read_bytes()
+    result = run_cardgen("quiz", input="\n3\n", env=env(state))
+    assert result.returncode == 1
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"{state}: ")
+    assert state.read_bytes() == before
+
+
+@pytest.mark.parametrize("args, extra, message", [
+    (["--mode", "oral"], {}, "unknown mode 'oral'; choose one of: flash, typed, choice, mixed"),
+    ([], {"CARDGEN_NOW": "2024-05-01 09:00"}, "CARDGEN_NOW: '2024-05-01 09:00' has no time zone"),
+    ([], {"CARDGEN_NOW": "yesterday"}, "CARDGEN_NOW: 'yesterday' is not an ISO 8601 time"),
+])
+def test_bad_options(tmp_path, args, extra, message):
+    result = run_cardgen("quiz", *args, input="", env={**env(tmp_path / "s.sqlite3"), **extra})
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_quiz_path_does_not_import_anki_or_template_libraries(tmp_path):
+    probe = ("import sys, runpy; sys.argv = ['cardgen', 'quiz', '--stats']\n"
+             "try:\n    runpy.run_module('cardgen', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('genanki', 'jinja2', 'anki')))")
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT,
+                         env={"PYTHONPATH": str(ROOT), **env(tmp_path / "s.sqlite3")})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+    assert re.search(r"cards: +\d+", out.stdout)

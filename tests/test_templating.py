@@ -1,0 +1,84 @@
+"""Template lookup (user folder first, then the shipped defaults) and its safety rails."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from cardgen.errors import UsageError
+from cardgen.templating import TemplateProblem, css_string, default_templates, environment, render
+from tests.conftest import ROOT, build_file_tree
+
+
+def test_defaults_are_the_checkout_templates_folder() -> None:
+    assert default_templates() == ROOT / "templates"
+    assert environment().get_template("exam/paper.html").filename == str(ROOT / "templates/exam/paper.html")
+
+
+def test_a_user_template_overrides_one_shipped_template(tmp_path: Path) -> None:
+    build_file_tree(tmp_path, {"exam/header.html": "<p>my header</p>"})
+    env = environment(tmp_path)
+    assert env.get_template("exam/header.html").filename == str(tmp_path / "exam/header.html")
+    assert env.get_template("exam/question.html").filename == str(ROOT / "templates/exam/question.html")
+
+
+def test_missing_user_folder_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match=r"no-such: no such templates folder"):
+        environment(tmp_path / "no-such")
+
+
+def test_environment_escapes_and_refuses_undefined_names(tmp_path: Path) -> None:
+    build_file_tree(tmp_path, {"t.html": "<b>{{ text }}</b>\n{{ missing }}\n"})
+    env = environment(tmp_path)
+    assert env.autoescape is True and env.undefined is jinja2.StrictUndefined
+    with pytest.raises(TemplateProblem) as caught:
+        render(env, "t.html", text="<script>")
+    assert str(caught.value) == f"template {tmp_path / 't.html'}:2: 'missing' is undefined"
+    assert render(env, "t.html", text="<script>", missing="") == "<b>&lt;script&gt;</b>\n\n"
+
+
+def test_template_syntax_error_names_file_and_line(tmp_path: Path) -> None:
+    build_file_tree(tmp_path, {"exam/header.html": "ok\n{% if %}\n"})
+    with pytest.raises(TemplateProblem) as caught:
+        render(environment(tmp_path), "exam/header.html")
+    assert str(caught.value).startswith(f"template {tmp_path / 'exam/header.html'}:2: ")
+
+
+@pytest.mark.parametrize("text", ['a"b', "a\\b", "</style><script>x</script>", "line\nbreak", "A형 · 정답"])
+def test_css_string_cannot_leave_its_quotes(text: str) -> None:
+    quoted = str(css_string(text))
+    inner = quoted[1:-1]
+    assert quoted[0] == quoted[-1] == '"'
+    assert not any(c in inner for c in '"<>\n') and "\\\\" not in inner
+    # CSS reads a hex escape back as the character it names.
+    decoded = __import__("re").sub(r"\\([0-9a-f]{6})", lambda m: chr(int(m.group(1), 16)), inner)
+    assert decoded == text
+
+
+def test_an_installed_wheel_ships_and_finds_the_templates(tmp_path: Path) -> None:
+    """Built as pip builds it and imported from outside the checkout, as a non-editable install is."""
+    source = tmp_path / "src"  # a copy, so the build leaves nothing behind in the checkout
+    for name in ("pyproject.toml", "README.md"):
+        (source / name).parent.mkdir(exist_ok=True)
+        shutil.copy(ROOT / name, source / name)
+    for folder in ("cardgen", "templates"):
+        shutil.copytree(ROOT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(source), "-w", str(tmp_path)],
+                   check=True, capture_output=True, cwd=tmp_path)
+    wheel = next(tmp_path.glob("cardgen-*.whl"))
+    shipped = sorted(p.relative_to(ROOT / "templates").as_posix()
+                     for p in (ROOT / "templates").rglob("*") if p.suffix in (".html", ".css"))
+    names = zipfile.ZipFile(wheel).namelist()
+    assert shipped and all(f"cardgen/templates/{name}" in names for name in shipped)
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    probe = "from cardgen.templating import environment as e; print(e().get_template('exam/paper.html').filename)"
+    found = subprocess.run([sys.executable, "-c", probe], env={"PYTHONPATH": str(site)}, cwd=tmp_path,
+                           capture_output=True, text=True, check=True).stdout.strip()
+    assert found == str(site / "cardgen/templates/exam/paper.html")
