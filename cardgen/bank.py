@@ -172,7 +172,7 @@ def quiz_sets(
         rng = random.Random(f"cardgen-quizset:{seed}:{number}")
         chosen = _draw(pool, size, rng, used)
         used.update(q.id for q in chosen)
-        out.append(_shuffle_options(chosen, rng))
+        out.append(shuffle_options(chosen, rng))
     return out
 
 
@@ -246,28 +246,50 @@ def _draw(pool: list[Question], size: int, rng: random.Random, used: Counter[str
     return chosen
 
 
-def _shuffle_options(questions: list[Question], rng: random.Random) -> list[Question]:
-    decks: dict[int, list[int]] = {}
+def spread_positions(rng: random.Random, sizes: Sequence[int]) -> list[int]:
+    """A correct position for each question with SIZES[i] options, each position used evenly.
+
+    Within each option count the positions 0..n-1 are dealt in turn and then
+    shuffled, so no two positions differ in use by more than one.
+    """
+    positions = [0] * len(sizes)
+    for size in sorted(set(sizes)):
+        where = [i for i, s in enumerate(sizes) if s == size]
+        dealt = [i % size for i in range(len(where))]
+        rng.shuffle(dealt)
+        for index, position in zip(where, dealt):
+            positions[index] = position
+    return positions
+
+
+def shuffle_options(questions: Sequence[Question], rng: random.Random) -> list[Question]:
+    """QUESTIONS with their options shuffled, correct positions spread evenly.
+
+    Choice questions get their correct positions from `spread_positions`; the
+    terms and the definitions of a matching question and the pieces of an
+    ordering are shuffled too (an ordering is never shown solved). O/X stays O, X.
+    """
+    sizes = [len(q.options) for q in questions if q.style == "choice"]
+    positions = iter(spread_positions(rng, sizes))
     out = []
     for q in questions:
         if q.style == "choice":
-            n = len(q.options)
-            deck = decks.setdefault(n, [])
-            if not deck:
-                deck.extend(range(n))
-                rng.shuffle(deck)
-            target = deck.pop()
-            right = q.options[q.answer]  # type: ignore[index]
-            wrong = [o for i, o in enumerate(q.options) if i != q.answer]
+            target = next(positions)
+            wrong = [option for i, option in enumerate(q.options) if i != q.answer]
             rng.shuffle(wrong)
-            options = wrong[:target] + [right] + wrong[target:]
-            out.append(replace(q, options=tuple(options), answer=target))
-        elif q.style in ("order", "match"):
-            options = list(q.options)
+            wrong.insert(target, q.options[q.answer])
+            out.append(replace(q, options=tuple(wrong), answer=target))
+        elif q.style == "match":
+            pairs, options = list(q.answer), list(q.options)
+            rng.shuffle(pairs)
             rng.shuffle(options)
-            if q.style == "order" and tuple(options) == q.answer and len(options) > 1:
-                options = options[1:] + options[:1]  # never show the order already solved
-            out.append(replace(q, options=tuple(options)))
+            out.append(replace(q, answer=tuple(pairs), options=tuple(options)))
+        elif q.style == "order":
+            pieces = list(q.options)
+            rng.shuffle(pieces)
+            if tuple(pieces) == q.answer and len(pieces) > 1:
+                pieces = pieces[1:] + pieces[:1]
+            out.append(replace(q, options=tuple(pieces)))
         else:
             out.append(q)
     return out

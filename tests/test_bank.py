@@ -328,6 +328,8 @@ def test_sets_keep_every_rule_for_any_seed(seed, sets, size, kinds) -> None:
             assert sorted(q.options) == sorted(original.options)
             if q.style in ("choice", "ox"):
                 assert q.options[q.answer] == original.options[original.answer]
+            elif q.style == "match":
+                assert sorted(q.answer) == sorted(original.answer)
             else:
                 assert q.answer == original.answer
         positions = Counter((len(q.options), q.answer) for q in qs if q.style == "choice")
