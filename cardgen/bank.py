@@ -15,7 +15,10 @@ Kinds (`Question.kind`) and the shape of their answer:
   options are points of sibling concepts (right fact, wrong subject) or the concept's own
   points of the other polarity.
 - `ox_pro`, `ox_con` (O/X) — "this is an advantage / disadvantage of X": true or false.
-  `options` is always `("O", "X")` and `answer` the index (0 = O, 1 = X).
+  `options` is always `("O", "X")` and `answer` the index (0 = O, 1 = X). False
+  statements are only those the facts vouch for: X's own points of the other polarity,
+  points a comparison denies for X, and points of X's taxonomy siblings (only when X's
+  points of that polarity are listed at all).
 - `stack_order` (order) — `options` are the layers of a stack in canonical (sorted) order;
   `answer` is the tuple of layer names top to bottom.
 - `stack_missing_choice` (choice) — a stack drawn with one blank box (`stack`,
@@ -33,14 +36,23 @@ Choice questions have at least `MIN_OPTIONS` (3) and at most `MAX_OPTIONS` (4) o
 exactly one right one. A wrong option is never something the fact base says is also true
 (texts compared after NFKC, casefold and collapsed whitespace), never a duplicate and never
 another name of the answer; a question that cannot get enough good options is not made.
+"Also true" includes taxonomy lineage: a kind of X fits X's definition, what X is a kind
+of shares X's points, and a concept the facts tie to X's kinds (a layer of a stack that
+illustrates one, a term their definitions use) is never offered as "not a kind of X".
+
+In quiz sets, kinds take turns, no fact repeats while unused ones remain, O and X
+answers alternate, and each option position is right equally often.
 """
 
 from __future__ import annotations
 
+import gc
 import random
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import Iterable, Sequence, Union
+from itertools import zip_longest
+from typing import Iterable, Iterator, Sequence, Union
 
 from cardgen.errors import UsageError
 from cardgen.model import FactBase, Stack
@@ -71,7 +83,7 @@ MAX_OPTIONS = 4
 OX = ("O", "X")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Question:
     """One question, ready to render: nothing in it needs the fact base any more.
 
@@ -106,7 +118,27 @@ def build_bank(base: FactBase) -> tuple[Question, ...]:
     """Every question the fact base supports, sorted by id; deterministic."""
     from cardgen import questions
 
-    return tuple(sorted(questions.generate(base), key=lambda q: q.id))
+    from cardgen.relations import fold
+
+    try:
+        with _collector_paused():
+            return tuple(sorted(questions.generate(base), key=lambda q: q.id))
+    finally:
+        fold.cache_clear()
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    # The bank allocates hundreds of thousands of small acyclic objects; the cyclic
+    # collector would rescan every live object again and again (a third of the time on
+    # a large base) and find nothing to free.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def quiz_sets(
@@ -140,7 +172,7 @@ def quiz_sets(
         rng = random.Random(f"cardgen-quizset:{seed}:{number}")
         chosen = _draw(pool, size, rng, used)
         used.update(q.id for q in chosen)
-        out.append(_shuffle_options(chosen, rng))
+        out.append(shuffle_options(chosen, rng))
     return out
 
 
@@ -168,55 +200,96 @@ def select(bank: Sequence[Question], *, kinds: Iterable[str] | None = None,
 
 def _draw(pool: list[Question], size: int, rng: random.Random, used: Counter[str]) -> list[Question]:
     # Kinds take turns in a random order; within a kind, the least used questions come
-    # first and ties are broken at random.
+    # first, in random order among equals.
     by_kind: dict[str, list[Question]] = {}
     for q in pool:
         by_kind.setdefault(q.kind, []).append(q)
+    def least_used_first(questions: list[Question]) -> list[Question]:
+        rng.shuffle(questions)
+        questions.sort(key=lambda q: used[q.id])  # stable: the shuffle orders equals
+        return questions
+
     queues = []
     for kind in sorted(by_kind):
-        keyed = [(used[q.id], rng.random(), q) for q in by_kind[kind]]
-        queues.append([q for _, _, q in sorted(keyed, key=lambda t: (t[0], t[1]))])
+        if KINDS[kind] == "ox":
+            # O and X take turns too, so "always X" is no strategy.
+            halves = [least_used_first([q for q in by_kind[kind] if q.answer == a]) for a in (0, 1)]
+            rng.shuffle(halves)
+            queue = [q for pair in zip_longest(*halves) for q in pair if q is not None]
+        else:
+            queue = least_used_first(by_kind[kind])
+        queues.append(queue)
     rng.shuffle(queues)
-    order: list[Question] = []
-    while any(queues):
-        for queue in queues:
-            if queue:
-                order.append(queue.pop(0))
+
+    def turns() -> Iterator[Question]:
+        for r in range(max(map(len, queues))):
+            for queue in queues:
+                if r < len(queue):
+                    yield queue[r]
+
+    # Take the next question whose facts are all unused in this round; when every
+    # remaining one repeats a fact, start a new round with those, in the same order.
     chosen: list[Question] = []
-    seen_facts: set[str] = set()
+    waiting: Iterable[Question] = turns()
     while len(chosen) < size:
-        pick = next((q for q in order if not seen_facts & set(q.facts)), None)
-        if pick is None:
-            seen_facts.clear()  # every remaining question repeats a fact: start a new round
-            continue
-        order.remove(pick)
-        chosen.append(pick)
-        seen_facts.update(pick.facts)
+        seen_facts: set[str] = set()
+        deferred: list[Question] = []
+        for q in waiting:
+            if len(chosen) == size:
+                break
+            if seen_facts.isdisjoint(q.facts):
+                chosen.append(q)
+                seen_facts.update(q.facts)
+            else:
+                deferred.append(q)
+        waiting = deferred
     return chosen
 
 
-def _shuffle_options(questions: list[Question], rng: random.Random) -> list[Question]:
-    decks: dict[int, list[int]] = {}
+def spread_positions(rng: random.Random, sizes: Sequence[int]) -> list[int]:
+    """A correct position for each question with SIZES[i] options, each position used evenly.
+
+    Within each option count the positions 0..n-1 are dealt in turn and then
+    shuffled, so no two positions differ in use by more than one.
+    """
+    positions = [0] * len(sizes)
+    for size in sorted(set(sizes)):
+        where = [i for i, s in enumerate(sizes) if s == size]
+        dealt = [i % size for i in range(len(where))]
+        rng.shuffle(dealt)
+        for index, position in zip(where, dealt):
+            positions[index] = position
+    return positions
+
+
+def shuffle_options(questions: Sequence[Question], rng: random.Random) -> list[Question]:
+    """QUESTIONS with their options shuffled, correct positions spread evenly.
+
+    Choice questions get their correct positions from `spread_positions`; the
+    terms and the definitions of a matching question and the pieces of an
+    ordering are shuffled too (an ordering is never shown solved). O/X stays O, X.
+    """
+    sizes = [len(q.options) for q in questions if q.style == "choice"]
+    positions = iter(spread_positions(rng, sizes))
     out = []
     for q in questions:
         if q.style == "choice":
-            n = len(q.options)
-            deck = decks.setdefault(n, [])
-            if not deck:
-                deck.extend(range(n))
-                rng.shuffle(deck)
-            target = deck.pop()
-            right = q.options[q.answer]  # type: ignore[index]
-            wrong = [o for i, o in enumerate(q.options) if i != q.answer]
+            target = next(positions)
+            wrong = [option for i, option in enumerate(q.options) if i != q.answer]
             rng.shuffle(wrong)
-            options = wrong[:target] + [right] + wrong[target:]
-            out.append(replace(q, options=tuple(options), answer=target))
-        elif q.style in ("order", "match"):
-            options = list(q.options)
+            wrong.insert(target, q.options[q.answer])
+            out.append(replace(q, options=tuple(wrong), answer=target))
+        elif q.style == "match":
+            pairs, options = list(q.answer), list(q.options)
+            rng.shuffle(pairs)
             rng.shuffle(options)
-            if q.style == "order" and tuple(options) == q.answer and len(options) > 1:
-                options = options[1:] + options[:1]  # never show the order already solved
-            out.append(replace(q, options=tuple(options)))
+            out.append(replace(q, answer=tuple(pairs), options=tuple(options)))
+        elif q.style == "order":
+            pieces = list(q.options)
+            rng.shuffle(pieces)
+            if tuple(pieces) == q.answer and len(pieces) > 1:
+                pieces = pieces[1:] + pieces[:1]
+            out.append(replace(q, options=tuple(pieces)))
         else:
             out.append(q)
     return out

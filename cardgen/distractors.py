@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 from typing import Callable, Hashable, Iterable, Iterator
 
@@ -19,7 +19,7 @@ from cardgen.bank import MAX_OPTIONS, MIN_OPTIONS
 from cardgen.relations import fold
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Candidate:
     """A possible wrong option. `key` orders equals and says where it comes from (a fact
     id); `names` are other names it goes by, which must not collide with the answer's."""
@@ -28,6 +28,11 @@ class Candidate:
     key: str
     names: tuple[str, ...] = ()
     ref: Hashable = None
+    folded: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Folded once here: a candidate is compared for many questions.
+        object.__setattr__(self, "folded", (fold(self.text), *(fold(n) for n in self.names)))
 
 
 def _order(c: Candidate) -> tuple[str, str]:
@@ -43,20 +48,27 @@ class Shelf:
             groups.setdefault(len(c.text), []).append(c)
         self.lengths = sorted(groups)
         self.groups = {n: sorted(g, key=_order) for n, g in groups.items()}
-        self.by_key: dict[str, list[Candidate]] = {}
-        self.by_text: dict[str, list[Candidate]] = {}
-        for n in self.lengths:
-            for c in self.groups[n]:
-                self.by_key.setdefault(c.key, []).append(c)
-                self.by_text.setdefault(fold(c.text), []).append(c)
+        self._by: dict[str, dict[str, list[Candidate]]] = {}
+
+    def _index(self, name: str, key: Callable[[Candidate], str]) -> dict[str, list[Candidate]]:
+        # Built on first use: most shelves are only ever walked.
+        if name not in self._by:
+            index: dict[str, list[Candidate]] = {}
+            for n in self.lengths:
+                for c in self.groups[n]:
+                    index.setdefault(key(c), []).append(c)
+            self._by[name] = index
+        return self._by[name]
 
     def get(self, keys: Iterable[str]) -> list[Candidate]:
         """The candidates with one of KEYS."""
-        return [c for key in keys for c in self.by_key.get(key, ())]
+        index = self._index("key", lambda c: c.key)
+        return [c for key in keys for c in index.get(key, ())]
 
     def with_texts(self, texts: Iterable[str]) -> list[Candidate]:
         """The candidates whose folded text is one of TEXTS."""
-        return [c for text in texts for c in self.by_text.get(text, ())]
+        index = self._index("text", lambda c: c.folded[0])
+        return [c for text in texts for c in index.get(text, ())]
 
     def nearest(self, length: int) -> Iterator[Candidate]:
         """Every candidate, ordered by distance from LENGTH, then key and text."""
@@ -98,11 +110,10 @@ def pick(answer: str, tiers: Iterable[Iterable[Candidate]], *, avoid: Iterable[s
     blocked = {fold(answer)} | {fold(a) for a in avoid}
     out: list[Candidate] = []
     for cand in chain.from_iterable(tiers):
-        keys = {fold(cand.text)} | {fold(n) for n in cand.names}
-        if keys & blocked:
+        if not blocked.isdisjoint(cand.folded):
             continue
         out.append(cand)
-        blocked |= keys
+        blocked.update(cand.folded)
         if len(out) == want:
             break
     return tuple(out) if len(out) >= least else None

@@ -24,7 +24,7 @@ from itertools import zip_longest
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from cardgen.bank import Question, build_bank, quiz_sets, select
+from cardgen.bank import Question, build_bank, quiz_sets, select, shuffle_options
 from cardgen.errors import UsageError
 from cardgen.model import FactBase, Stack
 
@@ -299,55 +299,6 @@ def choose_questions(base: FactBase, settings: ExamSettings) -> list[Question]:
     return quiz_sets(bank, sets=1, size=settings.questions, seed=settings.seed, kinds=kinds, tags=tags)[0]
 
 
-def spread_positions(rng: random.Random, sizes: Sequence[int]) -> list[int]:
-    """A correct position for each question with SIZES[i] options, each position used evenly.
-
-    Within each option count the positions 0..n-1 are dealt in turn and then
-    shuffled, so no two positions differ in use by more than one.
-    """
-    positions = [0] * len(sizes)
-    for size in sorted(set(sizes)):
-        where = [i for i, s in enumerate(sizes) if s == size]
-        dealt = [i % size for i in range(len(where))]
-        rng.shuffle(dealt)
-        for index, position in zip(where, dealt):
-            positions[index] = position
-    return positions
-
-
-def reshuffle(questions: Sequence[Question], rng: random.Random) -> list[Question]:
-    """QUESTIONS with their options shuffled afresh for another version.
-
-    Choice questions get their correct positions from `spread_positions`; the
-    terms and the definitions of a matching question and the pieces of an
-    ordering are shuffled too (an ordering is never shown solved). O/X stays O, X.
-    """
-    sizes = [len(q.options) for q in questions if q.style == "choice"]
-    positions = iter(spread_positions(rng, sizes))
-    out = []
-    for q in questions:
-        if q.style == "choice":
-            target = next(positions)
-            wrong = [option for i, option in enumerate(q.options) if i != q.answer]
-            rng.shuffle(wrong)
-            wrong.insert(target, q.options[q.answer])
-            out.append(replace(q, options=tuple(wrong), answer=target))
-        elif q.style == "match":
-            pairs, options = list(q.answer), list(q.options)
-            rng.shuffle(pairs)
-            rng.shuffle(options)
-            out.append(replace(q, answer=tuple(pairs), options=tuple(options)))
-        elif q.style == "order":
-            pieces = list(q.options)
-            rng.shuffle(pieces)
-            if tuple(pieces) == q.answer and len(pieces) > 1:
-                pieces = pieces[1:] + pieces[:1]
-            out.append(replace(q, options=tuple(pieces)))
-        else:
-            out.append(q)
-    return out
-
-
 def order_questions(questions: Sequence[Question], rng: random.Random,
                     taken: Iterable[tuple[str, ...]] = ()) -> list[Question]:
     """QUESTIONS grouped by style (SECTIONS) and shuffled within each group, avoiding orders already TAKEN."""
@@ -376,7 +327,7 @@ def make_exam(base: FactBase, settings: ExamSettings) -> Exam:
     for index in range(settings.versions):
         letter = string.ascii_uppercase[index]
         rng = random.Random(f"cardgen-exam:{settings.seed}:{letter}")
-        dealt = questions if index == 0 else reshuffle(questions, rng)
+        dealt = questions if index == 0 else shuffle_options(questions, rng)
         ordered = order_questions(dealt, rng, (v.question_ids for v in versions))
         versions.append(_version(letter, ordered, labels))
     return Exam(

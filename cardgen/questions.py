@@ -57,17 +57,19 @@ def stack_text(stack: Stack) -> str:
 
 
 class _Generator:
+    """One pass over a fact base: indexes are built once, then each kind is generated."""
+
     def __init__(self, base: FactBase) -> None:
         self.base = base
         self.rel = rel = Relations(base)
         defs = base.definitions
-        self.labels = Shelf(Candidate(d.label, d.id, d.names) for d in defs)
+        self.labels = Shelf(Candidate(rel.label(d.id), d.id, rel.names(d.id)) for d in defs)
         self.meanings = Shelf(Candidate(d.definition, d.id) for d in defs)
         by_tag: dict[str, list[Definition]] = {}
         for d in defs:
             for tag in sorted(rel.specific_tags[d.id]):
                 by_tag.setdefault(tag, []).append(d)
-        self.tag_labels = {t: Shelf(Candidate(d.label, d.id, d.names) for d in ds) for t, ds in by_tag.items()}
+        self.tag_labels = {t: Shelf(Candidate(rel.label(d.id), d.id, rel.names(d.id)) for d in ds) for t, ds in by_tag.items()}
         self.tag_meanings = {t: Shelf(Candidate(d.definition, d.id) for d in ds) for t, ds in by_tag.items()}
         self.by_meaning: dict[str, list[str]] = {}
         self.by_name: dict[str, list[str]] = {}
@@ -75,18 +77,25 @@ class _Generator:
             self.by_meaning.setdefault(fold(d.definition), []).append(d.id)
             for name in rel.folded_names(d.id):
                 self.by_name.setdefault(name, []).append(d.id)
-        self.points = {pol: Shelf(Candidate(p.text, f"{pc.concept}-{pol}-{i:03d}", ref=pc.concept)
-                                  for pc in base.pros_cons for i, p in enumerate(rel.points(pc.concept, pol))
-                                  if pc is rel.pros_cons[pc.concept][0])
+        self.points = {pol: Shelf(Candidate(p.text, f"{concept}-{pol}-{i:03d}", ref=concept)
+                                  for concept in rel.pros_cons for i, p in enumerate(rel.points(concept, pol)))
                        for pol in POLARITIES}
         self.layer_names, self.scenario_layer_names = self._layer_shelves()
+        self._shared: dict = {}  # equal strings and tuples that many questions hold: one copy each
+        self._tags_of: dict[tuple[str | None, ...], tuple[str, ...]] = {}
 
     def tags(self, *fact_ids: str | None) -> tuple[str, ...]:
+        try:
+            return self._tags_of[fact_ids]
+        except KeyError:
+            pass
         out: set[str] = set()
         for fid in fact_ids:
             if fid and fid in self.base:
                 out.update(self.base[fid].meta.tags)
-        return tuple(sorted(out))
+        found = tuple(sorted(out))
+        found = self._tags_of[fact_ids] = self._shared.setdefault(found, found)
+        return found
 
     # --- definitions ------------------------------------------------------------------
 
@@ -120,18 +129,19 @@ class _Generator:
         rel = self.rel
         for d in self.base.definitions:
             alike = sorted(self._alike(d))
-            common = dict(explanation=f"{d.label}: {d.definition}", facts=(d.id,), tags=self.tags(d.id))
+            label = rel.label(d.id)
+            common = dict(explanation=f"{label}: {d.definition}", facts=(d.id,), tags=self.tags(d.id))
             true_names = [n for o in alike for n in (*rel.names(o), rel.label(o))]
-            wrong = pick(d.label, self._definition_tiers(d, d.label, self.labels, self.tag_labels), avoid=true_names)
+            wrong = pick(label, self._definition_tiers(d, label, self.labels, self.tag_labels), avoid=true_names)
             if wrong:
                 yield _choice(f"{d.id}/term_from_definition/1", "term_from_definition",
-                              f"다음 뜻을 가진 용어는?\n{d.definition}", d.label, wrong,
+                              f"다음 뜻을 가진 용어는?\n{d.definition}", label, wrong,
                               accepted=d.names, **common)
             wrong = pick(d.definition, self._definition_tiers(d, d.definition, self.meanings, self.tag_meanings),
                          avoid=[rel.definitions[o].definition for o in alike if o in rel.definitions])
             if wrong:
                 yield _choice(f"{d.id}/definition_from_term/1", "definition_from_term",
-                              f"{d.label}의 정의로 알맞은 것은?", d.definition, wrong, **common)
+                              f"{label}의 정의로 알맞은 것은?", d.definition, wrong, **common)
 
     # --- pros and cons ----------------------------------------------------------------
 
@@ -222,6 +232,8 @@ class _Generator:
     def _ox(self, qid: str, kind: str, concept: str, polarity: str, text: str, true: bool,
             explanation: str, facts: tuple[str, ...]) -> Question:
         facts = tuple(dict.fromkeys(facts))
+        explanation = self._shared.setdefault(explanation, explanation)
+        facts = self._shared.setdefault(facts, facts)
         return Question(id=qid, kind=kind, prompt=f"다음은 {self.rel.label(concept)}의 {WORD[polarity]}이다.\n{text}",
                         options=OX, answer=0 if true else 1, explanation=explanation,
                         facts=facts, tags=self.tags(*facts))

@@ -78,14 +78,18 @@ def card_items(base: FactBase, mode: str):
 
 
 def choice_items(base: FactBase):
-    """The bank's single-choice questions as review items, options in the bank's order."""
-    from cardgen.bank import build_bank
+    """The bank's single-choice questions as review items.
+
+    Options are shuffled once with a fixed seed, spreading the right answers evenly
+    over the positions, so a question looks the same in every session.
+    """
+    import random
+
+    from cardgen.bank import build_bank, shuffle_options
     from cardgen.review import Item
 
     out = []
-    for q in build_bank(base):
-        if q.style != "choice":
-            continue
+    for q in shuffle_options([q for q in build_bank(base) if q.style == "choice"], random.Random(0)):
         out.append(Item(
             key=q.id, style="choice", fact_id=q.facts[0] if q.facts else q.id, title=q.kind.replace("_", " "),
             faces=lambda q=q: (_question_front(q), q.explanation), options=q.options, correct=q.answer,  # type: ignore[arg-type]

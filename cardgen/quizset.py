@@ -10,7 +10,6 @@ correctly. Every file depends only on the facts and the seed: same seed, same by
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
 import json
 import re
@@ -179,44 +178,37 @@ class _MdQuestion:
     explanation: tuple[str, ...]
 
 
-def _md_view(q: Question, number: int) -> _MdQuestion:
+def _md_view(q: Question, number: int, safe=str) -> _MdQuestion:
+    def m(text: str) -> str:
+        return safe(md(text))
+
     lead, *body = q.prompt.split("\n")
     terms: tuple[str, ...] = ()
     if q.style == "ox":
-        options = ("O", "X")
+        options: tuple[str, ...] = ("O", "X")
     elif q.style == "match":
-        terms = tuple(md(a) for a, _ in q.answer)  # type: ignore[misc]
-        options = tuple(f"{marker(i, 'match')} {md(o)}" for i, o in enumerate(q.options))
+        terms = tuple(m(a) for a, _ in q.answer)  # type: ignore[misc]
+        options = tuple(m(f"{marker(i, 'match')} {o}") for i, o in enumerate(q.options))
     else:
-        options = tuple(f"{marker(i, q.style)} {md(o)}" for i, o in enumerate(q.options))
-    accepted = ", ".join(md(a) for a in q.accepted) if q.style in ("fill", "short") else ""
+        options = tuple(m(f"{marker(i, q.style)} {o}") for i, o in enumerate(q.options))
+    accepted = safe(", ".join(md(a) for a in q.accepted)) if q.style in ("fill", "short") else ""
     return _MdQuestion(
-        number=number, kind=q.kind, style=q.style, lead=md(lead), body=tuple(md(b) for b in body),
-        stack=tuple(md(r) for r in stack_rows(q)), options=options, terms=terms,
-        answer=md(answer_text(q)), accepted=accepted,
-        explanation=tuple(md(line) for line in q.explanation.split("\n") if line),
+        number=number, kind=q.kind, style=q.style, lead=m(lead), body=tuple(m(b) for b in body),
+        stack=tuple(m(r) for r in stack_rows(q)), options=options, terms=terms,
+        answer=m(answer_text(q)), accepted=accepted,
+        explanation=tuple(m(line) for line in q.explanation.split("\n") if line),
     )
 
 
-def _templates() -> Path:
-    """The shipped templates folder, installed (`cardgen.templates`) or in a checkout."""
-    spec = importlib.util.find_spec("cardgen.templates")
-    for location in (spec.submodule_search_locations or []) if spec else []:
-        if Path(location).is_dir():
-            return Path(location)
-    return Path(__file__).resolve().parent.parent / "templates"
-
-
 def to_markdown(qs: QuizSet) -> bytes:
-    import jinja2
+    from markupsafe import Markup
 
-    # Markdown is not HTML: the view escapes Markdown itself (`md`), so HTML autoescape is off here.
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(_templates())),
-                             autoescape=jinja2.select_autoescape(["html", "xml"]),
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                             keep_trailing_newline=True)
-    text = env.get_template("quizset/quizset.md.j2").render(
-        quizset=qs, questions=[_md_view(q, n) for n, q in enumerate(qs.questions, 1)])
+    from cardgen.templating import environment, render
+
+    # The shared environment escapes for HTML; every text here is escaped for Markdown
+    # instead (`md`), and Markup says so, so nothing is escaped twice.
+    views = [_md_view(q, n, Markup) for n, q in enumerate(qs.questions, 1)]
+    text = render(environment(), "quizset/quizset.md.j2", quizset=qs, questions=views)
     return (text.rstrip("\n") + "\n").encode("utf-8")
 
 

@@ -17,10 +17,15 @@ from cardgen.model import Definition, FactBase, Layer, Point, ProsCons, Stack, T
 POLARITIES = ("pros", "cons")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=None)
 def fold(text: str) -> str:
-    """TEXT as compared for sameness: NFKC, casefolded, whitespace collapsed."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    """TEXT as compared for sameness: NFKC, casefolded, whitespace collapsed.
+
+    Cached without bound while a bank is built (the same few texts are compared over
+    and over); `build_bank` clears the cache when it is done.
+    """
+    out = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    return text if out == text else out  # most Hangul text folds to itself: keep one copy
 
 
 def _closure(start: str, edges: dict[str, tuple[str, ...]]) -> frozenset[str]:
@@ -75,11 +80,17 @@ class Relations:
              fold(s.layers[i + 1].name) if i + 1 < len(s.layers) else None)
             for s in base.stacks for i, layer in enumerate(s.layers))
         self._cache: dict[tuple, object] = {}
+        self._lineage: dict[str, frozenset[str]] = {}
+        self._names: dict[str, tuple[str, ...]] = {}
+        self._labels: dict[str, str] = {}
+        self._folded_names: dict[str, frozenset[str]] = {}
 
     def _memo(self, key: tuple, make):
-        if key not in self._cache:
-            self._cache[key] = make()
-        return self._cache[key]
+        try:
+            return self._cache[key]
+        except KeyError:
+            value = self._cache[key] = make()
+            return value
 
     # --- taxonomy -------------------------------------------------------------------
 
@@ -91,8 +102,11 @@ class Relations:
 
     def lineage(self, concept: str) -> frozenset[str]:
         """The concept, every kind of it and everything it is a kind of."""
-        return self._memo(("lineage", concept),
-                          lambda: self.descendants(concept) | self.ancestors(concept) | {concept})
+        try:
+            return self._lineage[concept]
+        except KeyError:
+            value = self._lineage[concept] = self.descendants(concept) | self.ancestors(concept) | {concept}
+            return value
 
     def siblings(self, concept: str) -> tuple[str, ...]:
         """Other kinds of the concept's parents, in the order the taxonomy lists them."""
@@ -116,22 +130,32 @@ class Relations:
     # --- definitions ------------------------------------------------------------------
 
     def names(self, concept: str) -> tuple[str, ...]:
-        d = self.definitions.get(concept)
-        return d.names if d else (concept,)
+        try:
+            return self._names[concept]
+        except KeyError:
+            d = self.definitions.get(concept)
+            value = self._names[concept] = d.names if d else (concept,)
+            return value
 
     def label(self, concept: str) -> str:
-        d = self.definitions.get(concept)
-        return d.label if d else concept
+        # One string per concept, shared by every question that shows it.
+        try:
+            return self._labels[concept]
+        except KeyError:
+            d = self.definitions.get(concept)
+            value = self._labels[concept] = d.label if d else concept
+            return value
 
     def term(self, concept: str) -> str:
         d = self.definitions.get(concept)
         return d.term if d else concept
 
     def folded_names(self, concept: str) -> frozenset[str]:
-        def make() -> frozenset[str]:
-            d = self.definitions.get(concept)
-            return frozenset(fold(n) for n in ((*d.names, d.label) if d else (concept,)))
-        return self._memo(("names", concept), make)
+        try:
+            return self._folded_names[concept]
+        except KeyError:
+            value = self._folded_names[concept] = frozenset(fold(n) for n in (*self.names(concept), self.label(concept)))
+            return value
 
     def named_in(self, concept: str, other: str) -> bool:
         """Whether a name of CONCEPT appears in OTHER's names or definition.
@@ -142,7 +166,7 @@ class Relations:
         d = self.definitions.get(other)
         if d is None:
             return False
-        haystack = "\0".join(fold(n) for n in (*d.names, d.definition))
+        haystack = self._memo(("haystack", other), lambda: "\0".join(fold(n) for n in (*self.names(other), d.definition)))
         return any(len(n) >= 2 and n in haystack for n in self.folded_names(concept))
 
     def entangled(self, concept: str, other: str) -> bool:

@@ -328,6 +328,8 @@ def test_sets_keep_every_rule_for_any_seed(seed, sets, size, kinds) -> None:
             assert sorted(q.options) == sorted(original.options)
             if q.style in ("choice", "ox"):
                 assert q.options[q.answer] == original.options[original.answer]
+            elif q.style == "match":
+                assert sorted(q.answer) == sorted(original.answer)
             else:
                 assert q.answer == original.answer
         positions = Counter((len(q.options), q.answer) for q in qs if q.style == "choice")
@@ -397,3 +399,23 @@ def test_bad_requests_are_usage_errors(kwargs, message) -> None:
 def test_tags_filter() -> None:
     drawn = quiz_sets(BANK, sets=1, size=5, seed=1, tags=["리소스_가상화"])
     assert all("리소스_가상화" in q.tags for q in drawn[0])
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2**32), other=st.integers(0, 2**32))
+def test_any_two_seeds_give_different_sets(seed, other) -> None:
+    a = quiz_sets(BANK, sets=1, size=20, seed=seed)
+    assert a == quiz_sets(BANK, sets=1, size=20, seed=seed)
+    if seed != other:
+        assert a != quiz_sets(BANK, sets=1, size=20, seed=other)
+
+
+def test_true_and_false_take_turns_in_o_x_questions() -> None:
+    """The bank holds more false statements than true ones; sets must not reward "always X"."""
+    in_bank = Counter(q.answer for q in BANK if q.style == "ox")
+    assert in_bank[0] / sum(in_bank.values()) < 0.4
+    drawn: Counter[int] = Counter()
+    for seed in range(100):
+        for qs in quiz_sets(BANK, sets=1, size=12, seed=seed, kinds=["ox_pro", "ox_con"]):
+            drawn.update(q.answer for q in qs)
+    assert 0.45 <= drawn[0] / sum(drawn.values()) <= 0.55, drawn

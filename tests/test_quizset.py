@@ -106,10 +106,12 @@ definitions:
   - {id: a, term: "*강조* 아님", definition: "파이프 | 와 _밑줄_ 그리고 <b>태그</b>"}
   - {id: b, term: "# 제목 아님", definition: "1. 목록 아님"}
   - {id: c, term: "[링크](x) 아님", definition: "`코드` 아님"}
-  - {id: d, term: 넷째, definition: "보통 문장"}
+  - {id: d, term: 넷째, definition: 'A & B "따옴표" C'}
 """}))
     qs = make_quizsets(base, size=8, seed=1, kinds=["term_from_definition", "definition_from_term", "matching"])[0]
-    html = MarkdownIt("commonmark").enable("table").render(to_markdown(qs).decode("utf-8"))
+    text = to_markdown(qs).decode("utf-8")
+    assert 'A & B "따옴표" C' in text  # Markdown, not HTML: no &amp; or &#34; in the file
+    html = MarkdownIt("commonmark").enable("table").render(text)
     for raw in ("*강조* 아님", "파이프 | 와 _밑줄_ 그리고 &lt;b&gt;태그&lt;/b&gt;", "# 제목 아님", "1. 목록 아님",
                 "[링크](x) 아님", "`코드` 아님"):
         assert raw in html, raw
