@@ -37,7 +37,6 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import Iterable
 
 from cardgen.model import Definition, FactBase, Meta, Point, ProsCons, Question, Stack, Taxonomy
 
@@ -125,14 +124,9 @@ class Card:
 
 def build_cards(base: FactBase) -> tuple[Card, ...]:
     """Every card of the fact base, ordered by fact id, then in the order the kinds are listed above."""
-    # One pass over the taxonomies instead of one per definition: a large base has thousands of each.
-    parents: dict[str, list[str]] = {}
-    for taxonomy in base.taxonomies:
-        for child in taxonomy.children:
-            parents.setdefault(child, []).append(taxonomy.parent)
     cards: list[Card] = []
     for definition in base.definitions:
-        cards.extend(_definition_cards(base, definition, parents.get(definition.id, ())))
+        cards.extend(_definition_cards(base, definition))
     for pros_cons in base.pros_cons:
         cards.extend(_pros_cons_cards(base, pros_cons))
     for stack in base.stacks:
@@ -152,10 +146,11 @@ def _card(meta: Meta, kind: str, prompt: str, **fields) -> Card:
 
 # --- definitions ------------------------------------------------------------------
 
-def _definition_cards(base: FactBase, d: Definition, parents: Iterable[str]) -> list[Card]:
+def _definition_cards(base: FactBase, d: Definition) -> list[Card]:
     extra = [*d.details, *(f"예: {example}" for example in d.examples)]
     other_names = [name for name in d.names if name not in (d.term, d.english)]
     names_line = [f"다른 이름: {', '.join(other_names)}"] if other_names else []
+    parents = base.parents_of(d.id)
     hint = " / ".join(base.definition(p).label for p in parents)
     context = f"{hint}의 한 종류" if hint else ""
     return [
