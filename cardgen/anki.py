@@ -20,30 +20,27 @@ interprets: `[sound:...]`, cloze braces and colons).
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import html
-import importlib.util
 import itertools
 import os
 import re
 import sqlite3
 import zipfile
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Sequence
 
 import genanki
-import jinja2
 from markupsafe import Markup
 
+from cardgen.templating import default_templates, environment
 from cardgen.cards import HIDDEN, Card, build_cards
+from cardgen.gcpause import collector_paused
 from cardgen.errors import UsageError
 from cardgen.model import FactBase
 
-_CHECKOUT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 ZIP_LEVEL = 1  # a sixth larger than the default 6, at a third of the time
 
@@ -174,25 +171,6 @@ def escape_cloze(value: object) -> Markup:
 _COLON_RUN = re.compile(r":(?=:)|(?<=:):")
 
 
-def default_templates() -> Path:
-    """The shipped templates folder: `cardgen.templates` when installed, else the checkout's."""
-    spec = importlib.util.find_spec("cardgen.templates")
-    for location in (spec.submodule_search_locations or []) if spec else []:
-        if (Path(location) / "anki").is_dir():
-            return Path(location)
-    return _CHECKOUT_TEMPLATES
-
-
-def environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(default_templates())),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-
-
 def stylesheet() -> str:
     return (default_templates() / "anki" / "style.css").read_text(encoding="utf-8")
 
@@ -261,7 +239,7 @@ class Renderer:
     """
 
     def __init__(self) -> None:
-        env = environment()
+        env = environment()  # the shipped templates; Anki notes take no user overrides
         self.templates = {name: env.get_template(f"anki/{name}.html") for name in ("front", "back", "cloze", "stack")}
         self._text = _Escaped(escape_text)
         self._cloze = _Escaped(escape_cloze)
@@ -492,7 +470,7 @@ class AnkiBuild:
 def write_anki(base: FactBase, out_dir: Path, timestamp: int | None = None) -> AnkiBuild:
     """Write one .apkg per deck of BASE into OUT_DIR (decks in name order)."""
     stamp = build_timestamp(base) if timestamp is None else timestamp
-    with _cycle_collector_paused():
+    with collector_paused():
         cards = build_cards(base)
         decks = cards_by_deck(cards)
         names: dict[str, str] = {}
@@ -506,23 +484,6 @@ def write_anki(base: FactBase, out_dir: Path, timestamp: int | None = None) -> A
         written = tuple(write_apkg(deck, maker.notes(deck_cards), out_dir / apkg_name(deck), stamp)
                         for deck, deck_cards in decks.items())
     return AnkiBuild(written, count_by_kind(cards))
-
-
-@contextmanager
-def _cycle_collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while notes are made and written.
-
-    A build allocates several objects per card, none of them in reference cycles,
-    while the whole fact base is alive: every collection they trigger would rescan
-    all of it, which costs as much again as the rendering.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def count_by_kind(cards: tuple[Card, ...]) -> tuple[tuple[str, int], ...]:

@@ -46,14 +46,13 @@ answers alternate, and each option position is right equally often.
 
 from __future__ import annotations
 
-import gc
 import random
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from itertools import zip_longest
 from typing import Iterable, Iterator, Sequence, Union
 
+from cardgen.gcpause import collector_paused
 from cardgen.errors import UsageError
 from cardgen.model import FactBase, Stack
 
@@ -121,24 +120,10 @@ def build_bank(base: FactBase) -> tuple[Question, ...]:
     from cardgen.relations import fold
 
     try:
-        with _collector_paused():
+        with collector_paused():
             return tuple(sorted(questions.generate(base), key=lambda q: q.id))
     finally:
         fold.cache_clear()
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    # The bank allocates hundreds of thousands of small acyclic objects; the cyclic
-    # collector would rescan every live object again and again (a third of the time on
-    # a large base) and find nothing to free.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def quiz_sets(

@@ -19,7 +19,7 @@ import os
 import random
 import shlex
 import string
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import zip_longest
 from pathlib import Path
 from typing import Iterable, Sequence

@@ -18,6 +18,7 @@ from typing import Callable
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from cardgen.gcpause import collector_paused
 from cardgen.errors import FactError, Problem, UsageError
 from cardgen.model import (
     Comparison,
@@ -380,6 +381,11 @@ def load(path: Path | str) -> FactBase:
 
 
 def load_files(files: list[Path]) -> FactBase:
+    with collector_paused():
+        return _load_files(files)
+
+
+def _load_files(files: list[Path]) -> FactBase:
     problems: list[Problem] = []
     facts: dict[str, list] = {section: [] for section in SECTIONS}
     refs: list[_Ref] = []

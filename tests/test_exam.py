@@ -224,12 +224,12 @@ def test_same_seed_gives_byte_identical_files(base, tmp_path: Path) -> None:
 
 def test_html_is_self_contained_and_print_ready(exam: Exam) -> None:
     pages = render_exam(exam)
-    for name, html in pages.items():
-        assert html.startswith("<!DOCTYPE html>\n<html lang=\"ko\">")
-        assert not re.search(r"<script|<link|<img|<iframe|\bsrc=|\bhref=|url\(|@import", html, re.I), name
-        assert "size: A4;" in html and "counter(page)" in html and "counter(pages)" in html
-        assert "break-inside: avoid" in html and "word-break: keep-all" in html
-        assert "Noto Sans CJK KR" in html
+    for name, page in pages.items():
+        assert page.startswith("<!DOCTYPE html>\n<html lang=\"ko\">")
+        assert not re.search(r"<script|<link|<img|<iframe|\bsrc=|\bhref=|url\(|@import", page, re.I), name
+        assert "size: A4;" in page and "counter(page)" in page and "counter(pages)" in page
+        assert "break-inside: avoid" in page and "word-break: keep-all" in page
+        assert "Noto Sans CJK KR" in page
     paper, key = pages["exam-A.html"], pages["exam-A-key.html"]
     assert paper.count('class="question ') == 30 and 'class="key"' not in paper
     assert key.count('class="key-entry"') == 30 and "break-before: page" in key

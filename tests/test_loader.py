@@ -13,7 +13,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cardgen.errors import CardgenError, FactError
+from cardgen.errors import CardgenError
 from cardgen.factschema import dumps as schema_dumps
 from cardgen.loader import load
 from cardgen.model import Definition, Loc
