@@ -113,17 +113,29 @@ class Question:
         return KINDS[self.kind]
 
 
+_recent: list[tuple[FactBase, tuple[Question, ...]]] = []
+
+
 def build_bank(base: FactBase) -> tuple[Question, ...]:
-    """Every question the fact base supports, sorted by id; deterministic."""
+    """Every question the fact base supports, sorted by id; deterministic.
+
+    The bank of the last fact base asked for is kept, so the generators of one
+    build (exam, quiz sets) share one bank instead of each building its own.
+    """
+    for known, bank in _recent:
+        if known is base:
+            return bank
     from cardgen import questions
 
     from cardgen.relations import fold
 
     try:
         with collector_paused():
-            return tuple(sorted(questions.generate(base), key=lambda q: q.id))
+            bank = tuple(sorted(questions.generate(base), key=lambda q: q.id))
     finally:
         fold.cache_clear()
+    _recent[:] = [(base, bank)]
+    return bank
 
 
 def quiz_sets(
