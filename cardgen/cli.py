@@ -45,6 +45,8 @@ app = typer.Typer(
 )
 
 PathArg = typer.Argument(FACTS, help="A fact file or a folder of them.", show_default=True)
+KindsOpt = typer.Option(None, "--kinds", help="Only these question kinds (repeat or comma-separate).")
+TagsOpt = typer.Option(None, "--tags", help="Only questions carrying one of these tags (repeat or comma-separate).")
 
 
 def _version(value: bool) -> None:
@@ -133,8 +135,8 @@ def exam(
     questions: int = typer.Option(20, "--questions", help="Questions per exam."),
     seed: int = typer.Option(0, "--seed", help="Seed of every random choice; the same seed rebuilds the same exam."),
     title: Optional[str] = typer.Option(None, "--title", help="Title printed on every page."),
-    kinds: Optional[list[str]] = typer.Option(None, "--kinds", help="Only these question kinds (repeat or comma-separate)."),
-    tags: Optional[list[str]] = typer.Option(None, "--tags", help="Only questions carrying one of these tags (repeat or comma-separate)."),
+    kinds: Optional[list[str]] = KindsOpt,
+    tags: Optional[list[str]] = TagsOpt,
     paper: str = typer.Option("a4", "--paper", help="Paper size: a4 or letter."),
     lang: str = typer.Option("ko", "--lang", help="Language of the exam's own words: ko or en."),
     pdf: bool = typer.Option(False, "--pdf", help="Also print each HTML file to PDF with a Chromium-family browser."),
@@ -166,8 +168,8 @@ def quizset(
     sets: int = typer.Option(1, "--sets", help="How many sets to draw."),
     size: int = typer.Option(10, "--size", help="Questions per set."),
     seed: int = typer.Option(0, "--seed", help="Seed of every random choice; the same seed gives the same files."),
-    kinds: Optional[list[str]] = typer.Option(None, "--kinds", help="Only these question kinds (repeat or comma-separate)."),
-    tags: Optional[list[str]] = typer.Option(None, "--tags", help="Only questions carrying one of these tags (repeat or comma-separate)."),
+    kinds: Optional[list[str]] = KindsOpt,
+    tags: Optional[list[str]] = TagsOpt,
     fmt: str = typer.Option("json", "--format", help="json, md or csv (comma-separate for several)."),
     out: Path = typer.Option(Path("dist/quizsets"), "-o", "--out", help="Folder to write the sets into."),
 ) -> None:
