@@ -150,15 +150,19 @@ def first_prompt(argv: list[str], expect: str | None, tmp: Path) -> Callable[[],
     import pexpect
 
     def run() -> float:
-        state = tmp / "bench-quiz.sqlite3"
-        state.unlink(missing_ok=True)
+        state = Path(tempfile.mkdtemp(dir=tmp)) / "quiz.sqlite3"  # a fresh store each time
         env = {**ENV, "CARDGEN_STATE": str(state), "TERM": "xterm-256color"}
         start = time.perf_counter()
         proc = pexpect.spawn(argv[0], argv[1:], cwd=str(ROOT), env=env, dimensions=(24, 80), encoding="utf-8", timeout=60)
         proc.expect(expect if expect else pexpect.EOF)
         elapsed = time.perf_counter() - start
-        proc.sendcontrol("c")
-        proc.expect(pexpect.EOF)
+        if proc.isalive():
+            proc.sendcontrol("c")
+            try:
+                proc.expect(pexpect.EOF, timeout=20)
+            except pexpect.TIMEOUT:
+                print(f"  {' '.join(argv[1:])}: no exit 20 s after Ctrl-C; killed", file=sys.stderr)
+                proc.terminate(force=True)
         proc.close()
         return elapsed
     return run
@@ -219,7 +223,9 @@ def run(sizes: tuple[int, ...], start_repeats: int = 10) -> tuple[list[Row], lis
             rows.append(bench_anki(root, size, repeats, Path(tmp)))
             rows.extend(bench_generators(root, size, repeats, Path(tmp)))
             rows.append(bench_build(root, size, Path(tmp), next((r for r in reversed(rows) if r.name == "cardgen build"), None)))
-            print(f"  {size:>7} facts: measured", file=sys.stderr)
+            for row in rows[-6:]:
+                print(f"  {row.name} ({size} facts): {row.seconds:.3f} s" + (f", ratio {row.ratio:.2f}" if row.ratio else "")
+                      + (f", peak {row.peak_mib:.0f} MiB" if row.peak_mib else ""), file=sys.stderr)
         rows.append(bench_help(start_repeats))
         rows.append(bench_quiz_start(start_repeats, Path(tmp)))
     targets = [Target(f"load + validate <= 1.5x bare C-loader parse ({r.size} facts)", r.ratio, 1.5)
