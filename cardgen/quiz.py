@@ -139,6 +139,7 @@ def _selected(options: QuizOptions):
 
 def run(options: QuizOptions, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
     """Run one session on the terminal; the exit code (130 after Ctrl-C, else 0)."""
+    import signal
     from contextlib import nullcontext
 
     from cardgen.quiz_ui import LineKeys, RichScreen, TtyKeys
@@ -154,6 +155,10 @@ def run(options: QuizOptions, stdin: TextIO | None = None, stdout: TextIO | None
     with Store.open(state_path(options.state), readonly=options.cram) as store:
         screen = RichScreen.for_stream(stdout)
         if stdin.isatty():
+            # Ctrl-C must end the session even when cardgen was started with SIGINT
+            # ignored (from nohup, or a shell's background job): the terminal turns the
+            # key into that signal, so an ignored one would swallow it.
+            signal.signal(signal.SIGINT, signal.default_int_handler)
             keys = TtyKeys(stdin.fileno())
             terminal = keys
         else:

@@ -192,3 +192,22 @@ def test_the_terminal_is_restored_whatever_ends_the_session(tmp_path, mode, stop
 
 def test_the_fuzz_is_on_without_the_test_switch():
     assert make_scheduler().enable_fuzzing and not make_scheduler(fuzz=False).enable_fuzzing
+
+
+def test_ctrl_c_ends_the_session_even_when_sigint_was_ignored(tmp_path) -> None:
+    """Started from nohup or a background job, the process inherits SIGINT ignored."""
+    import signal as _signal
+
+    state = tmp_path / "state.sqlite3"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "CARDGEN_STATE": str(state), "TERM": "xterm-256color"}
+    previous = _signal.signal(_signal.SIGINT, _signal.SIG_IGN)  # inherited by the child
+    try:
+        child = pexpect.spawn(sys.executable, ["-m", "cardgen", "quiz", "--mode", "flash"], env=env,
+                              dimensions=(24, 80), encoding="utf-8", timeout=30)
+    finally:
+        _signal.signal(_signal.SIGINT, previous)
+    child.expect("q: quit")
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF, timeout=30)
+    child.close()
+    assert child.exitstatus == 130
