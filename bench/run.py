@@ -75,21 +75,42 @@ def timed(fn: Callable[[], object]) -> Callable[[], float]:
     return run
 
 
-def child(argv: list[str], cwd: Path = ROOT) -> tuple[float, float]:
-    """Wall time and peak resident memory (MiB) of one child process."""
+# Runs cardgen and writes its own peak resident memory (VmHWM, kB) to the file named first.
+# The child's ru_maxrss is no use here: Linux carries the forking parent's peak across
+# exec, and this process holds whole fact bases while it measures.
+_PEAK_WRAPPER = """
+import atexit, runpy, sys
+out = sys.argv.pop(1)
+def peak():
+    with open('/proc/self/status') as status:
+        kb = next(line.split()[1] for line in status if line.startswith('VmHWM:'))
+    with open(out, 'w') as f:
+        f.write(kb)
+atexit.register(peak)
+sys.argv[0] = 'cardgen'
+runpy.run_module('cardgen', run_name='__main__', alter_sys=True)
+"""
+
+
+def child(argv: list[str], cwd: Path = ROOT) -> float:
+    """Wall time of one child process; it must succeed."""
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
+    proc = subprocess.run(argv, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     elapsed = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode() if proc.stderr else ""
     if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(argv)} failed ({proc.returncode}):\n{err}")
-    return elapsed, usage.ru_maxrss / 1024
+        raise SystemExit(f"{' '.join(argv)} failed ({proc.returncode}):\n{proc.stderr.decode()}")
+    return elapsed
+
+
+def cardgen_with_peak(args: list[str], tmp: Path) -> tuple[float, float]:
+    """Wall time and peak resident memory (MiB) of `cardgen ARGS`."""
+    peak_file = tmp / "peak.txt"
+    seconds = child([sys.executable, "-c", _PEAK_WRAPPER, str(peak_file), *args])
+    return seconds, int(peak_file.read_text()) / 1024
 
 
 def child_time(argv: list[str], cwd: Path = ROOT) -> Callable[[], float]:
-    return lambda: child(argv, cwd)[0]
+    return lambda: child(argv, cwd)
 
 
 CARDGEN = [sys.executable, "-m", "cardgen"]
@@ -114,8 +135,9 @@ def bench_load(root: Path, size: int, repeats: int) -> Row:
 
 
 def bench_build(root: Path, size: int, tmp: Path, previous: Row | None) -> Row:
-    """The whole `cardgen build`: time and peak memory; its baseline is the previous size."""
-    seconds, peak = child(CARDGEN + ["build", str(root), "-o", str(tmp / f"dist-{size}")])
+    """The whole `cardgen build`, best of two: time and peak memory; its baseline is the previous size."""
+    runs = [cardgen_with_peak(["build", str(root), "-o", str(tmp / f"dist-{size}")], tmp) for _ in range(2)]
+    seconds, peak = min(run[0] for run in runs), max(run[1] for run in runs)
     if previous is None:
         return Row("cardgen build", size, seconds, "", None, peak)
     return Row("cardgen build", size, seconds, f"build of {previous.size} facts", previous.seconds, peak)
