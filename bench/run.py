@@ -282,7 +282,7 @@ def table(rows: list[Row], targets: list[Target]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="sizes up to 10,000 facts (about 3 minutes)")
+    parser.add_argument("--quick", action="store_true", help="sizes up to 10,000 facts (under 3 minutes on 2 cores)")
     parser.add_argument("--sizes", help="comma-separated fact counts, overriding the defaults")
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument("--start-repeats", type=int, default=10, help="runs of each start-up measurement (best is kept)")
