@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import ContextManager, Iterable, Iterator
 
 from fsrs import Card, Rating, Scheduler, State
 
@@ -322,16 +322,21 @@ class Store:
                 raise
             self._conn.execute("COMMIT")
 
-    @contextmanager
-    def _guard(self) -> Iterator[None]:
-        try:
-            yield
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise StateError(f"{self.path}: busy: another program kept it locked; try again") from None
-            raise StateError(f"{self.path}: {exc}") from None
-        except sqlite3.DatabaseError as exc:
-            raise StateError(f"{self.path}: the state file is damaged ({exc})") from None
+    def _guard(self) -> ContextManager[None]:
+        return _sqlite_errors(str(self.path))
+
+
+@contextmanager
+def _sqlite_errors(shown: str, suffix: str = "") -> Iterator[None]:
+    """SQLite's exceptions as one-line `StateError`s naming the file."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise StateError(f"{shown}: busy: another program kept it locked; try again") from None
+        raise StateError(f"{shown}: cannot use the state file ({exc}){suffix}") from None
+    except sqlite3.DatabaseError as exc:
+        raise StateError(f"{shown}: the state file is damaged ({exc}){suffix}") from None
 
 
 def _check_magic(path: Path, shown: str) -> None:
@@ -358,7 +363,7 @@ def _prepare(conn: sqlite3.Connection, shown: str, readonly: bool) -> bool:
 
     True when READONLY found an empty database: the caller stands in an empty store.
     """
-    try:
+    with _sqlite_errors(shown, "; it was left unchanged"):
         app_id, version, objects = _identity(conn)
         if app_id == 0 and objects == 0:
             if readonly:
@@ -383,12 +388,6 @@ def _prepare(conn: sqlite3.Connection, shown: str, readonly: bool) -> bool:
         if not readonly:
             conn.execute("PRAGMA journal_mode = WAL")
         return False
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise StateError(f"{shown}: busy: another program kept it locked; try again") from None
-        raise StateError(f"{shown}: cannot use the state file ({exc}); it was left unchanged") from None
-    except sqlite3.DatabaseError as exc:
-        raise StateError(f"{shown}: the state file is damaged ({exc}); it was left unchanged") from None
 
 
 def _identity(conn: sqlite3.Connection) -> tuple[int, int, int]:

@@ -19,9 +19,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-pytest.importorskip("anki")
-from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest  # noqa: E402
-from anki.scheduler.v3 import CardAnswer  # noqa: E402
+from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+from anki.scheduler.v3 import CardAnswer
 
 from cardgen.anki import (  # noqa: E402
     BASIC, CLOZE, NOTE_TYPES, TYPEIN, NoteMaker, Renderer, apkg_name, build_timestamp, cards_by_deck, collection,

@@ -7,10 +7,9 @@ import re
 import sys
 from datetime import datetime, timedelta, timezone
 
+import pexpect
 import pytest
 from fsrs import Rating, State
-
-pexpect = pytest.importorskip("pexpect")
 
 from cardgen.loader import load  # noqa: E402
 from cardgen.quiz import items_for  # noqa: E402
