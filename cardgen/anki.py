@@ -239,7 +239,10 @@ class Renderer:
     """
 
     def __init__(self) -> None:
-        env = environment()  # the shipped templates; Anki notes take no user overrides
+        # The shipped templates only (Anki notes take no user overrides), without
+        # autoescaping: every value they print is text already escaped for Anki by
+        # `escape_text` or `escape_cloze`, which HTML escaping alone would not be.
+        env = environment(autoescape=False)
         self.templates = {name: env.get_template(f"anki/{name}.html") for name in ("front", "back", "cloze", "stack")}
         self._text = _Escaped(escape_text)
         self._cloze = _Escaped(escape_cloze)

@@ -60,8 +60,12 @@ def css_string(value: Any) -> Markup:
     return Markup('"' + "".join(out) + '"')
 
 
-def environment(user_dir: Path | None = None) -> jinja2.Environment:
-    """A Jinja2 environment over USER_DIR (if given) and then the shipped templates."""
+def environment(user_dir: Path | None = None, *, autoescape: bool = True) -> jinja2.Environment:
+    """A Jinja2 environment over USER_DIR (if given) and then the shipped templates.
+
+    AUTOESCAPE is off only for callers that hand the templates nothing but text
+    they have escaped themselves (the Anki fields, which need more than HTML escaping).
+    """
     loaders: list[jinja2.BaseLoader] = []
     if user_dir is not None:
         if not user_dir.is_dir():
@@ -70,7 +74,7 @@ def environment(user_dir: Path | None = None) -> jinja2.Environment:
     loaders.append(jinja2.FileSystemLoader(str(default_templates())))
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
-        autoescape=True,
+        autoescape=autoescape,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,

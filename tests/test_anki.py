@@ -320,11 +320,22 @@ definitions:
   - id: script
     term: "<script>alert(1)</script>"
     definition: "a < b & c"
+    english: "<u>Script</u>"
     aliases: ["x}}y::z"]
+    details: ["<script>alert(1)</script> & detail"]
+    examples: ["<i>example</i> [sound:e.mp3]"]
     note: "<b>not bold</b> [sound:boom.mp3]"
   - id: other
     term: 다른 것
     definition: 무엇
+taxonomy:
+  - id: kinds
+    parent: script
+    children: [other]
+    basis: "<b>basis</b> & more"
+scenarios:
+  - id: sc
+    text: "<script>alert(1)</script> scenario"
 pros_cons:
   - id: script-pc
     concept: script
@@ -332,7 +343,14 @@ pros_cons:
 stacks:
   - id: s
     title: "<i>t</i>"
+    scenario: sc
     layers: ["<script>alert(1)</script>", {name: "a < b & c", count: 2}]
+questions:
+  - id: q
+    question: "<script>alert(1)</script>?"
+    answer: "<b>a < b & c</b>"
+    explanation: "<i>because</i> [sound:q.mp3]"
+    stack: s
 """
 
 
@@ -354,7 +372,7 @@ def test_markup_in_facts_shows_literally_and_runs_nothing(escaped):
     for cid in col.find_cards(""):
         card = col.get_card(cid)
         for rendered in (card.question(), card.answer()):
-            assert not re.search(r"<\s*(script|b|i)\b", rendered, flags=re.I), rendered
+            assert not re.search(r"<\s*(script|b|i|u)\b", rendered, flags=re.I), rendered
             text = visible_text(rendered)
             seen_script += "<script>alert(1)</script>" in text
             seen_amp += "a < b & c" in text
