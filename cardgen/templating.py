@@ -60,6 +60,41 @@ def css_string(value: Any) -> Markup:
     return Markup('"' + "".join(out) + '"')
 
 
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept between runs, as Python keeps `__pycache__`.
+
+    Compiling the templates costs more than rendering a small deck. Jinja keys a
+    compiled template by its name, file and source; the key here adds the
+    environment's options, which change the compiled code too. A cache that
+    cannot be written is passed over: the template is compiled again next time.
+    """
+
+    def __init__(self, directory: Path, options: str) -> None:
+        super().__init__(str(directory))
+        self.options = options
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return super().get_cache_key(f"{self.options}\0{name}", filename)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass
+
+
+def _compiled_templates(options: dict[str, Any]) -> _CompiledTemplates | None:
+    """The cache of compiled templates in the user's cache folder, or None if it cannot be made."""
+    from platformdirs import user_cache_path
+
+    directory = user_cache_path("cardgen") / "templates"
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return _CompiledTemplates(directory, repr(sorted(options.items())))
+
+
 def environment(user_dir: Path | None = None, *, autoescape: bool = True) -> jinja2.Environment:
     """A Jinja2 environment over USER_DIR (if given) and then the shipped templates.
 
@@ -72,13 +107,12 @@ def environment(user_dir: Path | None = None, *, autoescape: bool = True) -> jin
             raise UsageError(f"{user_dir}: no such templates folder")
         loaders.append(jinja2.FileSystemLoader(str(user_dir)))
     loaders.append(jinja2.FileSystemLoader(str(default_templates())))
+    options = dict(autoescape=autoescape, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
-        autoescape=autoescape,
         undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
+        bytecode_cache=_compiled_templates(options),
+        **options,
     )
     env.filters["css_string"] = css_string
     return env

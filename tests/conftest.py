@@ -6,12 +6,20 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FACTS = ROOT / "facts"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # cardgen keeps compiled templates in the user's cache folder; tests keep theirs apart.
+    cache = Path(tempfile.mkdtemp(prefix="cardgen-test-cache-"))
+    os.environ["XDG_CACHE_HOME"] = str(cache)
+    config.add_cleanup(lambda: shutil.rmtree(cache, ignore_errors=True))
 
 
 def run_cardgen(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,

@@ -82,3 +82,43 @@ def test_an_installed_wheel_ships_and_finds_the_templates(tmp_path: Path) -> Non
     found = subprocess.run([sys.executable, "-c", probe], env={"PYTHONPATH": str(site)}, cwd=tmp_path,
                            capture_output=True, text=True, check=True).stdout.strip()
     assert found == str(site / "cardgen/templates/exam/paper.html")
+
+
+def test_compiled_templates_are_kept_between_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    build_file_tree(tmp_path / "t", {"t.html": "<b>{{ text }}</b>"})
+    assert environment(tmp_path / "t").get_template("t.html").render(text="1") == "<b>1</b>"
+    assert len(list((tmp_path / "cache/cardgen/templates").iterdir())) == 1
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("compiled again")
+
+    with monkeypatch.context() as m:
+        m.setattr(jinja2.Environment, "compile", refuse)
+        assert environment(tmp_path / "t").get_template("t.html").render(text="2") == "<b>2</b>"
+    # An edited template is compiled afresh.
+    build_file_tree(tmp_path / "t", {"t.html": "<i>{{ text }}</i>"})
+    assert environment(tmp_path / "t").get_template("t.html").render(text="3") == "<i>3</i>"
+
+
+def test_compiled_templates_are_kept_apart_by_escaping(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    build_file_tree(tmp_path / "t", {"t.html": "{{ text }}"})
+    for _ in range(2):
+        assert environment(tmp_path / "t").get_template("t.html").render(text="<b>") == "&lt;b&gt;"
+        assert environment(tmp_path / "t", autoescape=False).get_template("t.html").render(text="<b>") == "<b>"
+
+
+def test_a_cache_that_cannot_be_written_is_passed_over(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build_file_tree(tmp_path / "t", {"t.html": "<b>{{ text }}</b>"})
+    (tmp_path / "file").write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "file"))
+    assert environment(tmp_path / "t").get_template("t.html").render(text="1") == "<b>1</b>"
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(jinja2.bccache.tempfile, "NamedTemporaryFile", disk_full)
+    assert environment(tmp_path / "t").get_template("t.html").render(text="2") == "<b>2</b>"
+    assert list((tmp_path / "cache/cardgen/templates").iterdir()) == []
