@@ -424,7 +424,9 @@ def database_rows(data: bytes) -> dict[str, list]:
         conn.deserialize(data)
         tables = [name for (name,) in conn.execute("select name from sqlite_master where type = 'table'")]
         rows = {table: conn.execute(f"select * from {table} order by 1").fetchall() for table in tables}
-        return rows | {"sqlite_master": conn.execute("select * from sqlite_master order by name").fetchall()}
+        # The schema, not where its pages happen to lie.
+        schema = conn.execute("select type, name, tbl_name, sql from sqlite_master order by name").fetchall()
+        return rows | {"sqlite_master": schema}
     finally:
         conn.close()
 
