@@ -364,8 +364,7 @@ def cards_by_deck(cards: Sequence[Card]) -> dict[str, list[Card]]:
     return dict(sorted(decks.items()))
 
 
-@dataclass(frozen=True, slots=True)
-class Note:
+class Note(NamedTuple):
     """One card as an Anki note: fields in the order of its note type's, and one card (ord 0).
 
     Every note type has one card template, which never renders blank (a Front or

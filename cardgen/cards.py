@@ -35,19 +35,20 @@ Scenarios make no cards of their own; their text frames the stack cards.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
 from operator import attrgetter
+from typing import NamedTuple
 
 from cardgen.model import Definition, FactBase, Meta, Point, ProsCons, Question, Stack, Taxonomy
 
 HIDDEN = "?"
 
 
-@dataclass(frozen=True)
-class Card:
+class Card(NamedTuple):
     """One thing to ask, with everything needed to show its front and back.
 
-    Text fields are plain text (never HTML): renderers escape them.
+    Text fields are plain text (never HTML): renderers escape them. A named tuple
+    rather than a frozen dataclass: decks are made of thousands of cards, and a
+    frozen dataclass sets each of its fields through `object.__setattr__`.
     """
 
     fact_id: str
