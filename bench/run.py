@@ -247,16 +247,21 @@ def compile_cardgen() -> None:
         raise SystemExit("could not compile cardgen's modules")
 
 
-def run(sizes: tuple[int, ...], start_repeats: int = 10) -> tuple[list[Row], list[Target]]:
+def default_repeats(size: int) -> int:
+    """Runs of each measurement at SIZE facts. Small runs are short, so noise weighs most on them."""
+    return 10 if size <= 1_000 else 3 if size <= 10_000 else 1
+
+
+def run(sizes: tuple[int, ...], start_repeats: int = 10, repeats: int | None = None) -> tuple[list[Row], list[Target]]:
     rows: list[Row] = []
     compile_cardgen()
     with tempfile.TemporaryDirectory(prefix="cardgen-bench-") as tmp:
         for size in sizes:
             root = write_fact_base(Path(tmp) / f"facts-{size}", size)
-            repeats = 5 if size <= 1_000 else 3 if size <= 10_000 else 1
-            rows.append(bench_load(root, size, repeats))
-            rows.append(bench_anki(root, size, repeats, Path(tmp)))
-            rows.extend(bench_generators(root, size, repeats, Path(tmp)))
+            runs = repeats or default_repeats(size)
+            rows.append(bench_load(root, size, runs))
+            rows.append(bench_anki(root, size, runs, Path(tmp)))
+            rows.extend(bench_generators(root, size, runs, Path(tmp)))
             rows.append(bench_build(root, size, Path(tmp), next((r for r in reversed(rows) if r.name == "cardgen build"), None)))
             for row in rows[-6:]:
                 print(f"  {row.name} ({size} facts): {row.seconds:.3f} s" + (f", ratio {row.ratio:.2f}" if row.ratio else "")
@@ -298,11 +303,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="sizes up to 10,000 facts (under 3 minutes on 2 cores)")
     parser.add_argument("--sizes", help="comma-separated fact counts, overriding the defaults")
     parser.add_argument("--json", type=Path, help="write the results here")
+    parser.add_argument("--repeats", type=int, help="runs of each measurement per size (default 10 up to 1,000 facts, "
+                                                    "3 up to 10,000, then 1; best is kept)")
     parser.add_argument("--start-repeats", type=int, default=10, help="runs of each start-up measurement (best is kept)")
     args = parser.parse_args(argv)
     sizes = tuple(int(s) for s in args.sizes.split(",")) if args.sizes else QUICK_SIZES if args.quick else SIZES
     started = time.perf_counter()
-    rows, targets = run(sizes, args.start_repeats)
+    rows, targets = run(sizes, args.start_repeats, args.repeats)
     print(table(rows, targets))
     if args.json:
         args.json.write_text(json.dumps({

@@ -12,7 +12,7 @@ from tests.conftest import ROOT
 def test_bench_runs_and_reports_targets(tmp_path) -> None:
     out = tmp_path / "bench.json"
     result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run.py"), "--sizes", "100,1000", "--start-repeats", "2", "--json", str(out)],
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--sizes", "100,1000", "--repeats", "2", "--start-repeats", "2", "--json", str(out)],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 0, result.stderr
