@@ -65,8 +65,8 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
 
     Compiling the templates costs more than rendering a small deck. Jinja keys a
     compiled template by its name, file and source; the key here adds the
-    environment's options, which change the compiled code too. A cache that
-    cannot be written is passed over: the template is compiled again next time.
+    environment's options, which change the compiled code too. A cache file that
+    cannot be read or written is passed over: the template is compiled again.
     """
 
     def __init__(self, directory: Path, options: str) -> None:
@@ -75,6 +75,12 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
 
     def get_cache_key(self, name: str, filename: str | None = None) -> str:
         return super().get_cache_key(f"{self.options}\0{name}", filename)
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # a damaged file: pickle and marshal raise all kinds
+            bucket.reset()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         try:

@@ -122,3 +122,15 @@ def test_a_cache_that_cannot_be_written_is_passed_over(tmp_path: Path, monkeypat
     monkeypatch.setattr(jinja2.bccache.tempfile, "NamedTemporaryFile", disk_full)
     assert environment(tmp_path / "t").get_template("t.html").render(text="2") == "<b>2</b>"
     assert list((tmp_path / "cache/cardgen/templates").iterdir()) == []
+
+
+def test_a_damaged_cache_file_is_compiled_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    build_file_tree(tmp_path / "t", {"t.html": "<b>{{ text }}</b>"})
+    environment(tmp_path / "t").get_template("t.html")
+    (cached,) = (tmp_path / "cache/cardgen/templates").iterdir()
+    magic = jinja2.bccache.bc_magic
+    for damage in (magic, magic + b"\x80\x04garbage", magic + cached.read_bytes()[len(magic):-9], b"x"):
+        cached.write_bytes(damage)
+        assert environment(tmp_path / "t").get_template("t.html").render(text="1") == "<b>1</b>"
+        assert cached.read_bytes() != damage
