@@ -123,7 +123,7 @@ QUIZ_START = "cardgen quiz, first prompt (shipped facts)"
 def bench_load(root: Path, size: int, repeats: int) -> Row:
     import yaml
 
-    from cardgen.loader import load
+    from cardgen.factbase.loader import load
 
     files = sorted(root.glob("*.yaml"))
 
@@ -146,8 +146,8 @@ def bench_build(root: Path, size: int, tmp: Path, previous: Row | None) -> Row:
 
 def bench_generators(root: Path, size: int, repeats: int, tmp: Path) -> list[Row]:
     """Quiz sets and exams, against loading and validating the same facts (their input)."""
-    from cardgen.exam import ExamSettings, make_exam, render_exam
-    from cardgen.loader import load
+    from cardgen.emit.exam import ExamSettings, make_exam, render_exam
+    from cardgen.factbase.loader import load
 
     load_only = child_time(CARDGEN + ["validate", str(root)])
     quizset = child_time(CARDGEN + ["quizset", str(root), "--sets", "1", "--size", "50", "--seed", "1", "-o", str(tmp / f"qs-{size}")])
@@ -208,9 +208,9 @@ def bench_help(repeats: int) -> Row:
 
 def dump_notes(root: Path, out: Path) -> Path:
     """The notes `cardgen anki` makes for ROOT, as JSON for the plain-genanki baseline."""
-    from cardgen import anki
+    from cardgen.emit import anki
     from cardgen.cards import build_cards
-    from cardgen.loader import load
+    from cardgen.factbase.loader import load
 
     per_deck = anki.build_notes(build_cards(load(root)), anki.stylesheet())
     models = {note.model.name: note.model for notes in per_deck.values() for note in notes}

@@ -22,26 +22,26 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from cardgen.errors import UsageError
-from cardgen.loader import load
-from cardgen.model import FactBase
+from cardgen.factbase.loader import load
+from cardgen.factbase.model import FactBase
 
 Step = tuple[str, Callable[[FactBase, Path], object]]
 
 
 def _anki(base: FactBase, out_dir: Path) -> None:
-    from cardgen.anki import write_anki
+    from cardgen.emit.anki import write_anki
 
     write_anki(base, out_dir)
 
 
 def _exam(base: FactBase, out_dir: Path) -> None:
-    from cardgen.exam import write_default_exam
+    from cardgen.emit.exam import write_default_exam
 
     write_default_exam(base, out_dir / "exams")
 
 
 def _quizsets(base: FactBase, out_dir: Path) -> None:
-    from cardgen.quizset import write_build_quizsets
+    from cardgen.emit.quizset import write_build_quizsets
 
     write_build_quizsets(base, out_dir / "quizsets")
 

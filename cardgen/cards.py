@@ -1,7 +1,7 @@
 """The card model: what to ask about each fact, independent of any output format.
 
 `build_cards(base)` turns a fact base into `Card` objects. The Anki emitter
-(`cardgen.anki`) renders them as HTML notes; the terminal quiz shows their plain
+(`cardgen.emit.anki`) renders them as HTML notes; the terminal quiz shows their plain
 text. A card's identity is `Card.key` = `"{fact_id}/{kind}"`: Anki GUIDs and
 review schedules hang on it, so a kind string, once shipped, never changes
 meaning. Layers and list items are numbered from 1 (top layer, first item) in
@@ -38,7 +38,7 @@ import unicodedata
 from operator import attrgetter
 from typing import NamedTuple
 
-from cardgen.model import Definition, FactBase, Meta, Point, ProsCons, Question, Stack, Taxonomy
+from cardgen.factbase.model import Definition, FactBase, Meta, Point, ProsCons, Question, Stack, Taxonomy
 
 HIDDEN = "?"
 

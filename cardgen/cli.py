@@ -65,7 +65,7 @@ def _root(
 @app.command()
 def validate(path: Path = PathArg) -> None:
     """Check the fact base and report every problem as file:line."""
-    from cardgen.loader import load
+    from cardgen.factbase.loader import load
 
     base = load(path)
     typer.echo(f"{path}: {len(base)} facts in {len(base.files)} file(s), no problems.")
@@ -74,8 +74,8 @@ def validate(path: Path = PathArg) -> None:
 @app.command()
 def stats(path: Path = PathArg) -> None:
     """Summarise the fact base: facts per kind, per file and per tag."""
-    from cardgen.loader import load
-    from cardgen.stats import summary
+    from cardgen.factbase.loader import load
+    from cardgen.factbase.stats import summary
 
     typer.echo(summary(load(path)), nl=False)
 
@@ -91,8 +91,8 @@ def anki(
     by_kind: bool = typer.Option(False, "--by-kind", help="Also print how many cards of each kind were made."),
 ) -> None:
     """Write one Anki package (.apkg) per deck; re-importing it updates cards in place."""
-    from cardgen.anki import summary, write_anki
-    from cardgen.loader import load
+    from cardgen.emit.anki import summary, write_anki
+    from cardgen.factbase.loader import load
 
     typer.echo(summary(write_anki(load(path), out), by_kind=by_kind), nl=False)
 
@@ -119,7 +119,7 @@ def quiz(
     show_stats: bool = typer.Option(False, "--stats", help="Show due counts, retention and cards by state instead of reviewing."),
 ) -> None:
     """Review cards in the terminal with spaced repetition (FSRS); every answer is saved at once."""
-    from cardgen import quiz as session
+    from cardgen.review import quiz as session
 
     options = session.QuizOptions(path, mode, tuple(_split(tags) or ()), new, cram, limit, state)
     if show_stats:
@@ -145,7 +145,7 @@ def exam(
     out: Path = typer.Option(Path("dist/exams"), "-o", "--out", help="Folder to write the exams into."),
 ) -> None:
     """Write printable exams: one HTML paper and one key per version, optionally as PDF."""
-    from cardgen.exam import ExamSettings, generate
+    from cardgen.emit.exam import ExamSettings, generate
 
     settings = ExamSettings(
         versions=versions, questions=questions, seed=seed, title=title, kinds=tuple(_split(kinds) or ()),
@@ -174,8 +174,8 @@ def quizset(
     out: Path = typer.Option(Path("dist/quizsets"), "-o", "--out", help="Folder to write the sets into."),
 ) -> None:
     """Draw randomized quiz sets from the question bank and write them as JSON, Markdown or CSV."""
-    from cardgen.loader import load
-    from cardgen.quizset import write_quizsets
+    from cardgen.factbase.loader import load
+    from cardgen.emit.quizset import write_quizsets
 
     written = write_quizsets(load(path), out, formats=_split([fmt]) or [], sets=sets, size=size, seed=seed,
                              kinds=_split(kinds), tags=_split(tags))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cardgen.model import Loc
+from cardgen.factbase.model import Loc
 
 
 class CardgenError(Exception):

@@ -1,6 +1,6 @@
 """An independent judge of bank questions: which options does the fact base make right?
 
-Written from the fact model alone (not from `cardgen.relations`), so a bug in the
+Written from the fact model alone (not from `cardgen.bank.relations`), so a bug in the
 bank's own truth checks cannot hide from the tests. Taxonomy lineage counts as truth:
 a kind of X fits X's definition, and what X is a kind of names X too.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import unicodedata
 
 from cardgen.bank import Question
-from cardgen.model import Definition, FactBase, ProsCons, Stack, Taxonomy
+from cardgen.factbase.model import Definition, FactBase, ProsCons, Stack, Taxonomy
 
 
 def f(text: str) -> str:

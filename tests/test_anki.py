@@ -21,13 +21,13 @@ from hypothesis import strategies as st
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 from anki.scheduler.v3 import CardAnswer
 
-from cardgen.anki import (  # noqa: E402
+from cardgen.emit.anki import (  # noqa: E402
     BASIC, CLOZE, NOTE_TYPES, TYPEIN, NoteMaker, Renderer, apkg_name, build_timestamp, cards_by_deck, collection,
     default_templates, escape_cloze, note_guid, stable_id, stylesheet, write_anki, write_apkg,
 )
 from cardgen.cards import Card, build_cards  # noqa: E402
 from cardgen.errors import UsageError  # noqa: E402
-from cardgen.loader import load  # noqa: E402
+from cardgen.factbase.loader import load  # noqa: E402
 from conftest import FACTS, build_file_tree, run_cardgen  # noqa: E402
 
 T1 = 1_700_000_000

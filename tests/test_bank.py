@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from cardgen.bank import KINDS, MAX_OPTIONS, MIN_OPTIONS, OX, Question, build_bank, quiz_sets, select
 from cardgen.errors import UsageError
-from cardgen.loader import load
-from cardgen.model import (Comparison, Definition, FactBase, Layer, Meta, Point, ProsCons, Question as AuthorQuestion,
+from cardgen.factbase.loader import load
+from cardgen.factbase.model import (Comparison, Definition, FactBase, Layer, Meta, Point, ProsCons, Question as AuthorQuestion,
                            Stack, Taxonomy)
 from tests.conftest import FACTS, ROOT, build_file_tree
 from tests.oracle import Oracle, f
@@ -220,7 +220,7 @@ def test_stack_questions_draw_the_blank() -> None:
 
 def test_ids_and_bank_identical_across_runs_and_hash_seeds() -> None:
     assert build_bank(load(FACTS)) == BANK
-    script = "from cardgen.loader import load; from cardgen.bank import build_bank; " \
+    script = "from cardgen.factbase.loader import load; from cardgen.bank import build_bank; " \
              "print(repr([(q.id, q.options, q.answer) for q in build_bank(load('facts'))]))"
     outs = {subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True,
                            env={"PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}).stdout for seed in ("1", "2")}

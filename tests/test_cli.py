@@ -47,8 +47,8 @@ def test_validate_shipped_facts() -> None:
 
 
 def test_stats_counts_what_the_facts_hold() -> None:
-    from cardgen.loader import load
-    from cardgen.stats import counts
+    from cardgen.factbase.loader import load
+    from cardgen.factbase.stats import counts
 
     base = load(ROOT / "facts")
     result = run_cardgen("stats")
@@ -60,7 +60,7 @@ def test_stats_counts_what_the_facts_hold() -> None:
 
 
 def test_readme_worked_example_is_a_valid_fact_file(tmp_path) -> None:
-    from cardgen.loader import load
+    from cardgen.factbase.loader import load
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     example = re.search(r"A worked example, `facts/osi.yaml`:\n\n```yaml\n(.*?)```", readme, re.S)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cardgen.compare import Segment, check, diff, display, key, plain_diff
+from cardgen.review.compare import Segment, check, diff, display, key, plain_diff
 
 HYPERVISOR = ("하이퍼바이저", "Hypervisor")
 

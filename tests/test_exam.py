@@ -14,7 +14,7 @@ import pytest
 from cardgen.bank import build_bank
 from cardgen.errors import UsageError
 from cardgen.bank import shuffle_options, spread_positions
-from cardgen.exam import (
+from cardgen.emit.exam import (
     Exam,
     ExamSettings,
     make_exam,
@@ -22,8 +22,8 @@ from cardgen.exam import (
     write_default_exam,
     write_exam,
 )
-from cardgen.loader import load
-from cardgen.pdf import print_pdf
+from cardgen.factbase.loader import load
+from cardgen.emit.pdf import print_pdf
 from tests.conftest import FACTS, build_file_tree, require_program, run_cardgen
 
 SETTINGS = ExamSettings(versions=2, questions=30, seed=7)
@@ -201,8 +201,8 @@ def test_impossible_requests_are_usage_errors(base, settings: ExamSettings, mess
 
 def test_every_style_of_the_bank_has_a_section_points_and_words_in_every_language() -> None:
     from cardgen.bank import KINDS, MAX_OPTIONS
-    from cardgen.exam import LABELS, POINTS, SECTIONS
-    from cardgen.questions import MATCH_MAX
+    from cardgen.emit.exam import LABELS, POINTS, SECTIONS
+    from cardgen.bank.generate import MATCH_MAX
 
     assert set(KINDS.values()) == set(SECTIONS) == set(POINTS) | {"match"}
     for labels in LABELS.values():

@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cardgen.errors import CardgenError
-from cardgen.factschema import dumps as schema_dumps
-from cardgen.loader import load
-from cardgen.model import Definition, Loc
+from cardgen.factbase.schema import dumps as schema_dumps
+from cardgen.factbase.loader import load
+from cardgen.factbase.model import Definition, Loc
 from tests.conftest import FACTS, ROOT, build_file_tree, run_cardgen
 
 GOLDEN = Path(__file__).parent / "golden" / "facts.json"
@@ -68,7 +68,7 @@ def test_every_shipped_file_points_editors_at_the_schema() -> None:
 def test_shipped_schema_is_current_and_accepts_the_shipped_facts() -> None:
     import jsonschema
     shipped = ROOT / "cardgen" / "schema" / "facts.schema.json"
-    assert shipped.read_text(encoding="utf-8") == schema_dumps(), "run: python -m cardgen.factschema > cardgen/schema/facts.schema.json"
+    assert shipped.read_text(encoding="utf-8") == schema_dumps(), "run: python -m cardgen.factbase.schema > cardgen/schema/facts.schema.json"
     schema = json.loads(shipped.read_text(encoding="utf-8"))
     for file in sorted(FACTS.glob("*.yaml")):
         jsonschema.validate(yaml.safe_load(file.read_text(encoding="utf-8")), schema)

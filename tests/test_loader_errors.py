@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cardgen.errors import FactError
-from cardgen.loader import load
+from cardgen.factbase.loader import load
 from tests.conftest import build_file_tree, run_cardgen
 
 GOOD_DEFS = """\

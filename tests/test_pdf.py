@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cardgen.pdf import BROWSER_ENV, BROWSERS, BrowserNotFound, PrintFailed, find_browser, print_pdf
+from cardgen.emit.pdf import BROWSER_ENV, BROWSERS, BrowserNotFound, PrintFailed, find_browser, print_pdf
 from tests.conftest import require_program
 
 PAGE = """<!DOCTYPE html>

@@ -10,10 +10,10 @@ from datetime import datetime, timezone
 import pytest
 from fsrs import Rating
 
-from cardgen.loader import load
-from cardgen.quiz import items_for
-from cardgen.review import plan
-from cardgen.store import Store
+from cardgen.factbase.loader import load
+from cardgen.review.quiz import items_for
+from cardgen.review.session import plan
+from cardgen.review.store import Store
 from conftest import FACTS, run_cardgen
 
 NOW = "2024-05-01T09:00:00Z"

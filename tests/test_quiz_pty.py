@@ -11,11 +11,11 @@ import pexpect
 import pytest
 from fsrs import Rating, State
 
-from cardgen.loader import load  # noqa: E402
-from cardgen.quiz import items_for  # noqa: E402
-from cardgen.review import plan, stats  # noqa: E402
-from cardgen.schedule import make_scheduler  # noqa: E402
-from cardgen.store import Store  # noqa: E402
+from cardgen.factbase.loader import load  # noqa: E402
+from cardgen.review.quiz import items_for  # noqa: E402
+from cardgen.review.session import plan, stats  # noqa: E402
+from cardgen.review.schedule import make_scheduler  # noqa: E402
+from cardgen.review.store import Store  # noqa: E402
 from conftest import FACTS, ROOT  # noqa: E402
 
 T0 = datetime(2024, 5, 1, 9, tzinfo=timezone.utc)

@@ -10,12 +10,12 @@ import pytest
 from rich.cells import cell_len
 from rich.console import Console
 
-from cardgen.loader import load
-from cardgen.quiz import items_for
-from cardgen.quiz_ui import LineKeys, RichScreen, wants_plain
-from cardgen.review import Session
-from cardgen.schedule import make_scheduler
-from cardgen.store import Store
+from cardgen.factbase.loader import load
+from cardgen.review.quiz import items_for
+from cardgen.review.terminal import LineKeys, RichScreen, wants_plain
+from cardgen.review.session import Session
+from cardgen.review.schedule import make_scheduler
+from cardgen.review.store import Store
 from conftest import FACTS
 
 T0 = datetime(2024, 5, 1, 9, tzinfo=timezone.utc)

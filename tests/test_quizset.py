@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from cardgen.bank import build_bank
-from cardgen.loader import load
-from cardgen.quizset import QuizSet, answer_text, make_quizsets, md, to_csv, to_json, to_markdown
+from cardgen.factbase.loader import load
+from cardgen.emit.quizset import QuizSet, answer_text, make_quizsets, md, to_csv, to_json, to_markdown
 from tests.conftest import FACTS, ROOT, build_file_tree, run_cardgen
 from tests.test_bank import OSI_YAML
 

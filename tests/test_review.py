@@ -7,11 +7,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from fsrs import Card, Rating, State
 
-from cardgen.loader import load
-from cardgen.quiz import items_for
-from cardgen.review import Item, Session, filter_tags, plan, stats
-from cardgen.schedule import local_day, make_scheduler
-from cardgen.store import Store
+from cardgen.factbase.loader import load
+from cardgen.review.quiz import items_for
+from cardgen.review.session import Item, Session, filter_tags, plan, stats
+from cardgen.review.schedule import local_day, make_scheduler
+from cardgen.review.store import Store
 from conftest import FACTS
 
 T0 = datetime(2024, 5, 1, 9, 0, tzinfo=timezone.utc)
@@ -344,7 +344,7 @@ def test_the_order_of_new_cards_does_not_shift_when_some_are_answered(store):
 
 def test_the_clock_comes_from_cardgen_now_as_utc():
     from cardgen.errors import UsageError
-    from cardgen.schedule import clock_from_env, fuzz_from_env
+    from cardgen.review.schedule import clock_from_env, fuzz_from_env
 
     assert clock_from_env({"CARDGEN_NOW": "2024-05-01T18:00:00+09:00"})() == T0
     assert clock_from_env({"CARDGEN_NOW": "2024-05-01T09:00:00Z"})().tzinfo == timezone.utc

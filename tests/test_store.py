@@ -12,8 +12,8 @@ import pytest
 from fsrs import Rating, State
 
 from cardgen.errors import CardgenError
-from cardgen.schedule import make_scheduler
-from cardgen.store import APPLICATION_ID, SCHEMA_VERSION, StateError, Store
+from cardgen.review.schedule import make_scheduler
+from cardgen.review.store import APPLICATION_ID, SCHEMA_VERSION, StateError, Store
 from conftest import ROOT
 
 T0 = datetime(2024, 5, 1, 9, 0, tzinfo=timezone.utc)
@@ -103,8 +103,8 @@ WRITER = """
 import sys
 from datetime import datetime, timedelta, timezone
 from fsrs import Rating
-from cardgen.schedule import make_scheduler
-from cardgen.store import Store
+from cardgen.review.schedule import make_scheduler
+from cardgen.review.store import Store
 store = Store.open(sys.argv[1])
 sched = make_scheduler(False)
 print("ready", flush=True)
@@ -218,8 +218,8 @@ def test_read_only_sees_what_was_written(tmp_path):
 
 
 def test_the_default_state_file_is_in_the_user_data_folder(monkeypatch, tmp_path):
-    from cardgen.quiz import state_path
-    from cardgen.store import default_path
+    from cardgen.review.quiz import state_path
+    from cardgen.review.store import default_path
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     assert default_path() == tmp_path / "data" / "cardgen" / "state.sqlite3"

@@ -12,7 +12,7 @@ import jinja2
 import pytest
 
 from cardgen.errors import UsageError
-from cardgen.templating import TemplateProblem, css_string, default_templates, environment, render
+from cardgen.emit.templating import TemplateProblem, css_string, default_templates, environment, render
 from tests.conftest import ROOT, build_file_tree
 
 
@@ -78,7 +78,7 @@ def test_an_installed_wheel_ships_and_finds_the_templates(tmp_path: Path) -> Non
     assert shipped and all(f"cardgen/templates/{name}" in names for name in shipped)
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
-    probe = "from cardgen.templating import environment as e; print(e().get_template('exam/paper.html').filename)"
+    probe = "from cardgen.emit.templating import environment as e; print(e().get_template('exam/paper.html').filename)"
     found = subprocess.run([sys.executable, "-c", probe], env={"PYTHONPATH": str(site)}, cwd=tmp_path,
                            capture_output=True, text=True, check=True).stdout.strip()
     assert found == str(site / "cardgen/templates/exam/paper.html")

@@ -16,7 +16,7 @@ from itertools import chain
 from typing import Callable, Hashable, Iterable, Iterator
 
 from cardgen.bank import MAX_OPTIONS, MIN_OPTIONS
-from cardgen.relations import fold
+from cardgen.bank.relations import fold
 
 
 @dataclass(frozen=True, slots=True)

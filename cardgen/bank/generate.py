@@ -1,6 +1,6 @@
 """Question generators: one method per fact kind, each yielding the bank's `Question`s.
 
-Wrong options come from `cardgen.distractors`: each generator lists its candidates in
+Wrong options come from `cardgen.bank.distractors`: each generator lists its candidates in
 tiers (siblings first, then the same kind of fact, then the rest) and says what is also
 right; `pick` does the rest. A question that cannot get `MIN_OPTIONS` good options is
 not made. Prompts speak Korean, the language of the shipped notes.
@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Iterable, Iterator
 
 from cardgen.bank import MAX_OPTIONS, MIN_OPTIONS, OX, Question
-from cardgen.distractors import Candidate, Shelf, merged, nearest, pick, where
-from cardgen.model import Definition, FactBase, Layer, Stack
-from cardgen.relations import POLARITIES, Relations, fold
+from cardgen.bank.distractors import Candidate, Shelf, merged, nearest, pick, where
+from cardgen.factbase.model import Definition, FactBase, Layer, Stack
+from cardgen.bank.relations import POLARITIES, Relations, fold
 
 WORD = {"pros": "장점", "cons": "단점"}
 CHOICE_KIND = {"pros": "pro_of", "cons": "con_of"}

@@ -3,14 +3,14 @@
 Editors that speak the YAML language server read it through the
 `# yaml-language-server: $schema=...` line at the top of each fact file, so a
 teacher gets completion and red squiggles while typing. Regenerate the shipped
-copy with `python -m cardgen.factschema > cardgen/schema/facts.schema.json`.
+copy with `python -m cardgen.factbase.schema > cardgen/schema/facts.schema.json`.
 """
 
 from __future__ import annotations
 
 import json
 
-from cardgen.loader import COMMON, COMPARE_KEYS, FILE_KEYS, ID_PATTERN, LAYER_KEYS, MAX_LAYER_COUNT, POINT_KEYS, SECTIONS, Field
+from cardgen.factbase.loader import COMMON, COMPARE_KEYS, FILE_KEYS, ID_PATTERN, LAYER_KEYS, MAX_LAYER_COUNT, POINT_KEYS, SECTIONS, Field
 
 TEXT = {"type": ["string", "number", "boolean"], "minLength": 1}
 

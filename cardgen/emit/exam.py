@@ -7,7 +7,7 @@ questions reshuffled so the correct positions are spread evenly. The result is
 a tree of frozen view objects; the templates in `templates/exam/` only lay it
 out. `write_exam` renders each version's student paper and its key (the paper
 followed by the answers, explanations and source facts, starting on a new page),
-and can print both to PDF with `cardgen.pdf`.
+and can print both to PDF with `cardgen.emit.pdf`.
 
 Every random choice comes from `random.Random` seeded with the exam's seed and
 the version letter, so one seed always rebuilds the same exam, byte for byte.
@@ -26,7 +26,7 @@ from typing import Iterable, Sequence
 
 from cardgen.bank import Question, build_bank, quiz_sets, select, shuffle_options
 from cardgen.errors import UsageError
-from cardgen.model import FactBase, Stack
+from cardgen.factbase.model import FactBase, Stack
 
 DEFAULT_OUT = Path("dist/exams")
 DEFAULT_QUESTIONS = 20
@@ -430,7 +430,7 @@ def file_stem(letter: str, role: str) -> str:
 
 def render_exam(exam: Exam, templates: Path | None = None) -> dict[str, str]:
     """Each version's paper and key as HTML, keyed by file name, in version order."""
-    from cardgen.templating import environment, render
+    from cardgen.emit.templating import environment, render
 
     env = environment(templates)
     pages: dict[str, str] = {}
@@ -444,7 +444,7 @@ def render_exam(exam: Exam, templates: Path | None = None) -> dict[str, str]:
 def write_exam(exam: Exam, out: Path = DEFAULT_OUT, *, templates: Path | None = None,
                pdf: bool = False, browser: str | None = None) -> tuple[ExamFile, ...]:
     """Write EXAM's HTML files under OUT and, with PDF, print each one; return what was written."""
-    from cardgen import pdf as printer
+    from cardgen.emit import pdf as printer
 
     executable = printer.find_browser(browser) if pdf else None  # fail before writing anything
     pages = render_exam(exam, templates)
@@ -465,8 +465,8 @@ def write_exam(exam: Exam, out: Path = DEFAULT_OUT, *, templates: Path | None = 
 def generate(path: Path, settings: ExamSettings, out: Path = DEFAULT_OUT, *, templates: Path | None = None,
              pdf: bool = False, browser: str | None = None) -> tuple[ExamFile, ...]:
     """Load the fact base at PATH, make the exam SETTINGS asks for and write it under OUT."""
-    from cardgen import pdf as printer
-    from cardgen.loader import load
+    from cardgen.emit import pdf as printer
+    from cardgen.factbase.loader import load
 
     settings.check()
     if pdf:

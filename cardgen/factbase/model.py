@@ -1,6 +1,6 @@
 """The fact model: typed, validated, immutable objects that every generator reads.
 
-The loader (`cardgen.loader`) is the only code that sees raw YAML; it builds these
+The loader (`cardgen.factbase.loader`) is the only code that sees raw YAML; it builds these
 objects once, after every check has passed. Each fact keeps the place it was
 written (`loc`) so later stages can still point a user at `file:line`.
 """

@@ -4,7 +4,7 @@ Everything the session needs from outside comes in as a parameter: the items to
 review, an open `Store`, an FSRS scheduler, a clock (`now`), a monotonic timer for
 answer durations, a `Screen` to draw on and a `Keys` source to read from. Tests
 drive it with scripted keys and a fixed clock; `cardgen quiz` wires it to the
-terminal (`cardgen.quiz_ui`).
+terminal (`cardgen.review.terminal`).
 
 Order: cards that are due come first (oldest due first), then new cards up to
 the daily limit, spread across facts so that two cards of one fact do not follow
@@ -25,10 +25,10 @@ from typing import Callable, Container, Iterable, Literal, Protocol, Sequence, U
 
 from fsrs import Card, Rating, Scheduler, State
 
-from cardgen.compare import Verdict, check
-from cardgen.compare import key as answer_key
-from cardgen.schedule import LEARN_AHEAD, Clock, local_day, local_midnight_utc
-from cardgen.store import Schedule, StateError, Store
+from cardgen.review.compare import Verdict, check
+from cardgen.review.compare import key as answer_key
+from cardgen.review.schedule import LEARN_AHEAD, Clock, local_day, local_midnight_utc
+from cardgen.review.store import Schedule, StateError, Store
 
 Style = Literal["flash", "typed", "choice"]
 RATING_KEYS = {"1": Rating.Again, "2": Rating.Hard, "3": Rating.Good, "4": Rating.Easy}

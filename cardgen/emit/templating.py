@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from cardgen.errors import CardgenError, UsageError
 
-_CHECKOUT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+_CHECKOUT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 
 class TemplateProblem(CardgenError):

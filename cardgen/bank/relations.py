@@ -12,7 +12,7 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-from cardgen.model import Definition, FactBase, Layer, Point, ProsCons, Stack, Taxonomy
+from cardgen.factbase.model import Definition, FactBase, Layer, Point, ProsCons, Stack, Taxonomy
 
 POLARITIES = ("pros", "cons")
 

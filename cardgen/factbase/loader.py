@@ -20,7 +20,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from cardgen.gcpause import collector_paused
 from cardgen.errors import FactError, Problem, UsageError
-from cardgen.model import (
+from cardgen.factbase.model import (
     Comparison,
     Definition,
     FactBase,

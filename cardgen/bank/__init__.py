@@ -54,7 +54,7 @@ from typing import Iterable, Iterator, Sequence, Union
 
 from cardgen.gcpause import collector_paused
 from cardgen.errors import UsageError
-from cardgen.model import FactBase, Stack
+from cardgen.factbase.model import FactBase, Stack
 
 Answer = Union[int, str, tuple[str, ...], tuple[tuple[str, str], ...]]
 
@@ -125,9 +125,9 @@ def build_bank(base: FactBase) -> tuple[Question, ...]:
     for known, bank in _recent:
         if known is base:
             return bank
-    from cardgen import questions
+    from cardgen.bank import generate as questions
 
-    from cardgen.relations import fold
+    from cardgen.bank.relations import fold
 
     try:
         with collector_paused():

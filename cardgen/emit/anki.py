@@ -35,11 +35,11 @@ from typing import Callable, NamedTuple, Sequence
 import genanki
 from markupsafe import Markup
 
-from cardgen.templating import default_templates, environment
+from cardgen.emit.templating import default_templates, environment
 from cardgen.cards import HIDDEN, Card, build_cards
 from cardgen.gcpause import collector_paused
 from cardgen.errors import UsageError
-from cardgen.model import FactBase
+from cardgen.factbase.model import FactBase
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 ZIP_LEVEL = 1  # a sixth larger than the default 6, at a third of the time

@@ -2,7 +2,7 @@
 
 Modes choose what is reviewed, each thing always under its own schedule key:
 - flash (default): every card (`cardgen.cards`), front then back, self-graded;
-- typed: the cards that have typed answers, checked leniently (`cardgen.compare`);
+- typed: the cards that have typed answers, checked leniently (`cardgen.review.compare`);
 - choice: the single-choice questions of the bank (`cardgen.bank`);
 - mixed: all of them, each card typed when it has typed answers.
 
@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from cardgen.errors import UsageError
-from cardgen.model import FactBase
+from cardgen.factbase.model import FactBase
 
 MODES = ("flash", "typed", "choice", "mixed")
 
@@ -36,7 +36,7 @@ class QuizOptions:
 
 def state_path(explicit: Path | None, environ: dict[str, str] | None = None) -> Path:
     """--state, else $CARDGEN_STATE, else the user data directory."""
-    from cardgen.store import STATE_ENV, default_path
+    from cardgen.review.store import STATE_ENV, default_path
 
     env = os.environ if environ is None else environ
     if explicit is not None:
@@ -61,7 +61,7 @@ def items_for(base: FactBase, mode: str):
 def card_items(base: FactBase, mode: str):
     """Cards as review items; in typed and mixed mode a type-in card is typed, others are flash."""
     from cardgen.cards import build_cards
-    from cardgen.review import Item
+    from cardgen.review.session import Item
 
     out = []
     for card in build_cards(base):
@@ -86,7 +86,7 @@ def choice_items(base: FactBase):
     import random
 
     from cardgen.bank import build_bank, shuffle_options
-    from cardgen.review import Item
+    from cardgen.review.session import Item
 
     out = []
     for q in shuffle_options([q for q in build_bank(base) if q.style == "choice"], random.Random(0)):
@@ -125,8 +125,8 @@ CARD_TITLES = {
 
 
 def _selected(options: QuizOptions):
-    from cardgen.loader import load
-    from cardgen.review import filter_tags
+    from cardgen.factbase.loader import load
+    from cardgen.review.session import filter_tags
 
     base = load(options.path)
     every = items_for(base, options.mode)
@@ -142,10 +142,10 @@ def run(options: QuizOptions, stdin: TextIO | None = None, stdout: TextIO | None
     import signal
     from contextlib import nullcontext
 
-    from cardgen.quiz_ui import LineKeys, RichScreen, TtyKeys
-    from cardgen.review import Session
-    from cardgen.schedule import clock_from_env, fuzz_from_env, make_scheduler
-    from cardgen.store import Store
+    from cardgen.review.terminal import LineKeys, RichScreen, TtyKeys
+    from cardgen.review.session import Session
+    from cardgen.review.schedule import clock_from_env, fuzz_from_env, make_scheduler
+    from cardgen.review.store import Store
 
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
@@ -174,10 +174,10 @@ def run(options: QuizOptions, stdin: TextIO | None = None, stdout: TextIO | None
 
 def show_stats(options: QuizOptions, stdout: TextIO | None = None) -> None:
     """Print due counts, retention and cards by state for the selected items."""
-    from cardgen.quiz_ui import RichScreen
-    from cardgen.review import stats
-    from cardgen.schedule import clock_from_env
-    from cardgen.store import Store
+    from cardgen.review.terminal import RichScreen
+    from cardgen.review.session import stats
+    from cardgen.review.schedule import clock_from_env
+    from cardgen.review.store import Store
 
     base, items = _selected(options)
     facts = {fact.id for fact in base.facts()}

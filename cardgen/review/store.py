@@ -31,7 +31,7 @@ from typing import ContextManager, Iterable, Iterator
 from fsrs import Card, Rating, Scheduler, State
 
 from cardgen.errors import CardgenError
-from cardgen.schedule import local_day
+from cardgen.review.schedule import local_day
 
 APPLICATION_ID = 0x43477172  # "CGqr": marks a file as a cardgen review store
 SCHEMA_VERSION = 1

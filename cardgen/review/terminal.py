@@ -22,9 +22,9 @@ from rich.panel import Panel
 from rich.rule import Rule
 from rich.text import Text
 
-from cardgen.compare import Verdict, plain_diff
-from cardgen.review import Item, Preview, Progress, Stats, Summary
-from cardgen.schedule import describe_due, short_interval
+from cardgen.review.compare import Verdict, plain_diff
+from cardgen.review.session import Item, Preview, Progress, Stats, Summary
+from cardgen.review.schedule import describe_due, short_interval
 
 WIDTH = 80
 RATING_NAMES = {Rating.Again: "Again", Rating.Hard: "Hard", Rating.Good: "Good", Rating.Easy: "Easy"}

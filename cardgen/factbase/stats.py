@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from cardgen.model import FactBase
+from cardgen.factbase.model import FactBase
 
 KINDS = (
     ("definitions", "definitions"),

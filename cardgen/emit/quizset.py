@@ -19,8 +19,8 @@ from typing import Iterable, Sequence
 
 from cardgen.bank import OX, Question, build_bank, quiz_sets
 from cardgen.errors import UsageError
-from cardgen.model import FactBase, Stack
-from cardgen.questions import layer_text
+from cardgen.factbase.model import FactBase, Stack
+from cardgen.bank.generate import layer_text
 
 FORMATS = ("json", "md", "csv")
 DEFAULT_DIR = Path("dist/quizsets")
@@ -203,7 +203,7 @@ def _md_view(q: Question, number: int, safe=str) -> _MdQuestion:
 def to_markdown(qs: QuizSet) -> bytes:
     from markupsafe import Markup
 
-    from cardgen.templating import environment, render
+    from cardgen.emit.templating import environment, render
 
     # The shared environment escapes for HTML; every text here is escaped for Markdown
     # instead (`md`), and Markup says so, so nothing is escaped twice.
