@@ -34,13 +34,12 @@ Scenarios make no cards of their own; their text frames the stack cards.
 
 from __future__ import annotations
 
-import unicodedata
 from operator import attrgetter
 from typing import NamedTuple
 
-from cardgen.factbase.model import Definition, FactBase, Meta, Point, ProsCons, Question, Stack, Taxonomy
+from cardgen.factbase.model import AuthorQuestion, Definition, FactBase, Meta, Point, ProsCons, Stack, Taxonomy
+from cardgen.present import draw_stack_text
 
-HIDDEN = "?"
 
 
 class Card(NamedTuple):
@@ -226,7 +225,7 @@ def _taxonomy_cards(base: FactBase, t: Taxonomy) -> list[Card]:
 
 # --- the author's questions --------------------------------------------------------------
 
-def _question_cards(base: FactBase, q: Question) -> list[Card]:
+def _question_cards(base: FactBase, q: AuthorQuestion) -> list[Card]:
     stack = base[q.stack] if q.stack else None
     return [_card(q.meta, "question", "", subject=q.question, answer=q.answer,
                   details=(q.explanation,) if q.explanation else (), stack=stack)]  # type: ignore[arg-type]
@@ -243,32 +242,4 @@ def _bullets(items: tuple[str, ...], blank: int | None = None, mark: int | None 
             lines.append(f"• {item}  ◀")
         else:
             lines.append(f"• {item}")
-    return "\n".join(lines)
-
-
-def text_width(text: str) -> int:
-    """Terminal columns of TEXT: Hangul and other wide characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def draw_stack_text(stack: Stack, hidden: int | None = None, marked: tuple[int, ...] = ()) -> str:
-    """The stack as rows of `[ box ]`, top layer first, every row as wide as the widest.
-
-    A layer with `count` > 1 is that many boxes side by side; a hidden layer shows "?".
-    """
-    names = [HIDDEN if i == hidden else layer.name for i, layer in enumerate(stack.layers)]
-    natural = [layer.count * (text_width(name) + 4) + layer.count - 1
-               for name, layer in zip(names, stack.layers)]
-    width = max(natural)
-    lines = []
-    for i, (name, layer) in enumerate(zip(names, stack.layers)):
-        # Spread the row's spare columns over its boxes so every row ends at the same column.
-        spare = width - (layer.count - 1)
-        boxes = []
-        for n in range(layer.count):
-            inner = spare // layer.count + (1 if n < spare % layer.count else 0) - 2
-            pad = inner - text_width(name)
-            boxes.append("[" + " " * (pad // 2) + name + " " * (pad - pad // 2) + "]")
-        line = " ".join(boxes)
-        lines.append(f"{line}  ◀" if i in marked else line)
     return "\n".join(lines)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from cardgen.bank import Question
+from cardgen.bank.question import Choice, TrueFalse
 from cardgen.factbase.model import Definition, FactBase, ProsCons, Stack, Taxonomy
 
 
@@ -53,11 +53,11 @@ class Oracle:
 
     # --- the verdicts ---------------------------------------------------------------------
 
-    def right_options(self, q: Question) -> set[int]:
+    def right_options(self, q: Choice) -> set[int]:
         """Indexes of the options of choice question Q that the fact base makes right."""
         return {i for i, o in enumerate(q.options) if self.is_right(q, o)}
 
-    def is_right(self, q: Question, option: str) -> bool:
+    def is_right(self, q: Choice, option: str) -> bool:
         o = f(option)
         main = q.facts[0]
         if o in {f(a) for a in q.accepted}:
@@ -101,7 +101,7 @@ class Oracle:
             return not any(o in self.names(c) for c in self.below(tax.parent) | {tax.parent})
         raise AssertionError(f"not a choice kind: {q.kind}")
 
-    def ox_is_true(self, q: Question) -> bool | None:
+    def ox_is_true(self, q: TrueFalse) -> bool | None:
         """True / False when the fact base decides Q's statement, None when it is silent."""
         polarity = "pros" if q.kind == "ox_pro" else "cons"
         concept = self.concept_of(q.facts[0])

@@ -11,10 +11,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cardgen.bank import KINDS, MAX_OPTIONS, MIN_OPTIONS, OX, Question, build_bank, quiz_sets, select
+from cardgen.bank.generate import build_bank
+from cardgen.bank.question import (KINDS, MAX_OPTIONS, MIN_OPTIONS, Choice, FillIn, Matching, Ordering, Question,
+                                   ShortAnswer, TrueFalse)
+from cardgen.bank.sample import quiz_sets, select
 from cardgen.errors import UsageError
 from cardgen.factbase.loader import load
-from cardgen.factbase.model import (Comparison, Definition, FactBase, Layer, Meta, Point, ProsCons, Question as AuthorQuestion,
+from cardgen.factbase.model import (Comparison, Definition, FactBase, Layer, Meta, Point, ProsCons, AuthorQuestion,
                            Stack, Taxonomy)
 from tests.conftest import FACTS, ROOT, build_file_tree
 from tests.oracle import Oracle, f
@@ -83,29 +86,30 @@ def check_question(oracle: Oracle, q: Question) -> None:
     """Every rule a bank question must keep, judged by the independent oracle."""
     assert q.kind in KINDS and q.id.split("/")[1] == q.kind
     assert q.facts and all(fid in oracle.base for fid in q.facts), q.id
-    folded = [f(o) for o in q.options]
-    assert len(set(folded)) == len(folded), f"duplicate options in {q.id}: {q.options}"
-    if q.style == "choice":
-        assert MIN_OPTIONS <= len(q.options) <= MAX_OPTIONS, q.id
-        assert oracle.right_options(q) == {q.answer}, f"{q.id}: right options {oracle.right_options(q)} != {q.answer}: {q.options}"
-        names = {f(a) for a in q.accepted} | {folded[q.answer]}
-        assert not names & {o for i, o in enumerate(folded) if i != q.answer}, q.id
-    elif q.style == "ox":
-        assert q.options == OX and q.answer in (0, 1)
-        assert oracle.ox_is_true(q) is (q.answer == 0), f"{q.id}: {q.prompt!r} answered {OX[q.answer]}"
-    elif q.style == "order":
-        assert sorted(q.options) == sorted(q.answer) and len(q.answer) >= 3
-    elif q.style == "match":
-        terms = [a for a, _ in q.answer]
-        defs = [b for _, b in q.answer]
-        assert 4 <= len(q.answer) <= 6 and sorted(defs) == sorted(q.options)
-        assert len({f(t) for t in terms}) == len(terms) and len({f(d) for d in defs}) == len(defs)
-        by_label = {d.label: d for d in oracle.base.definitions}
-        assert all(by_label[t].definition == d for t, d in q.answer), q.id
-    else:
-        assert q.options == () and isinstance(q.answer, str) and q.answer
-    if q.hidden_layer is not None:
-        shown = q.options[q.answer] if q.style == "choice" else q.answer
+    assert isinstance(q, KINDS[q.kind]), q.id
+    match q:
+        case Choice():
+            folded = [f(o) for o in q.options]
+            assert len(set(folded)) == len(folded), f"duplicate options in {q.id}: {q.options}"
+            assert MIN_OPTIONS <= len(q.options) <= MAX_OPTIONS, q.id
+            assert oracle.right_options(q) == {q.answer}, f"{q.id}: right options {oracle.right_options(q)} != {q.answer}: {q.options}"
+            names = {f(a) for a in q.accepted} | {folded[q.answer]}
+            assert not names & {o for i, o in enumerate(folded) if i != q.answer}, q.id
+        case TrueFalse():
+            assert oracle.ox_is_true(q) is q.answer, f"{q.id}: {q.prompt!r} answered {q.answer}"
+        case Ordering():
+            assert sorted(q.pieces) == sorted(q.answer) and len(q.answer) >= 3
+            assert len({f(p) for p in q.pieces}) == len(q.pieces), q.id
+        case Matching():
+            terms, defs = [a for a, _ in q.pairs], [b for _, b in q.pairs]
+            assert 4 <= len(q.terms) <= 6 and sorted(q.answer) == list(range(len(q.definitions)))
+            assert len({f(t) for t in terms}) == len(terms) and len({f(d) for d in defs}) == len(defs)
+            by_label = {d.label: d for d in oracle.base.definitions}
+            assert all(by_label[t].definition == d for t, d in q.pairs), q.id
+        case FillIn() | ShortAnswer():
+            assert q.answer
+    if isinstance(q, (Choice, FillIn)) and q.hidden_layer is not None:
+        shown = q.options[q.answer] if isinstance(q, Choice) else q.answer
         assert q.stack is not None and shown == q.stack.layers[q.hidden_layer].name
 
 
@@ -128,7 +132,7 @@ def test_count_of_each_kind_from_the_shipped_facts() -> None:
     pros = sum(len(pc.pros) for pc in pcs)
     cons = sum(len(pc.cons) for pc in pcs)
     layers = sum(len(s.layers) for s in stacks)
-    ox = {kind: Counter(OX[q.answer] for q in BANK if q.kind == kind) for kind in ("ox_pro", "ox_con")}
+    ox = {kind: Counter("O" if q.answer else "X" for q in BANK if q.kind == kind) for kind in ("ox_pro", "ox_con")}
     expected = {
         "term_from_definition": len(defs),
         "definition_from_term": len(defs),
@@ -179,7 +183,7 @@ def test_shared_weakness_is_never_a_wrong_option(shipped_facts) -> None:
             assert shared not in wrong, q.id
             seen_as_answer += q.options[q.answer] == shared
         if q.kind == "ox_con" and q.facts[0] in about and shared in q.prompt:
-            assert OX[q.answer] == "O", q.id
+            assert q.answer is True, q.id
     assert seen_as_answer == 2
     oracle = Oracle(base)
     for q in bank:
@@ -215,17 +219,21 @@ def test_stack_questions_draw_the_blank() -> None:
         assert q.stack.layers[q.hidden_layer].name == q.answer
     dom0 = next(q for q in fills if q.answer == "Dom0")
     assert {"Domain 0", "DOM", "도메인 0"} <= set(dom0.accepted)
-    assert all(q.stack is None for q in BANK if q.kind in ("stack_order", "stack_above", "stack_below"))
+    # An ordering cannot carry a drawing; "what is above X" must not show the stack that answers it.
+    assert all(q.stack is None for q in BANK if isinstance(q, Choice) and q.kind in ("stack_above", "stack_below"))
+
+
+SHOWN = ("options", "pieces", "terms", "definitions")
 
 
 def test_ids_and_bank_identical_across_runs_and_hash_seeds() -> None:
     assert build_bank(load(FACTS)) == BANK
-    script = "from cardgen.factbase.loader import load; from cardgen.bank import build_bank; " \
-             "print(repr([(q.id, q.options, q.answer) for q in build_bank(load('facts'))]))"
+    script = f"SHOWN = {SHOWN!r}; from cardgen.factbase.loader import load; from cardgen.bank.generate import build_bank; " \
+             "print(repr([(q.id, q.answer, [getattr(q, a, None) for a in SHOWN]) for q in build_bank(load('facts'))]))"
     outs = {subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True,
                            env={"PYTHONHASHSEED": seed, "PYTHONPATH": str(ROOT)}).stdout for seed in ("1", "2")}
     assert len(outs) == 1
-    assert repr([(q.id, q.options, q.answer) for q in BANK]) + "\n" in outs
+    assert repr([(q.id, q.answer, [getattr(q, a, None) for a in SHOWN]) for q in BANK]) + "\n" in outs
 
 
 # --- a second topic -------------------------------------------------------------------------------
@@ -244,10 +252,10 @@ def test_bank_beyond_the_shipped_facts(osi) -> None:
         if q.kind == "pro_of" and q.facts[0] in ("tcp-pros-cons", "udp-pros-cons"):
             assert shared not in [o for i, o in enumerate(q.options) if i != q.answer]
         if q.kind == "ox_pro" and shared in q.prompt:
-            assert OX[q.answer] == "O"
+            assert q.answer is True
     by_id = {q.id: q for q in bank}
     denied = by_id["tcp-pros-cons/ox_pro/udp-pros-cons.1"]
-    assert OX[denied.answer] == "X" and "3-way handshake" in denied.explanation
+    assert denied.answer is False and "3-way handshake" in denied.explanation
     kinds = by_id["kinds-of-transport/kind_of/1"]
     assert kinds.options[kinds.answer] == "TCP (Transmission Control Protocol)"
     assert "HTTP (HyperText Transfer Protocol)" in kinds.options  # a cousin, nearest wrong kind
@@ -325,15 +333,20 @@ def test_sets_keep_every_rule_for_any_seed(seed, sets, size, kinds) -> None:
         for q in qs:
             check_question(oracle, q)
             original = by_id[q.id]
-            assert sorted(q.options) == sorted(original.options)
-            if q.style in ("choice", "ox"):
-                assert q.options[q.answer] == original.options[original.answer]
-            elif q.style == "match":
-                assert sorted(q.answer) == sorted(original.answer)
-            else:
-                assert q.answer == original.answer
-        positions = Counter((len(q.options), q.answer) for q in qs if q.style == "choice")
-        for n in {len(q.options) for q in qs if q.style == "choice"}:
+            match q, original:
+                case Choice(), Choice():
+                    assert sorted(q.options) == sorted(original.options)
+                    assert q.options[q.answer] == original.options[original.answer]
+                case Matching(), Matching():
+                    assert sorted(q.pairs) == sorted(original.pairs)
+                    assert sorted(q.definitions) == sorted(original.definitions)
+                case Ordering(), Ordering():
+                    assert sorted(q.pieces) == sorted(original.pieces) and q.answer == original.answer
+                case _:
+                    assert q == original
+        choices = [q for q in qs if isinstance(q, Choice)]
+        positions = Counter((len(q.options), q.answer) for q in choices)
+        for n in {len(q.options) for q in choices}:
             per_position = [positions[(n, i)] for i in range(n)]
             assert max(per_position) - min(per_position) <= 1, per_position
 
@@ -364,14 +377,14 @@ def test_correct_positions_are_balanced_chi_square() -> None:
         for qs in quiz_sets(BANK, sets=2, size=40, seed=seed, kinds=["term_from_definition", "definition_from_term",
                                                                       "pro_of", "con_of", "stack_missing_choice",
                                                                       "stack_above", "stack_below", "kind_of"]):
-            positions.update(q.answer for q in qs if len(q.options) == 4)
+            positions.update(q.answer for q in qs if isinstance(q, Choice) and len(q.options) == 4)
     total = sum(positions.values())
     assert total >= 1000
     expected = total / 4
     chi2 = sum((positions[i] - expected) ** 2 / expected for i in range(4))
     assert chi2 < 11.34, (chi2, positions)  # the 1% critical value for 3 degrees of freedom
     # Canonical bank order would put the answer wherever sorting leaves it; the sets must not.
-    canonical = Counter(q.answer for q in BANK if len(q.options) == 4)
+    canonical = Counter(q.answer for q in BANK if isinstance(q, Choice) and len(q.options) == 4)
     assert canonical != positions
 
 
@@ -412,10 +425,10 @@ def test_any_two_seeds_give_different_sets(seed, other) -> None:
 
 def test_true_and_false_take_turns_in_o_x_questions() -> None:
     """The bank holds more false statements than true ones; sets must not reward "always X"."""
-    in_bank = Counter(q.answer for q in BANK if q.style == "ox")
-    assert in_bank[0] / sum(in_bank.values()) < 0.4
-    drawn: Counter[int] = Counter()
+    in_bank = Counter(q.answer for q in BANK if isinstance(q, TrueFalse))
+    assert in_bank[True] / sum(in_bank.values()) < 0.4
+    drawn: Counter[bool] = Counter()
     for seed in range(100):
         for qs in quiz_sets(BANK, sets=1, size=12, seed=seed, kinds=["ox_pro", "ox_con"]):
             drawn.update(q.answer for q in qs)
-    assert 0.45 <= drawn[0] / sum(drawn.values()) <= 0.55, drawn
+    assert 0.45 <= drawn[True] / sum(drawn.values()) <= 0.55, drawn

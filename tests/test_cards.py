@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cardgen.cards import Card, build_cards, draw_stack_text, text_width
+from cardgen.cards import Card, build_cards
+from cardgen.present import draw_stack_text, text_width
 from cardgen.factbase.loader import load
 from conftest import FACTS, build_file_tree
 

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from cardgen.bank import build_bank
+from cardgen.bank.generate import build_bank
+from cardgen.bank.question import Matching, Ordering
 from cardgen.errors import UsageError
-from cardgen.bank import shuffle_options, spread_positions
+from cardgen.bank.sample import shuffle_options, spread_positions
 from cardgen.emit.exam import (
     Exam,
     ExamSettings,
@@ -107,7 +108,7 @@ def test_options_are_reshuffled_but_the_key_stays_right(exam: Exam, bank_by_id) 
                 assert version_item.key.answer == f"{marker} {right}"
             reordered += [c.text for c in item.choices] != [c.text for c in other.choices]
         elif item.style == "ox":
-            assert item.key.answer == other.key.answer == "OX"[q.answer]
+            assert item.key.answer == other.key.answer == ("O" if q.answer else "X")
         elif item.style == "fill":
             assert item.key.answer == q.answer and item.key.accepted == q.accepted
     assert reordered >= 5
@@ -139,13 +140,15 @@ def test_spread_positions_over_many_questions() -> None:
 def test_reshuffle_keeps_matching_and_ordering_answers(base) -> None:
     import random
 
-    bank = [q for q in build_bank(base) if q.style in ("match", "order")]
+    bank = [q for q in build_bank(base) if isinstance(q, (Matching, Ordering))]
     for q, new in zip(bank, shuffle_options(bank, random.Random(3))):
-        assert sorted(new.options) == sorted(q.options)
-        if q.style == "match":
-            assert sorted(new.answer) == sorted(q.answer)
+        if isinstance(q, Matching):
+            assert isinstance(new, Matching)
+            assert sorted(new.definitions) == sorted(q.definitions) and sorted(new.pairs) == sorted(q.pairs)
         else:
-            assert new.answer == q.answer and new.options != new.answer
+            assert isinstance(new, Ordering)
+            assert sorted(new.pieces) == sorted(q.pieces)
+            assert new.answer == q.answer and new.pieces != new.answer
 
 
 def test_matching_and_ordering_keys_name_the_right_letters(exam: Exam, bank_by_id) -> None:
@@ -157,7 +160,7 @@ def test_matching_and_ordering_keys_name_the_right_letters(exam: Exam, bank_by_i
             term_of = {row.left.marker: row.left.text for row in item.rows if row.left}
             for pair in item.key.answer.split(", "):
                 number, letter = pair.rsplit(" ", 1)
-                definition = dict(q.answer)[term_of[number]]
+                definition = dict(q.pairs)[term_of[number]]
                 assert letter_of[definition] == letter
             seen.add("match")
         if item.style == "order":
@@ -200,14 +203,17 @@ def test_impossible_requests_are_usage_errors(base, settings: ExamSettings, mess
 
 
 def test_every_style_of_the_bank_has_a_section_points_and_words_in_every_language() -> None:
-    from cardgen.bank import KINDS, MAX_OPTIONS
+    from cardgen.bank.question import KINDS, MAX_OPTIONS
     from cardgen.emit.exam import LABELS, POINTS, SECTIONS
     from cardgen.bank.generate import MATCH_MAX
 
-    assert set(KINDS.values()) == set(SECTIONS) == set(POINTS) | {"match"}
+    from cardgen.present import MARKERS
+
+    assert {variant.style for variant in KINDS.values()} == set(SECTIONS) == set(POINTS)
     for labels in LABELS.values():
         assert [style for style, _ in labels.instructions] == ["all", *SECTIONS]
-        assert len(labels.markers) >= MAX_OPTIONS and len(labels.letters) >= MATCH_MAX
+        markers = MARKERS[labels.lang]
+        assert len(markers.options) >= MAX_OPTIONS and len(markers.items) >= MATCH_MAX
 
 
 # --- the HTML ---------------------------------------------------------------------

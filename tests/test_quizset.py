@@ -15,9 +15,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from cardgen.bank import build_bank
+from cardgen.bank.generate import build_bank
 from cardgen.factbase.loader import load
-from cardgen.emit.quizset import QuizSet, answer_text, make_quizsets, md, to_csv, to_json, to_markdown
+from cardgen.bank.question import Choice, FillIn, Matching, Ordering, TrueFalse
+from cardgen.emit.quizset import QuizSet, make_quizsets, md, to_csv, to_json, to_markdown
+from cardgen.present import MARKERS, answer_text
 from tests.conftest import FACTS, ROOT, build_file_tree, run_cardgen
 from tests.test_bank import OSI_YAML
 
@@ -55,14 +57,20 @@ def test_json_round_trips_the_questions(tmp_path) -> None:
     VALIDATOR.validate(doc)
     assert {q["kind"] for q in doc["questions"]} == {q.kind for q in build_bank(SHIPPED)}
     for q, out in zip(qs.questions, doc["questions"]):
-        assert out["id"] == q.id and out["prompt"] == q.prompt and tuple(out["options"]) == q.options
-        if q.style == "match":
-            assert [tuple(p) for p in out["answer"]] == list(q.answer)
-        elif q.style == "order":
-            assert tuple(out["answer"]) == q.answer
-        else:
-            assert out["answer"] == q.answer
-        if q.stack is not None:
+        assert out["id"] == q.id and out["prompt"] == q.prompt and out["style"] == q.style
+        match q:
+            case Choice():
+                assert tuple(out["options"]) == q.options and out["answer"] == q.answer
+            case TrueFalse():
+                assert out["options"] == ["O", "X"] and out["answer"] == (0 if q.answer else 1)
+            case Matching():
+                assert tuple(out["options"]) == q.definitions
+                assert [tuple(p) for p in out["answer"]] == list(q.pairs)
+            case Ordering():
+                assert tuple(out["options"]) == q.pieces and tuple(out["answer"]) == q.answer
+            case _:
+                assert out["options"] == [] and out["answer"] == q.answer
+        if isinstance(q, (Choice, FillIn)) and q.stack is not None:
             assert [layer["name"] for layer in out["stack"]["layers"]] == [layer.name for layer in q.stack.layers]
 
 
@@ -87,15 +95,15 @@ def test_markdown_reads_as_questions_then_answers() -> None:
     assert "<h2>정답과 해설</h2>" in html
     for n, q in enumerate(qs.questions, 1):
         assert f"**{n}.** " in head
-        if q.style == "choice":
+        if isinstance(q, Choice):
             for i, option in enumerate(q.options):
                 assert f"<li>{'①②③④'[i]} {option}</li>" in html
-        if q.stack is not None:
+        if isinstance(q, (Choice, FillIn)) and q.stack is not None:
             assert "<th style=\"text-align:center\">구조 (위 → 아래)</th>" in html
     items = [t for t in parse(answers) if t.type == "list_item_open" and t.level == 1]
     assert len(items) == len(qs.questions)  # one answer per question, in one ordered list
     for q in qs.questions:
-        assert md(answer_text(q)) in answers
+        assert md(answer_text(q, MARKERS["ko"])) in answers
         assert q.prompt.split("\n")[0] not in answers  # no question text leaks into the key
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import Callable, Hashable, Iterable, Iterator
 
-from cardgen.bank import MAX_OPTIONS, MIN_OPTIONS
+from cardgen.bank.question import MAX_OPTIONS, MIN_OPTIONS
 from cardgen.bank.relations import fold
 
 

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from typing import Iterable, Iterator
 
-from cardgen.bank import MAX_OPTIONS, MIN_OPTIONS, OX, Question
+from cardgen.bank.question import (MAX_OPTIONS, MIN_OPTIONS, Choice, FillIn, Matching, Ordering, Question,
+                                   ShortAnswer, TrueFalse)
 from cardgen.bank.distractors import Candidate, Shelf, merged, nearest, pick, where
 from cardgen.factbase.model import Definition, FactBase, Layer, Stack
+from cardgen.gcpause import collector_paused
+from cardgen.present import stack_rows
 from cardgen.bank.relations import POLARITIES, Relations, fold
 
 WORD = {"pros": "장점", "cons": "단점"}
@@ -21,6 +24,15 @@ OX_KIND = {"pros": "ox_pro", "cons": "ox_con"}
 OTHER = {"pros": "cons", "cons": "pros"}
 SHORT = {"pros": "pro", "cons": "con"}
 MATCH_MIN, MATCH_MAX = 4, 6
+
+
+def build_bank(base: FactBase) -> tuple[Question, ...]:
+    """Every question the fact base supports, sorted by id; deterministic."""
+    try:
+        with collector_paused():
+            return tuple(sorted(generate(base), key=lambda q: q.id))
+    finally:
+        fold.cache_clear()
 
 
 def generate(base: FactBase) -> Iterator[Question]:
@@ -34,10 +46,10 @@ def generate(base: FactBase) -> Iterator[Question]:
     yield from gen.author()
 
 
-def _choice(qid: str, kind: str, prompt: str, answer: str, wrong: Iterable[Candidate | str], **fields) -> Question:
+def _choice(qid: str, kind: str, prompt: str, answer: str, wrong: Iterable[Candidate | str], **fields) -> Choice:
     texts = [w.text if isinstance(w, Candidate) else w for w in wrong]
     options = tuple(sorted((answer, *texts), key=lambda t: (fold(t), t)))
-    return Question(id=qid, kind=kind, prompt=prompt, options=options, answer=options.index(answer), **fields)
+    return Choice(id=qid, kind=kind, prompt=prompt, options=options, answer=options.index(answer), **fields)
 
 
 def topic(word: str) -> str:
@@ -48,12 +60,9 @@ def topic(word: str) -> str:
     return word + "은(는)"
 
 
-def layer_text(layer: Layer) -> str:
-    return f"{layer.name} × {layer.count}" if layer.count > 1 else layer.name
-
-
 def stack_text(stack: Stack) -> str:
-    return " / ".join(layer_text(layer) for layer in stack.layers)
+    """The stack on one line, top first: `응용 프로그램 × 3 / 하이퍼바이저 / 하드웨어`."""
+    return " / ".join(row.text for row in stack_rows(stack))
 
 
 class _Generator:
@@ -188,7 +197,7 @@ class _Generator:
         denies, the concept's own points of the other polarity, and points of taxonomy
         siblings (only where the concept's points of that polarity are listed at all)."""
         rel = self.rel
-        made: dict[str, Question] = {}
+        made: dict[str, TrueFalse] = {}
 
         def add(qid: str, *args) -> None:
             if qid not in made:  # one statement, one question: the first reason given wins
@@ -230,12 +239,12 @@ class _Generator:
         yield from made.values()
 
     def _ox(self, qid: str, kind: str, concept: str, polarity: str, text: str, true: bool,
-            explanation: str, facts: tuple[str, ...]) -> Question:
+            explanation: str, facts: tuple[str, ...]) -> TrueFalse:
         facts = tuple(dict.fromkeys(facts))
         explanation = self._shared.setdefault(explanation, explanation)
         facts = self._shared.setdefault(facts, facts)
-        return Question(id=qid, kind=kind, prompt=f"다음은 {self.rel.label(concept)}의 {WORD[polarity]}이다.\n{text}",
-                        options=OX, answer=0 if true else 1, explanation=explanation,
+        return TrueFalse(id=qid, kind=kind, prompt=f"다음은 {self.rel.label(concept)}의 {WORD[polarity]}이다.\n{text}",
+                         answer=true, explanation=explanation,
                         facts=facts, tags=self.tags(*facts))
 
     # --- stacks -----------------------------------------------------------------------
@@ -278,9 +287,9 @@ class _Generator:
                       tags=self.tags(stack.id))
         facts = (stack.id,)
         if len(set(folded)) == len(folded) and len(layers) >= 3:
-            yield Question(id=f"{stack.id}/stack_order/1", kind="stack_order",
+            yield Ordering(id=f"{stack.id}/stack_order/1", kind="stack_order",
                            prompt=f"‘{stack.title}’ 구조의 계층을 위에서부터 아래로 순서대로 나열하시오.",
-                           options=tuple(sorted(names, key=lambda t: (fold(t), t))), answer=tuple(names),
+                           pieces=tuple(sorted(names, key=lambda t: (fold(t), t))), answer=tuple(names),
                            facts=facts, **common)
         for i, layer in enumerate(layers):
             accepted: tuple[str, ...] = ()
@@ -297,9 +306,9 @@ class _Generator:
                 yield _choice(f"{stack.id}/stack_missing_choice/{i + 1}", "stack_missing_choice",
                               f"‘{stack.title}’ 구조에서 빈칸에 들어갈 계층은?", layer.name, wrong,
                               accepted=accepted, **drawn)
-            yield Question(id=f"{stack.id}/stack_missing_fill/{i + 1}", kind="stack_missing_fill",
-                           prompt=f"‘{stack.title}’ 구조에서 빈칸에 들어갈 계층을 쓰시오.",
-                           options=(), answer=layer.name, accepted=accepted, **drawn)
+            yield FillIn(id=f"{stack.id}/stack_missing_fill/{i + 1}", kind="stack_missing_fill",
+                         prompt=f"‘{stack.title}’ 구조에서 빈칸에 들어갈 계층을 쓰시오.",
+                         answer=layer.name, accepted=accepted, **drawn)
         for i, layer in enumerate(layers):
             if folded.count(folded[i]) > 1:
                 continue  # "directly above X" is ambiguous when X appears twice
@@ -405,10 +414,12 @@ class _Generator:
             for index, group in enumerate(_chunks(defs), 1):
                 pairs = tuple((d.label, d.definition) for d in group)
                 ids = tuple(d.id for d in group)
-                yield Question(id=f"{group[0].id}/matching/{index}", kind="matching",
+                definitions = tuple(sorted((p[1] for p in pairs), key=lambda t: (fold(t), t)))
+                yield Matching(id=f"{group[0].id}/matching/{index}", kind="matching",
                                prompt="용어와 정의를 알맞게 짝지으시오.",
-                               options=tuple(sorted((p[1] for p in pairs), key=lambda t: (fold(t), t))),
-                               answer=pairs, explanation="\n".join(f"{a}: {b}" for a, b in pairs),
+                               terms=tuple(term for term, _ in pairs), definitions=definitions,
+                               answer=tuple(definitions.index(d) for _, d in pairs),
+                               explanation="\n".join(f"{a}: {b}" for a, b in pairs),
                                facts=ids, tags=self.tags(*ids))
 
     # --- the author's questions ---------------------------------------------------------
@@ -421,8 +432,8 @@ class _Generator:
                 stack = self.rel.stack_of(q.stack)
                 explanation = f"{explanation}\n{stack.title} (위에서 아래로): {stack_text(stack)}".strip()
             facts = (q.id, q.stack) if q.stack else (q.id,)
-            yield Question(id=f"{q.id}/author/1", kind="author", prompt=q.question, options=(),
-                           answer=q.answer, explanation=explanation, facts=facts, tags=self.tags(*facts))
+            yield ShortAnswer(id=f"{q.id}/author/1", kind="author", prompt=q.question,
+                              answer=q.answer, explanation=explanation, facts=facts, tags=self.tags(*facts))
 
 
 def _chunks(defs: list[Definition]) -> list[list[Definition]]:

@@ -36,7 +36,8 @@ import genanki
 from markupsafe import Markup
 
 from cardgen.emit.templating import default_templates, environment
-from cardgen.cards import HIDDEN, Card, build_cards
+from cardgen.cards import Card, build_cards
+from cardgen.present import stack_rows
 from cardgen.gcpause import collector_paused
 from cardgen.errors import UsageError
 from cardgen.factbase.model import FactBase
@@ -324,11 +325,10 @@ class Renderer:
                 if key in drawings:
                     continue
                 drawn = []
-                for i, layer in enumerate(stack.layers):
-                    state = (stack.id, i, i == hidden, i in marked)
+                for i, row in enumerate(stack_rows(stack, hidden, marked)):
+                    state = (stack.id, i, row.hidden, row.marked)
                     if state not in rows:
-                        name = self._text[HIDDEN if i == hidden else layer.name]
-                        rows[state] = Row(name, layer.count, i == hidden, i in marked)
+                        rows[state] = Row(self._text[row.name], row.count, row.hidden, row.marked)
                     drawn.append(state)
                 drawings[key] = tuple(drawn)
         html_of = dict(zip(rows, self.render("stack", rows=list(rows.values()))))

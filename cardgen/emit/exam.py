@@ -22,11 +22,14 @@ import string
 from dataclasses import dataclass
 from itertools import zip_longest
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence, assert_never
 
-from cardgen.bank import Question, build_bank, quiz_sets, select, shuffle_options
+from cardgen.bank.generate import build_bank
+from cardgen.bank.question import Choice, FillIn, Matching, Ordering, Question, ShortAnswer, TrueFalse
+from cardgen.bank.sample import quiz_sets, select, shuffle_options
 from cardgen.errors import UsageError
 from cardgen.factbase.model import FactBase, Stack
+from cardgen.present import MARKERS, answer_text, stack_rows
 
 DEFAULT_OUT = Path("dist/exams")
 DEFAULT_QUESTIONS = 20
@@ -34,7 +37,7 @@ MAX_VERSIONS = 26
 
 # The bank's question styles, in the order the sections of a paper follow.
 SECTIONS = ("ox", "choice", "match", "order", "fill", "short")
-POINTS = {"ox": 1, "choice": 2, "order": 3, "fill": 3, "short": 5}  # match: 1 per pair
+POINTS = {"ox": 1, "choice": 2, "match": 1, "order": 3, "fill": 3, "short": 5}  # match: per pair
 WRITING_LINES = 4
 
 
@@ -70,10 +73,6 @@ class Labels:
     total: str  # {questions}, {points}
     instructions_title: str
     instructions: tuple[tuple[str, str], ...]  # ("all", line), then (question style, line)
-    markers: tuple[str, ...]  # choice options
-    numbers: str  # {n}: left column of matching, slots of ordering
-    letters: tuple[str, ...]  # right column of matching, pieces of ordering
-    ox: tuple[str, str]
     top: str
     bottom: str
     answer_blank: str
@@ -108,10 +107,6 @@ LABELS = {
             ("fill", "빈칸 문항은 답란에 알맞은 말을 쓰시오."),
             ("short", "서술형 문항은 답란에 답을 쓰시오."),
         ),
-        markers=("①", "②", "③", "④", "⑤", "⑥", "⑦", "⑧", "⑨", "⑩"),
-        numbers="({n})",
-        letters=("ㄱ", "ㄴ", "ㄷ", "ㄹ", "ㅁ", "ㅂ", "ㅅ", "ㅇ", "ㅈ", "ㅊ", "ㅋ", "ㅌ", "ㅍ", "ㅎ"),
-        ox=("O", "X"),
         top="위",
         bottom="아래",
         answer_blank="답:",
@@ -144,10 +139,6 @@ LABELS = {
             ("fill", "Fill in: write the missing word on the answer line."),
             ("short", "Short answer: write your answer on the lines."),
         ),
-        markers=tuple("ABCDEFGHIJ"),
-        numbers="({n})",
-        letters=tuple(string.ascii_lowercase[:14]),
-        ox=("O", "X"),
         top="top",
         bottom="bottom",
         answer_blank="Answer:",
@@ -361,35 +352,32 @@ def _version(letter: str, questions: Sequence[Question], labels: Labels) -> Vers
 
 
 def _item(number: int, q: Question, labels: Labels) -> Item:
-    fields: dict = {}
-    number_of = labels.numbers.format
-    if q.style == "choice":
-        marks = tuple(Mark(labels.markers[i], text) for i, text in enumerate(q.options))
-        fields["choices"] = marks
-        answer = f"{marks[q.answer].marker} {marks[q.answer].text}"
-    elif q.style == "ox":
-        fields["choices"] = tuple(Mark(mark, text) for mark, text in zip(labels.ox, q.options))
-        answer = labels.ox[q.answer]
-    elif q.style == "match":
-        lefts = [Mark(number_of(n=i), term) for i, (term, _) in enumerate(q.answer, start=1)]
-        rights = [Mark(labels.letters[i], text) for i, text in enumerate(q.options)]
-        letter_of = {mark.text: mark.marker for mark in rights}
-        fields["rows"] = tuple(MatchRow(left, right) for left, right in zip_longest(lefts, rights))
-        answer = ", ".join(f"{left.marker} {letter_of[text]}" for left, (_, text) in zip(lefts, q.answer))
-    elif q.style == "order":
-        pieces = tuple(Mark(labels.letters[i], text) for i, text in enumerate(q.options))
-        letter_of = {mark.text: mark.marker for mark in pieces}
-        fields["slots"] = tuple(number_of(n=i) for i in range(1, len(q.answer) + 1))
-        fields["pieces"] = pieces
-        answer = ", ".join(f"{number_of(n=i)} {letter_of[text]}" for i, text in enumerate(q.answer, start=1))
-        answer += " (" + " → ".join(q.answer) + ")"
-    else:
-        answer = str(q.answer)
-        if q.style == "short":
+    markers = MARKERS[labels.lang]
+    fields: dict[str, Any] = {}
+    points = POINTS[q.style]
+    accepted: tuple[str, ...] = ()
+    match q:
+        case Choice():
+            fields["choices"] = tuple(Mark(markers.option(i), text) for i, text in enumerate(q.options))
+            accepted = q.accepted
+        case TrueFalse():
+            fields["choices"] = tuple(Mark(markers.truth(value), "") for value in (True, False))
+        case Matching():
+            lefts = [Mark(markers.number(i), term) for i, term in enumerate(q.terms)]
+            rights = [Mark(markers.item(i), text) for i, text in enumerate(q.definitions)]
+            fields["rows"] = tuple(MatchRow(left, right) for left, right in zip_longest(lefts, rights))
+            points *= len(q.terms)
+        case Ordering():
+            fields["slots"] = tuple(markers.number(i) for i in range(len(q.answer)))
+            fields["pieces"] = tuple(Mark(markers.item(i), text) for i, text in enumerate(q.pieces))
+        case FillIn():
+            accepted = q.accepted
+        case ShortAnswer():
             fields["lines"] = WRITING_LINES
-    if q.stack is not None:
+        case _ as unreachable:
+            assert_never(unreachable)
+    if isinstance(q, (Choice, FillIn)) and q.stack is not None:
         fields["stack"] = draw_stack(q.stack, q.hidden_layer)
-    points = len(q.answer) if q.style == "match" else POINTS[q.style]
     prompt, *quote = q.prompt.splitlines()
     return Item(
         number=number,
@@ -400,17 +388,15 @@ def _item(number: int, q: Question, labels: Labels) -> Item:
         quote=tuple(quote),
         points=points,
         points_label=labels.points.format(n=points),
-        key=KeyEntry(answer, tuple(q.accepted), tuple(q.explanation.splitlines()), tuple(q.facts)),
+        key=KeyEntry(answer_text(q, markers), accepted, tuple(q.explanation.splitlines()), tuple(q.facts)),
         **fields,
     )
 
 
 def draw_stack(stack: Stack, hidden: int | None) -> tuple[DrawnLayer, ...]:
     """STACK's layers top to bottom, the one at index HIDDEN left blank (its name never printed)."""
-    return tuple(
-        DrawnLayer(boxes=("",) * layer.count if i == hidden else (layer.name,) * layer.count, blank=i == hidden)
-        for i, layer in enumerate(stack.layers)
-    )
+    return tuple(DrawnLayer(boxes=("" if row.hidden else row.name,) * row.count, blank=row.hidden)
+                 for row in stack_rows(stack, hidden))
 
 
 # --- writing ------------------------------------------------------------------

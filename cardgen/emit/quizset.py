@@ -15,20 +15,21 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence, assert_never
 
-from cardgen.bank import OX, Question, build_bank, quiz_sets
+from cardgen.bank.generate import build_bank
+from cardgen.bank.question import Choice, FillIn, Matching, Ordering, Question, ShortAnswer, TrueFalse
+from cardgen.bank.sample import quiz_sets
 from cardgen.errors import UsageError
 from cardgen.factbase.model import FactBase, Stack
-from cardgen.bank.generate import layer_text
+from cardgen.present import MARKERS, answer_text, stack_rows
 
 FORMATS = ("json", "md", "csv")
 DEFAULT_DIR = Path("dist/quizsets")
 DEFAULT_SETS, DEFAULT_SIZE, DEFAULT_SEED = 1, 10, 0
 BUILD_SETS, BUILD_SIZE = 3, 20
 SCHEMA_VERSION = 1
-CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
-LETTERS = "㉠㉡㉢㉣㉤㉥㉦㉧㉨㉩㉪㉫㉬㉭"
+MARKERS_KO = MARKERS["ko"]
 
 
 @dataclass(frozen=True)
@@ -97,18 +98,44 @@ def _stack_json(stack: Stack | None) -> dict | None:
             "layers": [{"name": layer.name, "count": layer.count, "concept": layer.concept} for layer in stack.layers]}
 
 
-def _answer_json(q: Question):
-    if isinstance(q.answer, tuple):
-        return [list(a) if isinstance(a, tuple) else a for a in q.answer]
-    return q.answer
+def _answer_json(q: Question) -> Any:
+    match q:
+        case Choice() | FillIn() | ShortAnswer():
+            return q.answer
+        case TrueFalse():
+            return 0 if q.answer else 1
+        case Ordering():
+            return list(q.answer)
+        case Matching():
+            return [list(pair) for pair in q.pairs]
+        case _ as unreachable:
+            assert_never(unreachable)
 
 
-def question_json(q: Question, number: int) -> dict:
+def _options_json(q: Question) -> list[str]:
+    match q:
+        case Choice():
+            return list(q.options)
+        case TrueFalse():
+            return list(MARKERS_KO.true_false)
+        case Ordering():
+            return list(q.pieces)
+        case Matching():
+            return list(q.definitions)
+        case FillIn() | ShortAnswer():
+            return []
+        case _ as unreachable:
+            assert_never(unreachable)
+
+
+def question_json(q: Question, number: int) -> dict[str, Any]:
+    drawn = q if isinstance(q, (Choice, FillIn)) else None
     return {
         "number": number, "id": q.id, "kind": q.kind, "style": q.style, "prompt": q.prompt,
-        "options": list(q.options), "answer": _answer_json(q), "accepted": list(q.accepted),
+        "options": _options_json(q), "answer": _answer_json(q),
+        "accepted": list(q.accepted) if isinstance(q, (Choice, FillIn)) else [],
         "explanation": q.explanation, "facts": list(q.facts), "tags": list(q.tags),
-        "stack": _stack_json(q.stack), "hidden_layer": q.hidden_layer,
+        "stack": _stack_json(drawn.stack if drawn else None), "hidden_layer": drawn.hidden_layer if drawn else None,
     }
 
 
@@ -125,29 +152,27 @@ def to_json(qs: QuizSet) -> bytes:
 
 # --- plain answers, shared by Markdown and CSV ----------------------------------------------
 
-def marker(index: int, style: str) -> str:
-    """①② for choice options, ㉠㉡ for items to order or match."""
-    marks = CIRCLED if style == "choice" else LETTERS
-    return marks[index] if index < len(marks) else f"({index + 1})"
-
-
-def answer_text(q: Question) -> str:
-    """The answer as a student should write it, with the option marks the set shows."""
-    if q.style == "choice":
-        return f"{marker(q.answer, 'choice')} {q.options[q.answer]}"  # type: ignore[index]
-    if q.style == "ox":
-        return OX[q.answer]  # type: ignore[index]
-    if q.style == "order":
-        return " → ".join(f"{marker(q.options.index(name), 'order')} {name}" for name in q.answer)  # type: ignore[union-attr]
-    if q.style == "match":
-        return ", ".join(f"{i}-{marker(q.options.index(d), 'match')}" for i, (_, d) in enumerate(q.answer, 1))  # type: ignore[misc]
-    return str(q.answer)
-
-
-def stack_rows(q: Question) -> list[str]:
-    if q.stack is None:
+def stack_lines(q: Question) -> list[str]:
+    """The rows of the stack drawn with Q, top first, the asked layer as `( ? )`."""
+    if not isinstance(q, (Choice, FillIn)) or q.stack is None:
         return []
-    return ["( ? )" if i == q.hidden_layer else layer_text(layer) for i, layer in enumerate(q.stack.layers)]
+    return ["( ? )" if row.hidden else row.text for row in stack_rows(q.stack, q.hidden_layer)]
+
+
+def option_lines(q: Question) -> list[str]:
+    """Each option as shown, with its marker: `① 하이퍼바이저`, `ㄱ 하드웨어`."""
+    m = MARKERS_KO
+    match q:
+        case Choice():
+            return [f"{m.option(i)} {o}" for i, o in enumerate(q.options)]
+        case Ordering():
+            return [f"{m.item(i)} {o}" for i, o in enumerate(q.pieces)]
+        case Matching():
+            return [f"{m.item(i)} {o}" for i, o in enumerate(q.definitions)]
+        case TrueFalse() | FillIn() | ShortAnswer():
+            return []
+        case _ as unreachable:
+            assert_never(unreachable)
 
 
 # --- Markdown -------------------------------------------------------------------------------
@@ -178,24 +203,17 @@ class _MdQuestion:
     explanation: tuple[str, ...]
 
 
-def _md_view(q: Question, number: int, safe=str) -> _MdQuestion:
+def _md_view(q: Question, number: int, safe: Callable[[str], str] = str) -> _MdQuestion:
     def m(text: str) -> str:
         return safe(md(text))
 
     lead, *body = q.prompt.split("\n")
-    terms: tuple[str, ...] = ()
-    if q.style == "ox":
-        options: tuple[str, ...] = ("O", "X")
-    elif q.style == "match":
-        terms = tuple(m(a) for a, _ in q.answer)  # type: ignore[misc]
-        options = tuple(m(f"{marker(i, 'match')} {o}") for i, o in enumerate(q.options))
-    else:
-        options = tuple(m(f"{marker(i, q.style)} {o}") for i, o in enumerate(q.options))
-    accepted = safe(", ".join(md(a) for a in q.accepted)) if q.style in ("fill", "short") else ""
+    terms = tuple(m(term) for term in q.terms) if isinstance(q, Matching) else ()
+    accepted = safe(", ".join(md(a) for a in q.accepted)) if isinstance(q, FillIn) else ""
     return _MdQuestion(
         number=number, kind=q.kind, style=q.style, lead=m(lead), body=tuple(m(b) for b in body),
-        stack=tuple(m(r) for r in stack_rows(q)), options=options, terms=terms,
-        answer=m(answer_text(q)), accepted=accepted,
+        stack=tuple(m(r) for r in stack_lines(q)), options=tuple(m(o) for o in option_lines(q)), terms=terms,
+        answer=m(answer_text(q, MARKERS_KO)), accepted=accepted,
         explanation=tuple(m(line) for line in q.explanation.split("\n") if line),
     )
 
@@ -221,15 +239,14 @@ def _one_line(text: str) -> str:
 def csv_row(q: Question) -> tuple[str, str]:
     """(question, answer) on one line each, so row-based importers keep every card whole."""
     parts = [_one_line(q.prompt)]
-    if q.stack is not None:
-        parts.append("[" + " / ".join(stack_rows(q)) + "]")
-    if q.style == "match":
-        parts.append(" ".join(f"{i}. {a}" for i, (a, _) in enumerate(q.answer, 1)))  # type: ignore[misc]
-    if q.style == "ox":
+    if stack := stack_lines(q):
+        parts.append("[" + " / ".join(stack) + "]")
+    if isinstance(q, Matching):
+        parts.append(" ".join(f"{i}. {a}" for i, a in enumerate(q.terms, 1)))
+    if isinstance(q, TrueFalse):
         parts.append("(O/X)")
-    elif q.options:
-        parts.append(" ".join(f"{marker(i, q.style)} {o}" for i, o in enumerate(q.options)))
-    return " ".join(parts), _one_line(answer_text(q))
+    parts.extend(option_lines(q))
+    return " ".join(parts), _one_line(answer_text(q, MARKERS_KO))
 
 
 def to_csv(qs: QuizSet) -> bytes:

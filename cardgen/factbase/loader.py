@@ -29,7 +29,7 @@ from cardgen.factbase.model import (
     Meta,
     Point,
     ProsCons,
-    Question,
+    AuthorQuestion,
     Scenario,
     Stack,
     Taxonomy,
@@ -526,7 +526,7 @@ def _read_fact(reader: _FileReader, node: Node, section: str, what: str, keys: d
         return Scenario(meta, **values)  # type: ignore[arg-type]
     if section == "stacks":
         return Stack(meta, **values)  # type: ignore[arg-type]
-    return Question(meta, **values)  # type: ignore[arg-type]
+    return AuthorQuestion(meta, **values)  # type: ignore[arg-type]
 
 
 def _peek_id(node: Node) -> str | None:

@@ -138,7 +138,7 @@ class Stack(_Fact):
 
 
 @dataclass(frozen=True)
-class Question(_Fact):
+class AuthorQuestion(_Fact):
     """A question the author wrote, with the answer, optionally drawn as a stack."""
 
     meta: Meta
@@ -148,7 +148,7 @@ class Question(_Fact):
     stack: str | None = None
 
 
-Fact = Union[Definition, ProsCons, Taxonomy, Scenario, Stack, Question]
+Fact = Union[Definition, ProsCons, Taxonomy, Scenario, Stack, AuthorQuestion]
 
 
 @dataclass(frozen=True)
@@ -160,7 +160,7 @@ class FactBase:
     taxonomies: tuple[Taxonomy, ...] = ()
     scenarios: tuple[Scenario, ...] = ()
     stacks: tuple[Stack, ...] = ()
-    questions: tuple[Question, ...] = ()
+    questions: tuple[AuthorQuestion, ...] = ()
     files: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:

@@ -85,21 +85,24 @@ def choice_items(base: FactBase):
     """
     import random
 
-    from cardgen.bank import build_bank, shuffle_options
+    from cardgen.bank.generate import build_bank
+    from cardgen.bank.question import Choice
+    from cardgen.bank.sample import shuffle_options
     from cardgen.review.session import Item
 
     out = []
-    for q in shuffle_options([q for q in build_bank(base) if q.style == "choice"], random.Random(0)):
+    for q in shuffle_options([q for q in build_bank(base) if isinstance(q, Choice)], random.Random(0)):
+        assert isinstance(q, Choice)
         out.append(Item(
             key=q.id, style="choice", fact_id=q.facts[0] if q.facts else q.id, title=q.kind.replace("_", " "),
-            faces=lambda q=q: (_question_front(q), q.explanation), options=q.options, correct=q.answer,  # type: ignore[arg-type]
+            faces=lambda q=q: (_question_front(q), q.explanation), options=q.options, correct=q.answer,
             tags=q.tags,
         ))
     return out
 
 
-def _question_front(question) -> str:
-    from cardgen.cards import draw_stack_text
+def _question_front(question: Choice) -> str:
+    from cardgen.present import draw_stack_text
 
     if question.stack is None:
         return question.prompt

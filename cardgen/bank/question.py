@@ -1,0 +1,136 @@
+"""The generated question: one of a few frozen variants, each with exactly the fields its kind needs.
+
+Code that treats variants differently matches on the type and ends with
+`assert_never`, so a new variant fails type-checking wherever it is not handled yet.
+
+Every variant carries the same identity and provenance:
+
+- `id` is `<fact id>/<kind>/<variant>` and stays the same across runs and seeds;
+- `kind` is the generator that made it (`term_from_definition`, `stack_above`, ...);
+- `prompt` is the question; its first line is the question proper, any further lines
+  the text it is about (shown quoted);
+- `explanation` says why the answer is right; `facts` are the source fact ids, the
+  main one first; `tags` are the tags of those facts.
+
+Options of a freshly generated question are in canonical order (sorted by folded text),
+so a position says nothing; `cardgen.bank.sample` shuffles them for a set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, Literal, Union
+
+from cardgen.factbase.model import Stack
+
+Style = Literal["choice", "ox", "order", "match", "fill", "short"]
+
+MIN_OPTIONS = 3
+MAX_OPTIONS = 4
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Asked:
+    id: str
+    kind: str
+    prompt: str
+    explanation: str = ""
+    facts: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Choice(_Asked):
+    """Pick the one right option; `answer` indexes `options`. `stack` is drawn with the
+    prompt, the layer at `hidden_layer` as a blank box. `accepted` are other names of the
+    answer (never offered as wrong options)."""
+
+    style: ClassVar[Style] = "choice"
+    options: tuple[str, ...]
+    answer: int
+    accepted: tuple[str, ...] = ()
+    stack: Stack | None = None
+    hidden_layer: int | None = None
+
+    @property
+    def answer_text(self) -> str:
+        return self.options[self.answer]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TrueFalse(_Asked):
+    """A statement (the prompt's second line) that is true or false by the facts."""
+
+    style: ClassVar[Style] = "ox"
+    answer: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Ordering(_Asked):
+    """Put `pieces` (shown in this order) in the order `answer` gives, top to bottom."""
+
+    style: ClassVar[Style] = "order"
+    pieces: tuple[str, ...]
+    answer: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Matching(_Asked):
+    """Match each of `terms` (the left column, in display order) to one of `definitions`
+    (the right column, in display order): term i goes with `definitions[answer[i]]`."""
+
+    style: ClassVar[Style] = "match"
+    terms: tuple[str, ...]
+    definitions: tuple[str, ...]
+    answer: tuple[int, ...]
+
+    @property
+    def pairs(self) -> tuple[tuple[str, str], ...]:
+        """(term, definition) in the order the terms are shown."""
+        return tuple((term, self.definitions[i]) for term, i in zip(self.terms, self.answer, strict=True))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FillIn(_Asked):
+    """Write the missing word: the layer left blank in the drawn `stack`."""
+
+    style: ClassVar[Style] = "fill"
+    answer: str
+    accepted: tuple[str, ...] = ()
+    stack: Stack | None = None
+    hidden_layer: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ShortAnswer(_Asked):
+    """The author's own question, answered in a sentence."""
+
+    style: ClassVar[Style] = "short"
+    answer: str
+
+
+Question = Union[Choice, TrueFalse, Ordering, Matching, FillIn, ShortAnswer]
+
+#: Every kind the generators make, and the variant each one makes.
+KINDS: dict[str, type[Choice] | type[TrueFalse] | type[Ordering] | type[Matching] | type[FillIn]
+            | type[ShortAnswer]] = {
+    "term_from_definition": Choice,
+    "definition_from_term": Choice,
+    "pro_of": Choice,
+    "con_of": Choice,
+    "ox_pro": TrueFalse,
+    "ox_con": TrueFalse,
+    "stack_order": Ordering,
+    "stack_missing_choice": Choice,
+    "stack_missing_fill": FillIn,
+    "stack_above": Choice,
+    "stack_below": Choice,
+    "kind_of": Choice,
+    "odd_one_out": Choice,
+    "matching": Matching,
+    "author": ShortAnswer,
+}
+
+
+def style_of(kind: str) -> Style:
+    return KINDS[kind].style

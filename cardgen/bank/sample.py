@@ -1,0 +1,176 @@
+"""Drawing from the bank: questions of chosen kinds and tags, sampled into sets, options shuffled.
+
+In a set, kinds take turns, no fact repeats while unused ones remain, true and false
+statements alternate, and each option position is right equally often. Every random
+choice comes from the `random.Random` the caller passes or derives from the seed.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from dataclasses import replace
+from itertools import zip_longest
+from typing import Iterable, Iterator, Sequence, assert_never
+
+from cardgen.bank.question import KINDS, Choice, FillIn, Matching, Ordering, Question, ShortAnswer, TrueFalse
+from cardgen.errors import UsageError
+
+
+def quiz_sets(
+    bank: Sequence[Question],
+    *,
+    sets: int,
+    size: int,
+    seed: int | str,
+    kinds: Iterable[str] | None = None,
+    tags: Iterable[str] | None = None,
+) -> list[list[Question]]:
+    """SETS randomized sets of SIZE questions drawn from BANK.
+
+    Only questions of the given kinds and carrying one of the given tags are drawn (all
+    when None). Within a set no fact repeats while questions about unused facts remain,
+    and kinds take turns; questions used less in earlier sets come first, so the sets
+    cover the bank before repeating. Options are shuffled and the correct position is
+    dealt from a shuffled deck of positions, so each position comes up equally often.
+    Raises `UsageError` for a bad count, an unknown kind or tag, or too few questions.
+    """
+    pool = select(bank, kinds=kinds, tags=tags)
+    if sets < 1:
+        raise UsageError(f"the number of sets must be at least 1, not {sets}")
+    if size < 1:
+        raise UsageError(f"the set size must be at least 1, not {size}")
+    if size > len(pool):
+        raise UsageError(f"only {len(pool)} question(s) match, so a set cannot hold {size}")
+    used: Counter[str] = Counter()
+    out = []
+    for number in range(1, sets + 1):
+        rng = random.Random(f"cardgen-quizset:{seed}:{number}")
+        chosen = _draw(pool, size, rng, used)
+        used.update(q.id for q in chosen)
+        out.append(shuffle_options(chosen, rng))
+    return out
+
+
+def select(bank: Sequence[Question], *, kinds: Iterable[str] | None = None,
+           tags: Iterable[str] | None = None) -> list[Question]:
+    """The questions of BANK of one of KINDS carrying one of TAGS; unknown names are a `UsageError`."""
+    pool = list(bank)
+    if kinds is not None:
+        wanted = set(kinds)
+        unknown = sorted(wanted - set(KINDS))
+        if unknown:
+            raise UsageError(f"unknown question kind(s): {', '.join(unknown)}; known kinds: {', '.join(KINDS)}")
+        pool = [q for q in pool if q.kind in wanted]
+    if tags is not None:
+        wanted = set(tags)
+        known = {tag for q in bank for tag in q.tags}
+        unknown = sorted(wanted - known)
+        if unknown:
+            raise UsageError(f"unknown tag(s): {', '.join(unknown)}; known tags: {', '.join(sorted(known))}")
+        pool = [q for q in pool if wanted & set(q.tags)]
+    if not pool:
+        raise UsageError("no question matches the given kinds and tags")
+    return pool
+
+
+def _draw(pool: list[Question], size: int, rng: random.Random, used: Counter[str]) -> list[Question]:
+    # Kinds take turns in a random order; within a kind, the least used questions come
+    # first, in random order among equals.
+    by_kind: dict[str, list[Question]] = {}
+    for q in pool:
+        by_kind.setdefault(q.kind, []).append(q)
+    def least_used_first(questions: list[Question]) -> list[Question]:
+        rng.shuffle(questions)
+        questions.sort(key=lambda q: used[q.id])  # stable: the shuffle orders equals
+        return questions
+
+    queues = []
+    for kind in sorted(by_kind):
+        if KINDS[kind] is TrueFalse:
+            # True and false take turns too, so "always false" is no strategy.
+            halves = [least_used_first([q for q in by_kind[kind] if q.answer is a]) for a in (True, False)]
+            rng.shuffle(halves)
+            queue = [q for pair in zip_longest(*halves) for q in pair if q is not None]
+        else:
+            queue = least_used_first(by_kind[kind])
+        queues.append(queue)
+    rng.shuffle(queues)
+
+    def turns() -> Iterator[Question]:
+        for r in range(max(map(len, queues))):
+            for queue in queues:
+                if r < len(queue):
+                    yield queue[r]
+
+    # Take the next question whose facts are all unused in this round; when every
+    # remaining one repeats a fact, start a new round with those, in the same order.
+    chosen: list[Question] = []
+    waiting: Iterable[Question] = turns()
+    while len(chosen) < size:
+        seen_facts: set[str] = set()
+        deferred: list[Question] = []
+        for q in waiting:
+            if len(chosen) == size:
+                break
+            if seen_facts.isdisjoint(q.facts):
+                chosen.append(q)
+                seen_facts.update(q.facts)
+            else:
+                deferred.append(q)
+        waiting = deferred
+    return chosen
+
+
+def spread_positions(rng: random.Random, sizes: Sequence[int]) -> list[int]:
+    """A correct position for each question with SIZES[i] options, each position used evenly.
+
+    Within each option count the positions 0..n-1 are dealt in turn and then
+    shuffled, so no two positions differ in use by more than one.
+    """
+    positions = [0] * len(sizes)
+    for size in sorted(set(sizes)):
+        where = [i for i, s in enumerate(sizes) if s == size]
+        dealt = [i % size for i in range(len(where))]
+        rng.shuffle(dealt)
+        for index, position in zip(where, dealt):
+            positions[index] = position
+    return positions
+
+
+def shuffle_options(questions: Sequence[Question], rng: random.Random) -> list[Question]:
+    """QUESTIONS with their options shuffled, correct positions spread evenly.
+
+    Choice questions get their correct positions from `spread_positions`; the
+    terms and the definitions of a matching question and the pieces of an
+    ordering are shuffled too (an ordering is never shown solved).
+    """
+    sizes = [len(q.options) for q in questions if isinstance(q, Choice)]
+    positions = iter(spread_positions(rng, sizes))
+    out: list[Question] = []
+    for q in questions:
+        match q:
+            case Choice():
+                target = next(positions)
+                wrong = [option for i, option in enumerate(q.options) if i != q.answer]
+                rng.shuffle(wrong)
+                wrong.insert(target, q.options[q.answer])
+                out.append(replace(q, options=tuple(wrong), answer=target))
+            case Matching():
+                pairs = list(q.pairs)
+                rng.shuffle(pairs)
+                definitions = list(q.definitions)
+                rng.shuffle(definitions)
+                out.append(replace(q, terms=tuple(t for t, _ in pairs), definitions=tuple(definitions),
+                                   answer=tuple(definitions.index(d) for _, d in pairs)))
+            case Ordering():
+                pieces = list(q.pieces)
+                rng.shuffle(pieces)
+                if tuple(pieces) == q.answer and len(pieces) > 1:
+                    pieces = pieces[1:] + pieces[:1]
+                out.append(replace(q, pieces=tuple(pieces)))
+            case TrueFalse() | FillIn() | ShortAnswer():
+                out.append(q)
+            case _ as unreachable:
+                assert_never(unreachable)
+    return out
