@@ -7,6 +7,7 @@ traceback; anything else that escapes is a bug in cardgen.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from cardgen.factbase.model import Loc
 
@@ -38,3 +39,11 @@ class UsageError(CardgenError):
     """A command was asked for something it cannot do (a missing path, a bad option)."""
 
     exit_code = 2
+
+
+class OutputError(CardgenError):
+    """An output folder cannot be written safely: `PATH: what is wrong; what to do`, one line."""
+
+    def __init__(self, path: Path | str, problem: str, advice: str) -> None:
+        self.path, self.problem, self.advice = path, problem, advice
+        super().__init__(f"{path}: {problem}; {advice}")
