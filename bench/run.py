@@ -146,6 +146,7 @@ def bench_build(root: Path, size: int, tmp: Path, previous: Row | None) -> Row:
 
 def bench_generators(root: Path, size: int, repeats: int, tmp: Path) -> list[Row]:
     """Quiz sets and exams, against loading and validating the same facts (their input)."""
+    from cardgen.context import Context
     from cardgen.emit.exam import ExamSettings, make_exam, render_exam
     from cardgen.factbase.loader import load
 
@@ -158,8 +159,8 @@ def bench_generators(root: Path, size: int, repeats: int, tmp: Path) -> list[Row
     in_load, v1, v5 = best_of(
         repeats,
         timed(lambda: load(root)),
-        timed(lambda: render_exam(make_exam(facts, ExamSettings(versions=1, questions=30, seed=1)))),
-        timed(lambda: render_exam(make_exam(facts, ExamSettings(versions=5, questions=30, seed=1)))),
+        timed(lambda: render_exam(make_exam(Context(facts), ExamSettings(versions=1, questions=30, seed=1)))),
+        timed(lambda: render_exam(make_exam(Context(facts), ExamSettings(versions=5, questions=30, seed=1)))),
     )
     return [
         Row("cardgen quizset, 1 set of 50", size, qs, "cardgen validate", base),

@@ -1,118 +1,125 @@
-"""`cardgen build`: run every generator into one output folder, all or nothing.
+"""What each command does: load the facts once, run emitters, hand their files to the one writer.
 
-The facts are loaded and validated once; each step of `STEPS` then writes into a
-fresh folder beside the output folder, and only when every step has succeeded
-does that folder replace the old output. A failing build (bad facts, a broken
-template, a full disk) leaves the previous output exactly as it was.
+Every command is one function here that tests call as the CLI does. Emitters
+(`cardgen.emit`) only return files (relative path -> bytes); `cardgen.write` puts
+them on disk, all or nothing, into folders cardgen owns, and never replaces or
+removes a file it did not write.
 
-A generator joins the build with one line in `STEPS`: a name and a function
-`(base, out_dir) -> None` that writes its files into `out_dir`.
+`cardgen build` runs every step of `STEPS` and writes everything under one owner,
+so its next run removes what it no longer makes and leaves alone what `cardgen
+exam`, `cardgen quizset` or `cardgen anki` wrote beside it. A step joins the build
+with one line: a name, the folder its files go in, and a function from the
+`Context` to files.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
-import tempfile
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
-from cardgen.errors import UsageError
-from cardgen.factbase.loader import load
-from cardgen.factbase.model import FactBase
+from cardgen.context import Context, load_context
+from cardgen.write import write_output
 
-Step = tuple[str, Callable[[FactBase, Path], object]]
+if TYPE_CHECKING:  # the emitters are imported by the commands that use them
+    from cardgen.emit.anki import AnkiOutput
+    from cardgen.emit.exam import ExamSettings
 
-
-def _anki(base: FactBase, out_dir: Path) -> None:
-    from cardgen.emit.anki import write_anki
-
-    write_anki(base, out_dir)
-
-
-def _exam(base: FactBase, out_dir: Path) -> None:
-    from cardgen.emit.exam import write_default_exam
-
-    write_default_exam(base, out_dir / "exams")
-
-
-def _quizsets(base: FactBase, out_dir: Path) -> None:
-    from cardgen.emit.quizset import write_build_quizsets
-
-    write_build_quizsets(base, out_dir / "quizsets")
-
-
-STEPS: tuple[Step, ...] = (
-    ("anki", _anki),
-    ("exam", _exam),
-    ("quizsets", _quizsets),
-)
+Files = dict[str, bytes]
 
 
 @dataclass(frozen=True)
-class BuildResult:
-    out_dir: Path
-    files: tuple[Path, ...]
-    """Every file written, relative to `out_dir`, sorted."""
+class Step:
+    name: str
+    folder: str
+    """Where the step's files go inside the output folder ("" for the top)."""
+    emit: Callable[[Context], Files]
 
 
-def build(path: Path, out_dir: Path, steps: tuple[Step, ...] = STEPS,
-          report: Callable[[str], None] | None = None) -> BuildResult:
-    """Load the facts at PATH and run STEPS into OUT_DIR, replacing it only if all succeed."""
+def _anki(context: Context) -> Files:
+    from cardgen.emit.anki import emit_anki
+
+    return emit_anki(context).files
+
+
+def _exam(context: Context) -> Files:
+    from cardgen.emit.exam import default_exam_files
+
+    return default_exam_files(context)
+
+
+def _quizsets(context: Context) -> Files:
+    from cardgen.emit.quizset import build_quizset_files
+
+    return build_quizset_files(context)
+
+
+STEPS: tuple[Step, ...] = (
+    Step("anki", "", _anki),
+    Step("exam", "exams", _exam),
+    Step("quizsets", "quizsets", _quizsets),
+)
+
+
+def write(out_dir: Path, files: Files, *, owner: str, context: Context) -> tuple[Path, ...]:
+    """FILES written into OUT_DIR by the one writer; their paths as the user named the folder, in FILES' order."""
+    write_output(out_dir, files, owner=owner, guard=context.paths)
+    return tuple(out_dir / name for name in files)
+
+
+def build(path: Path, out_dir: Path, steps: Sequence[Step] = STEPS,
+          report: Callable[[str], None] | None = None) -> tuple[Path, ...]:
+    """Load the facts at PATH, run STEPS and write all their files into OUT_DIR; the files written."""
     say = report or (lambda message: None)
     started = time.monotonic()
-    base = load(path)
-    say(f"loaded {len(base)} facts from {len(base.files)} file(s)")
-    if out_dir.exists() and not out_dir.is_dir():
-        raise UsageError(f"{out_dir}: exists and is not a folder")
-    with _staging(out_dir) as stage:
-        for n, (name, step) in enumerate(steps, 1):
-            say(f"[{n}/{len(steps)}] {name}")
-            step(base, stage)
-        _replace(out_dir, stage)
-    files = tuple(sorted(p.relative_to(out_dir) for p in out_dir.rglob("*") if p.is_file()))
-    say(f"built {len(files)} file(s) in {time.monotonic() - started:.1f} s")
-    return BuildResult(out_dir, files)
+    context = load_context(path)
+    say(f"loaded {len(context.base)} facts from {len(context.base.files)} file(s)")
+    files: Files = {}
+    for n, step in enumerate(steps, 1):
+        say(f"[{n}/{len(steps)}] {step.name}")
+        prefix = f"{step.folder}/" if step.folder else ""
+        files |= {prefix + name: data for name, data in step.emit(context).items()}
+    written = write(out_dir, files, owner="build", context=context)
+    say(f"built {len(written)} file(s) in {time.monotonic() - started:.1f} s")
+    return written
 
 
-@contextmanager
-def _staging(out_dir: Path) -> Iterator[Path]:
-    """A fresh folder beside OUT_DIR (same file system, so the final rename is atomic), removed on failure."""
-    parent = out_dir.absolute().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=parent))
-    os.chmod(stage, 0o777 & ~_umask())
-    try:
-        yield stage
-    finally:
-        if stage.exists():
-            shutil.rmtree(stage, ignore_errors=True)
+def anki(path: Path, out_dir: Path, timestamp: int | None = None) -> tuple[AnkiOutput, tuple[Path, ...]]:
+    """`cardgen anki`: one package per deck into OUT_DIR."""
+    from cardgen.emit.anki import emit_anki
+
+    context = load_context(path)
+    result = emit_anki(context, timestamp)
+    return result, write(out_dir, result.files, owner="anki", context=context)
 
 
-def _replace(out_dir: Path, stage: Path) -> None:
-    """Put STAGE where OUT_DIR is; the old folder survives until the new one is in place."""
-    if not out_dir.exists():
-        stage.rename(out_dir)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=stage.parent))
-    old.rmdir()
-    out_dir.rename(old)
-    try:
-        stage.rename(out_dir)
-    except OSError:
-        old.rename(out_dir)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+def exam(path: Path, settings: ExamSettings, out_dir: Path, *, templates: Path | None = None,
+         pdf: bool = False, browser: str | None = None) -> tuple[Path, ...]:
+    """`cardgen exam`: the exam SETTINGS asks for into OUT_DIR, optionally printed to PDF.
+
+    Each seed's files are their own: a run removes the versions its seed no longer
+    has, and never another seed's exam.
+    """
+    from cardgen.emit import pdf as printer
+    from cardgen.emit.exam import exam_files, make_exam
+
+    settings.check()
+    executable = printer.find_browser(browser) if pdf else None  # a missing browser stops us before any work
+    context = load_context(path)
+    files = exam_files(make_exam(context, settings), templates=templates, browser=executable)
+    return write(out_dir, files, owner=f"exam:s{settings.seed}", context=context)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def quizsets(path: Path, out_dir: Path, *, formats: Sequence[str], sets: int, size: int, seed: int,
+             kinds: Iterable[str] | None = None, tags: Iterable[str] | None = None) -> tuple[Path, ...]:
+    """`cardgen quizset`: SETS sets drawn with SEED, in each of FORMATS, into OUT_DIR."""
+    from cardgen.emit.quizset import quizset_files
+
+    context = load_context(path)
+    files = quizset_files(context, formats=formats, sets=sets, size=size, seed=seed, kinds=kinds, tags=tags)
+    return write(out_dir, files, owner=f"quizset:s{seed}", context=context)
 
 
 def stderr_reporter() -> Callable[[str], None]:

@@ -6,6 +6,7 @@ them, so `cardgen --help` costs little more than typer itself.
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import Optional
 
@@ -16,6 +17,31 @@ from typer.core import TyperGroup
 from cardgen import __version__
 
 FACTS = Path("facts")
+# The choices as the library knows them, repeated here so that `--help` needs no heavy import;
+# tests/test_cli.py checks that they agree.
+
+
+class Mode(str, Enum):
+    flash = "flash"
+    typed = "typed"
+    choice = "choice"
+    mixed = "mixed"
+
+
+class Paper(str, Enum):
+    a4 = "a4"
+    letter = "letter"
+
+
+class Lang(str, Enum):
+    ko = "ko"
+    en = "en"
+
+
+class Format(str, Enum):
+    json = "json"
+    md = "md"
+    csv = "csv"
 
 
 class _Group(TyperGroup):
@@ -91,10 +117,11 @@ def anki(
     by_kind: bool = typer.Option(False, "--by-kind", help="Also print how many cards of each kind were made."),
 ) -> None:
     """Write one Anki package (.apkg) per deck; re-importing it updates cards in place."""
-    from cardgen.emit.anki import summary, write_anki
-    from cardgen.factbase.loader import load
+    from cardgen.build import anki as run_anki
+    from cardgen.emit.anki import summary
 
-    typer.echo(summary(write_anki(load(path), out), by_kind=by_kind), nl=False)
+    result, _ = run_anki(path, out)
+    typer.echo(summary(result, out, by_kind=by_kind), nl=False)
 
 
 @app.command()
@@ -102,15 +129,14 @@ def build(path: Path = PathArg, out: Path = OutOpt) -> None:
     """Run every generator into OUT at once; a failed build leaves OUT as it was."""
     from cardgen.build import build as run_build, stderr_reporter
 
-    result = run_build(path, out, report=stderr_reporter())
-    for file in result.files:
-        typer.echo(out / file)
+    for file in run_build(path, out, report=stderr_reporter()):
+        typer.echo(file)
 
 
 @app.command()
 def quiz(
     path: Path = PathArg,
-    mode: str = typer.Option("flash", "--mode", "-m", help="flash (self-graded cards), typed (type the term), choice (single-choice questions) or mixed (all)."),
+    mode: Mode = typer.Option(Mode.flash, "--mode", "-m", help="flash (self-graded cards), typed (type the term), choice (single-choice questions) or mixed (all)."),
     tags: Optional[list[str]] = typer.Option(None, "--tags", "-t", help="Only items with one of these tags; repeat the option or separate with commas."),
     new: int = typer.Option(20, "--new", min=0, help="New cards a day (counted per local calendar day)."),
     cram: bool = typer.Option(False, "--cram", help="Ask everything selected, ignore due dates, save nothing."),
@@ -121,7 +147,7 @@ def quiz(
     """Review cards in the terminal with spaced repetition (FSRS); every answer is saved at once."""
     from cardgen.review import quiz as session
 
-    options = session.QuizOptions(path, mode, tuple(_split(tags) or ()), new, cram, limit, state)
+    options = session.QuizOptions(path, mode.value, tuple(_split(tags) or ()), new, cram, limit, state)
     if show_stats:
         session.show_stats(options)
         return
@@ -137,22 +163,23 @@ def exam(
     title: Optional[str] = typer.Option(None, "--title", help="Title printed on every page."),
     kinds: Optional[list[str]] = KindsOpt,
     tags: Optional[list[str]] = TagsOpt,
-    paper: str = typer.Option("a4", "--paper", help="Paper size: a4 or letter."),
-    lang: str = typer.Option("ko", "--lang", help="Language of the exam's own words: ko or en."),
+    paper: Paper = typer.Option(Paper.a4, "--paper", help="Paper size."),
+    lang: Lang = typer.Option(Lang.ko, "--lang", help="Language of the exam's own words."),
     pdf: bool = typer.Option(False, "--pdf", help="Also print each HTML file to PDF with a Chromium-family browser."),
     browser: Optional[str] = typer.Option(None, "--browser", help="The browser to print with (default: $CARDGEN_BROWSER, then chromium or chrome on PATH)."),
     templates: Optional[Path] = typer.Option(None, "--templates", help="A folder of templates that override the shipped ones by name (e.g. exam/header.html)."),
     out: Path = typer.Option(Path("dist/exams"), "-o", "--out", help="Folder to write the exams into."),
 ) -> None:
     """Write printable exams: one HTML paper and one key per version, optionally as PDF."""
-    from cardgen.emit.exam import ExamSettings, generate
+    from cardgen.build import exam as run_exam
+    from cardgen.emit.exam import ExamSettings
 
     settings = ExamSettings(
         versions=versions, questions=questions, seed=seed, title=title, kinds=tuple(_split(kinds) or ()),
-        tags=tuple(_split(tags) or ()), paper=paper, lang=lang, source=str(path),
+        tags=tuple(_split(tags) or ()), paper=paper.value, lang=lang.value, source=str(path),
     )
-    for written in generate(path, settings, out, templates=templates, pdf=pdf, browser=browser):
-        typer.echo(str(written.path))
+    for file in run_exam(path, settings, out, templates=templates, pdf=pdf, browser=browser):
+        typer.echo(file)
 
 
 def _split(values: Optional[list[str]]) -> Optional[list[str]]:
@@ -170,17 +197,15 @@ def quizset(
     seed: int = typer.Option(0, "--seed", help="Seed of every random choice; the same seed gives the same files."),
     kinds: Optional[list[str]] = KindsOpt,
     tags: Optional[list[str]] = TagsOpt,
-    fmt: str = typer.Option("json", "--format", help="json, md or csv (comma-separate for several)."),
+    formats: list[Format] = typer.Option([Format.json], "--format", help="A file format; repeat the option for several."),
     out: Path = typer.Option(Path("dist/quizsets"), "-o", "--out", help="Folder to write the sets into."),
 ) -> None:
     """Draw randomized quiz sets from the question bank and write them as JSON, Markdown or CSV."""
-    from cardgen.factbase.loader import load
-    from cardgen.emit.quizset import write_quizsets
+    from cardgen.build import quizsets
 
-    written = write_quizsets(load(path), out, formats=_split([fmt]) or [], sets=sets, size=size, seed=seed,
-                             kinds=_split(kinds), tags=_split(tags))
-    for file in written:
-        typer.echo(str(file))
+    for file in quizsets(path, out, formats=[f.value for f in formats], sets=sets, size=size, seed=seed,
+                         kinds=_split(kinds), tags=_split(tags)):
+        typer.echo(file)
 
 
 def main() -> None:

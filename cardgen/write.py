@@ -130,9 +130,14 @@ def _require_empty_or_marked(folder: Path) -> None:
         return
     with _os_errors(folder):
         names = os.listdir(folder) if os.path.isdir(folder) else []
-    # The lock and temporary files are what a run that is under way, or was killed, leaves here.
-    if any(name != LOCK and not _is_temp(name) for name in names):
+    # The lock and temporary files are what a run that is under way, or was killed, leaves here;
+    # a subfolder with a manifest is another command's output (`cardgen exam` into dist/exams).
+    if any(name != LOCK and not _is_temp(name) and not _is_output_folder(folder / name) for name in names):
         raise OutputError(folder, "is not empty and was not made by cardgen", "choose a new or empty folder")
+
+
+def _is_output_folder(path: Path) -> bool:
+    return not path.is_symlink() and path.is_dir() and os.path.lexists(path / MANIFEST)
 
 
 def _is_temp(name: str) -> bool:

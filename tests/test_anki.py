@@ -10,6 +10,7 @@ import shutil
 import sqlite3
 import unicodedata
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import genanki
@@ -23,12 +24,31 @@ from anki.scheduler.v3 import CardAnswer
 
 from cardgen.emit.anki import (  # noqa: E402
     BASIC, CLOZE, NOTE_TYPES, TYPEIN, NoteMaker, Renderer, apkg_name, build_timestamp, cards_by_deck, collection,
-    default_templates, escape_cloze, note_guid, stable_id, stylesheet, write_anki, write_apkg,
+    AnkiOutput, apkg_bytes, default_templates, emit_anki, escape_cloze, note_guid, stable_id, stylesheet,
 )
 from cardgen.cards import Card, build_cards  # noqa: E402
 from cardgen.errors import UsageError  # noqa: E402
+from cardgen.context import Context  # noqa: E402
 from cardgen.factbase.loader import load  # noqa: E402
+from cardgen.factbase.model import FactBase  # noqa: E402
+from cardgen.write import write_output  # noqa: E402
 from conftest import FACTS, build_file_tree, run_cardgen  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Written:
+    result: AnkiOutput
+    paths: tuple[Path, ...]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.result, name)
+
+
+def write_anki(base: FactBase, out: Path, timestamp: int) -> Written:
+    """What `cardgen anki` does, on a loaded fact base: the packages, then the one writer."""
+    result = emit_anki(Context(base), timestamp)
+    written = write_output(out, result.files, owner="anki")
+    return Written(result, written.files)
 
 T1 = 1_700_000_000
 DECK = "Docker::1. 가상화와 컨테이너"
@@ -79,8 +99,8 @@ def shipped(tmp_path_factory):
 def test_one_package_per_deck_with_every_card(shipped):
     base, result, col, log = shipped
     cards = build_cards(base)
-    assert [f.deck for f in result.files] == [DECK]
-    assert result.files[0].path.name == "Docker - 1. 가상화와 컨테이너.apkg"
+    assert [f.deck for f in result.decks] == [DECK]
+    assert result.paths[0].name == "Docker - 1. 가상화와 컨테이너.apkg"
     assert log == {"new": len(cards), "updated": 0, "duplicate": 0, "conflicting": 0}
     notes = notes_by_key(col)
     assert sorted(notes) == sorted(card.key for card in cards)
@@ -207,9 +227,9 @@ def test_notes_take_a_few_template_calls_per_deck_and_no_plain_text(tmp_path, mo
 
 def test_builds_are_byte_identical(tmp_path):
     base = load(FACTS)
-    one = write_anki(base, tmp_path / "one", timestamp=T1).files[0].path
-    two = write_anki(base, tmp_path / "two", timestamp=T1).files[0].path
-    later = write_anki(base, tmp_path / "later", timestamp=T1 + 1).files[0].path
+    one = write_anki(base, tmp_path / "one", timestamp=T1).paths[0]
+    two = write_anki(base, tmp_path / "two", timestamp=T1).paths[0]
+    later = write_anki(base, tmp_path / "later", timestamp=T1 + 1).paths[0]
     assert one.read_bytes() == two.read_bytes()
     assert one.read_bytes() != later.read_bytes()
     with zipfile.ZipFile(one) as archive:
@@ -238,7 +258,7 @@ def test_decks_of_several_files_import_side_by_side(tmp_path):
                   'pros_cons: [{id: b-pc, concept: b, pros: [좋음, 빠름]}]\n',
     })
     result = write_anki(load(root), tmp_path / "dist", timestamp=T1)
-    assert [f.path.name for f in result.files] == ["A - 하나.apkg", "B.apkg"]
+    assert [path.name for path in result.paths] == ["A - 하나.apkg", "B.apkg"]
     col = Collection(str(tmp_path / "collection.anki2"))
     try:
         log = import_apkgs(col, tmp_path / "dist")
@@ -401,7 +421,7 @@ def test_separator_characters_in_text_cannot_split_fields_or_notes(tmp_path):
     cards = [card._replace(subject=f"{card.subject}\x1e\x1f", answers=tuple(f"{a}\x1e\x1f" for a in card.answers),
                            items=tuple(f"\x1e{item}" for item in card.items), source="출처\x1e끝")
              for card in build_cards(load(root))]
-    write_apkg("Seps", NoteMaker(stylesheet()).notes(cards), tmp_path / "seps.apkg", T1)
+    (tmp_path / "seps.apkg").write_bytes(apkg_bytes("Seps", NoteMaker(stylesheet()).notes(cards), T1))
     col = Collection(str(tmp_path / "collection.anki2"))
     try:
         log = import_apkgs(col, tmp_path)
@@ -457,8 +477,12 @@ def test_deck_file_names_are_portable_and_distinct(tmp_path):
         "a.yaml": 'deck: "A::B"\ndefinitions: [{id: a, term: 가, definition: 가}]\n',
         "b.yaml": 'deck: "A - B"\ndefinitions: [{id: b, term: 나, definition: 나}]\n',
     })
-    with pytest.raises(UsageError, match="would both be written to 'A - B.apkg'"):
-        write_anki(load(root), tmp_path / "dist", timestamp=T1)
+    written = write_anki(load(root), tmp_path / "dist", timestamp=T1)
+    by_deck = {deck.deck: deck.name for deck in written.decks}
+    # Both decks clean to "A - B"; the second gets a stable hash, so neither replaces the other.
+    assert by_deck["A - B"] == "A - B.apkg"
+    assert by_deck["A::B"].startswith("A - B-") and by_deck["A::B"].endswith(".apkg")
+    assert sorted(path.name for path in written.paths) == sorted(by_deck.values())
 
 
 def test_cli_writes_decks_and_counts_kinds(tmp_path):

@@ -6,39 +6,45 @@ from pathlib import Path
 
 import pytest
 
-from cardgen.build import STEPS, build
-from cardgen.errors import FactError, UsageError
+from cardgen.build import STEPS, Step, build
+from cardgen.errors import FactError, OutputError, UsageError
 from conftest import FACTS, build_file_tree, run_cardgen
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1700000000"}
 APKG = "Docker - 1. 가상화와 컨테이너.apkg"
-EXAMS = tuple(sorted(Path("exams") / f"exam-{v}{k}.html" for v in "AB" for k in ("", "-key")))
-QUIZSETS = tuple(Path("quizsets") / f"quizset-s0-0{n}.{ext}" for n in (1, 2, 3) for ext in ("csv", "json", "md"))
+EXAMS = tuple(Path("exams") / f"exam-s0-{v}{k}.html" for v in "AB" for k in ("", "-key"))
+QUIZSETS = tuple(Path("quizsets") / f"quizset-s0-0{n}.{ext}" for n in (1, 2, 3) for ext in ("json", "md", "csv"))
+OWN = (".cardgen-output.json", ".cardgen-output.lock")
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name not in OWN}
 
 
 @pytest.fixture
-def old_dist(tmp_path: Path) -> Path:
-    """A previous build's output folder with a file the next build would not write."""
-    return build_file_tree(tmp_path / "dist", {"old.txt": "previous build", "sub/keep.bin": b"\x00\x01"})
+def old_dist(tmp_path: Path, monkeypatch) -> Path:
+    """A previous build's output folder."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    build(FACTS, tmp_path / "dist")
+    return tmp_path / "dist"
 
 
-def test_every_registered_step_has_a_name_and_a_function():
-    names = [name for name, _ in STEPS]
-    assert {"anki", "quizsets"} <= set(names) and len(names) == len(set(names))
-    assert all(callable(step) for _, step in STEPS)
+def test_every_registered_step_has_a_name_a_folder_and_a_function():
+    names = [step.name for step in STEPS]
+    assert {"anki", "exam", "quizsets"} <= set(names) and len(names) == len(set(names))
+    assert all(callable(step.emit) for step in STEPS)
 
 
-def test_build_replaces_the_output_folder(tmp_path, old_dist, monkeypatch):
+def test_build_writes_every_step_and_leaves_no_debris(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     messages: list[str] = []
-    result = build(FACTS, old_dist, report=messages.append)
-    assert result.files == (Path(APKG), *EXAMS, *QUIZSETS)
-    assert sorted(p.name for p in old_dist.iterdir()) == [APKG, "exams", "quizsets"]
-    assert [p.name for p in tmp_path.iterdir()] == ["dist"]  # no staging or old folders left behind
+    out = tmp_path / "dist"
+    written = build(FACTS, out, report=messages.append)
+    assert written == tuple(out / p for p in (Path(APKG), *EXAMS, *QUIZSETS))
+    assert sorted(p.name for p in out.iterdir()) == sorted([APKG, "exams", "quizsets", *OWN])
+    assert [p.name for p in tmp_path.iterdir()] == ["dist"]
+    assert not [p for p in out.rglob("*") if p.name.endswith(".cardgen-tmp")]
     assert any(m.startswith("[1/") and "anki" in m for m in messages)
 
 
@@ -51,19 +57,14 @@ def test_invalid_facts_leave_the_previous_output_untouched(tmp_path, old_dist):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist", "facts"]
 
 
-def test_a_step_failing_mid_build_leaves_the_previous_output_untouched(tmp_path, old_dist, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+def test_a_step_failing_mid_build_leaves_the_previous_output_untouched(tmp_path, old_dist):
     before = snapshot(old_dist)
-    reached = []
 
-    def broken(base, out_dir):
-        assert (out_dir / APKG).is_file()  # the first step really wrote into the staging folder
-        reached.append(out_dir)
-        raise UsageError("disk full")
+    def broken(context):
+        raise UsageError("template missing")
 
-    with pytest.raises(UsageError, match="disk full"):
-        build(FACTS, old_dist, steps=(*STEPS, ("broken", broken)))
-    assert reached and not reached[0].exists()
+    with pytest.raises(UsageError, match="template missing"):
+        build(FACTS, old_dist, steps=(*STEPS, Step("broken", "", broken)))
     assert snapshot(old_dist) == before
     assert [p.name for p in tmp_path.iterdir()] == ["dist"]
 
@@ -71,7 +72,7 @@ def test_a_step_failing_mid_build_leaves_the_previous_output_untouched(tmp_path,
 def test_output_path_that_is_a_file_is_refused(tmp_path):
     target = tmp_path / "dist"
     target.write_text("not a folder")
-    with pytest.raises(UsageError, match="exists and is not a folder"):
+    with pytest.raises(OutputError, match="not a folder"):
         build(FACTS, target)
     assert target.read_text() == "not a folder"
 
@@ -100,7 +101,7 @@ def test_cli_build_failure_is_one_clear_message(tmp_path, old_dist):
 def test_build_ships_quiz_sets_that_match_the_quizset_command(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     build(FACTS, tmp_path / "dist")
-    result = run_cardgen("quizset", str(FACTS), "--sets", "3", "--size", "20", "--format", "json,md,csv",
+    result = run_cardgen("quizset", str(FACTS), "--sets", "3", "--size", "20", "--format", "json", "--format", "md", "--format", "csv",
                          "-o", str(tmp_path / "alone"))
     assert result.returncode == 0, result.stderr
     assert snapshot(tmp_path / "dist" / "quizsets") == snapshot(tmp_path / "alone")
@@ -108,7 +109,7 @@ def test_build_ships_quiz_sets_that_match_the_quizset_command(tmp_path, monkeypa
 
 def test_build_of_a_tiny_base_draws_what_it_can(tmp_path):
     facts = build_file_tree(tmp_path / "facts", {"t.yaml": "deck: t\nquestions:\n  - {id: q, question: 왜?, answer: 그래서}\n"})
-    result = build(facts, tmp_path / "dist")
-    json_files = [f for f in result.files if f.suffix == ".json"]
+    written = build(facts, tmp_path / "dist")
+    json_files = [f for f in written if f.suffix == ".json"]
     assert len(json_files) == 3
-    assert '"size": 1' in (tmp_path / "dist" / json_files[0]).read_text(encoding="utf-8")
+    assert '"size": 1' in json_files[0].read_text(encoding="utf-8")

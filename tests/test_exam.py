@@ -19,15 +19,24 @@ from cardgen.emit.exam import (
     Exam,
     ExamSettings,
     make_exam,
+    default_exam_files,
+    exam_files,
     render_exam,
-    write_default_exam,
-    write_exam,
 )
+from cardgen.context import Context
 from cardgen.factbase.loader import load
+from cardgen.write import write_output
 from cardgen.emit.pdf import print_pdf
 from tests.conftest import FACTS, build_file_tree, require_program, run_cardgen
 
 SETTINGS = ExamSettings(versions=2, questions=30, seed=7)
+
+
+def write_exam(exam: Exam, out: Path, *, templates: Path | None = None, browser: str | None = None) -> list[Path]:
+    """What `cardgen exam` does with a made exam: its files, then the one writer; the paths in file order."""
+    files = exam_files(exam, templates=templates, browser=browser)
+    written = write_output(out, files, owner=f"exam:s{exam.settings.seed}")
+    return [written.root / name for name in files]
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +46,7 @@ def base():
 
 @pytest.fixture(scope="module")
 def exam(base) -> Exam:
-    return make_exam(base, SETTINGS)
+    return make_exam(Context(base), SETTINGS)
 
 
 @pytest.fixture(scope="module")
@@ -184,22 +193,22 @@ def test_a_missing_layer_is_drawn_blank(exam: Exam, bank_by_id) -> None:
 
 
 def test_kinds_and_tags_narrow_the_exam(base) -> None:
-    exam = make_exam(base, ExamSettings(versions=1, questions=5, seed=1, kinds=("ox_pro", "ox_con")))
+    exam = make_exam(Context(base), ExamSettings(versions=1, questions=5, seed=1, kinds=("ox_pro", "ox_con")))
     assert {item.kind for item in exam.versions[0].items} <= {"ox_pro", "ox_con"}
-    exam = make_exam(base, ExamSettings(versions=1, questions=3, seed=1, tags=("컨테이너",)))
+    exam = make_exam(Context(base), ExamSettings(versions=1, questions=3, seed=1, tags=("컨테이너",)))
     assert all(item.id for item in exam.versions[0].items)
 
 
 @pytest.mark.parametrize("settings, message", [
-    (ExamSettings(questions=5000), r"only \d+ question\(s\) match, so an exam cannot hold 5000; lower --questions"),
+    (ExamSettings(questions=5000), r"only \d+ question\(s\) match, so an exam cannot hold 5000; ask for fewer questions"),
     (ExamSettings(kinds=("essay",)), r"unknown question kind\(s\): essay"),
-    (ExamSettings(versions=0), r"--versions must be between 1 and 26, not 0"),
-    (ExamSettings(paper="a3"), r"--paper must be one of a4, letter, not 'a3'"),
-    (ExamSettings(lang="fr"), r"--lang must be one of ko, en, not 'fr'"),
+    (ExamSettings(versions=0), r"the number of versions must be between 1 and 26, not 0"),
+    (ExamSettings(paper="a3"), r"the paper must be one of a4, letter, not 'a3'"),
+    (ExamSettings(lang="fr"), r"the language must be one of ko, en, not 'fr'"),
 ])
 def test_impossible_requests_are_usage_errors(base, settings: ExamSettings, message: str) -> None:
     with pytest.raises(UsageError, match=message):
-        make_exam(base, settings)
+        make_exam(Context(base), settings)
 
 
 def test_every_style_of_the_bank_has_a_section_points_and_words_in_every_language() -> None:
@@ -219,13 +228,13 @@ def test_every_style_of_the_bank_has_a_section_points_and_words_in_every_languag
 # --- the HTML ---------------------------------------------------------------------
 
 def test_same_seed_gives_byte_identical_files(base, tmp_path: Path) -> None:
-    first = write_exam(make_exam(base, SETTINGS), tmp_path / "one")
-    second = write_exam(make_exam(base, SETTINGS), tmp_path / "two")
-    assert [f.path.name for f in first] == ["exam-A.html", "exam-A-key.html", "exam-B.html", "exam-B-key.html"]
+    first = write_exam(make_exam(Context(base), SETTINGS), tmp_path / "one")
+    second = write_exam(make_exam(Context(base), SETTINGS), tmp_path / "two")
+    assert [f.name for f in first] == ["exam-s7-A.html", "exam-s7-A-key.html", "exam-s7-B.html", "exam-s7-B-key.html"]
     for one, two in zip(first, second):
-        assert one.path.read_bytes() == two.path.read_bytes()
-    other = render_exam(make_exam(base, ExamSettings(versions=2, questions=30, seed=8)))
-    assert other["exam-A.html"] != first[0].path.read_text(encoding="utf-8")
+        assert one.read_bytes() == two.read_bytes()
+    other = render_exam(make_exam(Context(base), ExamSettings(versions=2, questions=30, seed=8)))
+    assert other["exam-s8-A.html"] != first[0].read_text(encoding="utf-8")
 
 
 def test_html_is_self_contained_and_print_ready(exam: Exam) -> None:
@@ -236,7 +245,7 @@ def test_html_is_self_contained_and_print_ready(exam: Exam) -> None:
         assert "size: A4;" in page and "counter(page)" in page and "counter(pages)" in page
         assert "break-inside: avoid" in page and "word-break: keep-all" in page
         assert "Noto Sans CJK KR" in page
-    paper, key = pages["exam-A.html"], pages["exam-A-key.html"]
+    paper, key = pages["exam-s7-A.html"], pages["exam-s7-A-key.html"]
     assert paper.count('class="question ') == 30 and 'class="key"' not in paper
     assert key.count('class="key-entry"') == 30 and "break-before: page" in key
     assert "시드 7" in key and '<span class="word">--seed</span> <span class="word">7</span>' in key
@@ -244,13 +253,13 @@ def test_html_is_self_contained_and_print_ready(exam: Exam) -> None:
 
 def test_a_hostile_title_stays_text_in_the_page_and_the_stylesheet(base) -> None:
     title = '</style><script>alert("t")</script> & \\'
-    html = render_exam(make_exam(base, ExamSettings(versions=1, questions=3, title=title)))["exam-A.html"]
+    html = render_exam(make_exam(Context(base), ExamSettings(versions=1, questions=3, title=title)))["exam-s0-A.html"]
     assert "<script" not in html and html.count("</style>") == 1
     assert "<h1>&lt;/style&gt;&lt;script&gt;alert(&#34;t&#34;)&lt;/script&gt; &amp; \\</h1>" in html
 
 
 def test_header_shows_fields_points_and_total(exam: Exam) -> None:
-    paper = render_exam(exam)["exam-A.html"]
+    paper = render_exam(exam)["exam-s7-A.html"]
     version = exam.versions[0]
     for label in ("이름", "학번", "날짜", "점수", "유의 사항", f"/ {version.points}",
                   f"총 30문항, {version.points}점", "<h1>1. 가상화와 컨테이너</h1>"):
@@ -260,8 +269,8 @@ def test_header_shows_fields_points_and_total(exam: Exam) -> None:
 
 
 def test_english_labels_and_letter_paper(base) -> None:
-    exam = make_exam(base, ExamSettings(versions=1, questions=30, seed=7, lang="en", paper="letter", title="Quiz 1"))
-    paper = render_exam(exam)["exam-A.html"]
+    exam = make_exam(Context(base), ExamSettings(versions=1, questions=30, seed=7, lang="en", paper="letter", title="Quiz 1"))
+    paper = render_exam(exam)["exam-s7-A.html"]
     assert '<html lang="en">' in paper and "size: letter;" in paper
     for label in ("Version A", "Name", "Student ID", "Date", "Score", "Instructions", "<h1>Quiz 1</h1>"):
         assert label in paper
@@ -272,21 +281,21 @@ def test_english_labels_and_letter_paper(base) -> None:
 def test_the_key_rebuilds_the_exam(base, tmp_path: Path) -> None:
     settings = ExamSettings(versions=2, questions=6, seed=3, title="Bob's <퀴즈>", kinds=("ox_pro", "kind_of"),
                             tags=("하이퍼바이저",), paper="letter", lang="en")
-    key = render_exam(make_exam(base, settings))["exam-B-key.html"]
+    key = render_exam(make_exam(Context(base), settings))["exam-s3-B-key.html"]
     command = html.unescape(re.sub(r"<[^>]+>", "", re.search(r"<code>(.*?)</code>", key).group(1)))
     args = shlex.split(command)
     assert args[:2] == ["cardgen", "exam"]
     result = run_cardgen(*args[1:], "-o", str(tmp_path))
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "exam-B-key.html").read_text(encoding="utf-8") == key
+    assert (tmp_path / "exam-s3-B-key.html").read_text(encoding="utf-8") == key
 
 
 def test_user_template_overrides_one_piece(base, tmp_path: Path) -> None:
     folder = build_file_tree(tmp_path / "mine", {
         "exam/header.html": "<header class=\"mine\">{{ exam.title }} — {{ version.label }} — 반 ____</header>\n",
     })
-    written = write_exam(make_exam(base, SETTINGS), tmp_path / "out", templates=folder)
-    paper = written[0].path.read_text(encoding="utf-8")
+    written = write_exam(make_exam(Context(base), SETTINGS), tmp_path / "out", templates=folder)
+    paper = written[0].read_text(encoding="utf-8")
     assert '<header class="mine">1. 가상화와 컨테이너 — A형 — 반 ____</header>' in paper
     assert "유의 사항" not in paper and paper.count('class="question ') == 30
 
@@ -299,14 +308,14 @@ def printed(tmp_path_factory: pytest.TempPathFactory, exam: Exam) -> dict[str, l
     require_program("pdftotext")
     require_program("pdfinfo")
     out = tmp_path_factory.mktemp("exam")
-    written = write_exam(exam, out, pdf=True, browser=browser)
-    return {f.path.stem: pdf_pages(f.path) for f in written if f.path.suffix == ".pdf"}
+    written = write_exam(exam, out, browser=browser)
+    return {f.stem: pdf_pages(f) for f in written if f.suffix == ".pdf"}
 
 
 def test_pdf_page_numbers_and_version_on_every_page(printed: dict[str, list[str]]) -> None:
-    assert set(printed) == {"exam-A", "exam-A-key", "exam-B", "exam-B-key"}
+    assert set(printed) == {"exam-s7-A", "exam-s7-A-key", "exam-s7-B", "exam-s7-B-key"}
     for stem, pages in printed.items():
-        label = f"{stem[5]}형"
+        label = f"{stem.split('-')[2]}형"
         for number, text in enumerate(pages, start=1):
             assert re.search(rf"(?m)^\s*{number}\s*/\s*{len(pages)}\s*$", text), (stem, number)
             assert label in text, (stem, number)
@@ -314,7 +323,7 @@ def test_pdf_page_numbers_and_version_on_every_page(printed: dict[str, list[str]
 
 def test_pdf_page_counts(printed: dict[str, list[str]]) -> None:
     for letter in "AB":
-        paper, key = printed[f"exam-{letter}"], printed[f"exam-{letter}-key"]
+        paper, key = printed[f"exam-s7-{letter}"], printed[f"exam-s7-{letter}-key"]
         assert 3 <= len(paper) <= 8
         # The key is the paper again, then the answers from a fresh page on.
         assert len(paper) < len(key) <= 2 * len(paper)
@@ -326,8 +335,8 @@ def test_pdf_page_counts(printed: dict[str, list[str]]) -> None:
 
 
 def test_the_key_starts_on_its_own_page(printed: dict[str, list[str]], exam: Exam) -> None:
-    key = printed["exam-A-key"]
-    paper_pages = len(printed["exam-A"])
+    key = printed["exam-s7-A-key"]
+    paper_pages = len(printed["exam-s7-A"])
     start = squash(key[paper_pages])
     assert "A형정답및해설" in start and "—끝—" not in start
     assert not any("정답및해설" in squash(page).replace("A형·정답및해설", "") for page in key[:paper_pages])
@@ -336,7 +345,7 @@ def test_the_key_starts_on_its_own_page(printed: dict[str, list[str]], exam: Exa
 
 def test_each_question_is_whole_on_one_page(printed: dict[str, list[str]], exam: Exam) -> None:
     for version in exam.versions:
-        raw = printed[f"exam-{version.letter}"]
+        raw = printed[f"exam-s7-{version.letter}"]
         pages = [squash(text) for text in raw]
         for item in version.items:
             # The question number starts a line; the text before it may end in a digit ("Dom0").
@@ -357,11 +366,11 @@ def test_each_question_is_whole_on_one_page(printed: dict[str, list[str]], exam:
 
 
 def test_korean_text_extracts_exactly(printed: dict[str, list[str]], exam: Exam) -> None:
-    first = printed["exam-A"][0]
+    first = printed["exam-s7-A"][0]
     for label in ("1. 가상화와 컨테이너", "이름", "학번", "날짜", "점수", "유의 사항"):
         assert label in first
     assert "선택형 문항은 알맞은 답 하나의 번호에 ○표 하시오." in first
-    text = "".join(printed["exam-A"])
+    text = "".join(printed["exam-s7-A"])
     assert not re.search(r"[\ufffd\u25a1]", text)  # no replacement characters or empty boxes
 
 
@@ -392,12 +401,12 @@ def test_a_fact_containing_script_prints_literally(tmp_path: Path) -> None:
     settings = ExamSettings(versions=1, questions=1, seed=0, kinds=("definition_from_term",),
                             lang="en", paper="letter", source=str(facts))
     # With four definitions, every definition_from_term question offers all four, the script among them.
-    written = write_exam(make_exam(load(facts), settings), tmp_path / "out")
-    html = written[0].path.read_text(encoding="utf-8")
+    written = write_exam(make_exam(Context(load(facts)), settings), tmp_path / "out")
+    html = written[0].read_text(encoding="utf-8")
     assert "<script" not in html and "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
     browser = require_program("chromium")
     require_program("pdftotext")
-    pdf = print_pdf(written[0].path, tmp_path / "out" / "exam-A.pdf", browser)
+    pdf = print_pdf(written[0], tmp_path / "out" / "exam-A.pdf", browser)
     pages = pdf_pages(pdf)
     assert len(pages) == 1 and "letter" in page_size(pdf)
     assert "<script>alert('x')</script>" in pages[0]
@@ -408,7 +417,7 @@ def test_cli_writes_the_files_it_lists(tmp_path: Path) -> None:
     result = run_cardgen("exam", str(FACTS), "--versions", "3", "--questions", "4", "--seed", "2", "-o", str(tmp_path))
     assert result.returncode == 0, result.stderr
     listed = result.stdout.split()
-    assert [Path(p).name for p in listed] == [f"exam-{v}{k}.html" for v in "ABC" for k in ("", "-key")]
+    assert [Path(p).name for p in listed] == [f"exam-s2-{v}{k}.html" for v in "ABC" for k in ("", "-key")]
     assert all(Path(p).is_file() for p in listed)
 
 
@@ -433,11 +442,11 @@ def test_cli_bad_options_are_one_line_errors(tmp_path: Path) -> None:
 def test_the_build_writes_a_default_exam_sized_to_the_bank(tmp_path: Path) -> None:
     facts = build_file_tree(tmp_path / "facts", SCRIPT_FACTS)
     base = load(facts)
-    written = write_default_exam(base, tmp_path / "small")
-    assert [f.path.name for f in written] == ["exam-A.html", "exam-A-key.html", "exam-B.html", "exam-B-key.html"]
-    html = written[0].path.read_text(encoding="utf-8")
+    files = default_exam_files(Context(base))
+    assert list(files) == ["exam-s0-A.html", "exam-s0-A-key.html", "exam-s0-B.html", "exam-s0-B-key.html"]
+    html = files["exam-s0-A.html"].decode("utf-8")
     assert html.count('class="question ') == len(build_bank(base)) < 20
     command = f'<span class="word">exam</span> <span class="word">{facts / "facts.yaml"}</span>'
-    assert command in written[1].path.read_text(encoding="utf-8")
+    assert command in files["exam-s0-A-key.html"].decode("utf-8")
     empty = load(build_file_tree(tmp_path / "empty", {"s.yaml": "scenarios:\n  - {id: s, text: 가정}\n"}))
-    assert write_default_exam(empty, tmp_path / "none") == () and not (tmp_path / "none").exists()
+    assert default_exam_files(Context(empty)) == {}

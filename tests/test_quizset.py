@@ -24,13 +24,14 @@ from tests.conftest import FACTS, ROOT, build_file_tree, run_cardgen
 from tests.test_bank import OSI_YAML
 
 SHIPPED = load(FACTS)
+SHIPPED_BANK = build_bank(SHIPPED)
 SCHEMA = json.loads((ROOT / "cardgen" / "schema" / "quizset.schema.json").read_text(encoding="utf-8"))
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
 
 
 def test_schema_is_valid_and_strict() -> None:
     jsonschema.Draft202012Validator.check_schema(SCHEMA)
-    doc = json.loads(to_json(make_quizsets(SHIPPED, size=5, seed=1)[0]))
+    doc = json.loads(to_json(make_quizsets(SHIPPED_BANK, size=5, seed=1)[0]))
     VALIDATOR.validate(doc)
     bad = json.loads(json.dumps(doc))
     choice = next(q for q in bad["questions"] if q["style"] == "choice")
@@ -44,7 +45,7 @@ def test_schema_is_valid_and_strict() -> None:
 @settings(max_examples=12, deadline=None)
 @given(seed=st.integers(0, 10**9), size=st.integers(1, 60))
 def test_every_json_set_validates(seed, size) -> None:
-    for qs in make_quizsets(SHIPPED, sets=2, size=size, seed=seed):
+    for qs in make_quizsets(SHIPPED_BANK, sets=2, size=size, seed=seed):
         doc = json.loads(to_json(qs).decode("utf-8"))
         VALIDATOR.validate(doc)
         assert doc["size"] == size == len(doc["questions"])
@@ -52,7 +53,7 @@ def test_every_json_set_validates(seed, size) -> None:
 
 
 def test_json_round_trips_the_questions(tmp_path) -> None:
-    qs = make_quizsets(SHIPPED, size=208, seed=3)[0]  # the whole bank, every kind
+    qs = make_quizsets(SHIPPED_BANK, size=208, seed=3)[0]  # the whole bank, every kind
     doc = json.loads(to_json(qs))
     VALIDATOR.validate(doc)
     assert {q["kind"] for q in doc["questions"]} == {q.kind for q in build_bank(SHIPPED)}
@@ -76,7 +77,7 @@ def test_json_round_trips_the_questions(tmp_path) -> None:
 
 def test_osi_sets_validate(tmp_path) -> None:
     base = load(build_file_tree(tmp_path, {"osi.yaml": OSI_YAML}))
-    for qs in make_quizsets(base, sets=3, size=20, seed=8):
+    for qs in make_quizsets(build_bank(base), sets=3, size=20, seed=8):
         VALIDATOR.validate(json.loads(to_json(qs)))
 
 
@@ -87,7 +88,7 @@ def parse(markdown: str):
 
 
 def test_markdown_reads_as_questions_then_answers() -> None:
-    qs = make_quizsets(SHIPPED, size=40, seed=2)[0]
+    qs = make_quizsets(SHIPPED_BANK, size=40, seed=2)[0]
     text = to_markdown(qs).decode("utf-8")
     assert unicodedata.is_normalized("NFC", text)
     head, answers = text.split("\n## 정답과 해설\n")
@@ -116,7 +117,7 @@ definitions:
   - {id: c, term: "[링크](x) 아님", definition: "`코드` 아님"}
   - {id: d, term: 넷째, definition: 'A & B "따옴표" C'}
 """}))
-    qs = make_quizsets(base, size=8, seed=1, kinds=["term_from_definition", "definition_from_term", "matching"])[0]
+    qs = make_quizsets(build_bank(base), size=8, seed=1, kinds=["term_from_definition", "definition_from_term", "matching"])[0]
     text = to_markdown(qs).decode("utf-8")
     assert 'A & B "따옴표" C' in text  # Markdown, not HTML: no &amp; or &#34; in the file
     html = MarkdownIt("commonmark").enable("table").render(text)
@@ -137,7 +138,7 @@ def test_markdown_draws_the_blank_layer() -> None:
 # --- CSV ------------------------------------------------------------------------------------------
 
 def test_csv_is_two_columns_with_bom_for_excel() -> None:
-    qs = make_quizsets(SHIPPED, size=60, seed=4)[0]
+    qs = make_quizsets(SHIPPED_BANK, size=60, seed=4)[0]
     data = to_csv(qs)
     assert data.startswith("\ufeff".encode("utf-8"))
     text = data.decode("utf-8-sig")
@@ -158,14 +159,15 @@ def test_csv_is_two_columns_with_bom_for_excel() -> None:
 
 def test_same_seed_same_bytes_other_seed_other_bytes() -> None:
     for fmt in (to_json, to_markdown, to_csv):
-        one = [fmt(qs) for qs in make_quizsets(SHIPPED, sets=2, size=15, seed=21)]
-        assert one == [fmt(qs) for qs in make_quizsets(SHIPPED, sets=2, size=15, seed=21)]
-        assert one != [fmt(qs) for qs in make_quizsets(SHIPPED, sets=2, size=15, seed=22)]
+        one = [fmt(qs) for qs in make_quizsets(SHIPPED_BANK, sets=2, size=15, seed=21)]
+        assert one == [fmt(qs) for qs in make_quizsets(SHIPPED_BANK, sets=2, size=15, seed=21)]
+        assert one != [fmt(qs) for qs in make_quizsets(SHIPPED_BANK, sets=2, size=15, seed=22)]
         assert one[0] != one[1]
 
 
 def _tree(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and not p.name.startswith(".cardgen-output")}
 
 
 def test_cli_files_identical_across_processes_and_hash_seeds(tmp_path) -> None:
@@ -174,7 +176,7 @@ def test_cli_files_identical_across_processes_and_hash_seeds(tmp_path) -> None:
         cwd = tmp_path / f"run{n}"
         cwd.mkdir()
         result = run_cardgen("quizset", str(FACTS), "--sets", "3", "--size", "12", "--seed", "5",
-                             "--format", "json,md,csv", cwd=cwd, env={"PYTHONHASHSEED": hash_seed})
+                             "--format", "json", "--format", "md", "--format", "csv", cwd=cwd, env={"PYTHONHASHSEED": hash_seed})
         assert result.returncode == 0, result.stderr
         out = cwd / "dist" / "quizsets"
         assert sorted(result.stdout.split()) == sorted(str(Path("dist/quizsets") / name) for name in _tree(out))
@@ -198,7 +200,6 @@ def test_cli_writes_where_asked_and_filters(tmp_path) -> None:
     (["--size", "-3"], "the set size must be at least 1, not -3"),
     (["--kinds", "pro_of,bogus"], "unknown question kind(s): bogus; known kinds: term_from_definition"),
     (["--tags", "없음"], "unknown tag(s): 없음; known tags: Docker"),
-    (["--format", "pdf"], "unknown format pdf; choose from json, md, csv"),
     (["--size", "5000"], "only 208 question(s) match, so a set cannot hold 5000"),
 ])
 def test_cli_bad_options_are_one_line_errors(tmp_path, args, message) -> None:
@@ -206,4 +207,11 @@ def test_cli_bad_options_are_one_line_errors(tmp_path, args, message) -> None:
     assert result.returncode == 2
     assert result.stderr.strip().startswith(message), result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "dist").exists()
+
+
+def test_cli_lists_the_formats_and_refuses_others(tmp_path) -> None:
+    assert "json|md|csv" in run_cardgen("quizset", "--help").stdout
+    result = run_cardgen("quizset", str(FACTS), "--format", "pdf", cwd=tmp_path)
+    assert result.returncode == 2 and "'pdf' is not one of" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "dist").exists()

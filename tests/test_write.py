@@ -527,3 +527,15 @@ def test_a_name_that_collides_ignoring_case_gets_a_stable_hash(tmp_path: Path) -
         (tmp_path / name).write_bytes(b"")
     assert len(list(tmp_path.iterdir())) == 3
     assert unicodedata.is_normalized("NFC", second)
+
+
+def test_a_folder_holding_only_other_cardgen_outputs_may_become_one(tmp_path: Path) -> None:
+    """`cardgen exam` into dist/exams first, then `cardgen build` into dist."""
+    write_output(tmp_path / "dist" / "exams", {"exam-s7-A.html": b"seven"}, owner="exam:s7")
+    written = write_output(tmp_path / "dist", {"exams/exam-s0-A.html": b"zero"}, owner="build")
+    assert written.root == (tmp_path / "dist").resolve()
+    assert (tmp_path / "dist" / "exams" / "exam-s7-A.html").read_bytes() == b"seven"
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "sub").mkdir()
+    with pytest.raises(OutputError, match="is not empty and was not made by cardgen"):
+        write_output(tmp_path / "other", {"x": b""}, owner="build")  # a plain subfolder is the user's

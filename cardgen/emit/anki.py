@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import io
 import itertools
 import os
 import re
@@ -30,17 +31,19 @@ import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, NamedTuple, Sequence
+from typing import Callable, Collection, NamedTuple, Sequence
 
 import genanki
 from markupsafe import Markup
 
-from cardgen.emit.templating import default_templates, environment
-from cardgen.cards import Card, build_cards
-from cardgen.present import stack_rows
-from cardgen.gcpause import collector_paused
+from cardgen.cards import Card
+from cardgen.context import Context
 from cardgen.errors import UsageError
+from cardgen.emit.templating import default_templates, environment
 from cardgen.factbase.model import FactBase
+from cardgen.gcpause import collector_paused
+from cardgen.present import stack_rows
+from cardgen.write import safe_file_name
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 ZIP_LEVEL = 1  # a sixth larger than the default 6, at a third of the time
@@ -339,21 +342,17 @@ class Renderer:
 
 @dataclass(frozen=True)
 class DeckFile:
-    """One written package and what is in it."""
+    """One package and what is in it; `name` is its file name."""
 
     deck: str
-    path: Path
+    name: str
     notes: int
     cards: int
 
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
-
-
-def apkg_name(deck: str) -> str:
-    """A portable file name for DECK: `Docker::1. 가상화` -> `Docker - 1. 가상화.apkg`."""
-    name = _UNSAFE.sub("_", deck.replace("::", " - ")).strip(" .") or "deck"
-    return f"{name}.apkg"
+def apkg_name(deck: str, taken: Collection[str] = ()) -> str:
+    """A portable file name for DECK: `Docker::1. 가상화` -> `Docker - 1. 가상화.apkg`, unique among TAKEN."""
+    return safe_file_name(deck, ".apkg", taken)
 
 
 def cards_by_deck(cards: Sequence[Card]) -> dict[str, list[Card]]:
@@ -441,54 +440,49 @@ def collection(deck: str, notes: Sequence[Note], timestamp: int) -> bytes:
         conn.close()
 
 
-def write_apkg(deck: str, notes: Sequence[Note], path: Path, timestamp: int) -> DeckFile:
-    """Write one deck as an .apkg whose bytes depend only on its notes and TIMESTAMP."""
+def apkg_bytes(deck: str, notes: Sequence[Note], timestamp: int) -> bytes:
+    """One deck as an .apkg whose bytes depend only on its notes and TIMESTAMP."""
     data = collection(deck, notes, timestamp)
-    # Write beside the target, then rename: an interrupted build never leaves half a package.
-    partial = path.with_name(f".{path.name}.partial")
-    with zipfile.ZipFile(partial, "w") as archive:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
         for name, content in (("collection.anki2", data), ("media", b"{}")):
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             archive.writestr(info, content, compresslevel=ZIP_LEVEL)
-    os.replace(partial, path)
-    return DeckFile(deck, path, len(notes), len(notes))
+    return buffer.getvalue()
 
 
 @dataclass(frozen=True)
-class AnkiBuild:
-    """What `write_anki` wrote: one package per deck, and the card count per kind family."""
+class AnkiOutput:
+    """One package per deck (file name -> bytes), what each holds, and the card count per kind family."""
 
-    files: tuple[DeckFile, ...]
+    files: dict[str, bytes]
+    decks: tuple[DeckFile, ...]
     kinds: tuple[tuple[str, int], ...]
 
     @property
     def notes(self) -> int:
-        return sum(f.notes for f in self.files)
+        return sum(f.notes for f in self.decks)
 
     @property
     def cards(self) -> int:
-        return sum(f.cards for f in self.files)
+        return sum(f.cards for f in self.decks)
 
 
-def write_anki(base: FactBase, out_dir: Path, timestamp: int | None = None) -> AnkiBuild:
-    """Write one .apkg per deck of BASE into OUT_DIR (decks in name order)."""
-    stamp = build_timestamp(base) if timestamp is None else timestamp
+def emit_anki(context: Context, timestamp: int | None = None) -> AnkiOutput:
+    """One .apkg per deck of the fact base, decks in name order."""
+    stamp = build_timestamp(context.base) if timestamp is None else timestamp
     with collector_paused():
-        cards = build_cards(base)
-        decks = cards_by_deck(cards)
-        names: dict[str, str] = {}
-        for deck in decks:
-            other = names.setdefault(apkg_name(deck), deck)
-            if other != deck:
-                raise UsageError(f"decks '{other}' and '{deck}' would both be written to '{apkg_name(deck)}'; rename one")
+        cards = context.cards
         maker = NoteMaker(stylesheet())
-        out_dir.mkdir(parents=True, exist_ok=True)
-        # One deck at a time: only one deck's notes are ever held in memory.
-        written = tuple(write_apkg(deck, maker.notes(deck_cards), out_dir / apkg_name(deck), stamp)
-                        for deck, deck_cards in decks.items())
-    return AnkiBuild(written, count_by_kind(cards))
+        files: dict[str, bytes] = {}
+        decks = []
+        for deck, deck_cards in cards_by_deck(cards).items():
+            name = apkg_name(deck, files)
+            files[name] = apkg_bytes(deck, maker.notes(deck_cards), stamp)
+            decks.append(DeckFile(deck, name, len(deck_cards), len(deck_cards)))
+    return AnkiOutput(files, tuple(decks), count_by_kind(cards))
 
 
 def count_by_kind(cards: tuple[Card, ...]) -> tuple[tuple[str, int], ...]:
@@ -496,8 +490,9 @@ def count_by_kind(cards: tuple[Card, ...]) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(Counter(card.family for card in cards).items()))
 
 
-def summary(result: AnkiBuild, by_kind: bool = False) -> str:
-    lines = [f"{f.path}: {f.notes} notes, {f.cards} cards ({f.deck})" for f in result.files]
+def summary(result: AnkiOutput, folder: Path, by_kind: bool = False) -> str:
+    """One line per package written into FOLDER; with BY_KIND, the cards per kind family too."""
+    lines = [f"{folder / f.name}: {f.notes} notes, {f.cards} cards ({f.deck})" for f in result.decks]
     if by_kind:
         width = max((len(kind) for kind, _ in result.kinds), default=0)
         lines += ["", "Cards by kind:"] + [f"  {kind:<{width}}  {n:>5}" for kind, n in result.kinds]

@@ -24,14 +24,13 @@ from itertools import zip_longest
 from pathlib import Path
 from typing import Any, Iterable, Sequence, assert_never
 
-from cardgen.bank.generate import build_bank
 from cardgen.bank.question import Choice, FillIn, Matching, Ordering, Question, ShortAnswer, TrueFalse
 from cardgen.bank.sample import quiz_sets, select, shuffle_options
+from cardgen.context import Context
 from cardgen.errors import UsageError
 from cardgen.factbase.model import FactBase, Stack
 from cardgen.present import MARKERS, answer_text, stack_rows
 
-DEFAULT_OUT = Path("dist/exams")
 DEFAULT_QUESTIONS = 20
 MAX_VERSIONS = 26
 
@@ -172,13 +171,13 @@ class ExamSettings:
 
     def check(self) -> None:
         if not 1 <= self.versions <= MAX_VERSIONS:
-            raise UsageError(f"--versions must be between 1 and {MAX_VERSIONS}, not {self.versions}")
+            raise UsageError(f"the number of versions must be between 1 and {MAX_VERSIONS}, not {self.versions}")
         if self.questions < 1:
-            raise UsageError(f"--questions must be at least 1, not {self.questions}")
+            raise UsageError(f"the number of questions must be at least 1, not {self.questions}")
         if self.paper not in PAPERS:
-            raise UsageError(f"--paper must be one of {', '.join(PAPERS)}, not {self.paper!r}")
+            raise UsageError(f"the paper must be one of {', '.join(PAPERS)}, not {self.paper!r}")
         if self.lang not in LABELS:
-            raise UsageError(f"--lang must be one of {', '.join(LABELS)}, not {self.lang!r}")
+            raise UsageError(f"the language must be one of {', '.join(LABELS)}, not {self.lang!r}")
 
     def command(self) -> tuple[str, ...]:
         """The `cardgen exam` command line that rebuilds this exam, as shell-quoted words."""
@@ -279,14 +278,13 @@ class Exam:
 
 # --- choosing and dealing -----------------------------------------------------
 
-def choose_questions(base: FactBase, settings: ExamSettings) -> list[Question]:
+def choose_questions(bank: Sequence[Question], settings: ExamSettings) -> list[Question]:
     """The exam's questions, drawn once by the bank's seeded sampler, options already shuffled."""
-    bank = build_bank(base)
     kinds, tags = settings.kinds or None, settings.tags or None
     pool = select(bank, kinds=kinds, tags=tags)
     if settings.questions > len(pool):
         raise UsageError(f"only {len(pool)} question(s) match, so an exam cannot hold {settings.questions}; "
-                         f"lower --questions or widen --kinds/--tags")
+                         f"ask for fewer questions or more kinds and tags")
     return quiz_sets(bank, sets=1, size=settings.questions, seed=settings.seed, kinds=kinds, tags=tags)[0]
 
 
@@ -305,14 +303,14 @@ def order_questions(questions: Sequence[Question], rng: random.Random,
     return order
 
 
-def make_exam(base: FactBase, settings: ExamSettings) -> Exam:
+def make_exam(context: Context, settings: ExamSettings) -> Exam:
     """Choose the questions and deal them into SETTINGS.versions versions.
 
     Version A keeps the options as the bank's sampler shuffled them; every later
     version reshuffles them. Each version has its own question order.
     """
     settings.check()
-    questions = choose_questions(base, settings)
+    questions = choose_questions(context.bank, settings)
     labels = LABELS[settings.lang]
     versions: list[Version] = []
     for index in range(settings.versions):
@@ -322,7 +320,7 @@ def make_exam(base: FactBase, settings: ExamSettings) -> Exam:
         ordered = order_questions(dealt, rng, (v.question_ids for v in versions))
         versions.append(_version(letter, ordered, labels))
     return Exam(
-        title=settings.title or default_title(base, labels),
+        title=settings.title or default_title(context.base, labels),
         settings=settings,
         labels=labels,
         paper=PAPERS[settings.paper],
@@ -399,19 +397,13 @@ def draw_stack(stack: Stack, hidden: int | None) -> tuple[DrawnLayer, ...]:
                  for row in stack_rows(stack, hidden))
 
 
-# --- writing ------------------------------------------------------------------
+# --- files ------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class ExamFile:
-    """One written file: a version's paper or key, as HTML or PDF."""
-
-    version: str
-    role: str  # "paper" or "key"
-    path: Path
-
-
-def file_stem(letter: str, role: str) -> str:
-    return f"exam-{letter}" if role == "paper" else f"exam-{letter}-key"
+def file_stem(seed: int, letter: str, role: str) -> str:
+    """`exam-s7-A` for a paper, `exam-s7-A-key` for its key: the seed in the name, so exams
+    of different seeds share a folder without replacing each other."""
+    stem = f"exam-s{seed}-{letter}"
+    return stem if role == "paper" else f"{stem}-key"
 
 
 def render_exam(exam: Exam, templates: Path | None = None) -> dict[str, str]:
@@ -423,53 +415,43 @@ def render_exam(exam: Exam, templates: Path | None = None) -> dict[str, str]:
     for version in exam.versions:
         for role in ("paper", "key"):
             html = render(env, f"exam/{role}.html", exam=exam, version=version)
-            pages[file_stem(version.letter, role) + ".html"] = html
+            pages[file_stem(exam.settings.seed, version.letter, role) + ".html"] = html
     return pages
 
 
-def write_exam(exam: Exam, out: Path = DEFAULT_OUT, *, templates: Path | None = None,
-               pdf: bool = False, browser: str | None = None) -> tuple[ExamFile, ...]:
-    """Write EXAM's HTML files under OUT and, with PDF, print each one; return what was written."""
+def exam_files(exam: Exam, *, templates: Path | None = None, browser: str | None = None) -> dict[str, bytes]:
+    """EXAM's HTML files by name and, given a BROWSER to print with, a PDF of each."""
+    files = {name: html.encode("utf-8") for name, html in render_exam(exam, templates).items()}
+    if browser is not None:
+        files |= _print_all(files, browser)
+    return files
+
+
+def _print_all(pages: dict[str, bytes], browser: str) -> dict[str, bytes]:
+    import tempfile
+
     from cardgen.emit import pdf as printer
 
-    executable = printer.find_browser(browser) if pdf else None  # fail before writing anything
-    pages = render_exam(exam, templates)
-    out.mkdir(parents=True, exist_ok=True)
-    written: list[ExamFile] = []
-    for version in exam.versions:
-        for role in ("paper", "key"):
-            html = out / (file_stem(version.letter, role) + ".html")
-            html.write_bytes(pages[html.name].encode("utf-8"))
-            written.append(ExamFile(version.letter, role, html))
-    if executable is not None:
-        for done in list(written):
-            target = printer.print_pdf(done.path, done.path.with_suffix(".pdf"), executable)
-            written.append(ExamFile(done.version, done.role, target))
-    return tuple(written)
+    out: dict[str, bytes] = {}
+    with tempfile.TemporaryDirectory(prefix="cardgen-print-") as scratch:
+        for name, html in pages.items():
+            source = Path(scratch) / name
+            source.write_bytes(html)
+            printed = printer.print_pdf(source, source.with_suffix(".pdf"), browser)
+            out[printed.name] = printed.read_bytes()
+    return out
 
 
-def generate(path: Path, settings: ExamSettings, out: Path = DEFAULT_OUT, *, templates: Path | None = None,
-             pdf: bool = False, browser: str | None = None) -> tuple[ExamFile, ...]:
-    """Load the fact base at PATH, make the exam SETTINGS asks for and write it under OUT."""
-    from cardgen.emit import pdf as printer
-    from cardgen.factbase.loader import load
-
-    settings.check()
-    if pdf:
-        browser = printer.find_browser(browser)  # a missing browser should stop us before any work
-    return write_exam(make_exam(load(path), settings), out, templates=templates, pdf=pdf, browser=browser)
-
-
-def write_default_exam(base: FactBase, out: Path) -> tuple[ExamFile, ...]:
+def default_exam_files(context: Context) -> dict[str, bytes]:
     """The exam `cardgen build` writes: 2 versions of up to DEFAULT_QUESTIONS questions, seed 0, HTML only.
 
     A fact base that yields no question gets no exam rather than a failed build.
     """
-    available = len(build_bank(base))
+    available = len(context.bank)
     if not available:
-        return ()
-    settings = ExamSettings(questions=min(DEFAULT_QUESTIONS, available), source=source_of(base))
-    return write_exam(make_exam(base, settings), out)
+        return {}
+    settings = ExamSettings(questions=min(DEFAULT_QUESTIONS, available), source=source_of(context.base))
+    return exam_files(make_exam(context, settings))
 
 
 def source_of(base: FactBase) -> str:

@@ -17,15 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence, assert_never
 
-from cardgen.bank.generate import build_bank
 from cardgen.bank.question import Choice, FillIn, Matching, Ordering, Question, ShortAnswer, TrueFalse
 from cardgen.bank.sample import quiz_sets
+from cardgen.context import Context
 from cardgen.errors import UsageError
 from cardgen.factbase.model import FactBase, Stack
 from cardgen.present import MARKERS, answer_text, stack_rows
 
 FORMATS = ("json", "md", "csv")
-DEFAULT_DIR = Path("dist/quizsets")
 DEFAULT_SETS, DEFAULT_SIZE, DEFAULT_SEED = 1, 10, 0
 BUILD_SETS, BUILD_SIZE = 3, 20
 SCHEMA_VERSION = 1
@@ -47,46 +46,38 @@ class QuizSet:
         return f"quizset-s{self.seed}-{self.number:02d}"
 
 
-def make_quizsets(base: FactBase, *, sets: int = DEFAULT_SETS, size: int = DEFAULT_SIZE,
+def make_quizsets(bank: Sequence[Question], *, sets: int = DEFAULT_SETS, size: int = DEFAULT_SIZE,
                   seed: int = DEFAULT_SEED, kinds: Iterable[str] | None = None,
                   tags: Iterable[str] | None = None) -> list[QuizSet]:
     kinds_t = tuple(kinds) if kinds is not None else None
     tags_t = tuple(tags) if tags is not None else None
-    drawn = quiz_sets(build_bank(base), sets=sets, size=size, seed=seed, kinds=kinds_t, tags=tags_t)
+    drawn = quiz_sets(bank, sets=sets, size=size, seed=seed, kinds=kinds_t, tags=tags_t)
     return [QuizSet(n, sets, seed, tuple(qs), kinds_t, tags_t) for n, qs in enumerate(drawn, 1)]
 
 
-def write_quizsets(base: FactBase, out_dir: Path = DEFAULT_DIR, *, formats: Sequence[str] = ("json",),
-                   **options) -> list[Path]:
-    """Draw quiz sets (see `make_quizsets` for OPTIONS) and write each in every format; the paths written."""
+def quizset_files(context: Context, *, formats: Sequence[str] = ("json",), sets: int = DEFAULT_SETS,
+                  size: int = DEFAULT_SIZE, seed: int = DEFAULT_SEED, kinds: Iterable[str] | None = None,
+                  tags: Iterable[str] | None = None) -> dict[str, bytes]:
+    """SETS quiz sets of SIZE questions drawn with SEED, each in every one of FORMATS, by file name."""
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         raise UsageError(f"unknown format {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
-    return _write(make_quizsets(base, **options), out_dir, formats)
+    drawn = make_quizsets(context.bank, sets=sets, size=size, seed=seed, kinds=kinds, tags=tags)
+    return _files(drawn, formats)
 
 
-def write_build_quizsets(base: FactBase, out_dir: Path) -> list[Path]:
+def build_quizset_files(context: Context) -> dict[str, bytes]:
     """What `cardgen build` ships: BUILD_SETS sets of up to BUILD_SIZE questions (fewer when
     the bank is small, none when it is empty) with the default seed, in every format."""
-    bank = build_bank(base)
+    bank = context.bank
     if not bank:
-        return []
+        return {}
     drawn = quiz_sets(bank, sets=BUILD_SETS, size=min(BUILD_SIZE, len(bank)), seed=DEFAULT_SEED)
-    return _write([QuizSet(n, BUILD_SETS, DEFAULT_SEED, tuple(qs)) for n, qs in enumerate(drawn, 1)], out_dir, FORMATS)
+    return _files([QuizSet(n, BUILD_SETS, DEFAULT_SEED, tuple(qs)) for n, qs in enumerate(drawn, 1)], FORMATS)
 
 
-def _write(quizsets: list[QuizSet], out_dir: Path, formats: Sequence[str]) -> list[Path]:
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"cannot create {out_dir}: {exc.strerror}") from None
-    written = []
-    for qs in quizsets:
-        for fmt in dict.fromkeys(formats):
-            path = out_dir / f"{qs.stem()}.{fmt}"
-            path.write_bytes(RENDERERS[fmt](qs))
-            written.append(path)
-    return written
+def _files(quizsets: list[QuizSet], formats: Sequence[str]) -> dict[str, bytes]:
+    return {f"{qs.stem()}.{fmt}": RENDERERS[fmt](qs) for qs in quizsets for fmt in dict.fromkeys(formats)}
 
 
 # --- JSON -------------------------------------------------------------------------------
