@@ -41,7 +41,6 @@ from cardgen.factbase.model import AuthorQuestion, Definition, FactBase, Meta, P
 from cardgen.present import draw_stack_text
 
 
-
 class Card(NamedTuple):
     """One thing to ask, with everything needed to show its front and back.
 
@@ -160,7 +159,7 @@ def _definition_cards(base: FactBase, d: Definition) -> list[Card]:
               answer=d.label, details=tuple(names_line + extra)),
         _card(d.meta, "definition.typein", "용어를 입력하세요", subject=d.definition, context=context,
               answer=d.label, answers=d.names,
-              details=tuple([f"정답으로 인정: {', '.join(d.names)}"] + extra)),
+              details=tuple([f"정답으로 인정: {', '.join(d.names)}", *extra])),
     ]
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_left
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
-from typing import Callable, Hashable, Iterable, Iterator
 
 from cardgen.bank.question import MAX_OPTIONS, MIN_OPTIONS
 from cardgen.bank.relations import fold

@@ -8,15 +8,24 @@ not made. Prompts speak Korean, the language of the shipped notes.
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
-from cardgen.bank.question import (MAX_OPTIONS, MIN_OPTIONS, Choice, FillIn, Matching, Ordering, Question,
-                                   ShortAnswer, TrueFalse)
 from cardgen.bank.distractors import Candidate, Shelf, merged, nearest, pick, where
+from cardgen.bank.question import (
+    MAX_OPTIONS,
+    MIN_OPTIONS,
+    Choice,
+    FillIn,
+    Matching,
+    Ordering,
+    Question,
+    ShortAnswer,
+    TrueFalse,
+)
+from cardgen.bank.relations import POLARITIES, Relations, fold
 from cardgen.factbase.model import Definition, FactBase, Layer, Stack
 from cardgen.gcpause import collector_paused
 from cardgen.present import stack_rows
-from cardgen.bank.relations import POLARITIES, Relations, fold
 
 WORD = {"pros": "장점", "cons": "단점"}
 CHOICE_KIND = {"pros": "pro_of", "cons": "con_of"}
@@ -78,7 +87,8 @@ class _Generator:
         for d in defs:
             for tag in sorted(rel.specific_tags[d.id]):
                 by_tag.setdefault(tag, []).append(d)
-        self.tag_labels = {t: Shelf(Candidate(rel.label(d.id), d.id, rel.names(d.id)) for d in ds) for t, ds in by_tag.items()}
+        self.tag_labels = {t: Shelf(Candidate(rel.label(d.id), d.id, rel.names(d.id)) for d in ds)
+                           for t, ds in by_tag.items()}
         self.tag_meanings = {t: Shelf(Candidate(d.definition, d.id) for d in ds) for t, ds in by_tag.items()}
         self.by_meaning: dict[str, list[str]] = {}
         self.by_name: dict[str, list[str]] = {}
@@ -187,9 +197,11 @@ class _Generator:
 
     def _points(self, source: str, polarity: str, asked: str) -> list[Candidate]:
         key = "0-own" if source == asked else f"{source}-{polarity}"
-        return [Candidate(p.text, f"{key}-{i:03d}", ref=source) for i, p in enumerate(self.rel.points(source, polarity))]
+        return [Candidate(p.text, f"{key}-{i:03d}", ref=source)
+                for i, p in enumerate(self.rel.points(source, polarity))]
 
-    def _other_points(self, polarity: str, length: int, lineage: frozenset[str], siblings: list[str]) -> Iterator[Candidate]:
+    def _other_points(self, polarity: str, length: int, lineage: frozenset[str],
+                      siblings: list[str]) -> Iterator[Candidate]:
         return where(lambda c: c.ref not in lineage and c.ref not in siblings, self.points[polarity].nearest(length))
 
     def pros_cons_ox(self) -> Iterator[Question]:
@@ -347,7 +359,8 @@ class _Generator:
         return [
             nearest(where(outside, self.labels.get(near)), length),
             where(lambda c: c.key not in near_set and outside(c),
-                  merged([self.tag_labels[t].nearest(length) for t in sorted(kin_tags) if t in self.tag_labels], length)),
+                  merged([self.tag_labels[t].nearest(length) for t in sorted(kin_tags) if t in self.tag_labels],
+                         length)),
             where(lambda c: c.key not in near_set and not rel.specific_tags[c.key] & kin_tags and outside(c),
                   self.labels.nearest(length)),
         ]
@@ -375,7 +388,8 @@ class _Generator:
             for v, outsider in enumerate(odd, 1):
                 rotated = tax.children[v - 1:] + tax.children[:v - 1]
                 shown = [rel.label(c) for c in rotated[:shown_n]]
-                yield _choice(f"{tax.id}/odd_one_out/{v}", "odd_one_out", f"다음 중 {rel.label(parent)}의 종류가 아닌 것은?",
+                yield _choice(f"{tax.id}/odd_one_out/{v}", "odd_one_out",
+                              f"다음 중 {rel.label(parent)}의 종류가 아닌 것은?",
                               outsider.text, shown,
                               explanation=f"{explanation}. {topic(rel.term(outsider.key))} 여기에 속하지 않는다.",
                               facts=(tax.id,), tags=self.tags(tax.id))

@@ -10,14 +10,14 @@ Everything is indexed once per fact base, so asking costs little however large i
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
+from functools import cache
 
 from cardgen.factbase.model import Definition, FactBase, Layer, Point, ProsCons, Stack, Taxonomy
 
 POLARITIES = ("pros", "cons")
 
 
-@lru_cache(maxsize=None)
+@cache
 def fold(text: str) -> str:
     """TEXT as compared for sameness: NFKC, casefolded, whitespace collapsed.
 
@@ -154,7 +154,8 @@ class Relations:
         try:
             return self._folded_names[concept]
         except KeyError:
-            value = self._folded_names[concept] = frozenset(fold(n) for n in (*self.names(concept), self.label(concept)))
+            value = self._folded_names[concept] = frozenset(fold(n)
+                                                            for n in (*self.names(concept), self.label(concept)))
             return value
 
     def named_in(self, concept: str, other: str) -> bool:
@@ -166,7 +167,8 @@ class Relations:
         d = self.definitions.get(other)
         if d is None:
             return False
-        haystack = self._memo(("haystack", other), lambda: "\0".join(fold(n) for n in (*self.names(other), d.definition)))
+        haystack = self._memo(("haystack", other),
+                              lambda: "\0".join(fold(n) for n in (*self.names(other), d.definition)))
         return any(len(n) >= 2 and n in haystack for n in self.folded_names(concept))
 
     def entangled(self, concept: str, other: str) -> bool:

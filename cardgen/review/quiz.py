@@ -145,10 +145,10 @@ def run(options: QuizOptions, stdin: TextIO | None = None, stdout: TextIO | None
     import signal
     from contextlib import nullcontext
 
-    from cardgen.review.terminal import LineKeys, RichScreen, TtyKeys
-    from cardgen.review.session import Session
     from cardgen.review.schedule import clock_from_env, fuzz_from_env, make_scheduler
+    from cardgen.review.session import Session
     from cardgen.review.store import Store
+    from cardgen.review.terminal import LineKeys, RichScreen, TtyKeys
 
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
@@ -177,10 +177,10 @@ def run(options: QuizOptions, stdin: TextIO | None = None, stdout: TextIO | None
 
 def show_stats(options: QuizOptions, stdout: TextIO | None = None) -> None:
     """Print due counts, retention and cards by state for the selected items."""
-    from cardgen.review.terminal import RichScreen
-    from cardgen.review.session import stats
     from cardgen.review.schedule import clock_from_env
+    from cardgen.review.session import stats
     from cardgen.review.store import Store
+    from cardgen.review.terminal import RichScreen
 
     base, items = _selected(options)
     facts = {fact.id for fact in base.facts()}

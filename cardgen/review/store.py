@@ -22,11 +22,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import ContextManager, Iterable, Iterator
 
 from fsrs import Card, Rating, Scheduler, State
 
@@ -76,11 +76,11 @@ class StateError(CardgenError):
 def ts(moment: datetime) -> str:
     if moment.tzinfo is None:
         raise ValueError("naive datetime")
-    return moment.astimezone(timezone.utc).strftime(_TS)
+    return moment.astimezone(UTC).strftime(_TS)
 
 
 def parse_ts(text: str) -> datetime:
-    return datetime.strptime(text, _TS).replace(tzinfo=timezone.utc)
+    return datetime.strptime(text, _TS).replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -266,7 +266,7 @@ class Store:
         row = self._conn.execute(f"SELECT id, {_CARD_COLUMNS} FROM card WHERE key = ?", (key,)).fetchone()
         before = _schedule(row[1:]) if row else None
         card = before.fsrs_card(row[0]) if before else Card(card_id=0, due=now)
-        card, _ = scheduler.review_card(card, Rating(rating), review_datetime=now.astimezone(timezone.utc))
+        card, _ = scheduler.review_card(card, Rating(rating), review_datetime=now.astimezone(UTC))
         first_seen = before.first_seen if before else now
         first_day = before.first_day if before else local_day(now)
         after = Schedule(key, card.state, card.step, card.stability, card.difficulty, card.due,
@@ -322,7 +322,7 @@ class Store:
                 raise
             self._conn.execute("COMMIT")
 
-    def _guard(self) -> ContextManager[None]:
+    def _guard(self) -> AbstractContextManager[None]:
         return _sqlite_errors(str(self.path))
 
 

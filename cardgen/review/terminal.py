@@ -23,8 +23,8 @@ from rich.rule import Rule
 from rich.text import Text
 
 from cardgen.review.compare import Verdict, plain_diff
-from cardgen.review.session import Item, Preview, Progress, Stats, Summary
 from cardgen.review.schedule import describe_due, short_interval
+from cardgen.review.session import Item, Preview, Progress, Stats, Summary
 
 WIDTH = 80
 RATING_NAMES = {Rating.Again: "Again", Rating.Hard: "Hard", Rating.Good: "Good", Rating.Easy: "Easy"}
