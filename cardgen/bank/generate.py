@@ -8,7 +8,7 @@ not made. Prompts speak Korean, the language of the shipped notes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from cardgen.bank.distractors import Candidate, Shelf, merged, nearest, pick, where
 from cardgen.bank.question import (
@@ -55,10 +55,14 @@ def generate(base: FactBase) -> Iterator[Question]:
     yield from gen.author()
 
 
-def _choice(qid: str, kind: str, prompt: str, answer: str, wrong: Iterable[Candidate | str], **fields) -> Choice:
+def _choice(qid: str, kind: str, prompt: str, answer: str, wrong: Iterable[Candidate | str], *,
+            explanation: str, facts: tuple[str, ...], tags: tuple[str, ...], accepted: tuple[str, ...] = (),
+            stack: Stack | None = None, hidden_layer: int | None = None) -> Choice:
     texts = [w.text if isinstance(w, Candidate) else w for w in wrong]
     options = tuple(sorted((answer, *texts), key=lambda t: (fold(t), t)))
-    return Choice(id=qid, kind=kind, prompt=prompt, options=options, answer=options.index(answer), **fields)
+    return Choice(id=qid, kind=kind, prompt=prompt, options=options, answer=options.index(answer),
+                  explanation=explanation, facts=facts, tags=tags, accepted=accepted, stack=stack,
+                  hidden_layer=hidden_layer)
 
 
 def topic(word: str) -> str:
@@ -100,7 +104,9 @@ class _Generator:
                                   for concept in rel.pros_cons for i, p in enumerate(rel.points(concept, pol)))
                        for pol in POLARITIES}
         self.layer_names, self.scenario_layer_names = self._layer_shelves()
-        self._shared: dict = {}  # equal strings and tuples that many questions hold: one copy each
+        # Equal strings and tuples that many questions hold: one copy each.
+        self._shared_texts: dict[str, str] = {}
+        self._shared_tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._tags_of: dict[tuple[str | None, ...], tuple[str, ...]] = {}
 
     def tags(self, *fact_ids: str | None) -> tuple[str, ...]:
@@ -113,7 +119,7 @@ class _Generator:
             if fid and fid in self.base:
                 out.update(self.base[fid].meta.tags)
         found = tuple(sorted(out))
-        found = self._tags_of[fact_ids] = self._shared.setdefault(found, found)
+        found = self._tags_of[fact_ids] = self._shared_tuples.setdefault(found, found)
         return found
 
     # --- definitions ------------------------------------------------------------------
@@ -149,18 +155,19 @@ class _Generator:
         for d in self.base.definitions:
             alike = sorted(self._alike(d))
             label = rel.label(d.id)
-            common = dict(explanation=f"{label}: {d.definition}", facts=(d.id,), tags=self.tags(d.id))
+            explanation, facts, tags = f"{label}: {d.definition}", (d.id,), self.tags(d.id)
             true_names = [n for o in alike for n in (*rel.names(o), rel.label(o))]
             wrong = pick(label, self._definition_tiers(d, label, self.labels, self.tag_labels), avoid=true_names)
             if wrong:
                 yield _choice(f"{d.id}/term_from_definition/1", "term_from_definition",
                               f"다음 뜻을 가진 용어는?\n{d.definition}", label, wrong,
-                              accepted=d.names, **common)
+                              accepted=d.names, explanation=explanation, facts=facts, tags=tags)
             wrong = pick(d.definition, self._definition_tiers(d, d.definition, self.meanings, self.tag_meanings),
                          avoid=[rel.definitions[o].definition for o in alike if o in rel.definitions])
             if wrong:
                 yield _choice(f"{d.id}/definition_from_term/1", "definition_from_term",
-                              f"{label}의 정의로 알맞은 것은?", d.definition, wrong, **common)
+                              f"{label}의 정의로 알맞은 것은?", d.definition, wrong,
+                              explanation=explanation, facts=facts, tags=tags)
 
     # --- pros and cons ----------------------------------------------------------------
 
@@ -211,9 +218,10 @@ class _Generator:
         rel = self.rel
         made: dict[str, TrueFalse] = {}
 
-        def add(qid: str, *args) -> None:
+        def add(qid: str, kind: str, concept: str, polarity: str, text: str, true: bool, explanation: str,
+                facts: tuple[str, ...]) -> None:
             if qid not in made:  # one statement, one question: the first reason given wins
-                made[qid] = self._ox(qid, *args)
+                made[qid] = self._ox(qid, kind, concept, polarity, text, true, explanation, facts)
 
         for pc in self.base.pros_cons:
             for polarity in POLARITIES:
@@ -253,8 +261,8 @@ class _Generator:
     def _ox(self, qid: str, kind: str, concept: str, polarity: str, text: str, true: bool,
             explanation: str, facts: tuple[str, ...]) -> TrueFalse:
         facts = tuple(dict.fromkeys(facts))
-        explanation = self._shared.setdefault(explanation, explanation)
-        facts = self._shared.setdefault(facts, facts)
+        explanation = self._shared_texts.setdefault(explanation, explanation)
+        facts = self._shared_tuples.setdefault(facts, facts)
         return TrueFalse(id=qid, kind=kind, prompt=f"다음은 {self.rel.label(concept)}의 {WORD[polarity]}이다.\n{text}",
                          answer=true, explanation=explanation,
                         facts=facts, tags=self.tags(*facts))
@@ -277,11 +285,11 @@ class _Generator:
                     per_scenario.setdefault(stack.scenario, {}).setdefault(name, first)
 
         def shelf(names: dict[str, tuple[str, str]]) -> Shelf:
-            return Shelf(Candidate(text, key, ref=frozenset(concepts[n])) for n, (text, key) in names.items())
+            return Shelf(Candidate(text, key, concepts=frozenset(concepts[n])) for n, (text, key) in names.items())
 
         return shelf(seen), {sc: shelf(names) for sc, names in per_scenario.items()}
 
-    def _layer_tiers(self, stack: Stack, length: int, ok) -> list[Iterable[Candidate]]:
+    def _layer_tiers(self, stack: Stack, length: int, ok: Callable[[Candidate], bool]) -> list[Iterable[Candidate]]:
         """Layer names of stacks framed by the same scenario, then of all stacks."""
         same = self.scenario_layer_names.get(stack.scenario) if stack.scenario else None
         return [where(ok, same.nearest(length)) if same else (), where(ok, self.layer_names.nearest(length))]
@@ -295,32 +303,33 @@ class _Generator:
         layers = stack.layers
         names = [layer.name for layer in layers]
         folded = [fold(n) for n in names]
-        common = dict(explanation=f"{stack.title} (위에서 아래로): {stack_text(stack)}",
-                      tags=self.tags(stack.id))
+        explanation = f"{stack.title} (위에서 아래로): {stack_text(stack)}"
+        tags = self.tags(stack.id)
         facts = (stack.id,)
         if len(set(folded)) == len(folded) and len(layers) >= 3:
             yield Ordering(id=f"{stack.id}/stack_order/1", kind="stack_order",
                            prompt=f"‘{stack.title}’ 구조의 계층을 위에서부터 아래로 순서대로 나열하시오.",
                            pieces=tuple(sorted(names, key=lambda t: (fold(t), t))), answer=tuple(names),
-                           facts=facts, **common)
+                           explanation=explanation, facts=facts, tags=tags)
         for i, layer in enumerate(layers):
             accepted: tuple[str, ...] = ()
             if layer.concept and fold(layer.name) in rel.folded_names(layer.concept):
                 accepted = tuple(n for n in rel.names(layer.concept) if fold(n) != fold(layer.name))
 
             def fits_nowhere(c: Candidate, i: int = i) -> bool:
-                return not any(rel.layers_clash(mine, c.text, c.ref) for mine in layers) \
+                return not any(rel.layers_clash(mine, c.text, c.concepts) for mine in layers) \
                     and not rel.fits_blank(stack, i, c.text)
 
             wrong = pick(layer.name, self._layer_tiers(stack, len(layer.name), fits_nowhere), avoid=accepted)
-            drawn = dict(stack=stack, hidden_layer=i, facts=facts, **common)
             if wrong:
                 yield _choice(f"{stack.id}/stack_missing_choice/{i + 1}", "stack_missing_choice",
                               f"‘{stack.title}’ 구조에서 빈칸에 들어갈 계층은?", layer.name, wrong,
-                              accepted=accepted, **drawn)
+                              accepted=accepted, stack=stack, hidden_layer=i, explanation=explanation, facts=facts,
+                              tags=tags)
             yield FillIn(id=f"{stack.id}/stack_missing_fill/{i + 1}", kind="stack_missing_fill",
                          prompt=f"‘{stack.title}’ 구조에서 빈칸에 들어갈 계층을 쓰시오.",
-                         answer=layer.name, accepted=accepted, **drawn)
+                         answer=layer.name, accepted=accepted, stack=stack, hidden_layer=i, explanation=explanation,
+                         facts=facts, tags=tags)
         for i, layer in enumerate(layers):
             if folded.count(folded[i]) > 1:
                 continue  # "directly above X" is ambiguous when X appears twice
@@ -330,7 +339,8 @@ class _Generator:
                 right = layers[j]
 
                 def elsewhere(c: Candidate, right: Layer = right, layer: Layer = layer) -> bool:
-                    return not rel.layers_clash(right, c.text, c.ref) and not rel.layers_clash(layer, c.text, c.ref) \
+                    return not rel.layers_clash(right, c.text, c.concepts) \
+                        and not rel.layers_clash(layer, c.text, c.concepts) \
                         and fold(c.text) not in folded
 
                 own = [Candidate(other.name, f"{k:03d}") for k, other in enumerate(layers)
@@ -340,7 +350,7 @@ class _Generator:
                 if wrong:
                     yield _choice(f"{stack.id}/{kind}/{i + 1}", kind,
                                   f"‘{stack.title}’ 구조에서 ‘{layer.name}’ 바로 {where_}에 있는 계층은?",
-                                  right.name, wrong, facts=facts, **common)
+                                  right.name, wrong, explanation=explanation, facts=facts, tags=tags)
 
     # --- taxonomy ---------------------------------------------------------------------
 
@@ -419,7 +429,8 @@ class _Generator:
         for d in self.base.definitions:
             by_deck.setdefault(d.meta.deck, []).append(d)
         for deck in sorted(by_deck):
-            defs, seen = [], set()
+            defs: list[Definition] = []
+            seen: set[str] = set()
             for d in sorted(by_deck[deck], key=lambda d: rank[d.id]):
                 keys = {fold(d.label), fold(d.definition)} | {fold(n) for n in d.names}
                 if not keys & seen:
