@@ -35,7 +35,7 @@ Scenarios make no cards of their own; their text frames the stack cards.
 from __future__ import annotations
 
 from operator import attrgetter
-from typing import NamedTuple
+from typing import NamedTuple, TypedDict, Unpack
 
 from cardgen.factbase.model import AuthorQuestion, Definition, FactBase, Meta, Point, ProsCons, Stack, Taxonomy
 from cardgen.present import draw_stack_text
@@ -101,8 +101,8 @@ class Card(NamedTuple):
         parts = [p for p in (self.subject, self.prompt, self.context) if p]
         if self.cloze is not None:
             parts.append(_bullets(self.items, blank=self.cloze))
-        if self.stack_on_front:
-            parts.append(draw_stack_text(self.stack, hidden=self.hidden_layer))  # type: ignore[arg-type]
+        if self.stack is not None and self.hidden_layer is not None:  # stack_on_front
+            parts.append(draw_stack_text(self.stack, hidden=self.hidden_layer))
         return "\n".join(parts)
 
     @property
@@ -138,7 +138,22 @@ def build_cards(base: FactBase) -> tuple[Card, ...]:
     return tuple(sorted(cards, key=attrgetter("fact_id")))
 
 
-def _card(meta: Meta, kind: str, prompt: str, **fields) -> Card:
+class _CardFields(TypedDict, total=False):
+    """The fields of a `Card` that do not come from the fact's `Meta`."""
+
+    subject: str
+    answer: str
+    items: tuple[str, ...]
+    cloze: int | None
+    answers: tuple[str, ...]
+    context: str
+    details: tuple[str, ...]
+    stack: Stack | None
+    hidden_layer: int | None
+    marked_layers: tuple[int, ...]
+
+
+def _card(meta: Meta, kind: str, prompt: str, **fields: Unpack[_CardFields]) -> Card:
     return Card(fact_id=meta.id, kind=kind, deck=meta.deck, tags=meta.tags, prompt=prompt,
                 source=meta.source, note=meta.note, **fields)
 
@@ -226,8 +241,9 @@ def _taxonomy_cards(base: FactBase, t: Taxonomy) -> list[Card]:
 
 def _question_cards(base: FactBase, q: AuthorQuestion) -> list[Card]:
     stack = base[q.stack] if q.stack else None
+    assert stack is None or isinstance(stack, Stack), q.stack
     return [_card(q.meta, "question", "", subject=q.question, answer=q.answer,
-                  details=(q.explanation,) if q.explanation else (), stack=stack)]  # type: ignore[arg-type]
+                  details=(q.explanation,) if q.explanation else (), stack=stack)]
 
 
 # --- plain-text drawing ----------------------------------------------------------------
