@@ -137,16 +137,18 @@ class Review:
 
 
 _CARD_COLUMNS = "key, state, step, stability, difficulty, due, last_review, first_seen, first_day"
+_CardRow = tuple[str, int, int | None, float | None, float | None, str, str | None, str, str]
+_ReviewRow = tuple[int, str, int, str, int | None, str, str | None]
 
 
-def _schedule(row: tuple) -> Schedule:
+def _schedule(row: _CardRow) -> Schedule:
     key, state, step, stability, difficulty, due, last_review, first_seen, first_day = row
     return Schedule(key, State(state), step, stability, difficulty, parse_ts(due),
                     parse_ts(last_review) if last_review else None, parse_ts(first_seen),
                     date.fromisoformat(first_day))
 
 
-def _review(row: tuple) -> Review:
+def _review(row: _ReviewRow) -> Review:
     rid, key, rating, at, duration, mode, before = row
     return Review(rid, key, Rating(rating), parse_ts(at), duration, mode,
                   Schedule.from_json(before) if before else None)
@@ -229,13 +231,14 @@ class Store:
     def new_seen_on(self, day: date) -> int:
         """How many cards had their first review on local DAY."""
         with self._guard():
-            (n,) = self._conn.execute("SELECT count(*) FROM card WHERE first_day = ?", (day.isoformat(),)).fetchone()
-        return n
+            row: tuple[int] = self._conn.execute("SELECT count(*) FROM card WHERE first_day = ?",
+                                                 (day.isoformat(),)).fetchone()
+        return row[0]
 
     def reviews(self, since: datetime | None = None) -> list[Review]:
         """The review log, oldest first."""
         sql = "SELECT id, card_key, rating, reviewed_at, duration_ms, mode, before FROM review"
-        args: tuple = ()
+        args: tuple[str, ...] = ()
         if since is not None:
             sql += " WHERE reviewed_at >= ?"
             args = (ts(since),)
