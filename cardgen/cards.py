@@ -37,7 +37,17 @@ from __future__ import annotations
 from operator import attrgetter
 from typing import NamedTuple, TypedDict, Unpack
 
-from cardgen.factbase.model import AuthorQuestion, Definition, FactBase, Meta, Point, ProsCons, Stack, Taxonomy
+from cardgen.factbase.model import (
+    AuthorQuestion,
+    Definition,
+    FactBase,
+    Meta,
+    Point,
+    ProsCons,
+    Scenario,
+    Stack,
+    Taxonomy,
+)
 from cardgen.present import draw_stack_text
 
 
@@ -205,7 +215,9 @@ def _pros_cons_cards(base: FactBase, pc: ProsCons) -> list[Card]:
 # --- stacks ----------------------------------------------------------------------
 
 def _stack_cards(base: FactBase, s: Stack) -> list[Card]:
-    scenario = base[s.scenario].text if s.scenario else ""  # type: ignore[union-attr]
+    frame = base[s.scenario] if s.scenario else None
+    assert frame is None or isinstance(frame, Scenario), s.scenario
+    scenario = frame.text if frame is not None else ""
     names = [layer.name for layer in s.layers]
     last = len(s.layers) - 1
     cards = [_card(s.meta, "stack.order", "위에서 아래로 층을 차례대로 말해 보세요", subject=s.title,

@@ -286,7 +286,8 @@ class Store:
             "INSERT INTO review (card_key, rating, reviewed_at, duration_ms, mode, before) VALUES (?, ?, ?, ?, ?, ?)",
             (key, int(rating), ts(now), duration_ms, mode, before.to_json() if before else None),
         )
-        return Review(cur.lastrowid, key, Rating(rating), parse_ts(ts(now)), duration_ms, mode, before)  # type: ignore[arg-type]
+        assert cur.lastrowid is not None  # set by every INSERT
+        return Review(cur.lastrowid, key, Rating(rating), parse_ts(ts(now)), duration_ms, mode, before)
 
     def _undo(self, review_id: int) -> Review:
         row = self._conn.execute(
