@@ -35,11 +35,20 @@ Scenarios make no cards of their own; their text frames the stack cards.
 from __future__ import annotations
 
 from operator import attrgetter
-from typing import NamedTuple
+from typing import NamedTuple, TypedDict, Unpack
 
-from cardgen.factbase.model import AuthorQuestion, Definition, FactBase, Meta, Point, ProsCons, Stack, Taxonomy
+from cardgen.factbase.model import (
+    AuthorQuestion,
+    Definition,
+    FactBase,
+    Meta,
+    Point,
+    ProsCons,
+    Scenario,
+    Stack,
+    Taxonomy,
+)
 from cardgen.present import draw_stack_text
-
 
 
 class Card(NamedTuple):
@@ -102,8 +111,8 @@ class Card(NamedTuple):
         parts = [p for p in (self.subject, self.prompt, self.context) if p]
         if self.cloze is not None:
             parts.append(_bullets(self.items, blank=self.cloze))
-        if self.stack_on_front:
-            parts.append(draw_stack_text(self.stack, hidden=self.hidden_layer))  # type: ignore[arg-type]
+        if self.stack is not None and self.hidden_layer is not None:  # stack_on_front
+            parts.append(draw_stack_text(self.stack, hidden=self.hidden_layer))
         return "\n".join(parts)
 
     @property
@@ -139,7 +148,22 @@ def build_cards(base: FactBase) -> tuple[Card, ...]:
     return tuple(sorted(cards, key=attrgetter("fact_id")))
 
 
-def _card(meta: Meta, kind: str, prompt: str, **fields) -> Card:
+class _CardFields(TypedDict, total=False):
+    """The fields of a `Card` that do not come from the fact's `Meta`."""
+
+    subject: str
+    answer: str
+    items: tuple[str, ...]
+    cloze: int | None
+    answers: tuple[str, ...]
+    context: str
+    details: tuple[str, ...]
+    stack: Stack | None
+    hidden_layer: int | None
+    marked_layers: tuple[int, ...]
+
+
+def _card(meta: Meta, kind: str, prompt: str, **fields: Unpack[_CardFields]) -> Card:
     return Card(fact_id=meta.id, kind=kind, deck=meta.deck, tags=meta.tags, prompt=prompt,
                 source=meta.source, note=meta.note, **fields)
 
@@ -160,7 +184,7 @@ def _definition_cards(base: FactBase, d: Definition) -> list[Card]:
               answer=d.label, details=tuple(names_line + extra)),
         _card(d.meta, "definition.typein", "용어를 입력하세요", subject=d.definition, context=context,
               answer=d.label, answers=d.names,
-              details=tuple([f"정답으로 인정: {', '.join(d.names)}"] + extra)),
+              details=tuple([f"정답으로 인정: {', '.join(d.names)}", *extra])),
     ]
 
 
@@ -191,7 +215,9 @@ def _pros_cons_cards(base: FactBase, pc: ProsCons) -> list[Card]:
 # --- stacks ----------------------------------------------------------------------
 
 def _stack_cards(base: FactBase, s: Stack) -> list[Card]:
-    scenario = base[s.scenario].text if s.scenario else ""  # type: ignore[union-attr]
+    frame = base[s.scenario] if s.scenario else None
+    assert frame is None or isinstance(frame, Scenario), s.scenario
+    scenario = frame.text if frame is not None else ""
     names = [layer.name for layer in s.layers]
     last = len(s.layers) - 1
     cards = [_card(s.meta, "stack.order", "위에서 아래로 층을 차례대로 말해 보세요", subject=s.title,
@@ -227,8 +253,9 @@ def _taxonomy_cards(base: FactBase, t: Taxonomy) -> list[Card]:
 
 def _question_cards(base: FactBase, q: AuthorQuestion) -> list[Card]:
     stack = base[q.stack] if q.stack else None
+    assert stack is None or isinstance(stack, Stack), q.stack
     return [_card(q.meta, "question", "", subject=q.question, answer=q.answer,
-                  details=(q.explanation,) if q.explanation else (), stack=stack)]  # type: ignore[arg-type]
+                  details=(q.explanation,) if q.explanation else (), stack=stack)]
 
 
 # --- plain-text drawing ----------------------------------------------------------------

@@ -9,8 +9,8 @@ nothing, which can cost a third of the run.
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 
 @contextmanager

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from typing import NamedTuple, assert_never
+from typing import assert_never
 
 from cardgen.bank.question import Choice, FillIn, Matching, Ordering, Question, ShortAnswer, TrueFalse
 from cardgen.factbase.model import Stack
@@ -73,8 +73,11 @@ def answer_text(q: Question, markers: Markers) -> str:
             assert_never(unreachable)
 
 
-class StackRow(NamedTuple):
-    """One layer of a drawn stack: `count` boxes side by side, `name` in each unless `hidden`."""
+@dataclass(frozen=True, slots=True)
+class StackRow:
+    """One layer of a drawn stack: `count` boxes side by side, `name` in each unless `hidden`.
+
+    Not a named tuple: its `count` field would hide `tuple.count`."""
 
     name: str
     count: int

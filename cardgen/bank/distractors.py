@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
-from typing import Callable, Hashable, Iterable, Iterator
 
 from cardgen.bank.question import MAX_OPTIONS, MIN_OPTIONS
 from cardgen.bank.relations import fold
@@ -22,12 +22,14 @@ from cardgen.bank.relations import fold
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """A possible wrong option. `key` orders equals and says where it comes from (a fact
-    id); `names` are other names it goes by, which must not collide with the answer's."""
+    id); `names` are other names it goes by, which must not collide with the answer's;
+    `ref` is the concept a point belongs to, `concepts` those of every layer a layer name names."""
 
     text: str
     key: str
     names: tuple[str, ...] = ()
-    ref: Hashable = None
+    ref: str | None = None
+    concepts: frozenset[str] = frozenset()
     folded: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

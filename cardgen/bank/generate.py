@@ -8,15 +8,24 @@ not made. Prompts speak Korean, the language of the shipped notes.
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
-from cardgen.bank.question import (MAX_OPTIONS, MIN_OPTIONS, Choice, FillIn, Matching, Ordering, Question,
-                                   ShortAnswer, TrueFalse)
 from cardgen.bank.distractors import Candidate, Shelf, merged, nearest, pick, where
+from cardgen.bank.question import (
+    MAX_OPTIONS,
+    MIN_OPTIONS,
+    Choice,
+    FillIn,
+    Matching,
+    Ordering,
+    Question,
+    ShortAnswer,
+    TrueFalse,
+)
+from cardgen.bank.relations import POLARITIES, Relations, fold
 from cardgen.factbase.model import Definition, FactBase, Layer, Stack
 from cardgen.gcpause import collector_paused
 from cardgen.present import stack_rows
-from cardgen.bank.relations import POLARITIES, Relations, fold
 
 WORD = {"pros": "장점", "cons": "단점"}
 CHOICE_KIND = {"pros": "pro_of", "cons": "con_of"}
@@ -46,10 +55,14 @@ def generate(base: FactBase) -> Iterator[Question]:
     yield from gen.author()
 
 
-def _choice(qid: str, kind: str, prompt: str, answer: str, wrong: Iterable[Candidate | str], **fields) -> Choice:
+def _choice(qid: str, kind: str, prompt: str, answer: str, wrong: Iterable[Candidate | str], *,
+            explanation: str, facts: tuple[str, ...], tags: tuple[str, ...], accepted: tuple[str, ...] = (),
+            stack: Stack | None = None, hidden_layer: int | None = None) -> Choice:
     texts = [w.text if isinstance(w, Candidate) else w for w in wrong]
     options = tuple(sorted((answer, *texts), key=lambda t: (fold(t), t)))
-    return Choice(id=qid, kind=kind, prompt=prompt, options=options, answer=options.index(answer), **fields)
+    return Choice(id=qid, kind=kind, prompt=prompt, options=options, answer=options.index(answer),
+                  explanation=explanation, facts=facts, tags=tags, accepted=accepted, stack=stack,
+                  hidden_layer=hidden_layer)
 
 
 def topic(word: str) -> str:
@@ -78,7 +91,8 @@ class _Generator:
         for d in defs:
             for tag in sorted(rel.specific_tags[d.id]):
                 by_tag.setdefault(tag, []).append(d)
-        self.tag_labels = {t: Shelf(Candidate(rel.label(d.id), d.id, rel.names(d.id)) for d in ds) for t, ds in by_tag.items()}
+        self.tag_labels = {t: Shelf(Candidate(rel.label(d.id), d.id, rel.names(d.id)) for d in ds)
+                           for t, ds in by_tag.items()}
         self.tag_meanings = {t: Shelf(Candidate(d.definition, d.id) for d in ds) for t, ds in by_tag.items()}
         self.by_meaning: dict[str, list[str]] = {}
         self.by_name: dict[str, list[str]] = {}
@@ -90,7 +104,9 @@ class _Generator:
                                   for concept in rel.pros_cons for i, p in enumerate(rel.points(concept, pol)))
                        for pol in POLARITIES}
         self.layer_names, self.scenario_layer_names = self._layer_shelves()
-        self._shared: dict = {}  # equal strings and tuples that many questions hold: one copy each
+        # Equal strings and tuples that many questions hold: one copy each.
+        self._shared_texts: dict[str, str] = {}
+        self._shared_tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._tags_of: dict[tuple[str | None, ...], tuple[str, ...]] = {}
 
     def tags(self, *fact_ids: str | None) -> tuple[str, ...]:
@@ -103,7 +119,7 @@ class _Generator:
             if fid and fid in self.base:
                 out.update(self.base[fid].meta.tags)
         found = tuple(sorted(out))
-        found = self._tags_of[fact_ids] = self._shared.setdefault(found, found)
+        found = self._tags_of[fact_ids] = self._shared_tuples.setdefault(found, found)
         return found
 
     # --- definitions ------------------------------------------------------------------
@@ -139,18 +155,19 @@ class _Generator:
         for d in self.base.definitions:
             alike = sorted(self._alike(d))
             label = rel.label(d.id)
-            common = dict(explanation=f"{label}: {d.definition}", facts=(d.id,), tags=self.tags(d.id))
+            explanation, facts, tags = f"{label}: {d.definition}", (d.id,), self.tags(d.id)
             true_names = [n for o in alike for n in (*rel.names(o), rel.label(o))]
             wrong = pick(label, self._definition_tiers(d, label, self.labels, self.tag_labels), avoid=true_names)
             if wrong:
                 yield _choice(f"{d.id}/term_from_definition/1", "term_from_definition",
                               f"다음 뜻을 가진 용어는?\n{d.definition}", label, wrong,
-                              accepted=d.names, **common)
+                              accepted=d.names, explanation=explanation, facts=facts, tags=tags)
             wrong = pick(d.definition, self._definition_tiers(d, d.definition, self.meanings, self.tag_meanings),
                          avoid=[rel.definitions[o].definition for o in alike if o in rel.definitions])
             if wrong:
                 yield _choice(f"{d.id}/definition_from_term/1", "definition_from_term",
-                              f"{label}의 정의로 알맞은 것은?", d.definition, wrong, **common)
+                              f"{label}의 정의로 알맞은 것은?", d.definition, wrong,
+                              explanation=explanation, facts=facts, tags=tags)
 
     # --- pros and cons ----------------------------------------------------------------
 
@@ -187,9 +204,11 @@ class _Generator:
 
     def _points(self, source: str, polarity: str, asked: str) -> list[Candidate]:
         key = "0-own" if source == asked else f"{source}-{polarity}"
-        return [Candidate(p.text, f"{key}-{i:03d}", ref=source) for i, p in enumerate(self.rel.points(source, polarity))]
+        return [Candidate(p.text, f"{key}-{i:03d}", ref=source)
+                for i, p in enumerate(self.rel.points(source, polarity))]
 
-    def _other_points(self, polarity: str, length: int, lineage: frozenset[str], siblings: list[str]) -> Iterator[Candidate]:
+    def _other_points(self, polarity: str, length: int, lineage: frozenset[str],
+                      siblings: list[str]) -> Iterator[Candidate]:
         return where(lambda c: c.ref not in lineage and c.ref not in siblings, self.points[polarity].nearest(length))
 
     def pros_cons_ox(self) -> Iterator[Question]:
@@ -199,9 +218,10 @@ class _Generator:
         rel = self.rel
         made: dict[str, TrueFalse] = {}
 
-        def add(qid: str, *args) -> None:
+        def add(qid: str, kind: str, concept: str, polarity: str, text: str, true: bool, explanation: str,
+                facts: tuple[str, ...]) -> None:
             if qid not in made:  # one statement, one question: the first reason given wins
-                made[qid] = self._ox(qid, *args)
+                made[qid] = self._ox(qid, kind, concept, polarity, text, true, explanation, facts)
 
         for pc in self.base.pros_cons:
             for polarity in POLARITIES:
@@ -241,8 +261,8 @@ class _Generator:
     def _ox(self, qid: str, kind: str, concept: str, polarity: str, text: str, true: bool,
             explanation: str, facts: tuple[str, ...]) -> TrueFalse:
         facts = tuple(dict.fromkeys(facts))
-        explanation = self._shared.setdefault(explanation, explanation)
-        facts = self._shared.setdefault(facts, facts)
+        explanation = self._shared_texts.setdefault(explanation, explanation)
+        facts = self._shared_tuples.setdefault(facts, facts)
         return TrueFalse(id=qid, kind=kind, prompt=f"다음은 {self.rel.label(concept)}의 {WORD[polarity]}이다.\n{text}",
                          answer=true, explanation=explanation,
                         facts=facts, tags=self.tags(*facts))
@@ -265,11 +285,11 @@ class _Generator:
                     per_scenario.setdefault(stack.scenario, {}).setdefault(name, first)
 
         def shelf(names: dict[str, tuple[str, str]]) -> Shelf:
-            return Shelf(Candidate(text, key, ref=frozenset(concepts[n])) for n, (text, key) in names.items())
+            return Shelf(Candidate(text, key, concepts=frozenset(concepts[n])) for n, (text, key) in names.items())
 
         return shelf(seen), {sc: shelf(names) for sc, names in per_scenario.items()}
 
-    def _layer_tiers(self, stack: Stack, length: int, ok) -> list[Iterable[Candidate]]:
+    def _layer_tiers(self, stack: Stack, length: int, ok: Callable[[Candidate], bool]) -> list[Iterable[Candidate]]:
         """Layer names of stacks framed by the same scenario, then of all stacks."""
         same = self.scenario_layer_names.get(stack.scenario) if stack.scenario else None
         return [where(ok, same.nearest(length)) if same else (), where(ok, self.layer_names.nearest(length))]
@@ -283,32 +303,33 @@ class _Generator:
         layers = stack.layers
         names = [layer.name for layer in layers]
         folded = [fold(n) for n in names]
-        common = dict(explanation=f"{stack.title} (위에서 아래로): {stack_text(stack)}",
-                      tags=self.tags(stack.id))
+        explanation = f"{stack.title} (위에서 아래로): {stack_text(stack)}"
+        tags = self.tags(stack.id)
         facts = (stack.id,)
         if len(set(folded)) == len(folded) and len(layers) >= 3:
             yield Ordering(id=f"{stack.id}/stack_order/1", kind="stack_order",
                            prompt=f"‘{stack.title}’ 구조의 계층을 위에서부터 아래로 순서대로 나열하시오.",
                            pieces=tuple(sorted(names, key=lambda t: (fold(t), t))), answer=tuple(names),
-                           facts=facts, **common)
+                           explanation=explanation, facts=facts, tags=tags)
         for i, layer in enumerate(layers):
             accepted: tuple[str, ...] = ()
             if layer.concept and fold(layer.name) in rel.folded_names(layer.concept):
                 accepted = tuple(n for n in rel.names(layer.concept) if fold(n) != fold(layer.name))
 
             def fits_nowhere(c: Candidate, i: int = i) -> bool:
-                return not any(rel.layers_clash(mine, c.text, c.ref) for mine in layers) \
+                return not any(rel.layers_clash(mine, c.text, c.concepts) for mine in layers) \
                     and not rel.fits_blank(stack, i, c.text)
 
             wrong = pick(layer.name, self._layer_tiers(stack, len(layer.name), fits_nowhere), avoid=accepted)
-            drawn = dict(stack=stack, hidden_layer=i, facts=facts, **common)
             if wrong:
                 yield _choice(f"{stack.id}/stack_missing_choice/{i + 1}", "stack_missing_choice",
                               f"‘{stack.title}’ 구조에서 빈칸에 들어갈 계층은?", layer.name, wrong,
-                              accepted=accepted, **drawn)
+                              accepted=accepted, stack=stack, hidden_layer=i, explanation=explanation, facts=facts,
+                              tags=tags)
             yield FillIn(id=f"{stack.id}/stack_missing_fill/{i + 1}", kind="stack_missing_fill",
                          prompt=f"‘{stack.title}’ 구조에서 빈칸에 들어갈 계층을 쓰시오.",
-                         answer=layer.name, accepted=accepted, **drawn)
+                         answer=layer.name, accepted=accepted, stack=stack, hidden_layer=i, explanation=explanation,
+                         facts=facts, tags=tags)
         for i, layer in enumerate(layers):
             if folded.count(folded[i]) > 1:
                 continue  # "directly above X" is ambiguous when X appears twice
@@ -318,7 +339,8 @@ class _Generator:
                 right = layers[j]
 
                 def elsewhere(c: Candidate, right: Layer = right, layer: Layer = layer) -> bool:
-                    return not rel.layers_clash(right, c.text, c.ref) and not rel.layers_clash(layer, c.text, c.ref) \
+                    return not rel.layers_clash(right, c.text, c.concepts) \
+                        and not rel.layers_clash(layer, c.text, c.concepts) \
                         and fold(c.text) not in folded
 
                 own = [Candidate(other.name, f"{k:03d}") for k, other in enumerate(layers)
@@ -328,7 +350,7 @@ class _Generator:
                 if wrong:
                     yield _choice(f"{stack.id}/{kind}/{i + 1}", kind,
                                   f"‘{stack.title}’ 구조에서 ‘{layer.name}’ 바로 {where_}에 있는 계층은?",
-                                  right.name, wrong, facts=facts, **common)
+                                  right.name, wrong, explanation=explanation, facts=facts, tags=tags)
 
     # --- taxonomy ---------------------------------------------------------------------
 
@@ -347,7 +369,8 @@ class _Generator:
         return [
             nearest(where(outside, self.labels.get(near)), length),
             where(lambda c: c.key not in near_set and outside(c),
-                  merged([self.tag_labels[t].nearest(length) for t in sorted(kin_tags) if t in self.tag_labels], length)),
+                  merged([self.tag_labels[t].nearest(length) for t in sorted(kin_tags) if t in self.tag_labels],
+                         length)),
             where(lambda c: c.key not in near_set and not rel.specific_tags[c.key] & kin_tags and outside(c),
                   self.labels.nearest(length)),
         ]
@@ -375,7 +398,8 @@ class _Generator:
             for v, outsider in enumerate(odd, 1):
                 rotated = tax.children[v - 1:] + tax.children[:v - 1]
                 shown = [rel.label(c) for c in rotated[:shown_n]]
-                yield _choice(f"{tax.id}/odd_one_out/{v}", "odd_one_out", f"다음 중 {rel.label(parent)}의 종류가 아닌 것은?",
+                yield _choice(f"{tax.id}/odd_one_out/{v}", "odd_one_out",
+                              f"다음 중 {rel.label(parent)}의 종류가 아닌 것은?",
                               outsider.text, shown,
                               explanation=f"{explanation}. {topic(rel.term(outsider.key))} 여기에 속하지 않는다.",
                               facts=(tax.id,), tags=self.tags(tax.id))
@@ -405,7 +429,8 @@ class _Generator:
         for d in self.base.definitions:
             by_deck.setdefault(d.meta.deck, []).append(d)
         for deck in sorted(by_deck):
-            defs, seen = [], set()
+            defs: list[Definition] = []
+            seen: set[str] = set()
             for d in sorted(by_deck[deck], key=lambda d: rank[d.id]):
                 keys = {fold(d.label), fold(d.definition)} | {fold(n) for n in d.names}
                 if not keys & seen:

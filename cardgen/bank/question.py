@@ -19,7 +19,7 @@ so a position says nothing; `cardgen.bank.sample` shuffles them for a set.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar, Literal, Union
+from typing import ClassVar, Literal
 
 from cardgen.factbase.model import Stack
 
@@ -109,7 +109,7 @@ class ShortAnswer(_Asked):
     answer: str
 
 
-Question = Union[Choice, TrueFalse, Ordering, Matching, FillIn, ShortAnswer]
+Question = Choice | TrueFalse | Ordering | Matching | FillIn | ShortAnswer
 
 #: Every kind the generators make, and the variant each one makes.
 KINDS: dict[str, type[Choice] | type[TrueFalse] | type[Ordering] | type[Matching] | type[FillIn]

@@ -10,14 +10,19 @@ Everything is indexed once per fact base, so asking costs little however large i
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
+from collections.abc import Callable
+from functools import cache
+from typing import TypeVar
 
 from cardgen.factbase.model import Definition, FactBase, Layer, Point, ProsCons, Stack, Taxonomy
 
 POLARITIES = ("pros", "cons")
 
+K = TypeVar("K")
+V = TypeVar("V")
 
-@lru_cache(maxsize=None)
+
+@cache
 def fold(text: str) -> str:
     """TEXT as compared for sameness: NFKC, casefolded, whitespace collapsed.
 
@@ -37,6 +42,14 @@ def _closure(start: str, edges: dict[str, tuple[str, ...]]) -> frozenset[str]:
             seen.add(node)
             todo.extend(edges.get(node, ()))
     return frozenset(seen)
+
+
+def _memo(cache: dict[K, V], key: K, make: Callable[[], V]) -> V:
+    try:
+        return cache[key]
+    except KeyError:
+        value = cache[key] = make()
+        return value
 
 
 class Relations:
@@ -79,26 +92,28 @@ class Relations:
             (fold(s.layers[i - 1].name) if i > 0 else None, fold(layer.name),
              fold(s.layers[i + 1].name) if i + 1 < len(s.layers) else None)
             for s in base.stacks for i, layer in enumerate(s.layers))
-        self._cache: dict[tuple, object] = {}
+        # One memo per question asked, each holding answers of one type.
+        self._down: dict[str, frozenset[str]] = {}
+        self._up: dict[str, frozenset[str]] = {}
+        self._siblings: dict[str, tuple[str, ...]] = {}
+        self._cousins: dict[str, tuple[str, ...]] = {}
+        self._haystacks: dict[str, str] = {}
+        self._tied: dict[str, tuple[frozenset[str], str]] = {}
+        self._says: dict[tuple[str, str], frozenset[str]] = {}
+        self._truths: dict[tuple[str, str], frozenset[str]] = {}
+        self._denied: dict[str, dict[str, str]] = {}
         self._lineage: dict[str, frozenset[str]] = {}
         self._names: dict[str, tuple[str, ...]] = {}
         self._labels: dict[str, str] = {}
         self._folded_names: dict[str, frozenset[str]] = {}
 
-    def _memo(self, key: tuple, make):
-        try:
-            return self._cache[key]
-        except KeyError:
-            value = self._cache[key] = make()
-            return value
-
     # --- taxonomy -------------------------------------------------------------------
 
     def descendants(self, concept: str) -> frozenset[str]:
-        return self._memo(("down", concept), lambda: _closure(concept, self.children))
+        return _memo(self._down, concept, lambda: _closure(concept, self.children))
 
     def ancestors(self, concept: str) -> frozenset[str]:
-        return self._memo(("up", concept), lambda: _closure(concept, self.parents))
+        return _memo(self._up, concept, lambda: _closure(concept, self.parents))
 
     def lineage(self, concept: str) -> frozenset[str]:
         """The concept, every kind of it and everything it is a kind of."""
@@ -115,7 +130,7 @@ class Relations:
             for parent in self.parents.get(concept, ()):
                 out += [c for c in self.children[parent] if c != concept and c not in out]
             return tuple(out)
-        return self._memo(("siblings", concept), make)
+        return _memo(self._siblings, concept, make)
 
     def cousins(self, concept: str) -> tuple[str, ...]:
         """Siblings of the concept's parents, and their kinds: the concept's neighbourhood."""
@@ -125,7 +140,7 @@ class Relations:
                 for uncle in self.siblings(parent):
                     out += [c for c in (uncle, *self.children.get(uncle, ())) if c not in out]
             return tuple(out)
-        return self._memo(("cousins", concept), make)
+        return _memo(self._cousins, concept, make)
 
     # --- definitions ------------------------------------------------------------------
 
@@ -154,7 +169,8 @@ class Relations:
         try:
             return self._folded_names[concept]
         except KeyError:
-            value = self._folded_names[concept] = frozenset(fold(n) for n in (*self.names(concept), self.label(concept)))
+            value = self._folded_names[concept] = frozenset(fold(n)
+                                                            for n in (*self.names(concept), self.label(concept)))
             return value
 
     def named_in(self, concept: str, other: str) -> bool:
@@ -166,7 +182,8 @@ class Relations:
         d = self.definitions.get(other)
         if d is None:
             return False
-        haystack = self._memo(("haystack", other), lambda: "\0".join(fold(n) for n in (*self.names(other), d.definition)))
+        haystack = _memo(self._haystacks, other,
+                         lambda: "\0".join(fold(n) for n in (*self.names(other), d.definition)))
         return any(len(n) >= 2 and n in haystack for n in self.folded_names(concept))
 
     def entangled(self, concept: str, other: str) -> bool:
@@ -186,7 +203,7 @@ class Relations:
             text = "\0".join(fold(self.definitions[m].definition) for m in sorted(family) if m in self.definitions)
             return layers, text
 
-        layers, text = self._memo(("tied", concept), tied)
+        layers, text = _memo(self._tied, concept, tied)
         # The kinds of an ancestor are the concept's own relatives, not tied to it.
         for candidate in ({other} | self.ancestors(other)) - above - family:
             if candidate in layers or any(len(n) >= 2 and n in text for n in self.folded_names(candidate)):
@@ -200,13 +217,13 @@ class Relations:
 
     def says(self, concept: str, polarity: str) -> frozenset[str]:
         """Folded texts the fact base gives as POLARITY ('pros' or 'cons') of CONCEPT."""
-        return self._memo(("says", concept, polarity),
-                          lambda: frozenset(fold(p.text) for p in self.points(concept, polarity)))
+        return _memo(self._says, (concept, polarity),
+                     lambda: frozenset(fold(p.text) for p in self.points(concept, polarity)))
 
     def truths(self, concept: str, polarity: str) -> frozenset[str]:
         """What the fact base says is a POLARITY of CONCEPT or of anything in its lineage."""
-        return self._memo(("truths", concept, polarity),
-                          lambda: frozenset().union(*(self.says(c, polarity) for c in sorted(self.lineage(concept)))))
+        return _memo(self._truths, (concept, polarity),
+                     lambda: frozenset().union(*(self.says(c, polarity) for c in sorted(self.lineage(concept)))))
 
     def denied(self, concept: str) -> dict[str, str]:
         """Folded point texts that a comparison says do NOT hold for CONCEPT (or a kind of it),
@@ -217,7 +234,7 @@ class Relations:
                 for text, words in self._compares.get(subject, {}).items():
                     out.setdefault(text, words)
             return out
-        return self._memo(("denied", concept), make)
+        return _memo(self._denied, concept, make)
 
     # --- stacks -----------------------------------------------------------------------
 
@@ -235,7 +252,9 @@ class Relations:
         fa, fb = fold(a.name), fold(name)
         if fa == fb or fa in fb or fb in fa:
             return True
-        return bool(a.concept) and any(c in self.lineage(a.concept) for c in concepts)
+        if not a.concept:
+            return False
+        return any(c in self.lineage(a.concept) for c in concepts)
 
     def stack_of(self, stack_id: str) -> Stack:
         fact = self.base[stack_id]

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from itertools import zip_longest
-from typing import Iterable, Iterator, Sequence, assert_never
+from typing import assert_never
 
 from cardgen.bank.question import KINDS, Choice, FillIn, Matching, Ordering, Question, ShortAnswer, TrueFalse
 from cardgen.errors import UsageError
@@ -133,7 +134,7 @@ def spread_positions(rng: random.Random, sizes: Sequence[int]) -> list[int]:
         where = [i for i, s in enumerate(sizes) if s == size]
         dealt = [i % size for i in range(len(where))]
         rng.shuffle(dealt)
-        for index, position in zip(where, dealt):
+        for index, position in zip(where, dealt, strict=True):
             positions[index] = position
     return positions
 

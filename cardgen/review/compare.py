@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, Literal
+from typing import Literal
 
 
 def display(text: str) -> str:
@@ -28,11 +29,14 @@ def key(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
+Op = Literal["same", "extra", "missing"]
+
+
 @dataclass(frozen=True)
 class Segment:
     """One run of a diff: text both share, text the user typed in excess, or text they missed."""
 
-    op: Literal["same", "extra", "missing"]
+    op: Op
     text: str
 
 
@@ -88,11 +92,11 @@ def diff(given: str, expected: str) -> tuple[Segment, ...]:
     return tuple(out)
 
 
-def _append(out: list[Segment], op: str, text: str) -> None:
+def _append(out: list[Segment], op: Op, text: str) -> None:
     if out and out[-1].op == op:
-        out[-1] = Segment(op, out[-1].text + text)  # type: ignore[arg-type]
+        out[-1] = Segment(op, out[-1].text + text)
     else:
-        out.append(Segment(op, text))  # type: ignore[arg-type]
+        out.append(Segment(op, text))
 
 
 def plain_diff(segments: Iterable[Segment]) -> str:

@@ -13,12 +13,18 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from cardgen.errors import UsageError
 from cardgen.factbase.model import FactBase
+
+if TYPE_CHECKING:
+    from cardgen.bank.question import Choice
+    from cardgen.cards import Card
+    from cardgen.review.session import Item
 
 MODES = ("flash", "typed", "choice", "mixed")
 
@@ -46,11 +52,11 @@ def state_path(explicit: Path | None, environ: dict[str, str] | None = None) -> 
     return default_path()
 
 
-def items_for(base: FactBase, mode: str):
+def items_for(base: FactBase, mode: str) -> tuple[Item, ...]:
     """The review items of MODE, in fact-base order."""
     if mode not in MODES:
         raise UsageError(f"unknown mode '{mode}'; choose one of: {', '.join(MODES)}")
-    items = []
+    items: list[Item] = []
     if mode in ("flash", "typed", "mixed"):
         items += card_items(base, mode)
     if mode in ("choice", "mixed"):
@@ -58,12 +64,12 @@ def items_for(base: FactBase, mode: str):
     return tuple(items)
 
 
-def card_items(base: FactBase, mode: str):
+def card_items(base: FactBase, mode: str) -> list[Item]:
     """Cards as review items; in typed and mixed mode a type-in card is typed, others are flash."""
     from cardgen.cards import build_cards
     from cardgen.review.session import Item
 
-    out = []
+    out: list[Item] = []
     for card in build_cards(base):
         typed = card.is_typein and mode != "flash"
         if mode == "typed" and not typed:
@@ -71,13 +77,13 @@ def card_items(base: FactBase, mode: str):
         family = card.family
         out.append(Item(
             key=card.key, style="typed" if typed else "flash", fact_id=card.fact_id,
-            title=CARD_TITLES.get(family, family), faces=lambda card=card: (card.front, card.back),
+            title=CARD_TITLES.get(family, family), faces=_card_faces(card),
             accepted=card.answers, tags=card.tags,
         ))
     return out
 
 
-def choice_items(base: FactBase):
+def choice_items(base: FactBase) -> list[Item]:
     """The bank's single-choice questions as review items.
 
     Options are shuffled once with a fixed seed, spreading the right answers evenly
@@ -90,15 +96,23 @@ def choice_items(base: FactBase):
     from cardgen.bank.sample import shuffle_options
     from cardgen.review.session import Item
 
-    out = []
+    out: list[Item] = []
     for q in shuffle_options([q for q in build_bank(base) if isinstance(q, Choice)], random.Random(0)):
         assert isinstance(q, Choice)
         out.append(Item(
             key=q.id, style="choice", fact_id=q.facts[0] if q.facts else q.id, title=q.kind.replace("_", " "),
-            faces=lambda q=q: (_question_front(q), q.explanation), options=q.options, correct=q.answer,
+            faces=_choice_faces(q), options=q.options, correct=q.answer,
             tags=q.tags,
         ))
     return out
+
+
+def _card_faces(card: Card) -> Callable[[], tuple[str, str]]:
+    return lambda: (card.front, card.back)
+
+
+def _choice_faces(question: Choice) -> Callable[[], tuple[str, str]]:
+    return lambda: (_question_front(question), question.explanation)
 
 
 def _question_front(question: Choice) -> str:
@@ -127,7 +141,7 @@ CARD_TITLES = {
 }
 
 
-def _selected(options: QuizOptions):
+def _selected(options: QuizOptions) -> tuple[FactBase, tuple[Item, ...]]:
     from cardgen.factbase.loader import load
     from cardgen.review.session import filter_tags
 
@@ -143,12 +157,12 @@ def _selected(options: QuizOptions):
 def run(options: QuizOptions, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
     """Run one session on the terminal; the exit code (130 after Ctrl-C, else 0)."""
     import signal
-    from contextlib import nullcontext
+    from contextlib import AbstractContextManager, nullcontext
 
-    from cardgen.review.terminal import LineKeys, RichScreen, TtyKeys
-    from cardgen.review.session import Session
     from cardgen.review.schedule import clock_from_env, fuzz_from_env, make_scheduler
+    from cardgen.review.session import Session
     from cardgen.review.store import Store
+    from cardgen.review.terminal import LineKeys, RichScreen, TtyKeys
 
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
@@ -157,6 +171,8 @@ def run(options: QuizOptions, stdin: TextIO | None = None, stdout: TextIO | None
     _, items = _selected(options)
     with Store.open(state_path(options.state), readonly=options.cram) as store:
         screen = RichScreen.for_stream(stdout)
+        keys: TtyKeys | LineKeys
+        terminal: AbstractContextManager[TtyKeys | LineKeys]
         if stdin.isatty():
             # Ctrl-C must end the session even when cardgen was started with SIGINT
             # ignored (from nohup, or a shell's background job): the terminal turns the
@@ -177,10 +193,10 @@ def run(options: QuizOptions, stdin: TextIO | None = None, stdout: TextIO | None
 
 def show_stats(options: QuizOptions, stdout: TextIO | None = None) -> None:
     """Print due counts, retention and cards by state for the selected items."""
-    from cardgen.review.terminal import RichScreen
-    from cardgen.review.session import stats
     from cardgen.review.schedule import clock_from_env
+    from cardgen.review.session import stats
     from cardgen.review.store import Store
+    from cardgen.review.terminal import RichScreen
 
     base, items = _selected(options)
     facts = {fact.id for fact in base.facts()}

@@ -10,8 +10,8 @@ to the user. Tests pin the clock with `CARDGEN_NOW` and turn fuzzing off with
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, time, timedelta, timezone
-from typing import Callable
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
 
 from fsrs import Scheduler
 
@@ -28,7 +28,7 @@ LEARN_AHEAD = timedelta(minutes=20)
 
 
 def system_clock() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def clock_from_env(environ: dict[str, str] | None = None) -> Clock:
@@ -48,7 +48,7 @@ def parse_utc(value: str, what: str) -> datetime:
         raise UsageError(f"{what}: '{value}' is not an ISO 8601 time such as 2024-05-01T09:00:00Z") from None
     if parsed.tzinfo is None:
         raise UsageError(f"{what}: '{value}' has no time zone; add 'Z' or an offset such as +09:00")
-    return parsed.astimezone(timezone.utc)
+    return parsed.astimezone(UTC)
 
 
 def fuzz_from_env(environ: dict[str, str] | None = None) -> bool:
@@ -68,7 +68,7 @@ def local_day(moment: datetime) -> date:
 
 def local_midnight_utc(day: date) -> datetime:
     """The UTC instant at which local DAY begins."""
-    return datetime.combine(day, time()).astimezone().astimezone(timezone.utc)
+    return datetime.combine(day, time()).astimezone().astimezone(UTC)
 
 
 def describe_due(due: datetime, now: datetime) -> str:

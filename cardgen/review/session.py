@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import datetime, timedelta
-from typing import Callable, Container, Iterable, Literal, Protocol, Sequence, Union
+from functools import cached_property
+from typing import Literal, Protocol
 
 from fsrs import Card, Rating, Scheduler, State
 
@@ -34,7 +35,7 @@ Style = Literal["flash", "typed", "choice"]
 RATING_KEYS = {"1": Rating.Again, "2": Rating.Hard, "3": Rating.Good, "4": Rating.Easy}
 
 
-Faces = Union[tuple[str, str], Callable[[], tuple[str, str]]]
+Faces = tuple[str, str] | Callable[[], tuple[str, str]]
 
 
 @dataclass(frozen=True)

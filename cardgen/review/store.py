@@ -22,11 +22,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import ContextManager, Iterable, Iterator
 
 from fsrs import Card, Rating, Scheduler, State
 
@@ -76,11 +76,11 @@ class StateError(CardgenError):
 def ts(moment: datetime) -> str:
     if moment.tzinfo is None:
         raise ValueError("naive datetime")
-    return moment.astimezone(timezone.utc).strftime(_TS)
+    return moment.astimezone(UTC).strftime(_TS)
 
 
 def parse_ts(text: str) -> datetime:
-    return datetime.strptime(text, _TS).replace(tzinfo=timezone.utc)
+    return datetime.strptime(text, _TS).replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -137,16 +137,18 @@ class Review:
 
 
 _CARD_COLUMNS = "key, state, step, stability, difficulty, due, last_review, first_seen, first_day"
+_CardRow = tuple[str, int, int | None, float | None, float | None, str, str | None, str, str]
+_ReviewRow = tuple[int, str, int, str, int | None, str, str | None]
 
 
-def _schedule(row: tuple) -> Schedule:
+def _schedule(row: _CardRow) -> Schedule:
     key, state, step, stability, difficulty, due, last_review, first_seen, first_day = row
     return Schedule(key, State(state), step, stability, difficulty, parse_ts(due),
                     parse_ts(last_review) if last_review else None, parse_ts(first_seen),
                     date.fromisoformat(first_day))
 
 
-def _review(row: tuple) -> Review:
+def _review(row: _ReviewRow) -> Review:
     rid, key, rating, at, duration, mode, before = row
     return Review(rid, key, Rating(rating), parse_ts(at), duration, mode,
                   Schedule.from_json(before) if before else None)
@@ -229,13 +231,14 @@ class Store:
     def new_seen_on(self, day: date) -> int:
         """How many cards had their first review on local DAY."""
         with self._guard():
-            (n,) = self._conn.execute("SELECT count(*) FROM card WHERE first_day = ?", (day.isoformat(),)).fetchone()
-        return n
+            row: tuple[int] = self._conn.execute("SELECT count(*) FROM card WHERE first_day = ?",
+                                                 (day.isoformat(),)).fetchone()
+        return row[0]
 
     def reviews(self, since: datetime | None = None) -> list[Review]:
         """The review log, oldest first."""
         sql = "SELECT id, card_key, rating, reviewed_at, duration_ms, mode, before FROM review"
-        args: tuple = ()
+        args: tuple[str, ...] = ()
         if since is not None:
             sql += " WHERE reviewed_at >= ?"
             args = (ts(since),)
@@ -266,7 +269,7 @@ class Store:
         row = self._conn.execute(f"SELECT id, {_CARD_COLUMNS} FROM card WHERE key = ?", (key,)).fetchone()
         before = _schedule(row[1:]) if row else None
         card = before.fsrs_card(row[0]) if before else Card(card_id=0, due=now)
-        card, _ = scheduler.review_card(card, Rating(rating), review_datetime=now.astimezone(timezone.utc))
+        card, _ = scheduler.review_card(card, Rating(rating), review_datetime=now.astimezone(UTC))
         first_seen = before.first_seen if before else now
         first_day = before.first_day if before else local_day(now)
         after = Schedule(key, card.state, card.step, card.stability, card.difficulty, card.due,
@@ -283,7 +286,8 @@ class Store:
             "INSERT INTO review (card_key, rating, reviewed_at, duration_ms, mode, before) VALUES (?, ?, ?, ?, ?, ?)",
             (key, int(rating), ts(now), duration_ms, mode, before.to_json() if before else None),
         )
-        return Review(cur.lastrowid, key, Rating(rating), parse_ts(ts(now)), duration_ms, mode, before)  # type: ignore[arg-type]
+        assert cur.lastrowid is not None  # set by every INSERT
+        return Review(cur.lastrowid, key, Rating(rating), parse_ts(ts(now)), duration_ms, mode, before)
 
     def _undo(self, review_id: int) -> Review:
         row = self._conn.execute(
@@ -322,7 +326,7 @@ class Store:
                 raise
             self._conn.execute("COMMIT")
 
-    def _guard(self) -> ContextManager[None]:
+    def _guard(self) -> AbstractContextManager[None]:
         return _sqlite_errors(str(self.path))
 
 

@@ -17,14 +17,14 @@ import sys
 from typing import IO, TextIO
 
 from fsrs import Rating
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.panel import Panel
 from rich.rule import Rule
 from rich.text import Text
 
 from cardgen.review.compare import Verdict, plain_diff
-from cardgen.review.session import Item, Preview, Progress, Stats, Summary
 from cardgen.review.schedule import describe_due, short_interval
+from cardgen.review.session import Item, Preview, Progress, Stats, Summary
 
 WIDTH = 80
 RATING_NAMES = {Rating.Again: "Again", Rating.Hard: "Hard", Rating.Good: "Good", Rating.Easy: "Easy"}
@@ -59,8 +59,8 @@ class RichScreen:
     def _width(self) -> int:
         return min(WIDTH, self.console.width)
 
-    def _print(self, *things, **kwargs) -> None:
-        self.console.print(*things, **kwargs)
+    def _print(self, *things: RenderableType, width: int | None = None) -> None:
+        self.console.print(*things, width=width)
         self.console.file.flush()
 
     # --- cards ----------------------------------------------------------------
@@ -169,7 +169,7 @@ class RichScreen:
         self._print(render_stats(stats, self.plain), width=self._width)
 
 
-def render_summary(summary: Summary, plain: bool = True):
+def render_summary(summary: Summary, plain: bool = True) -> str | Panel:
     why = "interrupted" if summary.interrupted else "stopped" if not summary.finished else (
         "all done" if summary.answers else "nothing to review now")
     lines = [
@@ -187,7 +187,7 @@ def render_summary(summary: Summary, plain: bool = True):
     return text if plain else Panel(text, title="summary", title_align="left", border_style="magenta")
 
 
-def render_stats(stats: Stats, plain: bool = True):
+def render_stats(stats: Stats, plain: bool = True) -> str | Panel:
     retention = "no reviews of mature cards in the last 30 days" if stats.retention is None else (
         f"{stats.retention:.0%} of {stats.retention_n} review(s) of mature cards, last 30 days")
     lines = [
@@ -247,7 +247,7 @@ class TtyKeys:
 
     def __init__(self, fd: int) -> None:
         self.fd = fd
-        self._saved: list | None = None
+        self._saved: list[int | list[bytes | int]] | None = None  # termios attributes
         self._pending = b""
 
     def __enter__(self) -> TtyKeys:
