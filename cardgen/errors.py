@@ -38,3 +38,11 @@ class UsageError(CardgenError):
     """A command was asked for something it cannot do (a missing path, a bad option)."""
 
     exit_code = 2
+
+
+class NoteError(UsageError):
+    """A study note cannot be drafted: unreadable, or its front matter is broken."""
+
+    def __init__(self, file: str, line: int, message: str) -> None:
+        self.file, self.line, self.message = file, line, message
+        super().__init__(f"{file}:{line}: {message}")
