@@ -80,9 +80,9 @@ def mapping_lines(mapping: Map, indent: str) -> list[str]:
 
 def key_lines(key: str, value: Value, indent: str) -> list[str]:
     """`key: value` at INDENT, the value inline when it is short and simple."""
-    inline = _inline(value)
-    if inline is not None:
-        return [f"{indent}{key}: {inline}"]
+    one_line = inline(value)
+    if one_line is not None:
+        return [f"{indent}{key}: {one_line}"]
     if isinstance(value, str):
         return [f"{indent}{key}: |-", *(f"{indent}  {line}".rstrip() for line in value.split("\n"))]
     if isinstance(value, Map):
@@ -93,9 +93,9 @@ def key_lines(key: str, value: Value, indent: str) -> list[str]:
 
 def item_lines(value: Value, indent: str) -> list[str]:
     """One list item at INDENT."""
-    inline = _inline(value)
-    if inline is not None:
-        return [f"{indent}- {inline}"]
+    one_line = inline(value)
+    if one_line is not None:
+        return [f"{indent}- {one_line}"]
     if isinstance(value, str):
         return [f"{indent}- |-", *(f"{indent}  {line}".rstrip() for line in value.split("\n"))]
     if isinstance(value, Map):
@@ -105,14 +105,15 @@ def item_lines(value: Value, indent: str) -> list[str]:
     return [f"{indent}-", *(line for item in value for line in item_lines(item, indent + "  "))]
 
 
-def _inline(value: Value) -> str | None:
+def inline(value: Value) -> str | None:
+    """VALUE on one line (a quoted string, a number, a short flow mapping), or None."""
     if isinstance(value, int):
         return str(value)
     if isinstance(value, str):
         # A literal block cannot start with a space; such text stays quoted, spacing folded.
         return quote(value) if "\n" not in value or value[:1].isspace() else None
     if isinstance(value, Map) and all(isinstance(v, (str, int)) and "\n" not in str(v) for _, v in value.items):
-        flow = "{" + ", ".join(f"{k}: {_inline(v)}" for k, v in value.items) + "}"
+        flow = "{" + ", ".join(f"{k}: {inline(v)}" for k, v in value.items) + "}"
         return flow if len(flow) <= _FLOW_WIDTH else None
     return None
 
