@@ -192,11 +192,20 @@ class Note:
     path: str
     header: Header
     terms: tuple[Term, ...] = ()  # the top-level terms; kinds hang below them
+    mentions: tuple[Term, ...] = ()  # terms glossed in passing, each without kinds
     scenarios: tuple[ScenarioShape, ...] = ()
     questions: tuple[QuestionShape, ...] = ()
     leftovers: tuple[Leftover, ...] = ()
 
     def all_terms(self) -> Iterator[Term]:
+        yield from self.tree()
+        named = {t.name.term for t in self.tree()} | {t.name.english for t in self.tree()}
+        for term in self.mentions:
+            if term.name.term not in named and term.name.english not in named:
+                named |= {term.name.term, term.name.english}
+                yield term
+
+    def tree(self) -> Iterator[Term]:
         stack = list(reversed(self.terms))
         while stack:
             term = stack.pop()
@@ -358,6 +367,7 @@ class _Acc:
 class _Walker:
     def __init__(self) -> None:
         self.roots: list[Term] = []
+        self.mentions: list[Term] = []
         self.scenarios: list[ScenarioShape] = []
         self.questions: list[QuestionShape] = []
         self.leftovers: list[Leftover] = []
@@ -418,6 +428,7 @@ class _Walker:
         detail, example = _detail(text)
         if detail:
             acc.details.append(detail)
+            self.mentions.extend(_mentions(node.line, text))
         if example:
             acc.examples.append(example)
         self.walk(node.children, acc)
@@ -594,6 +605,27 @@ def _named(term: str, inside: str) -> Name:
     return Name(term, None, (inside,))
 
 
+def _mentions(line: int, text: Inline) -> list[Term]:
+    """Terms glossed in passing, `... 하이퍼 콜 (`Hyper Call`)을 ...`: the line is their draft definition.
+
+    Only a capitalised gloss names a term (`격리된 (`isolated`)` only translates a word),
+    and the term takes as many words before it as the gloss has.
+    """
+    out = []
+    parts = text.parts
+    for i in range(1, len(parts) - 1):
+        before, (gloss, code), after = parts[i - 1], parts[i], parts[i + 1]
+        if not (code and not before[1] and before[0].endswith(" (") and after[0].startswith(")")):
+            continue
+        if not (_is_latin(gloss) and gloss[:1].isupper()):
+            continue
+        words = before[0][:-2].split()[-len(gloss.split()):]
+        if words and not any(_is_latin(w) for w in words):
+            out.append(Term(line, Name(" ".join(words), gloss), text.plain, checks=(
+                "glossed in passing in a line about another term; the line was taken as its definition",)))
+    return out
+
+
 def _detail(text: Inline) -> tuple[str, str | None]:
     """A detail line, with a trailing `(`example`)` taken out as an example."""
     parts = [p for p in text.parts if p[0]]
@@ -662,8 +694,8 @@ def parse_note(text: str, path: str) -> Note:
         tokens = tokens[1:]
     walker = _Walker()
     walker.walk(_blocks(tokens), None)
-    return Note(path, header, tuple(walker.roots), tuple(walker.scenarios), tuple(walker.questions),
-                tuple(sorted(walker.leftovers, key=lambda left: left.line)))
+    return Note(path, header, tuple(walker.roots), tuple(walker.mentions), tuple(walker.scenarios),
+                tuple(walker.questions), tuple(sorted(walker.leftovers, key=lambda left: left.line)))
 
 
 def _header(text: str, path: str) -> Header:
