@@ -69,7 +69,7 @@ def score(drafted: FactBase, expected: FactBase) -> Score:
         if not similar(got.definition, want.definition):
             out.differences.append(f"definition '{want.id}': drafted {got.definition!r}, expected {want.definition!r}")
     out.rows.append(Row("definitions (with English name)", with_english, len(expected.definitions), 0.9))
-    unmatched = sorted(set(d.id for d in drafted.definitions) - set(match.values()))
+    unmatched = sorted({d.id for d in drafted.definitions} - set(match.values()))
     if unmatched:
         out.differences.append(f"drafted definitions not in the hand-written base: {', '.join(unmatched)}")
 

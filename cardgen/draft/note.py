@@ -372,6 +372,13 @@ class _Walker:
         self.questions: list[QuestionShape] = []
         self.leftovers: list[Leftover] = []
 
+    def found(self) -> tuple[int, int, int, int]:
+        return len(self.scenarios), len(self.questions), len(self.leftovers), len(self.mentions)
+
+    def forget(self, found: tuple[int, int, int, int]) -> None:
+        """Drop what was found since FOUND, before the same blocks are read again."""
+        del self.scenarios[found[0]:], self.questions[found[1]:], self.leftovers[found[2]:], self.mentions[found[3]:]
+
     def left(self, line: int, text: str, reason: str) -> None:
         self.leftovers.append(Leftover(line, text, reason))
 
@@ -452,16 +459,14 @@ class _Walker:
                 return None
             definition = ""
         acc = _Acc()
+        found = self.found()
         self.walk(node.children, acc)
         if not definition:
-            if acc.details:
-                definition = acc.details.pop(0)
-                checks.append("no definition after ':'; the first line under it was taken")
-            else:
-                self.left(node.line, node.text.plain, "a term with no definition and nothing under it")
-                for kind in acc.kinds:
-                    self.roots.append(kind)
+            if not acc.details:
+                self.forget(found)  # not a term: the caller reads what it owns as a section
                 return None
+            definition = acc.details.pop(0)
+            checks.append("no definition after ':'; the first line under it was taken")
         enumerated = _ENUMERATOR.match(name.term)
         if enumerated:
             label = enumerated.group(1)
@@ -553,8 +558,8 @@ class _Walker:
             if not definition:
                 self.left(line, " | ".join(cells), "a table row with no definition")
                 continue
-            term = Term(line, name, definition, pros=pros, cons=cons)
-            (acc.kinds if acc is not None else self.roots).append(term)
+            # A table is a glossary: its rows are terms of their own, not kinds of the section's term.
+            self.roots.append(Term(line, name, definition, pros=pros, cons=cons))
 
 
 def _column(columns: list[str], names: Iterable[str]) -> int | None:
@@ -619,6 +624,8 @@ def _mentions(line: int, text: Inline) -> list[Term]:
             continue
         if not (_is_latin(gloss) and gloss[:1].isupper()):
             continue
+        if i == len(parts) - 2 and after[0].strip() == ")":
+            continue  # a trailing gloss is an example (see `_detail`)
         words = before[0][:-2].split()[-len(gloss.split()):]
         if words and not any(_is_latin(w) for w in words):
             out.append(Term(line, Name(" ".join(words), gloss), text.plain, checks=(
