@@ -106,6 +106,22 @@ def stats(path: Path = PathArg) -> None:
     typer.echo(summary(load(path)), nl=False)
 
 
+DRAFT_SHAPES = """\b
+Shapes it reads, with an example of each:
+  front matter      title: "[Docker] 1. 컨테이너"  ->  deck Docker::1. 컨테이너
+  definition        ## 가상화 (`Virtualization`) : 컴퓨터 자원의 추상화
+                    - Virtual Private Network (VPN): an encrypted tunnel
+  details/example   - a line under a term; a trailing (`JVM`) is an example
+  kinds             terms nested under a term (headings or list items)
+  pros and cons     - 장점 : 오버헤드가 적음 / 효율적 (vs 에뮬레이터 : 느림)
+                    - Pros: fast / cheap    - Cons: fragile
+  stacks            > scenario text
+                    > - 에뮬레이션 : 앱 ×3 ⊂ 에뮬레이터 ×3 ⊂ 하드웨어
+  question          - Q. Why? : because   (a chain under it is its stack)
+  reversed line     - (가상의) 저장 장치 : 클라우드 (`Cloud`)   (# check:)
+"""
+
+
 DIST = Path("dist")
 OutOpt = typer.Option(DIST, "-o", "--out", help="The folder to write into.", show_default=True)
 
@@ -206,6 +222,26 @@ def quizset(
     for file in quizsets(path, out, formats=[f.value for f in formats], sets=sets, size=size, seed=seed,
                          kinds=_split(kinds), tags=_split(tags)):
         typer.echo(file)
+
+
+@app.command(epilog=DRAFT_SHAPES)
+def draft(
+    notes: list[Path] = typer.Argument(..., help="Markdown notes to draft from.", show_default=False),
+    out: Optional[Path] = typer.Option(None, "-o", "--out", help="Write the draft to this file (new, or drafted before) instead of stdout."),
+    into: Optional[Path] = typer.Option(None, "--into", help="Add only new facts and points to this existing fact base (file or folder)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="With --into: print the diff, write nothing."),
+) -> None:
+    """Draft a fact file from Markdown study notes, for the author to review."""
+    from cardgen.draft import run
+
+    if out is not None and into is not None:
+        raise typer.BadParameter("give -o or --into, not both")
+    if into is not None:
+        typer.echo(run.draft_into(notes, into, dry_run=dry_run).text, nl=False)
+    elif out is not None:
+        typer.echo(run.draft_to_file(notes, out).text, nl=False)
+    else:
+        typer.echo(run.draft_to_text(notes), nl=False)
 
 
 def main() -> None:

@@ -47,3 +47,11 @@ class OutputError(CardgenError):
     def __init__(self, path: Path | str, problem: str, advice: str) -> None:
         self.path, self.problem, self.advice = path, problem, advice
         super().__init__(f"{path}: {problem}; {advice}")
+
+
+class NoteError(UsageError):
+    """A study note cannot be drafted: unreadable, or its front matter is broken."""
+
+    def __init__(self, file: str, line: int, message: str) -> None:
+        self.file, self.line, self.message = file, line, message
+        super().__init__(f"{file}:{line}: {message}")

@@ -1,0 +1,152 @@
+"""`cardgen draft`: Markdown notes to a fact file, scored, compared, merged and re-drafted."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cardgen.cli import app
+from cardgen.draft.run import draft_into, draft_to_file, draft_to_text
+from cardgen.errors import UsageError
+from cardgen.factbase.loader import load
+from cardgen.factbase.model import FactBase
+from tests.conftest import FACTS, ROOT
+from tests.draft_score import score
+
+NOTES = ROOT / "tests" / "draft"
+SEED = NOTES / "seed.md"  # the author's note that facts/ was written from
+runner = CliRunner()
+
+
+@pytest.fixture
+def seed(tmp_path: Path) -> Path:
+    return Path(shutil.copy(SEED, tmp_path / "seed.md"))
+
+
+def drafted(notes: list[Path], tmp_path: Path, name: str = "draft.yaml") -> tuple[Path, FactBase]:
+    out = tmp_path / name
+    draft_to_file(notes, out)
+    return out, load(out)
+
+
+def test_seed_recovers_the_hand_written_facts(seed: Path, tmp_path: Path) -> None:
+    _, base = drafted([seed], tmp_path)
+    result = score(base, load(FACTS))
+    print("\n" + result.table() + "\n\nDifferences:\n- " + "\n- ".join(result.differences))
+    assert result.row("definitions (with English name)").holds
+    assert result.row("stacks (exact layers and counts)").holds
+    assert result.row("taxonomy links").holds
+    assert result.row("author's questions").holds
+    # Every point the note marks 장점/단점; the hand-written base also made a con of a plain line.
+    pros_cons = result.row("pros and cons points")
+    assert pros_cons.found == pros_cons.total - 1
+    assert result.differences.count(
+        "con of 'linux-container' not drafted: '커널 레벨의 격리된(isolated) 공간만 제공할 뿐, "
+        "개발 및 서버 운영에 필요한 부가 기능이 부족'") == 1
+
+
+def test_seed_draft_says_where_and_why(seed: Path, tmp_path: Path) -> None:
+    text = draft_to_text([seed])
+    assert text == draft_to_text([seed])  # byte-stable
+    assert text.count("# from seed.md:") == 37  # one per drafted fact
+    assert "  # from seed.md:19\n  # check: written as 'value : term'; the term was taken from the right\n" \
+        "  - id: \"virtual-memory\"" in text
+    assert "# check: numbered 'Type 1' in the note; kept as an alias" in text
+    assert "# check: the terms under it mix headings and list items" in text
+
+
+@pytest.mark.parametrize("name", ["english", "code_tables", "deep"])
+def test_notes_draft_as_written_by_hand(name: str, tmp_path: Path) -> None:
+    _, base = drafted([NOTES / f"{name}.md"], tmp_path)
+    expected = load(NOTES / f"{name}.expected.yaml")
+    assert list(base.facts()) == list(expected.facts())
+
+
+def test_what_is_not_drafted_is_listed(tmp_path: Path) -> None:
+    text = draft_to_text([NOTES / "english.md"])
+    assert text.endswith(
+        "# Not drafted; add these by hand where they belong:\n"
+        '# english.md:7: "Notes on VPNs" (a heading that names no term)\n'
+        '# english.md:31: "<!-- to do: IPsec -->" (HTML is not read)\n'
+    )
+    assert '# english.md:24: "| 명령' not in text
+    tables = draft_to_text([NOTES / "code_tables.md"])
+    assert '# code_tables.md:24: "명령 | 하는 일" (a table without term and definition columns)' in tables
+    assert "# check: no definition after ':'; the first line under it was taken" in tables
+
+
+def test_redraft_into_its_own_base_changes_nothing(seed: Path, tmp_path: Path) -> None:
+    out, _ = drafted([seed], tmp_path)
+    before = out.read_bytes()
+    assert draft_into([seed], out, dry_run=True).text == ""
+    assert draft_into([seed], out).text == f"{out}: nothing new\n"
+    assert out.read_bytes() == before
+
+
+def test_redraft_after_three_new_lines_adds_exactly_them(seed: Path, tmp_path: Path) -> None:
+    out, before = drafted([seed], tmp_path)
+    text = seed.read_text(encoding="utf-8")
+    text = text.replace("  - 단점 : 물리 CPU 내에서 직접 실행할 때보다 비효율적임\n",
+                        "  - 단점 : 물리 CPU 내에서 직접 실행할 때보다 비효율적임\n  - 단점 : 설정이 복잡함\n")
+    text = text.replace("  - 커널 레벨의", "  - ##### 도커 (```Docker```) : 컨테이너를 만들고 실행하는 도구\n  - 커널 레벨의")
+    text = text.replace("- Q. ```MacOS", "- Q. 컨테이너는 커널을 공유하는가? : 그렇다\n- Q. ```MacOS")
+    seed.write_text(text, encoding="utf-8")
+    diff = draft_into([seed], out, dry_run=True).text
+    added = [line[1:] for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++")]
+    assert not [line for line in diff.splitlines() if line.startswith("-") and not line.startswith("---")]
+    assert '      - "설정이 복잡함"' in added
+    assert draft_into([seed], out).text == f"{out}: 3 new facts, 1 new points\n"
+    after = load(out)
+    assert {f.id for f in after.facts()} - {f.id for f in before.facts()} == {
+        "docker", "kinds-of-linux-container", "컨테이너는-커널을-공유하는가"}
+    assert [p.text for p in after.pros_cons_of("emulator").cons] == [  # type: ignore[union-attr]
+        "물리 CPU 내에서 직접 실행할 때보다 비효율적임", "설정이 복잡함"]
+    assert draft_into([seed], out).text == f"{out}: nothing new\n"
+
+
+def test_merge_keeps_the_authors_edits_and_ids(seed: Path, tmp_path: Path) -> None:
+    base = Path(shutil.copytree(FACTS, tmp_path / "facts"))
+    before = {p.name: p.read_text(encoding="utf-8") for p in base.iterdir()}
+    draft_into([seed], base)
+    after = load(base)
+    hand = load(FACTS)
+    for fact in hand.facts():  # every hand-written fact is still there, as written
+        assert after[fact.id] == fact or fact.id in {"kinds-of-platform-virtualization", "kinds-of-hypervisor",
+                                                     "linux-container"}
+    assert (base / "stacks.yaml").read_text(encoding="utf-8") == before["stacks.yaml"]
+    changed = (base / "virtualization.yaml").read_text(encoding="utf-8")
+    assert changed.startswith(before["virtualization.yaml"][:2000])  # comments and layout kept
+
+
+def test_cli_writes_refuses_and_previews(seed: Path, tmp_path: Path) -> None:
+    out = tmp_path / "seed.yaml"
+    result = runner.invoke(app, ["draft", str(seed), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.output == f"{out}: drafted 37 facts\n"
+    again = runner.invoke(app, ["draft", str(seed), "-o", str(out)])  # a drafted file may be redrafted
+    assert again.exit_code == 0
+    hand = tmp_path / "hand.yaml"
+    shutil.copy(FACTS / "stacks.yaml", hand)
+    refused = runner.invoke(app, ["draft", str(seed), "-o", str(hand)])
+    assert refused.exit_code == 2
+    assert f"{hand}:1: not a file cardgen drafted" in refused.output
+    assert hand.read_bytes() == (FACTS / "stacks.yaml").read_bytes()
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_cli_help_shows_the_shapes() -> None:
+    result = runner.invoke(app, ["draft", "--help"])
+    assert result.exit_code == 0
+    for shape in ("front matter", "definition", "pros and cons", "stacks", "question", "reversed line"):
+        assert shape in result.output
+    assert "`cardgen draft" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_broken_front_matter_is_reported_at_its_line(tmp_path: Path) -> None:
+    note = tmp_path / "bad.md"
+    note.write_text("---\ntitle: [oops\n---\n\n## A (`B`) : c\n", encoding="utf-8")
+    with pytest.raises(UsageError, match=r"bad\.md:\d+: the front matter is not valid YAML"):
+        draft_to_text([note])
