@@ -35,11 +35,12 @@ Scenarios make no cards of their own; their text frames the stack cards.
 from __future__ import annotations
 
 from operator import attrgetter
-from typing import NamedTuple, TypedDict, Unpack
+from typing import NamedTuple, TypedDict, Unpack, assert_never
 
 from cardgen.factbase.model import (
     AuthorQuestion,
     Definition,
+    Fact,
     FactBase,
     Meta,
     Point,
@@ -133,17 +134,7 @@ class Card(NamedTuple):
 
 def build_cards(base: FactBase) -> tuple[Card, ...]:
     """Every card of the fact base, ordered by fact id, then in the order the kinds are listed above."""
-    cards: list[Card] = []
-    for definition in base.definitions:
-        cards.extend(_definition_cards(base, definition))
-    for pros_cons in base.pros_cons:
-        cards.extend(_pros_cons_cards(base, pros_cons))
-    for stack in base.stacks:
-        cards.extend(_stack_cards(base, stack))
-    for taxonomy in base.taxonomies:
-        cards.extend(_taxonomy_cards(base, taxonomy))
-    for question in base.questions:
-        cards.extend(_question_cards(base, question))
+    cards = [card for fact in base.facts() for card in cards_of(base, fact)]
     # A stable sort keeps each fact's cards in the order they were made.
     return tuple(sorted(cards, key=attrgetter("fact_id")))
 
@@ -161,6 +152,25 @@ class _CardFields(TypedDict, total=False):
     stack: Stack | None
     hidden_layer: int | None
     marked_layers: tuple[int, ...]
+
+
+def cards_of(base: FactBase, fact: Fact) -> list[Card]:
+    """The cards of one fact."""
+    match fact:
+        case Definition():
+            return _definition_cards(base, fact)
+        case ProsCons():
+            return _pros_cons_cards(base, fact)
+        case Stack():
+            return _stack_cards(base, fact)
+        case Taxonomy():
+            return _taxonomy_cards(base, fact)
+        case AuthorQuestion():
+            return _question_cards(base, fact)
+        case Scenario():
+            return []  # a scenario frames the stack cards; it has none of its own
+        case _ as unreachable:
+            assert_never(unreachable)
 
 
 def _card(meta: Meta, kind: str, prompt: str, **fields: Unpack[_CardFields]) -> Card:

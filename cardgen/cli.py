@@ -161,13 +161,15 @@ def quiz(
     show_stats: bool = typer.Option(False, "--stats", help="Show due counts, retention and cards by state instead of reviewing."),
 ) -> None:
     """Review cards in the terminal with spaced repetition (FSRS); every answer is saved at once."""
+    from cardgen.context import load_context
     from cardgen.review import quiz as session
 
-    options = session.QuizOptions(path, mode.value, tuple(_split(tags) or ()), new, cram, limit, state)
+    context = load_context(path)
+    options = session.QuizOptions(mode.value, tuple(_split(tags) or ()), new, cram, limit, state)
     if show_stats:
-        session.show_stats(options)
+        session.show_stats(context, options)
         return
-    raise typer.Exit(session.run(options))
+    raise typer.Exit(session.run(context, options))
 
 
 @app.command()

@@ -35,6 +35,26 @@ class FactError(CardgenError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class TemplateProblem(CardgenError):
+    """A template could not be found, parsed or rendered (most often a user's override)."""
+
+    def __init__(self, name: str, detail: str, line: int | None = None) -> None:
+        where = f"{name}:{line}" if line else name
+        super().__init__(f"template {where}: {detail}")
+
+
+class BrowserNotFound(CardgenError):
+    """No Chromium-family browser to print with."""
+
+
+class PrintFailed(CardgenError):
+    """The browser ran but produced no PDF."""
+
+
+class StateError(CardgenError):
+    """The review state file cannot be used; it has not been changed."""
+
+
 class UsageError(CardgenError):
     """A command was asked for something it cannot do (a missing path, a bad option)."""
 

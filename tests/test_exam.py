@@ -428,7 +428,7 @@ def test_cli_without_a_browser_fails_cleanly_before_writing(tmp_path: Path) -> N
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
     result = run_cardgen("exam", str(FACTS), "--pdf", "--browser", "/no/such/chrome", "-o", str(tmp_path / "out"))
-    assert result.returncode == 1 and "--browser: '/no/such/chrome' is not an executable program" in result.stderr
+    assert result.returncode == 1 and "the browser asked for: '/no/such/chrome' is not an executable program" in result.stderr
 
 
 def test_cli_bad_options_are_one_line_errors(tmp_path: Path) -> None:

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from cardgen.emit.pdf import BROWSER_ENV, BROWSERS, BrowserNotFound, PrintFailed, find_browser, print_pdf
+from cardgen.emit.pdf import BROWSER_ENV, BROWSERS, find_browser, print_pdf
+from cardgen.errors import BrowserNotFound, PrintFailed
 from tests.conftest import require_program
 
 PAGE = """<!DOCTYPE html>
@@ -77,13 +78,13 @@ def test_no_browser_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(BrowserNotFound) as caught:
         find_browser(env={"PATH": str(tmp_path)})
     message = str(caught.value)
-    assert "no Chromium-family browser found" in message and "--browser" in message and BROWSER_ENV in message
+    assert "no Chromium-family browser found" in message and "--" not in message and BROWSER_ENV in message
     assert all(name in message for name in BROWSERS)
 
 
 def test_a_named_browser_that_does_not_exist_is_named_in_the_error(tmp_path: Path) -> None:
     fake_program(tmp_path, "chromium", "exit 0")
-    with pytest.raises(BrowserNotFound, match=r"--browser: '/no/such/chrome' is not an executable program"):
+    with pytest.raises(BrowserNotFound, match=r"the browser asked for: '/no/such/chrome' is not an executable program"):
         find_browser("/no/such/chrome", env={"PATH": str(tmp_path)})
     with pytest.raises(BrowserNotFound, match=rf"{BROWSER_ENV}: 'nope' is not an executable program"):
         find_browser(None, env={"PATH": str(tmp_path), BROWSER_ENV: "nope"})

@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 import pytest
 from fsrs import Rating
 
+from cardgen.context import Context  # noqa: E402
 from cardgen.factbase.loader import load
 from cardgen.review.quiz import items_for
 from cardgen.review.session import plan
@@ -25,7 +26,7 @@ def env(state, **extra):
 
 
 def first_new(mode, n=3):
-    items = items_for(load(FACTS), mode)
+    items = items_for(Context(load(FACTS)), mode)
     return plan(items, {}, now=T0, new_today=0, new_per_day=20).new[:n]
 
 
@@ -80,7 +81,7 @@ def test_stats_report(tmp_path):
     run_cardgen("quiz", "--mode", "flash", input="\n3\n\n1\n\n4\nq\n", env=env(state))
     result = run_cardgen("quiz", "--stats", "--mode", "flash", env=env(state))
     assert result.returncode == 0, result.stderr
-    total = len(items_for(load(FACTS), "flash"))
+    total = len(items_for(Context(load(FACTS)), "flash"))
     assert f"cards:          {total}" in result.stdout
     assert f"by state:       new {total - 3}, learning 2, review 1, relearning 0" in result.stdout
     assert "due today:      2" in result.stdout
@@ -92,7 +93,7 @@ def test_tags_filter_and_no_match(tmp_path):
     assert result.returncode == 2
     assert result.stderr.strip() == "no flash items tagged no-such-tag in facts"
     tagged = run_cardgen("quiz", "--mode", "flash", "--tags", "하이퍼바이저", "--stats", env=env(tmp_path / "s.sqlite3"))
-    flash = items_for(load(FACTS), "flash")
+    flash = items_for(Context(load(FACTS)), "flash")
     assert f"cards:          {sum('하이퍼바이저' in i.tags for i in flash)}" in tagged.stdout
     assert not (tmp_path / "s.sqlite3").exists()  # --stats only reads
 

@@ -11,6 +11,7 @@ import pexpect
 import pytest
 from fsrs import Rating, State
 
+from cardgen.context import Context  # noqa: E402
 from cardgen.factbase.loader import load  # noqa: E402
 from cardgen.review.quiz import items_for  # noqa: E402
 from cardgen.review.session import plan, stats  # noqa: E402
@@ -58,7 +59,7 @@ def finish(child) -> int:
 
 
 def flash_queue(now=T0):
-    return plan(items_for(load(FACTS), "flash"), {}, now=now, new_today=0, new_per_day=20).new
+    return plan(items_for(Context(load(FACTS)), "flash"), {}, now=now, new_today=0, new_per_day=20).new
 
 
 def test_answer_interrupt_and_resume(tmp_path):
@@ -109,8 +110,8 @@ def test_answer_interrupt_and_resume(tmp_path):
         assert len(store.reviews()) == 4
         assert {k: s.state for k, s in rows.items()} == {
             queue[0].key: State.Learning, queue[1].key: State.Learning, queue[2].key: State.Review}
-        report = stats(items_for(load(FACTS), "flash"), store, later)
-    assert dict(report.by_state)["new"] == len(items_for(load(FACTS), "flash")) - 3
+        report = stats(items_for(Context(load(FACTS)), "flash"), store, later)
+    assert dict(report.by_state)["new"] == len(items_for(Context(load(FACTS)), "flash")) - 3
     assert report.due_today == 2  # the two learning cards; Easy put the third days away
     assert report.new_today == 3
 
@@ -141,7 +142,7 @@ def test_undo_key_in_a_terminal(tmp_path):
 
 def test_typed_answer_in_a_terminal(tmp_path):
     state = tmp_path / "state.sqlite3"
-    first = plan(items_for(load(FACTS), "typed"), {}, now=T0, new_today=0, new_per_day=20).new[0]
+    first = plan(items_for(Context(load(FACTS)), "typed"), {}, now=T0, new_today=0, new_per_day=20).new[0]
     child = spawn(state, T0, "--mode", "typed")
     child.expect_exact("> ")
     child.sendline(first.accepted[-1].upper())

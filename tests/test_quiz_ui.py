@@ -10,6 +10,7 @@ import pytest
 from rich.cells import cell_len
 from rich.console import Console
 
+from cardgen.context import Context  # noqa: E402
 from cardgen.factbase.loader import load
 from cardgen.review.quiz import items_for
 from cardgen.review.terminal import LineKeys, RichScreen, wants_plain
@@ -53,7 +54,7 @@ def screens_of(item, store) -> list[str]:
 def test_every_screen_fits_80_by_24(tmp_path):
     worst = (0, "")
     with Store.open(tmp_path / "none.sqlite3", readonly=True) as store:
-        for item in items_for(load(FACTS), "mixed"):
+        for item in items_for(Context(load(FACTS)), "mixed"):
             for screen in screens_of(item, store):
                 lines = screen.rstrip("\n").split("\n")
                 assert max(cell_len(line) for line in lines) <= 80, item.key

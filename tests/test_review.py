@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from fsrs import Card, Rating, State
 
+from cardgen.context import Context  # noqa: E402
 from cardgen.factbase.loader import load
 from cardgen.review.quiz import items_for
 from cardgen.review.session import Item, Session, filter_tags, plan, stats
@@ -303,10 +304,10 @@ def test_cards_of_facts_that_left_the_base_are_skipped_and_kept(store):
 
 def test_every_mode_yields_items_with_unique_keys_and_answers():
     base = load(FACTS)
-    mixed = items_for(base, "mixed")
+    mixed = items_for(Context(base), "mixed")
     assert len({i.key for i in mixed}) == len(mixed)
     assert {i.style for i in mixed} == {"flash", "typed", "choice"}
-    assert {i.key for i in items_for(base, "flash")} | {i.key for i in items_for(base, "choice")} == {
+    assert {i.key for i in items_for(Context(base), "flash")} | {i.key for i in items_for(Context(base), "choice")} == {
         i.key for i in mixed}
     for item in mixed:
         assert item.front and (item.back or item.style == "choice")
@@ -314,7 +315,7 @@ def test_every_mode_yields_items_with_unique_keys_and_answers():
             assert item.accepted
         if item.style == "choice":
             assert 2 <= len(item.options) <= 4 and 0 <= item.correct < len(item.options)
-    typed = {i.key: i for i in items_for(base, "typed")}
+    typed = {i.key: i for i in items_for(Context(base), "typed")}
     hosted = typed["hosted-hypervisor/definition.typein"]
     assert {"호스팅 하이퍼바이저", "Hosted Hypervisor", "Type 2 Hypervisor"} <= set(hosted.accepted)
 

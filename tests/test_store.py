@@ -13,7 +13,8 @@ from fsrs import Rating, State
 
 from cardgen.errors import CardgenError
 from cardgen.review.schedule import make_scheduler
-from cardgen.review.store import APPLICATION_ID, SCHEMA_VERSION, StateError, Store
+from cardgen.errors import StateError
+from cardgen.review.store import APPLICATION_ID, SCHEMA_VERSION, Store
 from conftest import ROOT
 
 T0 = datetime(2024, 5, 1, 9, 0, tzinfo=timezone.utc)

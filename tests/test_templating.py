@@ -12,7 +12,8 @@ import jinja2
 import pytest
 
 from cardgen.errors import UsageError
-from cardgen.emit.templating import TemplateProblem, css_string, default_templates, environment, render
+from cardgen.errors import TemplateProblem
+from cardgen.emit.templating import css_string, default_templates, environment, render
 from tests.conftest import ROOT, build_file_tree
 
 

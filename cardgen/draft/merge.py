@@ -20,7 +20,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from cardgen.draft.facts import SECTION_ORDER, Draft, Entry, Map, Value, fold
 from cardgen.draft.yamlout import entry_lines, inline, item_lines, key_lines, render
 from cardgen.factbase.loader import fact_files, load_files
-from cardgen.factbase.model import FactBase, Question
+from cardgen.factbase.model import AuthorQuestion, FactBase
 
 SIMILAR = 0.8  # a re-drafted point this close to one in the base is that point, perhaps edited
 _APPENDABLE = {
@@ -97,7 +97,7 @@ def merge(draft: Draft, into: Path, new_file: Path) -> list[Change]:
         stack = entry.fields.get("stack")
         known = _match(entry, base.facts) if entry.section == "questions" else None
         fact = base.facts[known] if known else None
-        if isinstance(stack, str) and isinstance(fact, Question) and fact.stack:
+        if isinstance(stack, str) and isinstance(fact, AuthorQuestion) and fact.stack:
             stack_of[stack] = fact.stack
     for entry in draft.entries:
         entry = _remapped(entry, remap)

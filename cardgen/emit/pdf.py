@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Mapping
 
-from cardgen.errors import CardgenError
+from cardgen.errors import BrowserNotFound, PrintFailed
 
 BROWSER_ENV = "CARDGEN_BROWSER"
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "microsoft-edge")
@@ -34,18 +34,10 @@ FLAGS = (
 )
 
 
-class BrowserNotFound(CardgenError):
-    """No Chromium-family browser to print with."""
-
-
-class PrintFailed(CardgenError):
-    """The browser ran but produced no PDF."""
-
-
 def find_browser(explicit: str | None = None, env: Mapping[str, str] | None = None) -> str:
     """The browser to print with: EXPLICIT, else `$CARDGEN_BROWSER`, else the first of BROWSERS on PATH."""
     env = os.environ if env is None else env
-    for named, origin in ((explicit, "--browser"), (env.get(BROWSER_ENV) or None, BROWSER_ENV)):
+    for named, origin in ((explicit, "the browser asked for"), (env.get(BROWSER_ENV) or None, BROWSER_ENV)):
         if named:
             found = shutil.which(named, path=env.get("PATH"))
             if found is None:
@@ -57,7 +49,7 @@ def find_browser(explicit: str | None = None, env: Mapping[str, str] | None = No
             return found
     raise BrowserNotFound(
         f"no Chromium-family browser found (looked for {', '.join(BROWSERS)} on PATH); "
-        f"install Chromium or name one with --browser or {BROWSER_ENV}"
+        f"install Chromium or name the browser to print with (or set {BROWSER_ENV})"
     )
 
 

@@ -20,17 +20,9 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from cardgen.errors import CardgenError, UsageError
+from cardgen.errors import CardgenError, TemplateProblem, UsageError
 
 _CHECKOUT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-
-
-class TemplateProblem(CardgenError):
-    """A template could not be found, parsed or rendered (most often a user's override)."""
-
-    def __init__(self, name: str, detail: str, line: int | None = None) -> None:
-        where = f"{name}:{line}" if line else name
-        super().__init__(f"template {where}: {detail}")
 
 
 def default_templates() -> Path:

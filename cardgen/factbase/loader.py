@@ -1,9 +1,9 @@
 """Read fact files into a `FactBase`, or report every problem as `file:line: message`.
 
 YAML is composed (never constructed) with the safe C parser, so no tag can run
-code and every value keeps its line. A small declarative schema (`SECTIONS`)
-drives the walk; the same schema is exported as JSON Schema for editors
-(`cardgen.schema`). Nothing is built unless the whole base is clean.
+code and every value keeps its line. The fact kinds' table (`cardgen.factbase.kinds`)
+drives the walk; the same table is exported as JSON Schema for editors
+(`cardgen.factbase.schema`). Nothing is built unless the whole base is clean.
 """
 
 from __future__ import annotations
@@ -20,20 +20,18 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from cardgen.gcpause import collector_paused
 from cardgen.errors import FactError, Problem, UsageError
-from cardgen.factbase.model import (
-    Comparison,
-    Definition,
-    FactBase,
-    Layer,
-    Loc,
-    Meta,
-    Point,
-    ProsCons,
-    AuthorQuestion,
-    Scenario,
-    Stack,
-    Taxonomy,
+from cardgen.factbase.kinds import (
+    BY_SECTION,
+    COMMON,
+    COMPARE_KEYS,
+    FILE_KEYS,
+    KINDS,
+    LAYER_KEYS,
+    MAX_LAYER_COUNT,
+    POINT_KEYS,
+    Field,
 )
+from cardgen.factbase.model import Comparison, FactBase, Layer, Loc, Meta, Point, Taxonomy
 
 try:  # PyYAML wheels ship libyaml; the pure-Python parser is the slow fallback.
     from yaml import CSafeLoader as _YamlLoader
@@ -41,88 +39,11 @@ except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _YamlLoader  # type: ignore[assignment]
 
 FACT_SUFFIXES = (".yaml", ".yml")
-MAX_LAYER_COUNT = 99
 ID_PATTERN = re.compile(r"[^\W_][\w.\-]*\Z")
 
 _YAML = "tag:yaml.org,2002:"
 # Tags the safe resolver gives plain scalars; anything else was written by hand.
 _PLAIN_SCALAR_TAGS = frozenset(_YAML + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
-
-
-# --- the schema ---------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Field:
-    """One key of a mapping: its value type, whether it is required, what it refers to."""
-
-    kind: str  # "text", "texts", "count", "points", "layers", "compare", "ids"
-    required: bool = False
-    ref: str | None = None  # "definition", "scenario", "stack": the fact kind it names
-    help: str = ""
-
-
-COMMON = {
-    "id": Field("text", True, help="Stable identity; never derive it from the content."),
-    "tags": Field("texts", help="Tags added to the file's tags."),
-    "source": Field("text", help="Where the fact comes from (overrides the file's source)."),
-    "note": Field("text", help="A remark shown with the fact, e.g. a correction of the source."),
-}
-
-SECTIONS: dict[str, tuple[str, dict[str, Field]]] = {
-    "definitions": ("definition", {
-        "term": Field("text", True, help="The term, as students should learn it."),
-        "english": Field("text", help="The English name."),
-        "aliases": Field("texts", help="Other accepted names."),
-        "definition": Field("text", True, help="One line."),
-        "details": Field("texts", help="Further points about the term."),
-        "examples": Field("texts", help="Examples of the term."),
-    }),
-    "pros_cons": ("pros/cons entry", {
-        "concept": Field("text", True, ref="definition", help="The definition id these points are about."),
-        "pros": Field("points", help="Advantages."),
-        "cons": Field("points", help="Disadvantages."),
-    }),
-    "taxonomy": ("taxonomy entry", {
-        "parent": Field("text", True, ref="definition", help="The definition id of the general concept."),
-        "children": Field("ids", True, ref="definition", help="Definition ids of its kinds."),
-        "basis": Field("text", help="What the division is based on."),
-    }),
-    "scenarios": ("scenario", {
-        "text": Field("text", True, help="The situation that frames the stacks that name it."),
-    }),
-    "stacks": ("stack", {
-        "title": Field("text", True),
-        "layers": Field("layers", True, help="Top to bottom; at least two."),
-        "illustrates": Field("text", ref="definition", help="The definition id the stack illustrates."),
-        "scenario": Field("text", ref="scenario", help="The scenario id that frames the stack."),
-    }),
-    "questions": ("question", {
-        "question": Field("text", True),
-        "answer": Field("text", True),
-        "explanation": Field("text"),
-        "stack": Field("text", ref="stack", help="A stack id that draws the answer."),
-    }),
-}
-
-FILE_KEYS = {
-    "deck": Field("text", help="Anki deck of the file's facts; '::' separates levels."),
-    "tags": Field("texts", help="Tags of every fact in the file."),
-    "source": Field("text", help="Default source of every fact in the file."),
-}
-
-POINT_KEYS = {
-    "text": Field("text", True),
-    "compare": Field("compare", help="How the point reads against another concept."),
-}
-COMPARE_KEYS = {
-    "concept": Field("text", True, ref="definition"),
-    "text": Field("text", True),
-}
-LAYER_KEYS = {
-    "name": Field("text", True),
-    "count": Field("count", help=f"How many side by side (1 to {MAX_LAYER_COUNT})."),
-    "concept": Field("text", ref="definition", help="The definition id this layer is an instance of."),
-}
 
 
 # --- reading one file -----------------------------------------------------------
@@ -387,7 +308,7 @@ def load_files(files: list[Path]) -> FactBase:
 
 def _load_files(files: list[Path]) -> FactBase:
     problems: list[Problem] = []
-    facts: dict[str, list] = {section: [] for section in SECTIONS}
+    facts: dict[str, list] = {kind.section: [] for kind in KINDS}
     refs: list[_Ref] = []
     ids: list[tuple[str, Loc, str]] = []
     for file in files:
@@ -400,15 +321,8 @@ def _load_files(files: list[Path]) -> FactBase:
     _check_taxonomy(facts["taxonomy"], problems)
     if problems:
         raise FactError(problems)
-    return FactBase(
-        definitions=_sorted(facts["definitions"]),
-        pros_cons=_sorted(facts["pros_cons"]),
-        taxonomies=_sorted(facts["taxonomy"]),
-        scenarios=_sorted(facts["scenarios"]),
-        stacks=_sorted(facts["stacks"]),
-        questions=_sorted(facts["questions"]),
-        files=tuple(str(f) for f in files),
-    )
+    return FactBase(**{kind.attribute: _sorted(facts[kind.section]) for kind in KINDS},
+                    files=tuple(str(f) for f in files))
 
 
 def _sorted(facts: list) -> tuple:
@@ -454,20 +368,20 @@ def _read_file(file: Path, reader: _FileReader, facts: dict[str, list]) -> None:
     if root is None:
         reader.problems.append(Problem(Loc(reader.file, 1), "the file is empty; expected a mapping with sections such as 'definitions'"))
         return
-    sections = reader.mapping(root, {**FILE_KEYS, **{s: Field("facts") for s in SECTIONS}}, "the file")
+    sections = reader.mapping(root, {**FILE_KEYS, **{kind.section: Field("facts") for kind in KINDS}}, "the file")
     if sections is None:
         return
     header = {key: reader.text(sections[key], key) for key in ("deck", "source") if key in sections}
     file_tags = reader.texts(sections["tags"], "tags") if "tags" in sections else ()
     _check_tags(reader, sections.get("tags"), file_tags)
     deck = header.get("deck") or file.stem
-    for section, (what, keys) in SECTIONS.items():
-        if section not in sections:
+    for kind in KINDS:
+        if kind.section not in sections:
             continue
-        for item in reader.sequence(sections[section], section) or ():
-            fact = _read_fact(reader, item, section, what, {**COMMON, **keys}, deck, header.get("source"), file_tags or ())
+        for item in reader.sequence(sections[kind.section], kind.section) or ():
+            fact = _read_fact(reader, item, kind.section, deck, header.get("source"), file_tags or ())
             if fact is not None:
-                facts[section].append(fact)
+                facts[kind.section].append(fact)
 
 
 def _report_aliases(text: str, reader: _FileReader) -> None:
@@ -490,13 +404,14 @@ def _check_tags(reader: _FileReader, node: Node | None, tags: tuple[str, ...] | 
             reader.problem(node, f"tag '{tag}' contains a space; Anki tags are single words (use '_' or '::')")  # type: ignore[arg-type]
 
 
-def _read_fact(reader: _FileReader, node: Node, section: str, what: str, keys: dict[str, Field],
+def _read_fact(reader: _FileReader, node: Node, section: str,
                deck: str, file_source: str | None, file_tags: tuple[str, ...]):
+    kind = BY_SECTION[section]
     raw_id = _peek_id(node)
-    owner = f"{what} '{raw_id}'" if raw_id else what
+    owner = f"{kind.name} '{raw_id}'" if raw_id else kind.name
     if raw_id:
         reader.ids.append((raw_id, reader.loc(node), section))
-    values = reader.fields(node, keys, owner, owner)
+    values = reader.fields(node, {**COMMON, **kind.fields}, owner, owner)
     if values is None:
         return None
     fact_id = values.pop("id")
@@ -513,20 +428,10 @@ def _read_fact(reader: _FileReader, node: Node, section: str, what: str, keys: d
         note=values.pop("note", None),  # type: ignore[arg-type]
         loc=reader.loc(node),
     )
-    if section == "definitions":
-        return Definition(meta, **values)  # type: ignore[arg-type]
-    if section == "pros_cons":
-        if not values.get("pros") and not values.get("cons"):
-            reader.problem(node, f"{owner} needs at least one of 'pros' and 'cons'")
-            return None
-        return ProsCons(meta, **values)  # type: ignore[arg-type]
-    if section == "taxonomy":
-        return Taxonomy(meta, **values)  # type: ignore[arg-type]
-    if section == "scenarios":
-        return Scenario(meta, **values)  # type: ignore[arg-type]
-    if section == "stacks":
-        return Stack(meta, **values)  # type: ignore[arg-type]
-    return AuthorQuestion(meta, **values)  # type: ignore[arg-type]
+    if kind.needs_one_of and not any(values.get(key) for key in kind.needs_one_of):
+        reader.problem(node, f"{owner} needs at least one of {' and '.join(repr(k) for k in kind.needs_one_of)}")
+        return None
+    return kind.model(meta, **values)
 
 
 def _peek_id(node: Node) -> str | None:
@@ -539,7 +444,7 @@ def _peek_id(node: Node) -> str | None:
 
 # --- checks across files ------------------------------------------------------------
 
-_KIND_OF_SECTION = {"definitions": "definition", "scenarios": "scenario", "stacks": "stack"}
+_KIND_OF_SECTION = {kind.section: kind.refers_as for kind in KINDS if kind.refers_as}
 
 
 def _check_ids(ids: list[tuple[str, Loc, str]], problems: list[Problem]) -> dict[str, dict[str, str]]:

@@ -7,7 +7,7 @@ written (`loc`) so later stages can still point a user at `file:line`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Iterator, Union
 
 
@@ -176,12 +176,10 @@ class FactBase:
         object.__setattr__(self, "_pros_cons", pros_cons)
 
     def facts(self) -> Iterator[Fact]:
-        yield from self.definitions
-        yield from self.pros_cons
-        yield from self.taxonomies
-        yield from self.scenarios
-        yield from self.stacks
-        yield from self.questions
+        """Every fact, kind by kind in field order, each kind by id."""
+        for kind in fields(self):
+            if kind.name != "files":
+                yield from getattr(self, kind.name)
 
     def __getitem__(self, fact_id: str) -> Fact:
         return self._index[fact_id]  # type: ignore[attr-defined]

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 
-from cardgen.factbase.loader import COMMON, COMPARE_KEYS, FILE_KEYS, ID_PATTERN, LAYER_KEYS, MAX_LAYER_COUNT, POINT_KEYS, SECTIONS, Field
+from cardgen.factbase.kinds import COMMON, COMPARE_KEYS, FILE_KEYS, KINDS, LAYER_KEYS, MAX_LAYER_COUNT, POINT_KEYS, Field
+from cardgen.factbase.loader import ID_PATTERN
 
 TEXT = {"type": ["string", "number", "boolean"], "minLength": 1}
 
@@ -49,8 +50,9 @@ def _object(keys: dict[str, Field]) -> dict:
 
 def fact_schema() -> dict:
     properties: dict = {name: _value(spec) | {"description": spec.help} for name, spec in FILE_KEYS.items()}
-    for section, (what, keys) in SECTIONS.items():
-        item = _object({**COMMON, **keys})
+    for kind in KINDS:
+        section, what = kind.section, kind.name
+        item = _object({**COMMON, **kind.fields})
         item["properties"]["id"]["pattern"] = "^" + ID_PATTERN.pattern.removesuffix(r"\Z") + "$"
         item["properties"]["id"]["type"] = "string"
         properties[section] = {"type": ["array", "null"], "items": item, "description": f"A list of {what}s."}

@@ -4,25 +4,16 @@ from __future__ import annotations
 
 from collections import Counter
 
+from cardgen.factbase.kinds import KINDS
 from cardgen.factbase.model import FactBase
-
-KINDS = (
-    ("definitions", "definitions"),
-    ("pros_cons", "pros/cons entries"),
-    ("taxonomies", "taxonomy entries"),
-    ("scenarios", "scenarios"),
-    ("stacks", "stacks"),
-    ("questions", "questions"),
-)
 
 
 def counts(base: FactBase) -> dict[str, int]:
     """How many facts of each kind, and the items inside them that become cards."""
-    out = {label: len(getattr(base, attr)) for attr, label in KINDS}
-    out["pros"] = sum(len(pc.pros) for pc in base.pros_cons)
-    out["cons"] = sum(len(pc.cons) for pc in base.pros_cons)
-    out["taxonomy links"] = sum(len(t.children) for t in base.taxonomies)
-    out["stack layers"] = sum(len(s.layers) for s in base.stacks)
+    out = {kind.plural: len(getattr(base, kind.attribute)) for kind in KINDS}
+    for kind in KINDS:
+        for label, count in kind.parts:
+            out[label] = sum(count(fact) for fact in getattr(base, kind.attribute))
     return out
 
 

@@ -13,17 +13,18 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from cardgen.errors import UsageError
-from cardgen.factbase.model import FactBase
+from cardgen.factbase.kinds import CARD_TITLES
 
 if TYPE_CHECKING:
-    from cardgen.bank.question import Choice
+    from cardgen.bank.question import Choice, Question
     from cardgen.cards import Card
+    from cardgen.context import Context
     from cardgen.review.session import Item
 
 MODES = ("flash", "typed", "choice", "mixed")
@@ -31,7 +32,6 @@ MODES = ("flash", "typed", "choice", "mixed")
 
 @dataclass(frozen=True)
 class QuizOptions:
-    path: Path
     mode: str = "flash"
     tags: tuple[str, ...] = ()
     new: int = 20
@@ -52,38 +52,37 @@ def state_path(explicit: Path | None, environ: dict[str, str] | None = None) -> 
     return default_path()
 
 
-def items_for(base: FactBase, mode: str) -> tuple[Item, ...]:
+def items_for(context: Context, mode: str) -> tuple[Item, ...]:
     """The review items of MODE, in fact-base order."""
     if mode not in MODES:
         raise UsageError(f"unknown mode '{mode}'; choose one of: {', '.join(MODES)}")
     items: list[Item] = []
     if mode in ("flash", "typed", "mixed"):
-        items += card_items(base, mode)
+        items += card_items(context.cards, mode)
     if mode in ("choice", "mixed"):
-        items += choice_items(base)
+        items += choice_items(context.bank)
     return tuple(items)
 
 
-def card_items(base: FactBase, mode: str) -> list[Item]:
+def card_items(cards: Sequence[Card], mode: str) -> list[Item]:
     """Cards as review items; in typed and mixed mode a type-in card is typed, others are flash."""
-    from cardgen.cards import build_cards
     from cardgen.review.session import Item
 
     out: list[Item] = []
-    for card in build_cards(base):
+    for card in cards:
         typed = card.is_typein and mode != "flash"
         if mode == "typed" and not typed:
             continue
         family = card.family
         out.append(Item(
             key=card.key, style="typed" if typed else "flash", fact_id=card.fact_id,
-            title=CARD_TITLES.get(family, family), faces=_card_faces(card),
+            title=CARD_TITLES[family], faces=_card_faces(card),
             accepted=card.answers, tags=card.tags,
         ))
     return out
 
 
-def choice_items(base: FactBase) -> list[Item]:
+def choice_items(bank: Sequence[Question]) -> list[Item]:
     """The bank's single-choice questions as review items.
 
     Options are shuffled once with a fixed seed, spreading the right answers evenly
@@ -91,13 +90,12 @@ def choice_items(base: FactBase) -> list[Item]:
     """
     import random
 
-    from cardgen.bank.generate import build_bank
     from cardgen.bank.question import Choice
     from cardgen.bank.sample import shuffle_options
     from cardgen.review.session import Item
 
     out: list[Item] = []
-    for q in shuffle_options([q for q in build_bank(base) if isinstance(q, Choice)], random.Random(0)):
+    for q in shuffle_options([q for q in bank if isinstance(q, Choice)], random.Random(0)):
         assert isinstance(q, Choice)
         out.append(Item(
             key=q.id, style="choice", fact_id=q.facts[0] if q.facts else q.id, title=q.kind.replace("_", " "),
@@ -123,38 +121,18 @@ def _question_front(question: Choice) -> str:
     return question.prompt + "\n" + draw_stack_text(question.stack, hidden=question.hidden_layer)
 
 
-CARD_TITLES = {
-    "definition.forward": "term → definition",
-    "definition.reverse": "definition → term",
-    "definition.typein": "type the term",
-    "pros.recall": "advantages",
-    "pros.cloze": "advantages: fill the gap",
-    "cons.recall": "disadvantages",
-    "cons.cloze": "disadvantages: fill the gap",
-    "stack.order": "stack: the layers in order",
-    "stack.missing": "stack: the missing layer",
-    "stack.above": "stack: the layer above",
-    "stack.below": "stack: the layer below",
-    "taxonomy.kinds": "taxonomy: the kinds",
-    "taxonomy.parent": "taxonomy: a kind of what?",
-    "question": "question",
-}
-
-
-def _selected(options: QuizOptions) -> tuple[FactBase, tuple[Item, ...]]:
-    from cardgen.factbase.loader import load
+def _selected(context: Context, options: QuizOptions) -> tuple[Item, ...]:
     from cardgen.review.session import filter_tags
 
-    base = load(options.path)
-    every = items_for(base, options.mode)
-    items = filter_tags(every, options.tags)
+    items = filter_tags(items_for(context, options.mode), options.tags)
     if not items:
         what = f" tagged {', '.join(options.tags)}" if options.tags else ""
-        raise UsageError(f"no {options.mode} items{what} in {options.path}")
-    return base, items
+        where = ", ".join(str(path) for path in context.paths) or "the fact base"
+        raise UsageError(f"no {options.mode} items{what} in {where}")
+    return items
 
 
-def run(options: QuizOptions, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+def run(context: Context, options: QuizOptions, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
     """Run one session on the terminal; the exit code (130 after Ctrl-C, else 0)."""
     import signal
     from contextlib import AbstractContextManager, nullcontext
@@ -168,7 +146,7 @@ def run(options: QuizOptions, stdin: TextIO | None = None, stdout: TextIO | None
     stdout = stdout or sys.stdout
     clock = clock_from_env()
     scheduler = make_scheduler(fuzz_from_env())
-    _, items = _selected(options)
+    items = _selected(context, options)
     with Store.open(state_path(options.state), readonly=options.cram) as store:
         screen = RichScreen.for_stream(stdout)
         keys: TtyKeys | LineKeys
@@ -191,15 +169,15 @@ def run(options: QuizOptions, stdin: TextIO | None = None, stdout: TextIO | None
     return 130 if summary.interrupted else 0
 
 
-def show_stats(options: QuizOptions, stdout: TextIO | None = None) -> None:
+def show_stats(context: Context, options: QuizOptions, stdout: TextIO | None = None) -> None:
     """Print due counts, retention and cards by state for the selected items."""
     from cardgen.review.schedule import clock_from_env
     from cardgen.review.session import stats
     from cardgen.review.store import Store
     from cardgen.review.terminal import RichScreen
 
-    base, items = _selected(options)
-    facts = {fact.id for fact in base.facts()}
+    items = _selected(context, options)
+    facts = {fact.id for fact in context.base.facts()}
     with Store.open(state_path(options.state), readonly=True) as store:
         report = stats(items, store, clock_from_env()(), facts=facts, new_per_day=options.new)
     RichScreen.for_stream(stdout or sys.stdout).stats(report)

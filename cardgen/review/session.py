@@ -29,7 +29,8 @@ from fsrs import Card, Rating, Scheduler, State
 from cardgen.review.compare import Verdict, check
 from cardgen.review.compare import key as answer_key
 from cardgen.review.schedule import LEARN_AHEAD, Clock, local_day, local_midnight_utc
-from cardgen.review.store import Schedule, StateError, Store
+from cardgen.errors import StateError
+from cardgen.review.store import Schedule, Store
 
 Style = Literal["flash", "typed", "choice"]
 RATING_KEYS = {"1": Rating.Again, "2": Rating.Hard, "3": Rating.Good, "4": Rating.Easy}

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from fsrs import Card, Rating, Scheduler, State
 
-from cardgen.errors import CardgenError
+from cardgen.errors import StateError
 from cardgen.review.schedule import local_day
 
 APPLICATION_ID = 0x43477172  # "CGqr": marks a file as a cardgen review store
@@ -67,10 +67,6 @@ CREATE TABLE review (
 CREATE INDEX review_card ON review (card_key, id);
 CREATE INDEX review_time ON review (reviewed_at);
 """
-
-
-class StateError(CardgenError):
-    """The state file cannot be used; it has not been changed."""
 
 
 def ts(moment: datetime) -> str:
@@ -404,7 +400,7 @@ def _identity(conn: sqlite3.Connection) -> tuple[int, int, int]:
 def _check_identity(conn: sqlite3.Connection, shown: str, app_id: int, version: int) -> None:
     if app_id != APPLICATION_ID:
         raise StateError(f"{shown}: an SQLite database of another program, not a cardgen state file; "
-                         "it was left unchanged (choose another file with --state)")
+                         "it was left unchanged (choose another state file)")
     if version > SCHEMA_VERSION:
         raise StateError(f"{shown}: written by a newer cardgen (schema {version}, this one knows {SCHEMA_VERSION}); "
                          "upgrade cardgen")

@@ -1,0 +1,164 @@
+"""The fact kinds: one table that the loader, the JSON Schema, `stats` and the cards read.
+
+A fact kind is a section of a fact file (`definitions:`), the model class its entries
+become, the keys an entry may have, what other facts may call it when they refer to
+it, how `stats` counts its parts, and the card families it makes with their titles.
+
+Adding a kind means: its model class (and its field on `FactBase`), one entry here,
+its cards (`cardgen.cards`) and its questions (`cardgen.bank.generate`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from cardgen.factbase.model import AuthorQuestion, Definition, Fact, ProsCons, Scenario, Stack, Taxonomy
+
+MAX_LAYER_COUNT = 99
+
+
+@dataclass(frozen=True)
+class Field:
+    """One key of a mapping: its value type, whether it is required, what it refers to."""
+
+    kind: str  # "text", "texts", "count", "points", "layers", "compare", "ids"
+    required: bool = False
+    ref: str | None = None  # the `refers_as` of the fact kind it names: "definition", "scenario", "stack"
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class FactKind:
+    section: str
+    """The key of the kind's list in a fact file."""
+    name: str
+    """One entry, as messages call it: "pros/cons entry"."""
+    plural: str
+    """Several, as `stats` calls them."""
+    model: Callable[..., Fact]
+    attribute: str
+    """The `FactBase` field that holds the kind's facts."""
+    fields: Mapping[str, Field]
+    """The keys an entry may have besides the common ones (`COMMON`)."""
+    refers_as: str | None = None
+    """What a reference to a fact of this kind is called (`Field.ref`); None if nothing refers to it."""
+    parts: tuple[tuple[str, Callable[[Any], int]], ...] = ()
+    """Things inside each fact that `stats` counts: (label, count of one fact)."""
+    cards: Mapping[str, str] = field(default_factory=dict)
+    """The card families the kind makes, with the title a student sees."""
+    needs_one_of: tuple[str, ...] = ()
+    """Keys of which an entry must have at least one."""
+
+
+COMMON = {
+    "id": Field("text", True, help="Stable identity; never derive it from the content."),
+    "tags": Field("texts", help="Tags added to the file's tags."),
+    "source": Field("text", help="Where the fact comes from (overrides the file's source)."),
+    "note": Field("text", help="A remark shown with the fact, e.g. a correction of the source."),
+}
+
+FILE_KEYS = {
+    "deck": Field("text", help="Anki deck of the file's facts; '::' separates levels."),
+    "tags": Field("texts", help="Tags of every fact in the file."),
+    "source": Field("text", help="Default source of every fact in the file."),
+}
+
+POINT_KEYS = {
+    "text": Field("text", True),
+    "compare": Field("compare", help="How the point reads against another concept."),
+}
+COMPARE_KEYS = {
+    "concept": Field("text", True, ref="definition"),
+    "text": Field("text", True),
+}
+LAYER_KEYS = {
+    "name": Field("text", True),
+    "count": Field("count", help=f"How many side by side (1 to {MAX_LAYER_COUNT})."),
+    "concept": Field("text", ref="definition", help="The definition id this layer is an instance of."),
+}
+
+KINDS: tuple[FactKind, ...] = (
+    FactKind(
+        "definitions", "definition", "definitions", Definition, "definitions",
+        {
+            "term": Field("text", True, help="The term, as students should learn it."),
+            "english": Field("text", help="The English name."),
+            "aliases": Field("texts", help="Other accepted names."),
+            "definition": Field("text", True, help="One line."),
+            "details": Field("texts", help="Further points about the term."),
+            "examples": Field("texts", help="Examples of the term."),
+        },
+        refers_as="definition",
+        cards={
+            "definition.forward": "term → definition",
+            "definition.reverse": "definition → term",
+            "definition.typein": "type the term",
+        },
+    ),
+    FactKind(
+        "pros_cons", "pros/cons entry", "pros/cons entries", ProsCons, "pros_cons",
+        {
+            "concept": Field("text", True, ref="definition", help="The definition id these points are about."),
+            "pros": Field("points", help="Advantages."),
+            "cons": Field("points", help="Disadvantages."),
+        },
+        parts=(("pros", lambda pc: len(pc.pros)), ("cons", lambda pc: len(pc.cons))),
+        cards={
+            "pros.recall": "advantages",
+            "pros.cloze": "advantages: fill the gap",
+            "cons.recall": "disadvantages",
+            "cons.cloze": "disadvantages: fill the gap",
+        },
+        needs_one_of=("pros", "cons"),
+    ),
+    FactKind(
+        "taxonomy", "taxonomy entry", "taxonomy entries", Taxonomy, "taxonomies",
+        {
+            "parent": Field("text", True, ref="definition", help="The definition id of the general concept."),
+            "children": Field("ids", True, ref="definition", help="Definition ids of its kinds."),
+            "basis": Field("text", help="What the division is based on."),
+        },
+        parts=(("taxonomy links", lambda t: len(t.children)),),
+        cards={
+            "taxonomy.kinds": "taxonomy: the kinds",
+            "taxonomy.parent": "taxonomy: a kind of what?",
+        },
+    ),
+    FactKind(
+        "scenarios", "scenario", "scenarios", Scenario, "scenarios",
+        {"text": Field("text", True, help="The situation that frames the stacks that name it.")},
+        refers_as="scenario",
+    ),
+    FactKind(
+        "stacks", "stack", "stacks", Stack, "stacks",
+        {
+            "title": Field("text", True),
+            "layers": Field("layers", True, help="Top to bottom; at least two."),
+            "illustrates": Field("text", ref="definition", help="The definition id the stack illustrates."),
+            "scenario": Field("text", ref="scenario", help="The scenario id that frames the stack."),
+        },
+        refers_as="stack",
+        parts=(("stack layers", lambda s: len(s.layers)),),
+        cards={
+            "stack.order": "stack: the layers in order",
+            "stack.missing": "stack: the missing layer",
+            "stack.above": "stack: the layer above",
+            "stack.below": "stack: the layer below",
+        },
+    ),
+    FactKind(
+        "questions", "question", "questions", AuthorQuestion, "questions",
+        {
+            "question": Field("text", True),
+            "answer": Field("text", True),
+            "explanation": Field("text"),
+            "stack": Field("text", ref="stack", help="A stack id that draws the answer."),
+        },
+        cards={"question": "question"},
+    ),
+)
+
+BY_SECTION = {kind.section: kind for kind in KINDS}
+CARD_TITLES = {family: title for kind in KINDS for family, title in kind.cards.items()}
