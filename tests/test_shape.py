@@ -138,3 +138,18 @@ def test_library_messages_never_name_a_command_line_option() -> None:
             if isinstance(node, ast.Raise) and node.exc is not None:
                 text = ast.unparse(node.exc)
                 assert " --" not in text and "'--" not in text and '"--' not in text, f"{path}:{node.lineno}: {text}"
+
+
+def test_every_subpackage_ships_and_the_version_is_defined_once() -> None:
+    import importlib.metadata
+    import tomllib
+
+    import cardgen
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    listed = set(config["tool"]["setuptools"]["packages"])
+    on_disk = {module_name(init.parent / "__init__.py") for init in PACKAGE.rglob("__init__.py")}
+    assert on_disk <= listed, f"add to pyproject.toml's packages: {sorted(on_disk - listed)}"
+    assert "version" in config["project"]["dynamic"] and "version" not in config["project"]
+    assert importlib.metadata.version("cardgen") == cardgen.__version__
+    assert "py.typed" in config["tool"]["setuptools"]["package-data"]["cardgen"] and (PACKAGE / "py.typed").exists()
