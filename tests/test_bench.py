@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+
 import json
 import subprocess
 import sys
 
 from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow  # runs the benchmark
 
 
 def test_bench_runs_and_reports_targets(tmp_path) -> None:

@@ -312,6 +312,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory, exam: Exam) -> dict[str, l
     return {f.stem: pdf_pages(f) for f in written if f.suffix == ".pdf"}
 
 
+@pytest.mark.slow
 def test_pdf_page_numbers_and_version_on_every_page(printed: dict[str, list[str]]) -> None:
     assert set(printed) == {"exam-s7-A", "exam-s7-A-key", "exam-s7-B", "exam-s7-B-key"}
     for stem, pages in printed.items():
@@ -321,6 +322,7 @@ def test_pdf_page_numbers_and_version_on_every_page(printed: dict[str, list[str]
             assert label in text, (stem, number)
 
 
+@pytest.mark.slow
 def test_pdf_page_counts(printed: dict[str, list[str]]) -> None:
     for letter in "AB":
         paper, key = printed[f"exam-s7-{letter}"], printed[f"exam-s7-{letter}-key"]
@@ -334,6 +336,7 @@ def test_pdf_page_counts(printed: dict[str, list[str]]) -> None:
         assert [re.sub(r"\d+/\d+", "", squash(text)) for text in key[:len(paper)]] == body
 
 
+@pytest.mark.slow
 def test_the_key_starts_on_its_own_page(printed: dict[str, list[str]], exam: Exam) -> None:
     key = printed["exam-s7-A-key"]
     paper_pages = len(printed["exam-s7-A"])
@@ -343,6 +346,7 @@ def test_the_key_starts_on_its_own_page(printed: dict[str, list[str]], exam: Exa
     assert "시드7" in start and "--seed7" in start
 
 
+@pytest.mark.slow
 def test_each_question_is_whole_on_one_page(printed: dict[str, list[str]], exam: Exam) -> None:
     for version in exam.versions:
         raw = printed[f"exam-s7-{version.letter}"]
@@ -365,6 +369,7 @@ def test_each_question_is_whole_on_one_page(printed: dict[str, list[str]], exam:
                 assert in_order(part.split(), page), (version.letter, item.number, part)
 
 
+@pytest.mark.slow
 def test_korean_text_extracts_exactly(printed: dict[str, list[str]], exam: Exam) -> None:
     first = printed["exam-s7-A"][0]
     for label in ("1. 가상화와 컨테이너", "이름", "학번", "날짜", "점수", "유의 사항"):
@@ -396,6 +401,7 @@ definitions:
 }
 
 
+@pytest.mark.slow
 def test_a_fact_containing_script_prints_literally(tmp_path: Path) -> None:
     facts = build_file_tree(tmp_path / "facts", SCRIPT_FACTS)
     settings = ExamSettings(versions=1, questions=1, seed=0, kinds=("definition_from_term",),

@@ -25,6 +25,8 @@ body { font-family: "Noto Sans CJK KR", sans-serif; }
 </body></html>
 """
 
+pytestmark = pytest.mark.slow  # drives Chromium
+
 
 def fake_program(folder: Path, name: str, script: str) -> Path:
     path = folder / name

@@ -24,6 +24,8 @@ SHOW = "Space/Enter: show answer"
 GRADE = "Space/Enter: Good"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
+pytestmark = pytest.mark.slow  # drives the quiz in a pseudo-terminal
+
 
 def flat(text: str) -> str:
     """TEXT with line wrapping undone: the terminal wraps long lines at 80 columns."""

@@ -62,6 +62,7 @@ def test_css_string_cannot_leave_its_quotes(text: str) -> None:
     assert decoded == text
 
 
+@pytest.mark.slow
 def test_an_installed_wheel_ships_and_finds_the_templates(tmp_path: Path) -> None:
     """Built as pip builds it and imported from outside the checkout, as a non-editable install is."""
     source = tmp_path / "src"  # a copy, so the build leaves nothing behind in the checkout
