@@ -111,3 +111,35 @@ def test_output_naming_a_symlink_is_refused_and_the_link_kept(tmp_path: Path) ->
     result = run_cardgen("anki", str(FACTS), "-o", str(tmp_path / "out"))
     one_line_refusal(result)
     assert (tmp_path / "out").is_symlink() and files_under(elsewhere) == {"keep.txt": b"x"}
+
+
+def test_a_read_only_output_folder_is_one_line_and_keeps_the_previous_build(tmp_path: Path) -> None:
+    """As a user for whom permissions hold (`nobody` when the tests run as root)."""
+    import os
+    import pwd
+    import tempfile
+
+    from conftest import require_program
+
+    base = Path(tempfile.mkdtemp(prefix="cardgen-ro-"))
+    try:
+        base.chmod(0o755)
+        out = base / "dist"
+        assert run_cardgen("build", str(FACTS), "-o", str(out), env=EPOCH).returncode == 0
+        command = [sys.executable, "-m", "cardgen", "build", str(FACTS), "-o", str(out)]
+        if os.geteuid() == 0:
+            nobody = pwd.getpwnam("nobody")
+            for path in (base, *base.rglob("*")):
+                os.chown(path, nobody.pw_uid, nobody.pw_gid)
+            command = [require_program("setpriv"), "--reuid=nobody", "--regid=nogroup", "--clear-groups", *command]
+        (out / "quizsets").chmod(0o555)
+        before = files_under(out)
+        result = subprocess.run(command, cwd=base, capture_output=True, text=True, timeout=120,
+                                env={**os.environ, **EPOCH, "PYTHONPATH": str(ROOT), "HOME": str(base)})
+        one_line_refusal(result, "Permission denied", str(out / "quizsets"))
+        assert files_under(out) == before
+    finally:
+        for path in (base, *base.rglob("*")):
+            if path.is_dir():
+                path.chmod(0o755)
+        shutil.rmtree(base)
