@@ -19,10 +19,11 @@ import os
 import random
 import shlex
 import string
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import zip_longest
 from pathlib import Path
-from typing import Any, Iterable, Sequence, assert_never
+from typing import Any, assert_never
 
 from cardgen.bank.question import Choice, FillIn, Matching, Ordering, Question, ShortAnswer, TrueFalse
 from cardgen.bank.sample import quiz_sets, select, shuffle_options
