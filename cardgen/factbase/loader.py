@@ -34,10 +34,12 @@ from cardgen.factbase.kinds import (
 from cardgen.factbase.model import Comparison, Fact, FactBase, Layer, Loc, Meta, Point, Taxonomy
 from cardgen.gcpause import collector_paused
 
-try:  # PyYAML wheels ship libyaml; the pure-Python parser is the slow fallback.
-    from yaml import CSafeLoader as _YamlLoader
-except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _YamlLoader  # type: ignore[assignment]
+# PyYAML wheels ship libyaml; the pure-Python parser is the slow fallback.
+_YamlLoader: type[yaml.CSafeLoader] | type[yaml.SafeLoader]
+try:
+    _YamlLoader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _YamlLoader = yaml.SafeLoader
 
 FACT_SUFFIXES = (".yaml", ".yml")
 ID_PATTERN = re.compile(r"[^\W_][\w.\-]*\Z")
