@@ -89,7 +89,7 @@ def _stack_json(stack: Stack | None) -> dict[str, Any] | None:
             "layers": [{"name": layer.name, "count": layer.count, "concept": layer.concept} for layer in stack.layers]}
 
 
-def _answer_json(q: Question) -> Any:
+def _answer_json(q: Question) -> int | str | list[str] | list[list[str]]:
     match q:
         case Choice() | FillIn() | ShortAnswer():
             return q.answer
