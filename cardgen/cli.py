@@ -6,39 +6,42 @@ them, so `cardgen --help` costs little more than typer itself.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import Optional
-
+from typing import TYPE_CHECKING, Any
 
 import typer
 from typer.core import TyperGroup
 
 from cardgen import __version__
 
+if TYPE_CHECKING:
+    # typer 0.28 vendors click; TyperGroup.invoke takes this Context, not typer.Context (a subclass).
+    from typer._click import Context
+
 FACTS = Path("facts")
 # The choices as the library knows them, repeated here so that `--help` needs no heavy import;
 # tests/test_cli.py checks that they agree.
 
 
-class Mode(str, Enum):
+class Mode(StrEnum):
     flash = "flash"
     typed = "typed"
     choice = "choice"
     mixed = "mixed"
 
 
-class Paper(str, Enum):
+class Paper(StrEnum):
     a4 = "a4"
     letter = "letter"
 
 
-class Lang(str, Enum):
+class Lang(StrEnum):
     ko = "ko"
     en = "en"
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     json = "json"
     md = "md"
     csv = "csv"
@@ -47,14 +50,14 @@ class Format(str, Enum):
 class _Group(TyperGroup):
     """Turns a user's mistake into a plain message and an exit code, never a traceback."""
 
-    def invoke(self, ctx):
-        from cardgen.errors import CardgenError  # here, not at the top: `--help` never needs it
+    def invoke(self, ctx: Context) -> Any:
+        from cardgen.errors import CardgenError, FactError  # here, not at the top: `--help` never needs it
 
         try:
             return super().invoke(ctx)
         except CardgenError as exc:
             typer.secho(str(exc), fg="red", err=True)
-            if getattr(exc, "problems", None):
+            if isinstance(exc, FactError) and exc.problems:
                 typer.secho(f"{len(exc.problems)} problem(s) found.", fg="red", err=True)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
@@ -83,7 +86,8 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: Optional[bool] = typer.Option(None, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    version: bool | None = typer.Option(None, "--version", callback=_version, is_eager=True,
+                                        help="Show the version and exit."),
 ) -> None:
     """Study material from a fact base: Anki decks, printable exams, quiz sets and a terminal quiz."""
 
@@ -143,7 +147,8 @@ def anki(
 @app.command()
 def build(path: Path = PathArg, out: Path = OutOpt) -> None:
     """Run every generator into OUT at once; a failed build leaves OUT as it was."""
-    from cardgen.build import build as run_build, stderr_reporter
+    from cardgen.build import build as run_build
+    from cardgen.build import stderr_reporter
 
     for file in run_build(path, out, report=stderr_reporter()):
         typer.echo(file)
@@ -152,13 +157,17 @@ def build(path: Path = PathArg, out: Path = OutOpt) -> None:
 @app.command()
 def quiz(
     path: Path = PathArg,
-    mode: Mode = typer.Option(Mode.flash, "--mode", "-m", help="flash (self-graded cards), typed (type the term), choice (single-choice questions) or mixed (all)."),
-    tags: Optional[list[str]] = typer.Option(None, "--tags", "-t", help="Only items with one of these tags; repeat the option or separate with commas."),
+    mode: Mode = typer.Option(Mode.flash, "--mode", "-m", help="flash (self-graded cards), typed (type the term), "
+                                                               "choice (single-choice questions) or mixed (all)."),
+    tags: list[str] | None = typer.Option(None, "--tags", "-t", help="Only items with one of these tags; repeat the "
+                                                                     "option or separate with commas."),
     new: int = typer.Option(20, "--new", min=0, help="New cards a day (counted per local calendar day)."),
     cram: bool = typer.Option(False, "--cram", help="Ask everything selected, ignore due dates, save nothing."),
-    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Ask at most this many cards."),
-    state: Optional[Path] = typer.Option(None, "--state", envvar="CARDGEN_STATE", help="The review state file (default: state.sqlite3 in the user data folder)."),
-    show_stats: bool = typer.Option(False, "--stats", help="Show due counts, retention and cards by state instead of reviewing."),
+    limit: int | None = typer.Option(None, "--limit", min=1, help="Ask at most this many cards."),
+    state: Path | None = typer.Option(None, "--state", envvar="CARDGEN_STATE",
+                                      help="The review state file (default: state.sqlite3 in the user data folder)."),
+    show_stats: bool = typer.Option(False, "--stats", help="Show due counts, retention and cards by state instead of "
+                                                           "reviewing."),
 ) -> None:
     """Review cards in the terminal with spaced repetition (FSRS); every answer is saved at once."""
     from cardgen.context import load_context
@@ -178,14 +187,16 @@ def exam(
     versions: int = typer.Option(2, "--versions", help="How many versions (A, B, C...) to make."),
     questions: int = typer.Option(20, "--questions", help="Questions per exam."),
     seed: int = typer.Option(0, "--seed", help="Seed of every random choice; the same seed rebuilds the same exam."),
-    title: Optional[str] = typer.Option(None, "--title", help="Title printed on every page."),
-    kinds: Optional[list[str]] = KindsOpt,
-    tags: Optional[list[str]] = TagsOpt,
+    title: str | None = typer.Option(None, "--title", help="Title printed on every page."),
+    kinds: list[str] | None = KindsOpt,
+    tags: list[str] | None = TagsOpt,
     paper: Paper = typer.Option(Paper.a4, "--paper", help="Paper size."),
     lang: Lang = typer.Option(Lang.ko, "--lang", help="Language of the exam's own words."),
     pdf: bool = typer.Option(False, "--pdf", help="Also print each HTML file to PDF with a Chromium-family browser."),
-    browser: Optional[str] = typer.Option(None, "--browser", help="The browser to print with (default: $CARDGEN_BROWSER, then chromium or chrome on PATH)."),
-    templates: Optional[Path] = typer.Option(None, "--templates", help="A folder of templates that override the shipped ones by name (e.g. exam/header.html)."),
+    browser: str | None = typer.Option(None, "--browser", help="The browser to print with (default: $CARDGEN_BROWSER, "
+                                                               "then chromium or chrome on PATH)."),
+    templates: Path | None = typer.Option(None, "--templates", help="A folder of templates that override the shipped "
+                                                                    "ones by name (e.g. exam/header.html)."),
     out: Path = typer.Option(Path("dist/exams"), "-o", "--out", help="Folder to write the exams into."),
 ) -> None:
     """Write printable exams: one HTML paper and one key per version, optionally as PDF."""
@@ -200,7 +211,7 @@ def exam(
         typer.echo(file)
 
 
-def _split(values: Optional[list[str]]) -> Optional[list[str]]:
+def _split(values: list[str] | None) -> list[str] | None:
     """Repeated options and comma-separated lists mean the same: `--kinds a,b` = `--kinds a --kinds b`."""
     if values is None:
         return None
@@ -213,9 +224,10 @@ def quizset(
     sets: int = typer.Option(1, "--sets", help="How many sets to draw."),
     size: int = typer.Option(10, "--size", help="Questions per set."),
     seed: int = typer.Option(0, "--seed", help="Seed of every random choice; the same seed gives the same files."),
-    kinds: Optional[list[str]] = KindsOpt,
-    tags: Optional[list[str]] = TagsOpt,
-    formats: list[Format] = typer.Option([Format.json], "--format", help="A file format; repeat the option for several."),
+    kinds: list[str] | None = KindsOpt,
+    tags: list[str] | None = TagsOpt,
+    formats: list[Format] = typer.Option([Format.json], "--format",
+                                         help="A file format; repeat the option for several."),
     out: Path = typer.Option(Path("dist/quizsets"), "-o", "--out", help="Folder to write the sets into."),
 ) -> None:
     """Draw randomized quiz sets from the question bank and write them as JSON, Markdown or CSV."""
@@ -229,8 +241,10 @@ def quizset(
 @app.command(epilog=DRAFT_SHAPES)
 def draft(
     notes: list[Path] = typer.Argument(..., help="Markdown notes to draft from.", show_default=False),
-    out: Optional[Path] = typer.Option(None, "-o", "--out", help="Write the draft to this file (new, or drafted before) instead of stdout."),
-    into: Optional[Path] = typer.Option(None, "--into", help="Add only new facts and points to this existing fact base (file or folder)."),
+    out: Path | None = typer.Option(None, "-o", "--out", help="Write the draft to this file (new, or drafted before) "
+                                                              "instead of stdout."),
+    into: Path | None = typer.Option(None, "--into", help="Add only new facts and points to this existing fact base "
+                                                          "(file or folder)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="With --into: print the diff, write nothing."),
 ) -> None:
     """Draft a fact file from Markdown study notes, for the author to review."""

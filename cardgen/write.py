@@ -23,7 +23,7 @@ import stat
 import tempfile
 import unicodedata
 from collections.abc import Collection, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -345,10 +345,8 @@ def _read_bytes(path: Path) -> bytes | None:
 
 
 def _unlink_quietly(path: str) -> None:
-    try:
+    with suppress(OSError):
         os.unlink(path)
-    except OSError:
-        pass
 
 
 def _rmdir_quietly(path: Path) -> bool:

@@ -135,7 +135,8 @@ def draft(notes: Iterable[Note]) -> Draft:
         for scenario in note.scenarios:
             scenario_id = ids.new("scenario-" + slug(scenario.text, words=4))
             sections["scenarios"].append(Entry(
-                "scenarios", scenario_id, Map((("text", scenario.text or "(no text)"), *extra)), note.path, scenario.line,
+                "scenarios", scenario_id, Map((("text", scenario.text or "(no text)"), *extra)),
+                note.path, scenario.line,
                 () if scenario.text else ("the quote has no text before its chains",),
             ))
             for chain in scenario.chains:

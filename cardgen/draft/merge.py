@@ -277,7 +277,7 @@ def _apply(text: str, inserts: list[tuple[int, str]]) -> str:
     if not text.endswith("\n"):
         text += "\n"
     # Later inserts at the same place go after earlier ones: apply from the end, last first.
-    for index, added in sorted(enumerate(inserts), key=lambda p: (p[1][0], p[0]), reverse=True):
+    for _, added in sorted(enumerate(inserts), key=lambda p: (p[1][0], p[0]), reverse=True):
         at = min(added[0], len(text))
         text = text[:at] + added[1] + text[at:]
     return text

@@ -393,7 +393,8 @@ class _Walker:
                     if acc is not None:
                         acc.examples.append(block.text)
                     else:
-                        self.left(block.line, block.text.splitlines()[0] if block.text else "", "a code block outside any term")
+                        first_line = block.text.splitlines()[0] if block.text else ""
+                        self.left(block.line, first_line, "a code block outside any term")
                 case _Table():
                     self.table(block, acc)
                 case _Other():
@@ -552,8 +553,10 @@ class _Walker:
                 continue
             if eng_col is not None and cell(eng_col):
                 name = Name(name.term, cell(eng_col), name.aliases)
-            pros = tuple(_point(line, Inline(((p, False),))) for p in cell(pros_col).split(POINT_SEPARATOR) if p.strip())
-            cons = tuple(_point(line, Inline(((p, False),))) for p in cell(cons_col).split(POINT_SEPARATOR) if p.strip())
+            pros = tuple(_point(line, Inline(((p, False),)))
+                         for p in cell(pros_col).split(POINT_SEPARATOR) if p.strip())
+            cons = tuple(_point(line, Inline(((p, False),)))
+                         for p in cell(cons_col).split(POINT_SEPARATOR) if p.strip())
             definition = cell(def_col)
             if not definition:
                 self.left(line, " | ".join(cells), "a table row with no definition")

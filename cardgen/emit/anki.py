@@ -29,17 +29,18 @@ import re
 import sqlite3
 import zipfile
 from collections import Counter
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Collection, NamedTuple, Sequence
+from typing import NamedTuple
 
 import genanki
 from markupsafe import Markup
 
 from cardgen.cards import Card
 from cardgen.context import Context
-from cardgen.errors import UsageError
 from cardgen.emit.templating import default_templates, environment
+from cardgen.errors import UsageError
 from cardgen.factbase.model import FactBase
 from cardgen.gcpause import collector_paused
 from cardgen.present import stack_rows
@@ -59,7 +60,7 @@ def stable_id(name: str) -> int:
 
 def note_guid(card: Card) -> str:
     """`genanki.guid_for("cardgen", fact_id, kind)`, computed without its per-digit overhead."""
-    digest = hashlib.sha256(f"cardgen__{card.fact_id}__{card.kind}".encode("utf-8")).digest()
+    digest = hashlib.sha256(f"cardgen__{card.fact_id}__{card.kind}".encode()).digest()
     number = int.from_bytes(digest[:8], "big")
     digits = []
     while number:
@@ -179,8 +180,11 @@ def stylesheet() -> str:
     return (default_templates() / "anki" / "style.css").read_text(encoding="utf-8")
 
 
-class Row(NamedTuple):
-    """One layer of a stack drawing: `count` boxes side by side, hidden ("?") or marked."""
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One layer of a stack drawing: `count` boxes side by side, hidden ("?") or marked.
+
+    Not a named tuple: its `count` field would hide `tuple.count`."""
 
     name: Markup
     count: int
@@ -213,7 +217,7 @@ class ClozeView(NamedTuple):
     blank: int
 
 
-class _Escaped(dict):
+class _Escaped(dict[str, Markup]):
     """Texts and their escaped HTML, each escaped once: cards repeat their facts' texts many times."""
 
     def __init__(self, escape: Callable[[str], Markup]) -> None:
@@ -224,6 +228,11 @@ class _Escaped(dict):
         escaped = self[text] = self.escape(text)
         return escaped
 
+
+# A stack drawing: (stack id, hidden layer, marked layers); one of its rows: (stack id,
+# row index, hidden, marked).
+_Drawing = tuple[str, int | None, tuple[int, ...]]
+_RowState = tuple[str, int, bool, bool]
 
 # Ends each item in a template's output (a literal there, so Jinja writes it at no
 # cost); escaping keeps it out of fact text.
@@ -248,7 +257,7 @@ class Renderer:
         self._text = _Escaped(escape_text)
         self._cloze = _Escaped(escape_cloze)
 
-    def render(self, name: str, **views: list) -> list[str]:
+    def render(self, name: str, **views: Sequence[object]) -> list[str]:
         """Render template NAME once over the one list in VIEWS; one piece of HTML per item."""
         ((_, items),) = views.items()
         if not items:
@@ -266,11 +275,11 @@ class Renderer:
         self._cloze.clear()
         notes, clozes = self._views(cards)
         backs = self.render("back", notes=notes)
-        fronts = iter(self.render("front", notes=[n for n, c in zip(notes, cards) if c.cloze is None]))
+        fronts = iter(self.render("front", notes=[n for n, c in zip(notes, cards, strict=True) if c.cloze is None]))
         cloze_fronts = iter(self.render("cloze", notes=clozes))
         text = self._text.__getitem__
-        fields = []
-        for card, back in zip(cards, backs):
+        fields: list[tuple[str, ...]] = []
+        for card, back in zip(cards, backs, strict=True):
             source = text(card.source) if card.source else ""
             note = text(card.note) if card.note else ""
             kind = note_type_of(card)
@@ -287,7 +296,8 @@ class Renderer:
         text, cloze_text = self._text.__getitem__, self._cloze.__getitem__
         drawings = self._draw_stacks(cards)
         families: dict[str, str] = {}
-        notes, clozes = [], []
+        notes: list[NoteView] = []
+        clozes: list[ClozeView] = []
         for card in cards:
             family = families.get(card.kind)
             if family is None:
@@ -298,43 +308,43 @@ class Renderer:
                 back_stack = drawings[stack.id, None, card.marked_layers]
                 if card.hidden_layer is not None:
                     front_stack = drawings[stack.id, card.hidden_layer, ()]
-            is_cloze = card.cloze is not None
+            blank = card.cloze
             notes.append(NoteView(
                 family, text(card.subject), text(card.prompt), text(card.context), text(card.answer),
-                () if is_cloze else tuple(map(text, card.items)), tuple(map(text, card.details)),
+                () if blank is not None else tuple(map(text, card.items)), tuple(map(text, card.details)),
                 front_stack, back_stack))
-            if is_cloze:
+            if blank is not None:
                 clozes.append(ClozeView(family, cloze_text(card.subject), cloze_text(card.prompt),
-                                        tuple(map(cloze_text, card.items)), card.cloze))
+                                        tuple(map(cloze_text, card.items)), blank))
         return notes, clozes
 
-    def _draw_stacks(self, cards: Sequence[Card]) -> dict[tuple, Markup]:
+    def _draw_stacks(self, cards: Sequence[Card]) -> dict[_Drawing, Markup]:
         """Every drawing CARDS need, by (stack id, hidden layer, marked layers).
 
         A stack's drawings differ only in the hidden or marked rows, so each distinct
         row is rendered once (one template call for all) and a drawing joins its rows.
         """
-        drawings: dict[tuple, tuple[tuple, ...]] = {}
-        rows: dict[tuple, Row] = {}
+        drawings: dict[_Drawing, tuple[_RowState, ...]] = {}
+        rows: dict[_RowState, Row] = {}
         for card in cards:
             stack = card.stack
             if stack is None:
                 continue
-            wanted = [(None, card.marked_layers)]
+            wanted: list[tuple[int | None, tuple[int, ...]]] = [(None, card.marked_layers)]
             if card.hidden_layer is not None:
                 wanted.append((card.hidden_layer, ()))
             for hidden, marked in wanted:
                 key = (stack.id, hidden, marked)
                 if key in drawings:
                     continue
-                drawn = []
+                drawn: list[_RowState] = []
                 for i, row in enumerate(stack_rows(stack, hidden, marked)):
                     state = (stack.id, i, row.hidden, row.marked)
                     if state not in rows:
                         rows[state] = Row(self._text[row.name], row.count, row.hidden, row.marked)
                     drawn.append(state)
                 drawings[key] = tuple(drawn)
-        html_of = dict(zip(rows, self.render("stack", rows=list(rows.values()))))
+        html_of = dict(zip(rows, self.render("stack", rows=list(rows.values())), strict=True))
         return {key: Markup("".join([html_of[state] for state in states])) for key, states in drawings.items()}
 
 
@@ -389,7 +399,7 @@ class NoteMaker:
     def notes(self, cards: Sequence[Card]) -> list[Note]:
         models = self.models
         return [Note(models[note_type_of(card).name], note_guid(card), fields, card.tags)
-                for card, fields in zip(cards, self.renderer.fields(cards))]
+                for card, fields in zip(cards, self.renderer.fields(cards), strict=True)]
 
 
 def build_notes(cards: Sequence[Card], css: str) -> dict[str, list[genanki.Note]]:
@@ -427,7 +437,8 @@ def collection(deck: str, notes: Sequence[Note], timestamp: int) -> bytes:
     try:
         cursor = conn.cursor()
         genanki.Package(anki_deck).write_to_db(cursor, timestamp, ids)
-        indexes = cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").fetchall()
+        indexes = cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").fetchall()
         for name, _ in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
         cursor.executemany(_NOTE_ROW, note_rows)

@@ -19,10 +19,11 @@ import os
 import random
 import shlex
 import string
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import zip_longest
 from pathlib import Path
-from typing import Any, Iterable, Sequence, assert_never
+from typing import TypedDict, assert_never
 
 from cardgen.bank.question import Choice, FillIn, Matching, Ordering, Question, ShortAnswer, TrueFalse
 from cardgen.bank.sample import quiz_sets, select, shuffle_options
@@ -349,9 +350,20 @@ def _version(letter: str, questions: Sequence[Question], labels: Labels) -> Vers
     )
 
 
+class _StyleFields(TypedDict, total=False):
+    """The optional fields of an `Item` that its question's style fills."""
+
+    choices: tuple[Mark, ...]
+    stack: tuple[DrawnLayer, ...]
+    rows: tuple[MatchRow, ...]
+    slots: tuple[str, ...]
+    pieces: tuple[Mark, ...]
+    lines: int
+
+
 def _item(number: int, q: Question, labels: Labels) -> Item:
     markers = MARKERS[labels.lang]
-    fields: dict[str, Any] = {}
+    fields: _StyleFields = {}
     points = POINTS[q.style]
     accepted: tuple[str, ...] = ()
     match q:

@@ -8,13 +8,14 @@ neither reads nor changes anyone's browser and works offline.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 from cardgen.errors import BrowserNotFound, PrintFailed
 
@@ -91,7 +92,5 @@ def _run(command: list[str], timeout: float, html: Path) -> str:
 
 
 def _end_group(pgid: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass

@@ -13,15 +13,15 @@ import csv
 import io
 import json
 import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence, assert_never
+from typing import Any, assert_never
 
 from cardgen.bank.question import Choice, FillIn, Matching, Ordering, Question, ShortAnswer, TrueFalse
 from cardgen.bank.sample import quiz_sets
 from cardgen.context import Context
 from cardgen.errors import UsageError
-from cardgen.factbase.model import FactBase, Stack
+from cardgen.factbase.model import Stack
 from cardgen.present import MARKERS, answer_text, stack_rows
 
 FORMATS = ("json", "md", "csv")
@@ -82,14 +82,14 @@ def _files(quizsets: list[QuizSet], formats: Sequence[str]) -> dict[str, bytes]:
 
 # --- JSON -------------------------------------------------------------------------------
 
-def _stack_json(stack: Stack | None) -> dict | None:
+def _stack_json(stack: Stack | None) -> dict[str, Any] | None:
     if stack is None:
         return None
     return {"id": stack.id, "title": stack.title,
             "layers": [{"name": layer.name, "count": layer.count, "concept": layer.concept} for layer in stack.layers]}
 
 
-def _answer_json(q: Question) -> Any:
+def _answer_json(q: Question) -> int | str | list[str] | list[list[str]]:
     match q:
         case Choice() | FillIn() | ShortAnswer():
             return q.answer

@@ -12,15 +12,17 @@ count or shuffle anything.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import traceback
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import jinja2
 from markupsafe import Markup
 
-from cardgen.errors import CardgenError, TemplateProblem, UsageError
+from cardgen.errors import TemplateProblem, UsageError
 
 _CHECKOUT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
@@ -75,13 +77,20 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
             bucket.reset()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
+        with contextlib.suppress(OSError):
             super().dump_bytecode(bucket)
-        except OSError:
-            pass
 
 
-def _compiled_templates(options: dict[str, Any]) -> _CompiledTemplates | None:
+class _Options(TypedDict):
+    """The environment's options that change the compiled code."""
+
+    autoescape: bool
+    keep_trailing_newline: bool
+    trim_blocks: bool
+    lstrip_blocks: bool
+
+
+def _compiled_templates(options: Mapping[str, object]) -> _CompiledTemplates | None:
     """The cache of compiled templates in the user's cache folder, or None if it cannot be made."""
     from platformdirs import user_cache_path
 
@@ -105,7 +114,7 @@ def environment(user_dir: Path | None = None, *, autoescape: bool = True) -> jin
             raise UsageError(f"{user_dir}: no such templates folder")
         loaders.append(jinja2.FileSystemLoader(str(user_dir)))
     loaders.append(jinja2.FileSystemLoader(str(default_templates())))
-    options = dict(autoescape=autoescape, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    options = _Options(autoescape=autoescape, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,

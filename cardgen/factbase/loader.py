@@ -11,14 +11,14 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import TypeVar, cast
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from cardgen.gcpause import collector_paused
 from cardgen.errors import FactError, Problem, UsageError
 from cardgen.factbase.kinds import (
     BY_SECTION,
@@ -31,12 +31,15 @@ from cardgen.factbase.kinds import (
     POINT_KEYS,
     Field,
 )
-from cardgen.factbase.model import Comparison, FactBase, Layer, Loc, Meta, Point, Taxonomy
+from cardgen.factbase.model import Comparison, Fact, FactBase, Layer, Loc, Meta, Point, Taxonomy
+from cardgen.gcpause import collector_paused
 
-try:  # PyYAML wheels ship libyaml; the pure-Python parser is the slow fallback.
-    from yaml import CSafeLoader as _YamlLoader
-except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _YamlLoader  # type: ignore[assignment]
+# PyYAML wheels ship libyaml; the pure-Python parser is the slow fallback.
+_YamlLoader: type[yaml.CSafeLoader] | type[yaml.SafeLoader]
+try:
+    _YamlLoader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _YamlLoader = yaml.SafeLoader
 
 FACT_SUFFIXES = (".yaml", ".yml")
 ID_PATTERN = re.compile(r"[^\W_][\w.\-]*\Z")
@@ -44,6 +47,18 @@ ID_PATTERN = re.compile(r"[^\W_][\w.\-]*\Z")
 _YAML = "tag:yaml.org,2002:"
 # Tags the safe resolver gives plain scalars; anything else was written by hand.
 _PLAIN_SCALAR_TAGS = frozenset(_YAML + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
+
+_Model = TypeVar("_Model")
+
+
+def _build(model: Callable[..., _Model], values: Mapping[str, object], **known: object) -> _Model:
+    """MODEL made from VALUES that `_FileReader.fields` read, plus KNOWN arguments.
+
+    Each value has the type that its `Field.kind` names (the `_read_<kind>` method that
+    produced it). That link lives in the kinds' table, out of the type checker's sight,
+    so this is the one place the loader trusts it.
+    """
+    return model(**known, **values)
 
 
 # --- reading one file -----------------------------------------------------------
@@ -113,7 +128,8 @@ class _FileReader:
     def text(self, node: Node, key: str) -> str | None:
         if isinstance(node, ScalarNode):
             if node.tag not in _PLAIN_SCALAR_TAGS:
-                self.problem(node, f"'{key}' has a tag that is not allowed here ({_short_tag(node.tag)}); use plain text")
+                self.problem(node, f"'{key}' has a tag that is not allowed here ({_short_tag(node.tag)}); "
+                                   "use plain text")
                 return None
             value = " ".join(node.value.split()) if node.style in (None, "", '"', "'") else node.value.strip()
             if not value:
@@ -128,9 +144,8 @@ class _FileReader:
         if items is None:
             return None
         values = [self.text(item, key) for item in items]
-        if any(v is None for v in values):
-            return None
-        return tuple(values)  # type: ignore[arg-type]
+        texts = tuple(v for v in values if v is not None)
+        return texts if len(texts) == len(values) else None
 
     def sequence(self, node: Node, key: str) -> list[Node] | None:
         if isinstance(node, ScalarNode) and node.tag == _YAML + "null":
@@ -138,7 +153,7 @@ class _FileReader:
         if not isinstance(node, SequenceNode) or node.tag != _YAML + "seq":
             self.problem(node, f"'{key}' must be a list, not {_describe(node)}")
             return None
-        items = []
+        items: list[Node] = []
         for item in node.value:
             if not self.may_alias or self.fresh(item):
                 items.append(item)
@@ -172,11 +187,11 @@ class _FileReader:
             if value is None:
                 ok = ok and not spec.required
                 continue
-            if spec.ref and spec.kind == "ids":
-                for item, item_node in zip(value, value_node.value):  # type: ignore[call-overload]
+            if spec.ref and spec.kind == "ids" and isinstance(value, tuple):
+                for item, item_node in zip(value, value_node.value, strict=False):
                     self.ref(item_node, item, spec.ref, owner)
-            elif spec.ref:
-                self.ref(value_node, value, spec.ref, owner)  # type: ignore[arg-type]
+            elif spec.ref and isinstance(value, str):
+                self.ref(value_node, value, spec.ref, owner)
             values[key] = value
         return values if ok else None
 
@@ -198,7 +213,7 @@ class _FileReader:
             return None
         first_line: dict[str, int] = {}
         repeated = False
-        for item, value in zip(node.value, values):
+        for item, value in zip(node.value, values, strict=False):
             if value in first_line:
                 self.problem(item, f"'{value}' is repeated in '{key}' (first at line {first_line[value]})")
                 repeated = True
@@ -207,7 +222,7 @@ class _FileReader:
 
     def _read_compare(self, node: Node, key: str, owner: str) -> Comparison | None:
         values = self.fields(node, COMPARE_KEYS, "'compare'", owner)
-        return Comparison(**values) if values else None  # type: ignore[arg-type]
+        return _build(Comparison, values) if values else None
 
     def _read_points(self, node: Node, key: str, owner: str) -> tuple[Point, ...] | None:
         items = self.sequence(node, key)
@@ -222,7 +237,7 @@ class _FileReader:
                 point = Point(text, loc=self.loc(item)) if text else None
             else:
                 values = self.fields(item, POINT_KEYS, f"a point of '{key}'", owner)
-                point = Point(loc=self.loc(item), **values) if values else None  # type: ignore[arg-type]
+                point = _build(Point, values, loc=self.loc(item)) if values else None
             if point is None:
                 continue
             folded = _fold(point.text)
@@ -244,7 +259,7 @@ class _FileReader:
                 layer = Layer(name, loc=self.loc(item)) if name else None
             else:
                 values = self.fields(item, LAYER_KEYS, "a layer", owner)
-                layer = Layer(loc=self.loc(item), **values) if values else None  # type: ignore[arg-type]
+                layer = _build(Layer, values, loc=self.loc(item)) if values else None
             if layer is not None:
                 layers.append(layer)
         if len(items) < 2:
@@ -261,7 +276,7 @@ def _line_of_key(node: MappingNode, key: str) -> int:
     return next(k.start_mark.line + 1 for k, _ in node.value if isinstance(k, ScalarNode) and k.value == key)
 
 
-def _did_you_mean(word: str, choices: dict[str, object]) -> str:
+def _did_you_mean(word: str, choices: Collection[str]) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else f"; expected one of: {', '.join(choices)}"
 
@@ -308,7 +323,7 @@ def load_files(files: list[Path]) -> FactBase:
 
 def _load_files(files: list[Path]) -> FactBase:
     problems: list[Problem] = []
-    facts: dict[str, list] = {kind.section: [] for kind in KINDS}
+    facts: dict[str, list[Fact]] = {kind.section: [] for kind in KINDS}
     refs: list[_Ref] = []
     ids: list[tuple[str, Loc, str]] = []
     for file in files:
@@ -318,14 +333,14 @@ def _load_files(files: list[Path]) -> FactBase:
         ids.extend(reader.ids)
     kinds = _check_ids(ids, problems)
     _check_refs(refs, kinds, problems)
-    _check_taxonomy(facts["taxonomy"], problems)
+    _check_taxonomy([link for link in facts["taxonomy"] if isinstance(link, Taxonomy)], problems)
     if problems:
         raise FactError(problems)
-    return FactBase(**{kind.attribute: _sorted(facts[kind.section]) for kind in KINDS},
-                    files=tuple(str(f) for f in files))
+    return _build(FactBase, {kind.attribute: _sorted(facts[kind.section]) for kind in KINDS},
+                  files=tuple(str(f) for f in files))
 
 
-def _sorted(facts: list) -> tuple:
+def _sorted(facts: list[Fact]) -> tuple[Fact, ...]:
     return tuple(sorted(facts, key=lambda fact: fact.id))
 
 
@@ -339,13 +354,14 @@ def _decode(file: Path, reader: _FileReader) -> str | None:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        reader.problems.append(Problem(Loc(reader.file, line), f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8"))
+        reader.problems.append(Problem(Loc(reader.file, line),
+                                       f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8"))
         return None
     # Editors on macOS write decomposed (NFD) Hangul; nothing downstream should see it.
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
-def _read_file(file: Path, reader: _FileReader, facts: dict[str, list]) -> None:
+def _read_file(file: Path, reader: _FileReader, facts: dict[str, list[Fact]]) -> None:
     text = _decode(file, reader)
     if text is None:
         return
@@ -366,14 +382,16 @@ def _read_file(file: Path, reader: _FileReader, facts: dict[str, list]) -> None:
     if reader.may_alias:
         _report_aliases(text, reader)
     if root is None:
-        reader.problems.append(Problem(Loc(reader.file, 1), "the file is empty; expected a mapping with sections such as 'definitions'"))
+        reader.problems.append(Problem(Loc(reader.file, 1),
+                                       "the file is empty; expected a mapping with sections such as 'definitions'"))
         return
     sections = reader.mapping(root, {**FILE_KEYS, **{kind.section: Field("facts") for kind in KINDS}}, "the file")
     if sections is None:
         return
     header = {key: reader.text(sections[key], key) for key in ("deck", "source") if key in sections}
     file_tags = reader.texts(sections["tags"], "tags") if "tags" in sections else ()
-    _check_tags(reader, sections.get("tags"), file_tags)
+    if "tags" in sections:
+        _check_tags(reader, sections["tags"], file_tags)
     deck = header.get("deck") or file.stem
     for kind in KINDS:
         if kind.section not in sections:
@@ -388,7 +406,7 @@ def _report_aliases(text: str, reader: _FileReader) -> None:
     for event in yaml.parse(text, Loader=_YamlLoader):
         if isinstance(event, yaml.AliasEvent):
             reader.problems.append(Problem(
-                Loc(reader.file, event.start_mark.line + 1),
+                Loc(reader.file, event.start_mark.line + 1 if event.start_mark else 1),
                 "anchors and aliases ('&', '*') are not supported; write the value out",
             ))
 
@@ -398,14 +416,14 @@ def _line(text: str, index: int) -> str:
     return lines[index] if 0 <= index < len(lines) else ""
 
 
-def _check_tags(reader: _FileReader, node: Node | None, tags: tuple[str, ...] | None) -> None:
+def _check_tags(reader: _FileReader, node: Node, tags: tuple[str, ...] | None) -> None:
     for tag in tags or ():
         if any(ch.isspace() for ch in tag):
-            reader.problem(node, f"tag '{tag}' contains a space; Anki tags are single words (use '_' or '::')")  # type: ignore[arg-type]
+            reader.problem(node, f"tag '{tag}' contains a space; Anki tags are single words (use '_' or '::')")
 
 
 def _read_fact(reader: _FileReader, node: Node, section: str,
-               deck: str, file_source: str | None, file_tags: tuple[str, ...]):
+               deck: str, file_source: str | None, file_tags: tuple[str, ...]) -> Fact | None:
     kind = BY_SECTION[section]
     raw_id = _peek_id(node)
     owner = f"{kind.name} '{raw_id}'" if raw_id else kind.name
@@ -414,18 +432,20 @@ def _read_fact(reader: _FileReader, node: Node, section: str,
     values = reader.fields(node, {**COMMON, **kind.fields}, owner, owner)
     if values is None:
         return None
-    fact_id = values.pop("id")
-    if not ID_PATTERN.match(fact_id):  # type: ignore[arg-type]
-        reader.problem(node, f"id '{fact_id}' must start with a letter or digit and hold only letters, digits, '-', '_' and '.'")
+    # COMMON reads 'id', 'source' and 'note' as "text" and 'tags' as "texts" (see `_build`).
+    fact_id = cast(str, values.pop("id"))
+    if not ID_PATTERN.match(fact_id):
+        reader.problem(node, f"id '{fact_id}' must start with a letter or digit "
+                             "and hold only letters, digits, '-', '_' and '.'")
         return None
-    tags = values.pop("tags", ())
-    _check_tags(reader, node, tags)  # type: ignore[arg-type]
+    tags = cast(tuple[str, ...], values.pop("tags", ()))
+    _check_tags(reader, node, tags)
     meta = Meta(
-        id=fact_id,  # type: ignore[arg-type]
+        id=fact_id,
         deck=deck,
-        tags=tuple(dict.fromkeys((*file_tags, *tags))),  # type: ignore[misc]
-        source=values.pop("source", file_source),  # type: ignore[arg-type]
-        note=values.pop("note", None),  # type: ignore[arg-type]
+        tags=tuple(dict.fromkeys((*file_tags, *tags))),
+        source=cast("str | None", values.pop("source", file_source)),
+        note=cast("str | None", values.pop("note", None)),
         loc=reader.loc(node),
     )
     if kind.needs_one_of and not any(values.get(key) for key in kind.needs_one_of):
@@ -495,7 +515,7 @@ def _check_taxonomy(links: list[Taxonomy], problems: list[Problem]) -> None:
                 continue
             child, link = step
             if child in on_path:
-                cycle = path[path.index(child):] + [child]
+                cycle = [*path[path.index(child):], child]
                 problems.append(Problem(link.meta.loc, "taxonomy cycle: " + " -> ".join(cycle)))
             elif child not in done:
                 path.append(child)

@@ -7,8 +7,8 @@ written (`loc`) so later stages can still point a user at `file:line`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
-from typing import Iterator, Union
 
 
 @dataclass(frozen=True, order=True)
@@ -148,7 +148,7 @@ class AuthorQuestion(_Fact):
     stack: str | None = None
 
 
-Fact = Union[Definition, ProsCons, Taxonomy, Scenario, Stack, AuthorQuestion]
+Fact = Definition | ProsCons | Taxonomy | Scenario | Stack | AuthorQuestion
 
 
 @dataclass(frozen=True)
@@ -162,6 +162,10 @@ class FactBase:
     stacks: tuple[Stack, ...] = ()
     questions: tuple[AuthorQuestion, ...] = ()
     files: tuple[str, ...] = ()
+    # Lookups derived from the facts above, built once in __post_init__.
+    _index: dict[str, Fact] = field(init=False, repr=False, compare=False)
+    _parents: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    _pros_cons: dict[str, ProsCons] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", {fact.id: fact for fact in self.facts()})
@@ -178,17 +182,17 @@ class FactBase:
     def facts(self) -> Iterator[Fact]:
         """Every fact, kind by kind in field order, each kind by id."""
         for kind in fields(self):
-            if kind.name != "files":
+            if kind.init and kind.name != "files":
                 yield from getattr(self, kind.name)
 
     def __getitem__(self, fact_id: str) -> Fact:
-        return self._index[fact_id]  # type: ignore[attr-defined]
+        return self._index[fact_id]
 
     def __contains__(self, fact_id: object) -> bool:
-        return fact_id in self._index  # type: ignore[attr-defined]
+        return fact_id in self._index
 
     def __len__(self) -> int:
-        return len(self._index)  # type: ignore[attr-defined]
+        return len(self._index)
 
     def definition(self, fact_id: str) -> Definition:
         fact = self[fact_id]
@@ -200,8 +204,8 @@ class FactBase:
 
     def parents_of(self, concept: str) -> tuple[str, ...]:
         """The concepts CONCEPT is a kind of, in taxonomy-id order."""
-        return self._parents.get(concept, ())  # type: ignore[attr-defined]
+        return self._parents.get(concept, ())
 
     def pros_cons_of(self, concept: str) -> ProsCons | None:
         """The first (by id) pros/cons entry about CONCEPT."""
-        return self._pros_cons.get(concept)  # type: ignore[attr-defined]
+        return self._pros_cons.get(concept)

@@ -9,14 +9,25 @@ copy with `python -m cardgen.factbase.schema > cardgen/schema/facts.schema.json`
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from typing import Any
 
-from cardgen.factbase.kinds import COMMON, COMPARE_KEYS, FILE_KEYS, KINDS, LAYER_KEYS, MAX_LAYER_COUNT, POINT_KEYS, Field
+from cardgen.factbase.kinds import (
+    COMMON,
+    COMPARE_KEYS,
+    FILE_KEYS,
+    KINDS,
+    LAYER_KEYS,
+    MAX_LAYER_COUNT,
+    POINT_KEYS,
+    Field,
+)
 from cardgen.factbase.loader import ID_PATTERN
 
 TEXT = {"type": ["string", "number", "boolean"], "minLength": 1}
 
 
-def _value(spec: Field) -> dict:
+def _value(spec: Field) -> dict[str, Any]:
     if spec.kind == "text":
         return dict(TEXT)
     if spec.kind == "texts":
@@ -34,22 +45,22 @@ def _value(spec: Field) -> dict:
     raise ValueError(spec.kind)
 
 
-def _object(keys: dict[str, Field]) -> dict:
-    properties = {}
+def _object(keys: Mapping[str, Field]) -> dict[str, Any]:
+    properties: dict[str, Any] = {}
     for name, spec in keys.items():
         prop = _value(spec)
         if spec.help:
             prop["description"] = spec.help
         properties[name] = prop
     required = [name for name, spec in keys.items() if spec.required]
-    out: dict = {"type": "object", "additionalProperties": False, "properties": properties}
+    out: dict[str, Any] = {"type": "object", "additionalProperties": False, "properties": properties}
     if required:
         out["required"] = required
     return out
 
 
-def fact_schema() -> dict:
-    properties: dict = {name: _value(spec) | {"description": spec.help} for name, spec in FILE_KEYS.items()}
+def fact_schema() -> dict[str, Any]:
+    properties: dict[str, Any] = {name: _value(spec) | {"description": spec.help} for name, spec in FILE_KEYS.items()}
     for kind in KINDS:
         section, what = kind.section, kind.name
         item = _object({**COMMON, **kind.fields})

@@ -26,10 +26,10 @@ from typing import Literal, Protocol
 
 from fsrs import Card, Rating, Scheduler, State
 
+from cardgen.errors import StateError
 from cardgen.review.compare import Verdict, check
 from cardgen.review.compare import key as answer_key
 from cardgen.review.schedule import LEARN_AHEAD, Clock, local_day, local_midnight_utc
-from cardgen.errors import StateError
 from cardgen.review.store import Schedule, Store
 
 Style = Literal["flash", "typed", "choice"]
