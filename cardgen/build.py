@@ -70,8 +70,9 @@ def write(out_dir: Path, files: Files, *, owner: str, context: Context) -> tuple
     return tuple(out_dir / name for name in files)
 
 
-def build(path: Path, out_dir: Path, steps: Sequence[Step] = STEPS,
-          report: Callable[[str], None] | None = None) -> tuple[Path, ...]:
+def build(
+    path: Path, out_dir: Path, steps: Sequence[Step] = STEPS, report: Callable[[str], None] | None = None
+) -> tuple[Path, ...]:
     """Load the facts at PATH, run STEPS and write all their files into OUT_DIR; the files written."""
     say = report or (lambda message: None)
     started = time.monotonic()
@@ -96,8 +97,15 @@ def anki(path: Path, out_dir: Path, timestamp: int | None = None) -> tuple[AnkiO
     return result, write(out_dir, result.files, owner="anki", context=context)
 
 
-def exam(path: Path, settings: ExamSettings, out_dir: Path, *, templates: Path | None = None,
-         pdf: bool = False, browser: str | None = None) -> tuple[Path, ...]:
+def exam(
+    path: Path,
+    settings: ExamSettings,
+    out_dir: Path,
+    *,
+    templates: Path | None = None,
+    pdf: bool = False,
+    browser: str | None = None,
+) -> tuple[Path, ...]:
     """`cardgen exam`: the exam SETTINGS asks for into OUT_DIR, optionally printed to PDF.
 
     Each seed's files are their own: a run removes the versions its seed no longer
@@ -113,8 +121,17 @@ def exam(path: Path, settings: ExamSettings, out_dir: Path, *, templates: Path |
     return write(out_dir, files, owner=f"exam:s{settings.seed}", context=context)
 
 
-def quizsets(path: Path, out_dir: Path, *, formats: Sequence[str], sets: int, size: int, seed: int,
-             kinds: Iterable[str] | None = None, tags: Iterable[str] | None = None) -> tuple[Path, ...]:
+def quizsets(
+    path: Path,
+    out_dir: Path,
+    *,
+    formats: Sequence[str],
+    sets: int,
+    size: int,
+    seed: int,
+    kinds: Iterable[str] | None = None,
+    tags: Iterable[str] | None = None,
+) -> tuple[Path, ...]:
     """`cardgen quizset`: SETS sets drawn with SEED, in each of FORMATS, into OUT_DIR."""
     from cardgen.emit.quizset import quizset_files
 
@@ -125,6 +142,8 @@ def quizsets(path: Path, out_dir: Path, *, formats: Sequence[str], sets: int, si
 
 def stderr_reporter() -> Callable[[str], None]:
     """Progress lines on stderr, so stdout stays the build's result only."""
+
     def report(message: str) -> None:
         print(f"cardgen build: {message}", file=sys.stderr, flush=True)
+
     return report

@@ -174,11 +174,20 @@ def cards_of(base: FactBase, fact: Fact) -> list[Card]:
 
 
 def _card(meta: Meta, kind: str, prompt: str, **fields: Unpack[_CardFields]) -> Card:
-    return Card(fact_id=meta.id, kind=kind, deck=meta.deck, tags=meta.tags, prompt=prompt,
-                source=meta.source, note=meta.note, **fields)
+    return Card(
+        fact_id=meta.id,
+        kind=kind,
+        deck=meta.deck,
+        tags=meta.tags,
+        prompt=prompt,
+        source=meta.source,
+        note=meta.note,
+        **fields,
+    )
 
 
 # --- definitions ------------------------------------------------------------------
+
 
 def _definition_cards(base: FactBase, d: Definition) -> list[Card]:
     extra = [*d.details, *(f"예: {example}" for example in d.examples)]
@@ -188,17 +197,38 @@ def _definition_cards(base: FactBase, d: Definition) -> list[Card]:
     hint = " / ".join(base.definition(p).label for p in parents)
     context = f"{hint}의 한 종류" if hint else ""
     return [
-        _card(d.meta, "definition.forward", "뜻은?", subject=d.label, answer=d.definition,
-              details=tuple(names_line + extra)),
-        _card(d.meta, "definition.reverse", "이 뜻의 용어는?", subject=d.definition, context=context,
-              answer=d.label, details=tuple(names_line + extra)),
-        _card(d.meta, "definition.typein", "용어를 입력하세요", subject=d.definition, context=context,
-              answer=d.label, answers=d.names,
-              details=tuple([f"정답으로 인정: {', '.join(d.names)}", *extra])),
+        _card(
+            d.meta,
+            "definition.forward",
+            "뜻은?",
+            subject=d.label,
+            answer=d.definition,
+            details=tuple(names_line + extra),
+        ),
+        _card(
+            d.meta,
+            "definition.reverse",
+            "이 뜻의 용어는?",
+            subject=d.definition,
+            context=context,
+            answer=d.label,
+            details=tuple(names_line + extra),
+        ),
+        _card(
+            d.meta,
+            "definition.typein",
+            "용어를 입력하세요",
+            subject=d.definition,
+            context=context,
+            answer=d.label,
+            answers=d.names,
+            details=tuple([f"정답으로 인정: {', '.join(d.names)}", *extra]),
+        ),
     ]
 
 
 # --- pros and cons ------------------------------------------------------------------
+
 
 def _point_text(point: Point, base: FactBase) -> str:
     if point.compare is None:
@@ -214,15 +244,23 @@ def _pros_cons_cards(base: FactBase, pc: ProsCons) -> list[Card]:
         if not points:
             continue
         items = tuple(_point_text(p, base) for p in points)
-        cards.append(_card(pc.meta, f"{side}.recall", f"{word}은? ({len(items)}가지)",
-                           subject=concept, items=items))
+        cards.append(_card(pc.meta, f"{side}.recall", f"{word}은? ({len(items)}가지)", subject=concept, items=items))
         for n in range(len(items)):
-            cards.append(_card(pc.meta, f"{side}.cloze.{n + 1}", f"빈칸에 들어갈 {word}은?",
-                               subject=f"{concept}의 {word}", items=items, cloze=n))
+            cards.append(
+                _card(
+                    pc.meta,
+                    f"{side}.cloze.{n + 1}",
+                    f"빈칸에 들어갈 {word}은?",
+                    subject=f"{concept}의 {word}",
+                    items=items,
+                    cloze=n,
+                )
+            )
     return cards
 
 
 # --- stacks ----------------------------------------------------------------------
+
 
 def _stack_cards(base: FactBase, s: Stack) -> list[Card]:
     frame = base[s.scenario] if s.scenario else None
@@ -230,45 +268,104 @@ def _stack_cards(base: FactBase, s: Stack) -> list[Card]:
     scenario = frame.text if frame is not None else ""
     names = [layer.name for layer in s.layers]
     last = len(s.layers) - 1
-    cards = [_card(s.meta, "stack.order", "위에서 아래로 층을 차례대로 말해 보세요", subject=s.title,
-                   context=scenario, stack=s)]
+    cards = [
+        _card(
+            s.meta, "stack.order", "위에서 아래로 층을 차례대로 말해 보세요", subject=s.title, context=scenario, stack=s
+        )
+    ]
     for i, layer in enumerate(s.layers):
-        cards.append(_card(s.meta, f"stack.missing.{i + 1}", "빈 층은?", subject=s.title,
-                           answer=layer.name, stack=s, hidden_layer=i, marked_layers=(i,)))
+        cards.append(
+            _card(
+                s.meta,
+                f"stack.missing.{i + 1}",
+                "빈 층은?",
+                subject=s.title,
+                answer=layer.name,
+                stack=s,
+                hidden_layer=i,
+                marked_layers=(i,),
+            )
+        )
     for i in range(1, last + 1):
-        cards.append(_card(s.meta, f"stack.above.{i + 1}", f"'{names[i]}' 바로 위의 층은?", subject=s.title,
-                           answer=names[i - 1], stack=s, marked_layers=(i - 1, i)))
+        cards.append(
+            _card(
+                s.meta,
+                f"stack.above.{i + 1}",
+                f"'{names[i]}' 바로 위의 층은?",
+                subject=s.title,
+                answer=names[i - 1],
+                stack=s,
+                marked_layers=(i - 1, i),
+            )
+        )
     for i in range(last):
-        cards.append(_card(s.meta, f"stack.below.{i + 1}", f"'{names[i]}' 바로 아래의 층은?", subject=s.title,
-                           answer=names[i + 1], stack=s, marked_layers=(i, i + 1)))
+        cards.append(
+            _card(
+                s.meta,
+                f"stack.below.{i + 1}",
+                f"'{names[i]}' 바로 아래의 층은?",
+                subject=s.title,
+                answer=names[i + 1],
+                stack=s,
+                marked_layers=(i, i + 1),
+            )
+        )
     return cards
 
 
 # --- taxonomy ----------------------------------------------------------------------
 
+
 def _taxonomy_cards(base: FactBase, t: Taxonomy) -> list[Card]:
     parent = base.definition(t.parent)
     children = tuple(base.definition(c).label for c in t.children)
     basis = f"분류 기준: {t.basis}" if t.basis else ""
-    cards = [_card(t.meta, "taxonomy.kinds", f"종류는? ({len(children)}가지)", subject=parent.label,
-                   context=basis, items=children)]
+    cards = [
+        _card(
+            t.meta,
+            "taxonomy.kinds",
+            f"종류는? ({len(children)}가지)",
+            subject=parent.label,
+            context=basis,
+            items=children,
+        )
+    ]
     for child_id in t.children:
         child = base.definition(child_id)
-        cards.append(_card(t.meta, f"taxonomy.parent.{child_id}", "무엇의 한 종류인가?", subject=child.label,
-                           answer=parent.label, details=(basis,) if basis else ()))
+        cards.append(
+            _card(
+                t.meta,
+                f"taxonomy.parent.{child_id}",
+                "무엇의 한 종류인가?",
+                subject=child.label,
+                answer=parent.label,
+                details=(basis,) if basis else (),
+            )
+        )
     return cards
 
 
 # --- the author's questions --------------------------------------------------------------
 
+
 def _question_cards(base: FactBase, q: AuthorQuestion) -> list[Card]:
     stack = base[q.stack] if q.stack else None
     assert stack is None or isinstance(stack, Stack), q.stack
-    return [_card(q.meta, "question", "", subject=q.question, answer=q.answer,
-                  details=(q.explanation,) if q.explanation else (), stack=stack)]
+    return [
+        _card(
+            q.meta,
+            "question",
+            "",
+            subject=q.question,
+            answer=q.answer,
+            details=(q.explanation,) if q.explanation else (),
+            stack=stack,
+        )
+    ]
 
 
 # --- plain-text drawing ----------------------------------------------------------------
+
 
 def _bullets(items: tuple[str, ...], blank: int | None = None, mark: int | None = None) -> str:
     lines = []

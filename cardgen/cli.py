@@ -86,8 +86,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: bool | None = typer.Option(None, "--version", callback=_version, is_eager=True,
-                                        help="Show the version and exit."),
+    version: bool | None = typer.Option(
+        None, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
 ) -> None:
     """Study material from a fact base: Anki decks, printable exams, quiz sets and a terminal quiz."""
 
@@ -157,17 +158,27 @@ def build(path: Path = PathArg, out: Path = OutOpt) -> None:
 @app.command()
 def quiz(
     path: Path = PathArg,
-    mode: Mode = typer.Option(Mode.flash, "--mode", "-m", help="flash (self-graded cards), typed (type the term), "
-                                                               "choice (single-choice questions) or mixed (all)."),
-    tags: list[str] | None = typer.Option(None, "--tags", "-t", help="Only items with one of these tags; repeat the "
-                                                                     "option or separate with commas."),
+    mode: Mode = typer.Option(
+        Mode.flash,
+        "--mode",
+        "-m",
+        help="flash (self-graded cards), typed (type the term), choice (single-choice questions) or mixed (all).",
+    ),
+    tags: list[str] | None = typer.Option(
+        None, "--tags", "-t", help="Only items with one of these tags; repeat the option or separate with commas."
+    ),
     new: int = typer.Option(20, "--new", min=0, help="New cards a day (counted per local calendar day)."),
     cram: bool = typer.Option(False, "--cram", help="Ask everything selected, ignore due dates, save nothing."),
     limit: int | None = typer.Option(None, "--limit", min=1, help="Ask at most this many cards."),
-    state: Path | None = typer.Option(None, "--state", envvar="CARDGEN_STATE",
-                                      help="The review state file (default: state.sqlite3 in the user data folder)."),
-    show_stats: bool = typer.Option(False, "--stats", help="Show due counts, retention and cards by state instead of "
-                                                           "reviewing."),
+    state: Path | None = typer.Option(
+        None,
+        "--state",
+        envvar="CARDGEN_STATE",
+        help="The review state file (default: state.sqlite3 in the user data folder).",
+    ),
+    show_stats: bool = typer.Option(
+        False, "--stats", help="Show due counts, retention and cards by state instead of reviewing."
+    ),
 ) -> None:
     """Review cards in the terminal with spaced repetition (FSRS); every answer is saved at once."""
     from cardgen.context import load_context
@@ -193,10 +204,16 @@ def exam(
     paper: Paper = typer.Option(Paper.a4, "--paper", help="Paper size."),
     lang: Lang = typer.Option(Lang.ko, "--lang", help="Language of the exam's own words."),
     pdf: bool = typer.Option(False, "--pdf", help="Also print each HTML file to PDF with a Chromium-family browser."),
-    browser: str | None = typer.Option(None, "--browser", help="The browser to print with (default: $CARDGEN_BROWSER, "
-                                                               "then chromium or chrome on PATH)."),
-    templates: Path | None = typer.Option(None, "--templates", help="A folder of templates that override the shipped "
-                                                                    "ones by name (e.g. exam/header.html)."),
+    browser: str | None = typer.Option(
+        None,
+        "--browser",
+        help="The browser to print with (default: $CARDGEN_BROWSER, then chromium or chrome on PATH).",
+    ),
+    templates: Path | None = typer.Option(
+        None,
+        "--templates",
+        help="A folder of templates that override the shipped ones by name (e.g. exam/header.html).",
+    ),
     out: Path = typer.Option(Path("dist/exams"), "-o", "--out", help="Folder to write the exams into."),
 ) -> None:
     """Write printable exams: one HTML paper and one key per version, optionally as PDF."""
@@ -204,8 +221,15 @@ def exam(
     from cardgen.emit.exam import ExamSettings
 
     settings = ExamSettings(
-        versions=versions, questions=questions, seed=seed, title=title, kinds=tuple(_split(kinds) or ()),
-        tags=tuple(_split(tags) or ()), paper=paper.value, lang=lang.value, source=str(path),
+        versions=versions,
+        questions=questions,
+        seed=seed,
+        title=title,
+        kinds=tuple(_split(kinds) or ()),
+        tags=tuple(_split(tags) or ()),
+        paper=paper.value,
+        lang=lang.value,
+        source=str(path),
     )
     for file in run_exam(path, settings, out, templates=templates, pdf=pdf, browser=browser):
         typer.echo(file)
@@ -226,25 +250,36 @@ def quizset(
     seed: int = typer.Option(0, "--seed", help="Seed of every random choice; the same seed gives the same files."),
     kinds: list[str] | None = KindsOpt,
     tags: list[str] | None = TagsOpt,
-    formats: list[Format] = typer.Option([Format.json], "--format",
-                                         help="A file format; repeat the option for several."),
+    formats: list[Format] = typer.Option(
+        [Format.json], "--format", help="A file format; repeat the option for several."
+    ),
     out: Path = typer.Option(Path("dist/quizsets"), "-o", "--out", help="Folder to write the sets into."),
 ) -> None:
     """Draw randomized quiz sets from the question bank and write them as JSON, Markdown or CSV."""
     from cardgen.build import quizsets
 
-    for file in quizsets(path, out, formats=[f.value for f in formats], sets=sets, size=size, seed=seed,
-                         kinds=_split(kinds), tags=_split(tags)):
+    for file in quizsets(
+        path,
+        out,
+        formats=[f.value for f in formats],
+        sets=sets,
+        size=size,
+        seed=seed,
+        kinds=_split(kinds),
+        tags=_split(tags),
+    ):
         typer.echo(file)
 
 
 @app.command(epilog=DRAFT_SHAPES)
 def draft(
     notes: list[Path] = typer.Argument(..., help="Markdown notes to draft from.", show_default=False),
-    out: Path | None = typer.Option(None, "-o", "--out", help="Write the draft to this file (new, or drafted before) "
-                                                              "instead of stdout."),
-    into: Path | None = typer.Option(None, "--into", help="Add only new facts and points to this existing fact base "
-                                                          "(file or folder)."),
+    out: Path | None = typer.Option(
+        None, "-o", "--out", help="Write the draft to this file (new, or drafted before) instead of stdout."
+    ),
+    into: Path | None = typer.Option(
+        None, "--into", help="Add only new facts and points to this existing fact base (file or folder)."
+    ),
     dry_run: bool = typer.Option(False, "--dry-run", help="With --into: print the diff, write nothing."),
 ) -> None:
     """Draft a fact file from Markdown study notes, for the author to review."""

@@ -62,8 +62,9 @@ def answer_text(q: Question, markers: Markers) -> str:
         case TrueFalse():
             return markers.truth(q.answer)
         case Ordering():
-            slots = ", ".join(f"{markers.number(i)} {markers.item(q.pieces.index(name))}"
-                              for i, name in enumerate(q.answer))
+            slots = ", ".join(
+                f"{markers.number(i)} {markers.item(q.pieces.index(name))}" for i, name in enumerate(q.answer)
+            )
             return f"{slots} ({' → '.join(q.answer)})"
         case Matching():
             return ", ".join(f"{markers.number(i)} {markers.item(d)}" for i, d in enumerate(q.answer))

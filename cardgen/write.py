@@ -106,16 +106,22 @@ def _checked_out_dir(out_dir: Path, guard: Sequence[Path]) -> Path:
 
 def _checked_rel(rel: str) -> PurePosixPath:
     if not _is_rel(rel):
-        raise OutputError(repr(rel), "is not a file path inside the output folder that cardgen may use",
-                          "report this bug in cardgen")
+        raise OutputError(
+            repr(rel), "is not a file path inside the output folder that cardgen may use", "report this bug in cardgen"
+        )
     return PurePosixPath(rel)
 
 
 def _is_rel(rel: str) -> bool:
     """Whether REL is a relative POSIX path that stays inside its folder and is no name cardgen keeps."""
     parts = rel.split("/")
-    return (bool(rel) and "\0" not in rel and not any(p in ("", ".", "..") for p in parts)
-            and parts[-1] not in (MANIFEST, LOCK) and not parts[-1].endswith(TEMP_SUFFIX))
+    return (
+        bool(rel)
+        and "\0" not in rel
+        and not any(p in ("", ".", "..") for p in parts)
+        and parts[-1] not in (MANIFEST, LOCK)
+        and not parts[-1].endswith(TEMP_SUFFIX)
+    )
 
 
 def _check_no_file_is_a_folder(root: Path, wanted: Files) -> None:
@@ -163,21 +169,26 @@ def _parse_manifest(path: Path, data: bytes) -> Owners:
         owners = {o: frozenset(paths) for o, paths in doc["owners"].items() if isinstance(paths, list)}
         # A damaged manifest must never make cardgen remove files outside the folder.
         if len(owners) != len(doc["owners"]) or not all(
-                isinstance(o, str) and all(isinstance(rel, str) and _is_rel(rel) for rel in paths)
-                for o, paths in owners.items()):
+            isinstance(o, str) and all(isinstance(rel, str) and _is_rel(rel) for rel in paths)
+            for o, paths in owners.items()
+        ):
             raise ValueError("not a list of relative paths")
     except (ValueError, KeyError, TypeError, AttributeError) as e:
         raise OutputError(path, "is damaged", "restore it from a backup or choose a new output folder") from e
     if version != FORMAT:
-        raise OutputError(path, f"was written by another version of cardgen (format {version})",
-                          "upgrade cardgen or choose a new output folder")
+        raise OutputError(
+            path,
+            f"was written by another version of cardgen (format {version})",
+            "upgrade cardgen or choose a new output folder",
+        )
     return owners
 
 
 def _manifest_bytes(owners: Owners) -> bytes:
     listed = {o: sorted(paths) for o, paths in sorted(owners.items()) if paths}
-    return (json.dumps({"format": FORMAT, "owners": listed}, ensure_ascii=False, indent=2, sort_keys=True)
-            + "\n").encode("utf-8")
+    return (
+        json.dumps({"format": FORMAT, "owners": listed}, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    ).encode("utf-8")
 
 
 def _check_targets(root: Path, wanted: Files, owners: Owners) -> None:
@@ -282,7 +293,7 @@ def _write_temp(target: Path, data: bytes, mode: int) -> str:
             os.fchmod(fd, mode)  # mkstemp makes files only their owner can read
             view = memoryview(data)
             while view:
-                view = view[os.write(fd, view):]
+                view = view[os.write(fd, view) :]
             os.fsync(fd)
         except BaseException:
             os.close(fd)
@@ -302,8 +313,9 @@ def _replace_file(target: Path, data: bytes) -> None:
         raise
 
 
-def _remove_stale(root: Path, stale: Collection[str], owner: str,
-                  owners: Owners) -> tuple[tuple[Path, ...], frozenset[str]]:
+def _remove_stale(
+    root: Path, stale: Collection[str], owner: str, owners: Owners
+) -> tuple[tuple[Path, ...], frozenset[str]]:
     """Remove OWNER's files in STALE; return those removed and those that must stay listed to retry."""
     removed: list[Path] = []
     kept: set[str] = set()
@@ -415,5 +427,9 @@ def _cut(text: str, limit: int) -> str:
 
 def _continues(ch: str) -> bool:
     """Whether CH belongs to the character before it: a combining mark or a Hangul vowel or final jamo."""
-    return (unicodedata.category(ch) in ("Mn", "Mc", "Me") or ch == "\u200d"
-            or "\u1160" <= ch <= "\u11ff" or "\ud7b0" <= ch <= "\ud7ff")
+    return (
+        unicodedata.category(ch) in ("Mn", "Mc", "Me")
+        or ch == "\u200d"
+        or "\u1160" <= ch <= "\u11ff"
+        or "\ud7b0" <= ch <= "\ud7ff"
+    )

@@ -105,8 +105,14 @@ def where(test: Callable[[Candidate], bool], candidates: Iterable[Candidate]) ->
     return (c for c in candidates if test(c))
 
 
-def pick(answer: str, tiers: Iterable[Iterable[Candidate]], *, avoid: Iterable[str] = (),
-         want: int = MAX_OPTIONS - 1, least: int = MIN_OPTIONS - 1) -> tuple[Candidate, ...] | None:
+def pick(
+    answer: str,
+    tiers: Iterable[Iterable[Candidate]],
+    *,
+    avoid: Iterable[str] = (),
+    want: int = MAX_OPTIONS - 1,
+    least: int = MIN_OPTIONS - 1,
+) -> tuple[Candidate, ...] | None:
     """Up to WANT wrong options for ANSWER from TIERS (each in rank order), or None when
     fewer than LEAST good ones exist. AVOID holds texts that are right too."""
     blocked = {fold(answer)} | {fold(a) for a in avoid}

@@ -55,14 +55,35 @@ def generate(base: FactBase) -> Iterator[Question]:
     yield from gen.author()
 
 
-def _choice(qid: str, kind: str, prompt: str, answer: str, wrong: Iterable[Candidate | str], *,
-            explanation: str, facts: tuple[str, ...], tags: tuple[str, ...], accepted: tuple[str, ...] = (),
-            stack: Stack | None = None, hidden_layer: int | None = None) -> Choice:
+def _choice(
+    qid: str,
+    kind: str,
+    prompt: str,
+    answer: str,
+    wrong: Iterable[Candidate | str],
+    *,
+    explanation: str,
+    facts: tuple[str, ...],
+    tags: tuple[str, ...],
+    accepted: tuple[str, ...] = (),
+    stack: Stack | None = None,
+    hidden_layer: int | None = None,
+) -> Choice:
     texts = [w.text if isinstance(w, Candidate) else w for w in wrong]
     options = tuple(sorted((answer, *texts), key=lambda t: (fold(t), t)))
-    return Choice(id=qid, kind=kind, prompt=prompt, options=options, answer=options.index(answer),
-                  explanation=explanation, facts=facts, tags=tags, accepted=accepted, stack=stack,
-                  hidden_layer=hidden_layer)
+    return Choice(
+        id=qid,
+        kind=kind,
+        prompt=prompt,
+        options=options,
+        answer=options.index(answer),
+        explanation=explanation,
+        facts=facts,
+        tags=tags,
+        accepted=accepted,
+        stack=stack,
+        hidden_layer=hidden_layer,
+    )
 
 
 def topic(word: str) -> str:
@@ -91,8 +112,9 @@ class _Generator:
         for d in defs:
             for tag in sorted(rel.specific_tags[d.id]):
                 by_tag.setdefault(tag, []).append(d)
-        self.tag_labels = {t: Shelf(Candidate(rel.label(d.id), d.id, rel.names(d.id)) for d in ds)
-                           for t, ds in by_tag.items()}
+        self.tag_labels = {
+            t: Shelf(Candidate(rel.label(d.id), d.id, rel.names(d.id)) for d in ds) for t, ds in by_tag.items()
+        }
         self.tag_meanings = {t: Shelf(Candidate(d.definition, d.id) for d in ds) for t, ds in by_tag.items()}
         self.by_meaning: dict[str, list[str]] = {}
         self.by_name: dict[str, list[str]] = {}
@@ -100,9 +122,14 @@ class _Generator:
             self.by_meaning.setdefault(fold(d.definition), []).append(d.id)
             for name in rel.folded_names(d.id):
                 self.by_name.setdefault(name, []).append(d.id)
-        self.points = {pol: Shelf(Candidate(p.text, f"{concept}-{pol}-{i:03d}", ref=concept)
-                                  for concept in rel.pros_cons for i, p in enumerate(rel.points(concept, pol)))
-                       for pol in POLARITIES}
+        self.points = {
+            pol: Shelf(
+                Candidate(p.text, f"{concept}-{pol}-{i:03d}", ref=concept)
+                for concept in rel.pros_cons
+                for i, p in enumerate(rel.points(concept, pol))
+            )
+            for pol in POLARITIES
+        }
         self.layer_names, self.scenario_layer_names = self._layer_shelves()
         # Equal strings and tuples that many questions hold: one copy each.
         self._shared_texts: dict[str, str] = {}
@@ -132,8 +159,9 @@ class _Generator:
             out.update(self.by_name[name])
         return out
 
-    def _definition_tiers(self, d: Definition, answer: str, shelf: Shelf,
-                          tag_shelves: dict[str, Shelf]) -> list[Iterable[Candidate]]:
+    def _definition_tiers(
+        self, d: Definition, answer: str, shelf: Shelf, tag_shelves: dict[str, Shelf]
+    ) -> list[Iterable[Candidate]]:
         rel = self.rel
         alike = self._alike(d)
         siblings = set(rel.siblings(d.id))
@@ -141,13 +169,22 @@ class _Generator:
         cousins = set(rel.cousins(d.id))
         length = len(answer)
         near = [c for c in shelf.get(rel.siblings(d.id)) if c.key not in alike]
-        close = merged([nearest(shelf.get(rel.cousins(d.id)), length),
-                        *(tag_shelves[t].nearest(length) for t in sorted(tags))], length)
+        close = merged(
+            [nearest(shelf.get(rel.cousins(d.id)), length), *(tag_shelves[t].nearest(length) for t in sorted(tags))],
+            length,
+        )
         return [
             nearest(near, length),
             where(lambda c: c.key not in alike and c.key not in siblings, close),
-            where(lambda c: c.key not in alike and c.key not in siblings and c.key not in cousins
-                  and not rel.specific_tags[c.key] & tags, shelf.nearest(length)),
+            where(
+                lambda c: (
+                    c.key not in alike
+                    and c.key not in siblings
+                    and c.key not in cousins
+                    and not rel.specific_tags[c.key] & tags
+                ),
+                shelf.nearest(length),
+            ),
         ]
 
     def definitions(self) -> Iterator[Question]:
@@ -159,15 +196,33 @@ class _Generator:
             true_names = [n for o in alike for n in (*rel.names(o), rel.label(o))]
             wrong = pick(label, self._definition_tiers(d, label, self.labels, self.tag_labels), avoid=true_names)
             if wrong:
-                yield _choice(f"{d.id}/term_from_definition/1", "term_from_definition",
-                              f"다음 뜻을 가진 용어는?\n{d.definition}", label, wrong,
-                              accepted=d.names, explanation=explanation, facts=facts, tags=tags)
-            wrong = pick(d.definition, self._definition_tiers(d, d.definition, self.meanings, self.tag_meanings),
-                         avoid=[rel.definitions[o].definition for o in alike if o in rel.definitions])
+                yield _choice(
+                    f"{d.id}/term_from_definition/1",
+                    "term_from_definition",
+                    f"다음 뜻을 가진 용어는?\n{d.definition}",
+                    label,
+                    wrong,
+                    accepted=d.names,
+                    explanation=explanation,
+                    facts=facts,
+                    tags=tags,
+                )
+            wrong = pick(
+                d.definition,
+                self._definition_tiers(d, d.definition, self.meanings, self.tag_meanings),
+                avoid=[rel.definitions[o].definition for o in alike if o in rel.definitions],
+            )
             if wrong:
-                yield _choice(f"{d.id}/definition_from_term/1", "definition_from_term",
-                              f"{label}의 정의로 알맞은 것은?", d.definition, wrong,
-                              explanation=explanation, facts=facts, tags=tags)
+                yield _choice(
+                    f"{d.id}/definition_from_term/1",
+                    "definition_from_term",
+                    f"{label}의 정의로 알맞은 것은?",
+                    d.definition,
+                    wrong,
+                    explanation=explanation,
+                    facts=facts,
+                    tags=tags,
+                )
 
     # --- pros and cons ----------------------------------------------------------------
 
@@ -178,8 +233,12 @@ class _Generator:
             lineage = rel.lineage(concept)
             siblings = [c for c in rel.siblings(concept) if c in rel.pros_cons]
             # Points a comparison denies for this concept are the surest wrong options.
-            flagged = [c for pol in POLARITIES for c in self.points[pol].with_texts(sorted(rel.denied(concept)))
-                       if c.ref not in lineage]
+            flagged = [
+                c
+                for pol in POLARITIES
+                for c in self.points[pol].with_texts(sorted(rel.denied(concept)))
+                if c.ref not in lineage
+            ]
             for polarity in POLARITIES:
                 other = OTHER[polarity]
                 truths = rel.truths(concept, polarity)
@@ -196,19 +255,26 @@ class _Generator:
                     if not wrong:
                         continue
                     note = f" ({point.compare.text})" if point.compare else ""
-                    yield _choice(f"{pc.id}/{CHOICE_KIND[polarity]}/{i}", CHOICE_KIND[polarity],
-                                  f"다음 중 {rel.label(concept)}의 {WORD[polarity]}으로 알맞은 것은?",
-                                  point.text, wrong,
-                                  explanation=f"{rel.label(concept)}의 {WORD[polarity]}: {point.text}{note}",
-                                  facts=(pc.id, concept), tags=self.tags(pc.id, concept))
+                    yield _choice(
+                        f"{pc.id}/{CHOICE_KIND[polarity]}/{i}",
+                        CHOICE_KIND[polarity],
+                        f"다음 중 {rel.label(concept)}의 {WORD[polarity]}으로 알맞은 것은?",
+                        point.text,
+                        wrong,
+                        explanation=f"{rel.label(concept)}의 {WORD[polarity]}: {point.text}{note}",
+                        facts=(pc.id, concept),
+                        tags=self.tags(pc.id, concept),
+                    )
 
     def _points(self, source: str, polarity: str, asked: str) -> list[Candidate]:
         key = "0-own" if source == asked else f"{source}-{polarity}"
-        return [Candidate(p.text, f"{key}-{i:03d}", ref=source)
-                for i, p in enumerate(self.rel.points(source, polarity))]
+        return [
+            Candidate(p.text, f"{key}-{i:03d}", ref=source) for i, p in enumerate(self.rel.points(source, polarity))
+        ]
 
-    def _other_points(self, polarity: str, length: int, lineage: frozenset[str],
-                      siblings: list[str]) -> Iterator[Candidate]:
+    def _other_points(
+        self, polarity: str, length: int, lineage: frozenset[str], siblings: list[str]
+    ) -> Iterator[Candidate]:
         return where(lambda c: c.ref not in lineage and c.ref not in siblings, self.points[polarity].nearest(length))
 
     def pros_cons_ox(self) -> Iterator[Question]:
@@ -218,8 +284,16 @@ class _Generator:
         rel = self.rel
         made: dict[str, TrueFalse] = {}
 
-        def add(qid: str, kind: str, concept: str, polarity: str, text: str, true: bool, explanation: str,
-                facts: tuple[str, ...]) -> None:
+        def add(
+            qid: str,
+            kind: str,
+            concept: str,
+            polarity: str,
+            text: str,
+            true: bool,
+            explanation: str,
+            facts: tuple[str, ...],
+        ) -> None:
             if qid not in made:  # one statement, one question: the first reason given wins
                 made[qid] = self._ox(qid, kind, concept, polarity, text, true, explanation, facts)
 
@@ -232,9 +306,16 @@ class _Generator:
                         continue
                     home = rel.pros_cons.get(subject, ())
                     subject_fact = home[0].id if home else subject
-                    add(f"{subject_fact}/{kind}/{pc.id}.{j}", kind, subject, polarity, p.text, False,
+                    add(
+                        f"{subject_fact}/{kind}/{pc.id}.{j}",
+                        kind,
+                        subject,
+                        polarity,
+                        p.text,
+                        False,
                         f"{p.compare.text}. ({rel.label(pc.concept)}의 {WORD[polarity]}이다.)",
-                        (subject_fact, subject, pc.id))
+                        (subject_fact, subject, pc.id),
+                    )
         for pc in self.base.pros_cons:
             concept = pc.concept
             for polarity in POLARITIES:
@@ -242,30 +323,69 @@ class _Generator:
                 truths = rel.truths(concept, polarity)
                 mine = getattr(pc, polarity)
                 for i, p in enumerate(mine, 1):
-                    add(f"{pc.id}/{kind}/{i}", kind, concept, polarity, p.text, True,
-                        f"{rel.label(concept)}의 {WORD[polarity]}이다.", (pc.id, concept))
+                    add(
+                        f"{pc.id}/{kind}/{i}",
+                        kind,
+                        concept,
+                        polarity,
+                        p.text,
+                        True,
+                        f"{rel.label(concept)}의 {WORD[polarity]}이다.",
+                        (pc.id, concept),
+                    )
                 for i, p in enumerate(getattr(pc, other), 1):
                     if fold(p.text) not in truths:
-                        add(f"{pc.id}/{kind}/{SHORT[other]}{i}", kind, concept, polarity, p.text, False,
-                            f"{rel.label(concept)}의 {WORD[other]}이다.", (pc.id, concept))
+                        add(
+                            f"{pc.id}/{kind}/{SHORT[other]}{i}",
+                            kind,
+                            concept,
+                            polarity,
+                            p.text,
+                            False,
+                            f"{rel.label(concept)}의 {WORD[other]}이다.",
+                            (pc.id, concept),
+                        )
                 if not mine:
                     continue
                 for sibling in rel.siblings(concept):
                     for spc in rel.pros_cons.get(sibling, ()):
                         for j, p in enumerate(getattr(spc, polarity), 1):
                             if fold(p.text) not in truths:
-                                add(f"{pc.id}/{kind}/{spc.id}.{j}", kind, concept, polarity, p.text, False,
-                                    f"{rel.label(sibling)}의 {WORD[polarity]}이다.", (pc.id, concept, spc.id))
+                                add(
+                                    f"{pc.id}/{kind}/{spc.id}.{j}",
+                                    kind,
+                                    concept,
+                                    polarity,
+                                    p.text,
+                                    False,
+                                    f"{rel.label(sibling)}의 {WORD[polarity]}이다.",
+                                    (pc.id, concept, spc.id),
+                                )
         yield from made.values()
 
-    def _ox(self, qid: str, kind: str, concept: str, polarity: str, text: str, true: bool,
-            explanation: str, facts: tuple[str, ...]) -> TrueFalse:
+    def _ox(
+        self,
+        qid: str,
+        kind: str,
+        concept: str,
+        polarity: str,
+        text: str,
+        true: bool,
+        explanation: str,
+        facts: tuple[str, ...],
+    ) -> TrueFalse:
         facts = tuple(dict.fromkeys(facts))
         explanation = self._shared_texts.setdefault(explanation, explanation)
         facts = self._shared_tuples.setdefault(facts, facts)
-        return TrueFalse(id=qid, kind=kind, prompt=f"다음은 {self.rel.label(concept)}의 {WORD[polarity]}이다.\n{text}",
-                         answer=true, explanation=explanation,
-                        facts=facts, tags=self.tags(*facts))
+        return TrueFalse(
+            id=qid,
+            kind=kind,
+            prompt=f"다음은 {self.rel.label(concept)}의 {WORD[polarity]}이다.\n{text}",
+            answer=true,
+            explanation=explanation,
+            facts=facts,
+            tags=self.tags(*facts),
+        )
 
     # --- stacks -----------------------------------------------------------------------
 
@@ -307,29 +427,53 @@ class _Generator:
         tags = self.tags(stack.id)
         facts = (stack.id,)
         if len(set(folded)) == len(folded) and len(layers) >= 3:
-            yield Ordering(id=f"{stack.id}/stack_order/1", kind="stack_order",
-                           prompt=f"‘{stack.title}’ 구조의 계층을 위에서부터 아래로 순서대로 나열하시오.",
-                           pieces=tuple(sorted(names, key=lambda t: (fold(t), t))), answer=tuple(names),
-                           explanation=explanation, facts=facts, tags=tags)
+            yield Ordering(
+                id=f"{stack.id}/stack_order/1",
+                kind="stack_order",
+                prompt=f"‘{stack.title}’ 구조의 계층을 위에서부터 아래로 순서대로 나열하시오.",
+                pieces=tuple(sorted(names, key=lambda t: (fold(t), t))),
+                answer=tuple(names),
+                explanation=explanation,
+                facts=facts,
+                tags=tags,
+            )
         for i, layer in enumerate(layers):
             accepted: tuple[str, ...] = ()
             if layer.concept and fold(layer.name) in rel.folded_names(layer.concept):
                 accepted = tuple(n for n in rel.names(layer.concept) if fold(n) != fold(layer.name))
 
             def fits_nowhere(c: Candidate, i: int = i) -> bool:
-                return not any(rel.layers_clash(mine, c.text, c.concepts) for mine in layers) \
-                    and not rel.fits_blank(stack, i, c.text)
+                return not any(rel.layers_clash(mine, c.text, c.concepts) for mine in layers) and not rel.fits_blank(
+                    stack, i, c.text
+                )
 
             wrong = pick(layer.name, self._layer_tiers(stack, len(layer.name), fits_nowhere), avoid=accepted)
             if wrong:
-                yield _choice(f"{stack.id}/stack_missing_choice/{i + 1}", "stack_missing_choice",
-                              f"‘{stack.title}’ 구조에서 빈칸에 들어갈 계층은?", layer.name, wrong,
-                              accepted=accepted, stack=stack, hidden_layer=i, explanation=explanation, facts=facts,
-                              tags=tags)
-            yield FillIn(id=f"{stack.id}/stack_missing_fill/{i + 1}", kind="stack_missing_fill",
-                         prompt=f"‘{stack.title}’ 구조에서 빈칸에 들어갈 계층을 쓰시오.",
-                         answer=layer.name, accepted=accepted, stack=stack, hidden_layer=i, explanation=explanation,
-                         facts=facts, tags=tags)
+                yield _choice(
+                    f"{stack.id}/stack_missing_choice/{i + 1}",
+                    "stack_missing_choice",
+                    f"‘{stack.title}’ 구조에서 빈칸에 들어갈 계층은?",
+                    layer.name,
+                    wrong,
+                    accepted=accepted,
+                    stack=stack,
+                    hidden_layer=i,
+                    explanation=explanation,
+                    facts=facts,
+                    tags=tags,
+                )
+            yield FillIn(
+                id=f"{stack.id}/stack_missing_fill/{i + 1}",
+                kind="stack_missing_fill",
+                prompt=f"‘{stack.title}’ 구조에서 빈칸에 들어갈 계층을 쓰시오.",
+                answer=layer.name,
+                accepted=accepted,
+                stack=stack,
+                hidden_layer=i,
+                explanation=explanation,
+                facts=facts,
+                tags=tags,
+            )
         for i, layer in enumerate(layers):
             if folded.count(folded[i]) > 1:
                 continue  # "directly above X" is ambiguous when X appears twice
@@ -339,18 +483,30 @@ class _Generator:
                 right = layers[j]
 
                 def elsewhere(c: Candidate, right: Layer = right, layer: Layer = layer) -> bool:
-                    return not rel.layers_clash(right, c.text, c.concepts) \
-                        and not rel.layers_clash(layer, c.text, c.concepts) \
+                    return (
+                        not rel.layers_clash(right, c.text, c.concepts)
+                        and not rel.layers_clash(layer, c.text, c.concepts)
                         and fold(c.text) not in folded
+                    )
 
-                own = [Candidate(other.name, f"{k:03d}") for k, other in enumerate(layers)
-                       if k not in (i, j) and fold(other.name) != fold(right.name)]
+                own = [
+                    Candidate(other.name, f"{k:03d}")
+                    for k, other in enumerate(layers)
+                    if k not in (i, j) and fold(other.name) != fold(right.name)
+                ]
                 tiers = [nearest(own, len(right.name)), *self._layer_tiers(stack, len(right.name), elsewhere)]
                 wrong = pick(right.name, tiers, avoid=(layer.name,))
                 if wrong:
-                    yield _choice(f"{stack.id}/{kind}/{i + 1}", kind,
-                                  f"‘{stack.title}’ 구조에서 ‘{layer.name}’ 바로 {where_}에 있는 계층은?",
-                                  right.name, wrong, explanation=explanation, facts=facts, tags=tags)
+                    yield _choice(
+                        f"{stack.id}/{kind}/{i + 1}",
+                        kind,
+                        f"‘{stack.title}’ 구조에서 ‘{layer.name}’ 바로 {where_}에 있는 계층은?",
+                        right.name,
+                        wrong,
+                        explanation=explanation,
+                        facts=facts,
+                        tags=tags,
+                    )
 
     # --- taxonomy ---------------------------------------------------------------------
 
@@ -368,11 +524,14 @@ class _Generator:
 
         return [
             nearest(where(outside, self.labels.get(near)), length),
-            where(lambda c: c.key not in near_set and outside(c),
-                  merged([self.tag_labels[t].nearest(length) for t in sorted(kin_tags) if t in self.tag_labels],
-                         length)),
-            where(lambda c: c.key not in near_set and not rel.specific_tags[c.key] & kin_tags and outside(c),
-                  self.labels.nearest(length)),
+            where(
+                lambda c: c.key not in near_set and outside(c),
+                merged([self.tag_labels[t].nearest(length) for t in sorted(kin_tags) if t in self.tag_labels], length),
+            ),
+            where(
+                lambda c: c.key not in near_set and not rel.specific_tags[c.key] & kin_tags and outside(c),
+                self.labels.nearest(length),
+            ),
         ]
 
     def taxonomy(self) -> Iterator[Question]:
@@ -387,22 +546,35 @@ class _Generator:
                 label = rel.label(child)
                 wrong = pick(label, self._outsiders(parent, len(label)), avoid=[*rel.names(child), *every_kind])
                 if wrong:
-                    yield _choice(f"{tax.id}/kind_of/{i}", "kind_of", f"다음 중 {rel.label(parent)}의 종류인 것은?",
-                                  label, wrong, accepted=rel.names(child), explanation=explanation,
-                                  facts=(tax.id, child), tags=self.tags(tax.id, child))
+                    yield _choice(
+                        f"{tax.id}/kind_of/{i}",
+                        "kind_of",
+                        f"다음 중 {rel.label(parent)}의 종류인 것은?",
+                        label,
+                        wrong,
+                        accepted=rel.names(child),
+                        explanation=explanation,
+                        facts=(tax.id, child),
+                        tags=self.tags(tax.id, child),
+                    )
             if len(tax.children) < MIN_OPTIONS - 1:
                 continue
             shown_n = min(len(tax.children), MAX_OPTIONS - 1)
             first = rel.label(tax.children[0])
             odd = pick(first, self._outsiders(parent, len(first)), avoid=every_kind, want=2, least=1) or ()
             for v, outsider in enumerate(odd, 1):
-                rotated = tax.children[v - 1:] + tax.children[:v - 1]
+                rotated = tax.children[v - 1 :] + tax.children[: v - 1]
                 shown = [rel.label(c) for c in rotated[:shown_n]]
-                yield _choice(f"{tax.id}/odd_one_out/{v}", "odd_one_out",
-                              f"다음 중 {rel.label(parent)}의 종류가 아닌 것은?",
-                              outsider.text, shown,
-                              explanation=f"{explanation}. {topic(rel.term(outsider.key))} 여기에 속하지 않는다.",
-                              facts=(tax.id,), tags=self.tags(tax.id))
+                yield _choice(
+                    f"{tax.id}/odd_one_out/{v}",
+                    "odd_one_out",
+                    f"다음 중 {rel.label(parent)}의 종류가 아닌 것은?",
+                    outsider.text,
+                    shown,
+                    explanation=f"{explanation}. {topic(rel.term(outsider.key))} 여기에 속하지 않는다.",
+                    facts=(tax.id,),
+                    tags=self.tags(tax.id),
+                )
 
     # --- matching ---------------------------------------------------------------------
 
@@ -440,12 +612,17 @@ class _Generator:
                 pairs = tuple((d.label, d.definition) for d in group)
                 ids = tuple(d.id for d in group)
                 definitions = tuple(sorted((p[1] for p in pairs), key=lambda t: (fold(t), t)))
-                yield Matching(id=f"{group[0].id}/matching/{index}", kind="matching",
-                               prompt="용어와 정의를 알맞게 짝지으시오.",
-                               terms=tuple(term for term, _ in pairs), definitions=definitions,
-                               answer=tuple(definitions.index(d) for _, d in pairs),
-                               explanation="\n".join(f"{a}: {b}" for a, b in pairs),
-                               facts=ids, tags=self.tags(*ids))
+                yield Matching(
+                    id=f"{group[0].id}/matching/{index}",
+                    kind="matching",
+                    prompt="용어와 정의를 알맞게 짝지으시오.",
+                    terms=tuple(term for term, _ in pairs),
+                    definitions=definitions,
+                    answer=tuple(definitions.index(d) for _, d in pairs),
+                    explanation="\n".join(f"{a}: {b}" for a, b in pairs),
+                    facts=ids,
+                    tags=self.tags(*ids),
+                )
 
     # --- the author's questions ---------------------------------------------------------
 
@@ -457,8 +634,15 @@ class _Generator:
                 stack = self.rel.stack_of(q.stack)
                 explanation = f"{explanation}\n{stack.title} (위에서 아래로): {stack_text(stack)}".strip()
             facts = (q.id, q.stack) if q.stack else (q.id,)
-            yield ShortAnswer(id=f"{q.id}/author/1", kind="author", prompt=q.question,
-                              answer=q.answer, explanation=explanation, facts=facts, tags=self.tags(*facts))
+            yield ShortAnswer(
+                id=f"{q.id}/author/1",
+                kind="author",
+                prompt=q.question,
+                answer=q.answer,
+                explanation=explanation,
+                facts=facts,
+                tags=self.tags(*facts),
+            )
 
 
 def _chunks(defs: list[Definition]) -> list[list[Definition]]:
@@ -474,6 +658,6 @@ def _chunks(defs: list[Definition]) -> list[list[Definition]]:
     sizes = [take // groups + (1 if g < take % groups else 0) for g in range(groups)]
     out, start = [], 0
     for size in sizes:
-        out.append(defs[start:start + size])
+        out.append(defs[start : start + size])
         start += size
     return out

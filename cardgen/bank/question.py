@@ -112,8 +112,9 @@ class ShortAnswer(_Asked):
 Question = Choice | TrueFalse | Ordering | Matching | FillIn | ShortAnswer
 
 #: Every kind the generators make, and the variant each one makes.
-KINDS: dict[str, type[Choice] | type[TrueFalse] | type[Ordering] | type[Matching] | type[FillIn]
-            | type[ShortAnswer]] = {
+KINDS: dict[
+    str, type[Choice] | type[TrueFalse] | type[Ordering] | type[Matching] | type[FillIn] | type[ShortAnswer]
+] = {
     "term_from_definition": Choice,
     "definition_from_term": Choice,
     "pro_of": Choice,

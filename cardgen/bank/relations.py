@@ -80,8 +80,11 @@ class Relations:
                 for p in getattr(pc, polarity):
                     if p.compare:
                         self._compares.setdefault(p.compare.concept, {}).setdefault(fold(p.text), p.compare.text)
-        common = frozenset.intersection(*(frozenset(d.meta.tags) for d in base.definitions)) \
-            if base.definitions else frozenset()
+        common = (
+            frozenset.intersection(*(frozenset(d.meta.tags) for d in base.definitions))
+            if base.definitions
+            else frozenset()
+        )
         # Tags every definition carries (a file's own tags) say nothing about closeness.
         self.specific_tags = {d.id: frozenset(d.meta.tags) - common for d in base.definitions}
         self.illustrated_by: dict[str, list[Stack]] = {}
@@ -89,9 +92,14 @@ class Relations:
             if stack.illustrates:
                 self.illustrated_by.setdefault(stack.illustrates, []).append(stack)
         self.neighbourhoods = frozenset(
-            (fold(s.layers[i - 1].name) if i > 0 else None, fold(layer.name),
-             fold(s.layers[i + 1].name) if i + 1 < len(s.layers) else None)
-            for s in base.stacks for i, layer in enumerate(s.layers))
+            (
+                fold(s.layers[i - 1].name) if i > 0 else None,
+                fold(layer.name),
+                fold(s.layers[i + 1].name) if i + 1 < len(s.layers) else None,
+            )
+            for s in base.stacks
+            for i, layer in enumerate(s.layers)
+        )
         # One memo per question asked, each holding answers of one type.
         self._down: dict[str, frozenset[str]] = {}
         self._up: dict[str, frozenset[str]] = {}
@@ -125,21 +133,25 @@ class Relations:
 
     def siblings(self, concept: str) -> tuple[str, ...]:
         """Other kinds of the concept's parents, in the order the taxonomy lists them."""
+
         def make() -> tuple[str, ...]:
             out: list[str] = []
             for parent in self.parents.get(concept, ()):
                 out += [c for c in self.children[parent] if c != concept and c not in out]
             return tuple(out)
+
         return _memo(self._siblings, concept, make)
 
     def cousins(self, concept: str) -> tuple[str, ...]:
         """Siblings of the concept's parents, and their kinds: the concept's neighbourhood."""
+
         def make() -> tuple[str, ...]:
             out: list[str] = []
             for parent in self.parents.get(concept, ()):
                 for uncle in self.siblings(parent):
                     out += [c for c in (uncle, *self.children.get(uncle, ())) if c not in out]
             return tuple(out)
+
         return _memo(self._cousins, concept, make)
 
     # --- definitions ------------------------------------------------------------------
@@ -169,8 +181,9 @@ class Relations:
         try:
             return self._folded_names[concept]
         except KeyError:
-            value = self._folded_names[concept] = frozenset(fold(n)
-                                                            for n in (*self.names(concept), self.label(concept)))
+            value = self._folded_names[concept] = frozenset(
+                fold(n) for n in (*self.names(concept), self.label(concept))
+            )
             return value
 
     def named_in(self, concept: str, other: str) -> bool:
@@ -182,8 +195,7 @@ class Relations:
         d = self.definitions.get(other)
         if d is None:
             return False
-        haystack = _memo(self._haystacks, other,
-                         lambda: "\0".join(fold(n) for n in (*self.names(other), d.definition)))
+        haystack = _memo(self._haystacks, other, lambda: "\0".join(fold(n) for n in (*self.names(other), d.definition)))
         return any(len(n) >= 2 and n in haystack for n in self.folded_names(concept))
 
     def entangled(self, concept: str, other: str) -> bool:
@@ -197,9 +209,13 @@ class Relations:
             return False
 
         def tied() -> tuple[frozenset[str], str]:
-            layers = frozenset(layer.concept for member in sorted(family)
-                               for stack in self.illustrated_by.get(member, ())
-                               for layer in stack.layers if layer.concept)
+            layers = frozenset(
+                layer.concept
+                for member in sorted(family)
+                for stack in self.illustrated_by.get(member, ())
+                for layer in stack.layers
+                if layer.concept
+            )
             text = "\0".join(fold(self.definitions[m].definition) for m in sorted(family) if m in self.definitions)
             return layers, text
 
@@ -217,23 +233,29 @@ class Relations:
 
     def says(self, concept: str, polarity: str) -> frozenset[str]:
         """Folded texts the fact base gives as POLARITY ('pros' or 'cons') of CONCEPT."""
-        return _memo(self._says, (concept, polarity),
-                     lambda: frozenset(fold(p.text) for p in self.points(concept, polarity)))
+        return _memo(
+            self._says, (concept, polarity), lambda: frozenset(fold(p.text) for p in self.points(concept, polarity))
+        )
 
     def truths(self, concept: str, polarity: str) -> frozenset[str]:
         """What the fact base says is a POLARITY of CONCEPT or of anything in its lineage."""
-        return _memo(self._truths, (concept, polarity),
-                     lambda: frozenset().union(*(self.says(c, polarity) for c in sorted(self.lineage(concept)))))
+        return _memo(
+            self._truths,
+            (concept, polarity),
+            lambda: frozenset().union(*(self.says(c, polarity) for c in sorted(self.lineage(concept)))),
+        )
 
     def denied(self, concept: str) -> dict[str, str]:
         """Folded point texts that a comparison says do NOT hold for CONCEPT (or a kind of it),
         mapped to the comparison's own words."""
+
         def make() -> dict[str, str]:
             out: dict[str, str] = {}
             for subject in (concept, *sorted(self.ancestors(concept))):
                 for text, words in self._compares.get(subject, {}).items():
                     out.setdefault(text, words)
             return out
+
         return _memo(self._denied, concept, make)
 
     # --- stacks -----------------------------------------------------------------------

@@ -53,8 +53,9 @@ def quiz_sets(
     return out
 
 
-def select(bank: Sequence[Question], *, kinds: Iterable[str] | None = None,
-           tags: Iterable[str] | None = None) -> list[Question]:
+def select(
+    bank: Sequence[Question], *, kinds: Iterable[str] | None = None, tags: Iterable[str] | None = None
+) -> list[Question]:
     """The questions of BANK of one of KINDS carrying one of TAGS; unknown names are a `UsageError`."""
     pool = list(bank)
     if kinds is not None:
@@ -81,6 +82,7 @@ def _draw(pool: list[Question], size: int, rng: random.Random, used: Counter[str
     by_kind: dict[str, list[Question]] = {}
     for q in pool:
         by_kind.setdefault(q.kind, []).append(q)
+
     def least_used_first(questions: list[Question]) -> list[Question]:
         rng.shuffle(questions)
         questions.sort(key=lambda q: used[q.id])  # stable: the shuffle orders equals
@@ -162,8 +164,14 @@ def shuffle_options(questions: Sequence[Question], rng: random.Random) -> list[Q
                 rng.shuffle(pairs)
                 definitions = list(q.definitions)
                 rng.shuffle(definitions)
-                out.append(replace(q, terms=tuple(t for t, _ in pairs), definitions=tuple(definitions),
-                                   answer=tuple(definitions.index(d) for _, d in pairs)))
+                out.append(
+                    replace(
+                        q,
+                        terms=tuple(t for t, _ in pairs),
+                        definitions=tuple(definitions),
+                        answer=tuple(definitions.index(d) for _, d in pairs),
+                    )
+                )
             case Ordering():
                 pieces = list(q.pieces)
                 rng.shuffle(pieces)

@@ -134,11 +134,16 @@ def draft(notes: Iterable[Note]) -> Draft:
             _term_entries(note.path, term, term_ids, resolve, sections, extra)
         for scenario in note.scenarios:
             scenario_id = ids.new("scenario-" + slug(scenario.text, words=4))
-            sections["scenarios"].append(Entry(
-                "scenarios", scenario_id, Map((("text", scenario.text or "(no text)"), *extra)),
-                note.path, scenario.line,
-                () if scenario.text else ("the quote has no text before its chains",),
-            ))
+            sections["scenarios"].append(
+                Entry(
+                    "scenarios",
+                    scenario_id,
+                    Map((("text", scenario.text or "(no text)"), *extra)),
+                    note.path,
+                    scenario.line,
+                    () if scenario.text else ("the quote has no text before its chains",),
+                )
+            )
             for chain in scenario.chains:
                 sections["stacks"].append(_stack(note.path, chain, ids, resolve, scenario_id, None, extra))
         for question in note.questions:
@@ -148,8 +153,9 @@ def draft(notes: Iterable[Note]) -> Draft:
                 stack = _stack(note.path, question.chain, ids, resolve, None, question, extra, "stack-" + question_id)
                 sections["stacks"].append(stack)
                 fields = fields.set("stack", stack.id)
-            sections["questions"].append(Entry(
-                "questions", question_id, Map((*fields.items, *extra)), note.path, question.line, question.checks))
+            sections["questions"].append(
+                Entry("questions", question_id, Map((*fields.items, *extra)), note.path, question.line, question.checks)
+            )
     decks = sorted({deck_of(note) for note in notes})
     checks = (f"the notes name several decks ({', '.join(decks)}); the file has one",) if len(decks) > 1 else ()
     return Draft(
@@ -185,8 +191,14 @@ class _Resolver:
         return None
 
 
-def _term_entries(note: str, term: Term, term_ids: dict[int, str], resolve: _Resolver,
-                  sections: dict[str, list[Entry]], extra: tuple[tuple[str, Value], ...]) -> None:
+def _term_entries(
+    note: str,
+    term: Term,
+    term_ids: dict[int, str],
+    resolve: _Resolver,
+    sections: dict[str, list[Entry]],
+    extra: tuple[tuple[str, Value], ...],
+) -> None:
     fact_id = term_ids[id(term)]
     items: list[tuple[str, Value]] = [("term", term.name.term)]
     if term.name.english:
@@ -206,13 +218,20 @@ def _term_entries(note: str, term: Term, term_ids: dict[int, str], resolve: _Res
             if points:
                 point_items.append((key, tuple(_point(p, resolve, checks) for p in _unique(points))))
         line = min(p.line for p in (*term.pros, *term.cons))
-        sections["pros_cons"].append(Entry(
-            "pros_cons", f"{fact_id}-pros-cons", Map((*point_items, *extra)), note, line, tuple(checks)))
+        sections["pros_cons"].append(
+            Entry("pros_cons", f"{fact_id}-pros-cons", Map((*point_items, *extra)), note, line, tuple(checks))
+        )
     if term.kinds:
         children = tuple(dict.fromkeys(term_ids[id(kind)] for kind in term.kinds))
-        sections["taxonomy"].append(Entry(
-            "taxonomy", f"kinds-of-{fact_id}", Map((("parent", fact_id), ("children", children), *extra)),
-            note, term.kinds[0].line))
+        sections["taxonomy"].append(
+            Entry(
+                "taxonomy",
+                f"kinds-of-{fact_id}",
+                Map((("parent", fact_id), ("children", children), *extra)),
+                note,
+                term.kinds[0].line,
+            )
+        )
 
 
 def _unique(points: tuple[PointShape, ...]) -> list[PointShape]:
@@ -235,8 +254,16 @@ def _point(point: PointShape, resolve: _Resolver, checks: list[str]) -> Value:
     return Map((("text", point.text), ("compare", Map((("concept", concept), ("text", point.vs[1]))))))
 
 
-def _stack(note: str, chain: Chain, ids: _Ids, resolve: _Resolver, scenario: str | None,
-           question: QuestionShape | None, extra: tuple[tuple[str, Value], ...], base: str | None = None) -> Entry:
+def _stack(
+    note: str,
+    chain: Chain,
+    ids: _Ids,
+    resolve: _Resolver,
+    scenario: str | None,
+    question: QuestionShape | None,
+    extra: tuple[tuple[str, Value], ...],
+    base: str | None = None,
+) -> Entry:
     illustrates = resolve(chain.title) if chain.title else None
     title = chain.title or (question.question if question else "")
     stack_id = ids.new(base or "stack-" + (illustrates or slug(title)))

@@ -44,8 +44,10 @@ class Change:
     def diff(self) -> str:
         name = str(self.path)
         lines = difflib.unified_diff(
-            (self.old or "").splitlines(keepends=True), self.new.splitlines(keepends=True),
-            fromfile=name if self.old is not None else "/dev/null", tofile=name,
+            (self.old or "").splitlines(keepends=True),
+            self.new.splitlines(keepends=True),
+            fromfile=name if self.old is not None else "/dev/null",
+            tofile=name,
         )
         return "".join(lines)
 
@@ -153,6 +155,7 @@ def _remapped(entry: Entry, remap: dict[str, str]) -> Entry:
         if isinstance(v, Map):
             return Map(tuple((k, value(k, item)) for k, item in v.items))
         return v
+
     fields = Map(tuple((k, value(k, v)) for k, v in entry.fields.items))
     return Entry(entry.section, entry.id, fields, entry.note, entry.line, entry.checks)
 
@@ -176,8 +179,9 @@ def _match(entry: Entry, facts: FactBase) -> str | None:
     if entry.section == "stacks":
         title, illustrates = str(get("title")), get("illustrates")
         for stack in facts.stacks:
-            if fold(stack.title) == fold(title) or (illustrates and stack.illustrates == illustrates
-                                                   and stack.scenario == get("scenario")):
+            if fold(stack.title) == fold(title) or (
+                illustrates and stack.illustrates == illustrates and stack.scenario == get("scenario")
+            ):
                 return stack.id
         return None
     return next((q.id for q in facts.questions if similar(q.question, str(get("question")))), None)
@@ -207,6 +211,7 @@ def _new_values(entry: Entry, key: str, facts: FactBase, fact_id: str) -> list[V
 
 # --- text edits ---------------------------------------------------------------------
 
+
 def _scalar(node: Node, key: str) -> str | None:
     if isinstance(node, MappingNode):
         for k, v in node.value:
@@ -234,7 +239,7 @@ def _column(text: str, node: Node) -> int:
 
 def _dash_indent(text: str, item: Node) -> str:
     line_start = text.rfind("\n", 0, item.start_mark.index) + 1
-    before = text[line_start:item.start_mark.index].rstrip()
+    before = text[line_start : item.start_mark.index].rstrip()
     return " " * (len(before) - 1) if before.endswith("-") else " " * max(0, item.start_mark.column - 2)
 
 

@@ -39,6 +39,7 @@ _QUESTION = re.compile(r"(?:Q|Q\d+)[.:)]\s+")
 
 # --- inline text --------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Inline:
     """The text of one heading or paragraph: pieces of plain text and code spans."""
@@ -73,9 +74,12 @@ class Inline:
                     depth += 1
                 elif ch == ")":
                     depth = max(0, depth - 1)
-                if (text.startswith(sep, i) and (in_parens or depth == 0)
-                        and (limit < 0 or len(pieces) <= limit)
-                        and (sep != ":" or i + 1 == len(text) or text[i + 1].isspace())):
+                if (
+                    text.startswith(sep, i)
+                    and (in_parens or depth == 0)
+                    and (limit < 0 or len(pieces) <= limit)
+                    and (sep != ":" or i + 1 == len(text) or text[i + 1].isspace())
+                ):
                     pieces[-1].append((text[start:i], False))
                     pieces.append([])
                     i += len(sep)
@@ -101,6 +105,7 @@ def _is_latin(text: str) -> bool:
 
 
 # --- the shapes ---------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Header:
@@ -215,6 +220,7 @@ class Note:
 
 # --- the block tree ---------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class _Node:
     """One heading, list item or paragraph, with what it owns."""
@@ -288,7 +294,7 @@ def _blocks(tokens: Sequence[Token]) -> list[_Block]:
     while i < len(tokens):
         token = tokens[i]
         end = _close(tokens, i) if token.nesting == 1 else i
-        inner = tokens[i + 1:end]
+        inner = tokens[i + 1 : end]
         if token.type == "heading_open":
             flat.append((int(token.tag[1]), _Node(_line(token), _inline(inner[0]), heading=True)))
         elif token.type == "paragraph_open":
@@ -297,7 +303,7 @@ def _blocks(tokens: Sequence[Token]) -> list[_Block]:
             j = 0
             while j < len(inner):
                 item_end = _close(inner, j)
-                flat.append((0, _item(inner[j], inner[j + 1:item_end])))
+                flat.append((0, _item(inner[j], inner[j + 1 : item_end])))
                 j = item_end + 1
         elif token.type == "blockquote_open":
             flat.append((0, _Quote(_line(token), tuple(_blocks(inner)))))
@@ -321,7 +327,7 @@ def _sections(flat: list[tuple[int, _Block]]) -> list[_Block]:
             while j < len(flat) and not (flat[j][0] and flat[j][0] <= level):
                 j += 1
             assert isinstance(block, _Node)
-            block = replace(block, children=tuple(_sections(flat[i + 1:j])))
+            block = replace(block, children=tuple(_sections(flat[i + 1 : j])))
         out.append(block)
         i = j
     return out
@@ -352,6 +358,7 @@ def _table(token: Token, inner: Sequence[Token]) -> _Table:
 
 # --- from blocks to shapes ------------------------------------------------------------
 
+
 @dataclass
 class _Acc:
     """What the walk has found so far under one term (or at the top)."""
@@ -377,7 +384,12 @@ class _Walker:
 
     def forget(self, found: tuple[int, int, int, int]) -> None:
         """Drop what was found since FOUND, before the same blocks are read again."""
-        del self.scenarios[found[0]:], self.questions[found[1]:], self.leftovers[found[2]:], self.mentions[found[3]:]
+        del (
+            self.scenarios[found[0] :],
+            self.questions[found[1] :],
+            self.leftovers[found[2] :],
+            self.mentions[found[3] :],
+        )
 
     def left(self, line: int, text: str, reason: str) -> None:
         self.leftovers.append(Leftover(line, text, reason))
@@ -471,14 +483,21 @@ class _Walker:
         enumerated = _ENUMERATOR.match(name.term)
         if enumerated:
             label = enumerated.group(1)
-            name = Name(name.term[enumerated.end():], name.english, (*name.aliases, label))
+            name = Name(name.term[enumerated.end() :], name.english, (*name.aliases, label))
             checks.append(f"numbered '{label}' in the note; kept as an alias")
         if acc.kinds and len({k.heading for k in acc.kinds}) > 1:
             checks.append("the terms under it mix headings and list items; check which are kinds of it")
         return Term(
-            line=node.line, name=name, definition=definition, heading=node.heading,
-            details=tuple(acc.details), examples=tuple(acc.examples), pros=tuple(acc.pros),
-            cons=tuple(acc.cons), kinds=tuple(acc.kinds), checks=tuple(checks + acc.checks),
+            line=node.line,
+            name=name,
+            definition=definition,
+            heading=node.heading,
+            details=tuple(acc.details),
+            examples=tuple(acc.examples),
+            pros=tuple(acc.pros),
+            cons=tuple(acc.cons),
+            kinds=tuple(acc.kinds),
+            checks=tuple(checks + acc.checks),
         )
 
     def points(self, node: _Node, value: Inline) -> list[PointShape]:
@@ -545,18 +564,22 @@ class _Walker:
             self.left(table.line, " | ".join(table.header), "a table without term and definition columns")
             return
         for cells, line in table.rows:
+
             def cell(col: int | None, cells: tuple[str, ...] = cells) -> str:
                 return cells[col].strip() if col is not None and col < len(cells) else ""
+
             name = _name(Inline(((cell(term_col), False),)))
             if name is None:
                 self.left(line, " | ".join(cells), "a table row with no term")
                 continue
             if eng_col is not None and cell(eng_col):
                 name = Name(name.term, cell(eng_col), name.aliases)
-            pros = tuple(_point(line, Inline(((p, False),)))
-                         for p in cell(pros_col).split(POINT_SEPARATOR) if p.strip())
-            cons = tuple(_point(line, Inline(((p, False),)))
-                         for p in cell(cons_col).split(POINT_SEPARATOR) if p.strip())
+            pros = tuple(
+                _point(line, Inline(((p, False),))) for p in cell(pros_col).split(POINT_SEPARATOR) if p.strip()
+            )
+            cons = tuple(
+                _point(line, Inline(((p, False),))) for p in cell(cons_col).split(POINT_SEPARATOR) if p.strip()
+            )
             definition = cell(def_col)
             if not definition:
                 self.left(line, " | ".join(cells), "a table row with no definition")
@@ -593,8 +616,14 @@ def _name(inline: Inline, whole: bool = False) -> Name | None:
         return Name(parts[0][0].strip())
     plain = inline.plain
     # `term (` + code + `)`: the English name in a code span in parentheses
-    if (len(parts) == 3 and not parts[0][1] and parts[1][1] and not parts[2][1]
-            and parts[0][0].rstrip().endswith("(") and parts[2][0].strip() == ")"):
+    if (
+        len(parts) == 3
+        and not parts[0][1]
+        and parts[1][1]
+        and not parts[2][1]
+        and parts[0][0].rstrip().endswith("(")
+        and parts[2][0].strip() == ")"
+    ):
         term = parts[0][0].rstrip()[:-1].strip()
         return _named(term, parts[1][0].strip()) if term else None
     if any(code for _, code in parts):
@@ -629,18 +658,29 @@ def _mentions(line: int, text: Inline) -> list[Term]:
             continue
         if i == len(parts) - 2 and after[0].strip() == ")":
             continue  # a trailing gloss is an example (see `_detail`)
-        words = before[0][:-2].split()[-len(gloss.split()):]
+        words = before[0][:-2].split()[-len(gloss.split()) :]
         if words and not any(_is_latin(w) for w in words):
-            out.append(Term(line, Name(" ".join(words), gloss), text.plain, checks=(
-                "glossed in passing in a line about another term; the line was taken as its definition",)))
+            out.append(
+                Term(
+                    line,
+                    Name(" ".join(words), gloss),
+                    text.plain,
+                    checks=("glossed in passing in a line about another term; the line was taken as its definition",),
+                )
+            )
     return out
 
 
 def _detail(text: Inline) -> tuple[str, str | None]:
     """A detail line, with a trailing `(`example`)` taken out as an example."""
     parts = [p for p in text.parts if p[0]]
-    if (len(parts) >= 3 and parts[-2][1] and parts[-1] == (")", False)
-            and not parts[-3][1] and parts[-3][0].endswith("(")):
+    if (
+        len(parts) >= 3
+        and parts[-2][1]
+        and parts[-1] == (")", False)
+        and not parts[-3][1]
+        and parts[-3][0].endswith("(")
+    ):
         rest = Inline((*parts[:-3], (parts[-3][0][:-1], False))).plain
         if rest:
             return rest, parts[-2][0].strip()
@@ -704,8 +744,15 @@ def parse_note(text: str, path: str) -> Note:
         tokens = tokens[1:]
     walker = _Walker()
     walker.walk(_blocks(tokens), None)
-    return Note(path, header, tuple(walker.roots), tuple(walker.mentions), tuple(walker.scenarios),
-                tuple(walker.questions), tuple(sorted(walker.leftovers, key=lambda left: left.line)))
+    return Note(
+        path,
+        header,
+        tuple(walker.roots),
+        tuple(walker.mentions),
+        tuple(walker.scenarios),
+        tuple(walker.questions),
+        tuple(sorted(walker.leftovers, key=lambda left: left.line)),
+    )
 
 
 def _header(text: str, path: str) -> Header:

@@ -52,6 +52,7 @@ ZIP_LEVEL = 1  # a sixth larger than the default 6, at a third of the time
 
 # --- identity ---------------------------------------------------------------------
 
+
 def stable_id(name: str) -> int:
     """A 31-bit id derived from NAME, never 0 or 1 (Anki's Default deck)."""
     value = int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:4], "big") & 0x7FFFFFFF
@@ -94,8 +95,8 @@ def build_timestamp(base: FactBase, environ: dict[str, str] | None = None) -> in
 
 # --- note types: fields and card templates fixed forever ------------------------------
 
-_NOTE = "{{#Note}}<div class=\"cg-note\">{{Note}}</div>{{/Note}}"
-_SOURCE = "{{#Source}}<div class=\"cg-source\">{{Source}}</div>{{/Source}}"
+_NOTE = '{{#Note}}<div class="cg-note">{{Note}}</div>{{/Note}}'
+_SOURCE = '{{#Source}}<div class="cg-source">{{Source}}</div>{{/Source}}'
 
 
 @dataclass(frozen=True)
@@ -134,8 +135,9 @@ TYPEIN = NoteType(
     "cardgen type-in",
     ("Key", "Front", "Answer", "Back", "Source", "Note"),
     front="{{Front}}\n{{type:Answer}}",
-    back=(f'<div class="cg-back-side">{{{{Front}}}}<hr id="answer">{{{{type:Answer}}}}'
-          f"{{{{Back}}}}{_NOTE}{_SOURCE}</div>"),
+    back=(
+        f'<div class="cg-back-side">{{{{Front}}}}<hr id="answer">{{{{type:Answer}}}}{{{{Back}}}}{_NOTE}{_SOURCE}</div>'
+    ),
 )
 CLOZE = NoteType(
     "cardgen cloze",
@@ -154,6 +156,7 @@ def note_type_of(card: Card) -> NoteType:
 
 
 # --- rendering fields ------------------------------------------------------------------
+
 
 def escape_text(value: object) -> Markup:
     """Plain text as field HTML: HTML-escaped, `[` kept from starting `[sound:...]`, newlines as <br>.
@@ -309,13 +312,29 @@ class Renderer:
                 if card.hidden_layer is not None:
                     front_stack = drawings[stack.id, card.hidden_layer, ()]
             blank = card.cloze
-            notes.append(NoteView(
-                family, text(card.subject), text(card.prompt), text(card.context), text(card.answer),
-                () if blank is not None else tuple(map(text, card.items)), tuple(map(text, card.details)),
-                front_stack, back_stack))
+            notes.append(
+                NoteView(
+                    family,
+                    text(card.subject),
+                    text(card.prompt),
+                    text(card.context),
+                    text(card.answer),
+                    () if blank is not None else tuple(map(text, card.items)),
+                    tuple(map(text, card.details)),
+                    front_stack,
+                    back_stack,
+                )
+            )
             if blank is not None:
-                clozes.append(ClozeView(family, cloze_text(card.subject), cloze_text(card.prompt),
-                                        tuple(map(cloze_text, card.items)), blank))
+                clozes.append(
+                    ClozeView(
+                        family,
+                        cloze_text(card.subject),
+                        cloze_text(card.prompt),
+                        tuple(map(cloze_text, card.items)),
+                        blank,
+                    )
+                )
         return notes, clozes
 
     def _draw_stacks(self, cards: Sequence[Card]) -> dict[_Drawing, Markup]:
@@ -349,6 +368,7 @@ class Renderer:
 
 
 # --- decks and packages ---------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class DeckFile:
@@ -398,15 +418,19 @@ class NoteMaker:
 
     def notes(self, cards: Sequence[Card]) -> list[Note]:
         models = self.models
-        return [Note(models[note_type_of(card).name], note_guid(card), fields, card.tags)
-                for card, fields in zip(cards, self.renderer.fields(cards), strict=True)]
+        return [
+            Note(models[note_type_of(card).name], note_guid(card), fields, card.tags)
+            for card, fields in zip(cards, self.renderer.fields(cards), strict=True)
+        ]
 
 
 def build_notes(cards: Sequence[Card], css: str) -> dict[str, list[genanki.Note]]:
     """The genanki notes `write_anki` writes, per deck name, in card order."""
     maker = NoteMaker(css)
-    return {deck: [note.genanki_note() for note in maker.notes(deck_cards)]
-            for deck, deck_cards in cards_by_deck(cards).items()}
+    return {
+        deck: [note.genanki_note() for note in maker.notes(deck_cards)]
+        for deck, deck_cards in cards_by_deck(cards).items()
+    }
 
 
 _NOTE_ROW = "INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)"
@@ -430,15 +454,29 @@ def collection(deck: str, notes: Sequence[Note], timestamp: int) -> bytes:
     note_rows, card_rows = [], []
     for note in notes:
         note_id = next(ids)
-        note_rows.append((note_id, note.guid, note.model.model_id, timestamp, -1, f" {' '.join(note.tags)} ",
-                          "\x1f".join(note.fields), note.fields[0], 0, 0, ""))
+        note_rows.append(
+            (
+                note_id,
+                note.guid,
+                note.model.model_id,
+                timestamp,
+                -1,
+                f" {' '.join(note.tags)} ",
+                "\x1f".join(note.fields),
+                note.fields[0],
+                0,
+                0,
+                "",
+            )
+        )
         card_rows.append((next(ids), note_id, anki_deck.deck_id, 0, timestamp, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ""))
     conn = sqlite3.connect(":memory:")
     try:
         cursor = conn.cursor()
         genanki.Package(anki_deck).write_to_db(cursor, timestamp, ids)
         indexes = cursor.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").fetchall()
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        ).fetchall()
         for name, _ in indexes:
             cursor.execute(f'DROP INDEX "{name}"')
         cursor.executemany(_NOTE_ROW, note_rows)

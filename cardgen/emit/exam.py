@@ -43,6 +43,7 @@ WRITING_LINES = 4
 
 # --- paper and labels ---------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Paper:
     """A paper size as CSS `@page` wants it."""
@@ -156,6 +157,7 @@ LABELS = {
 
 # --- settings and view objects ------------------------------------------------
 
+
 @dataclass(frozen=True)
 class ExamSettings:
     """What a user asks for; also printed on the key as the command that rebuilds the exam."""
@@ -182,8 +184,17 @@ class ExamSettings:
 
     def command(self) -> tuple[str, ...]:
         """The `cardgen exam` command line that rebuilds this exam, as shell-quoted words."""
-        args = ["cardgen", "exam", self.source, "--versions", str(self.versions),
-                "--questions", str(self.questions), "--seed", str(self.seed)]
+        args = [
+            "cardgen",
+            "exam",
+            self.source,
+            "--versions",
+            str(self.versions),
+            "--questions",
+            str(self.questions),
+            "--seed",
+            str(self.seed),
+        ]
         if self.title is not None:
             args += ["--title", self.title]
         for kind in self.kinds:
@@ -279,18 +290,22 @@ class Exam:
 
 # --- choosing and dealing -----------------------------------------------------
 
+
 def choose_questions(bank: Sequence[Question], settings: ExamSettings) -> list[Question]:
     """The exam's questions, drawn once by the bank's seeded sampler, options already shuffled."""
     kinds, tags = settings.kinds or None, settings.tags or None
     pool = select(bank, kinds=kinds, tags=tags)
     if settings.questions > len(pool):
-        raise UsageError(f"only {len(pool)} question(s) match, so an exam cannot hold {settings.questions}; "
-                         f"ask for fewer questions or more kinds and tags")
+        raise UsageError(
+            f"only {len(pool)} question(s) match, so an exam cannot hold {settings.questions}; "
+            f"ask for fewer questions or more kinds and tags"
+        )
     return quiz_sets(bank, sets=1, size=settings.questions, seed=settings.seed, kinds=kinds, tags=tags)[0]
 
 
-def order_questions(questions: Sequence[Question], rng: random.Random,
-                    taken: Iterable[tuple[str, ...]] = ()) -> list[Question]:
+def order_questions(
+    questions: Sequence[Question], rng: random.Random, taken: Iterable[tuple[str, ...]] = ()
+) -> list[Question]:
     """QUESTIONS grouped by style (SECTIONS) and shuffled within each group, avoiding orders already TAKEN."""
     taken = set(taken)
     groups = [[q for q in questions if q.style == style] for style in SECTIONS]
@@ -405,11 +420,14 @@ def _item(number: int, q: Question, labels: Labels) -> Item:
 
 def draw_stack(stack: Stack, hidden: int | None) -> tuple[DrawnLayer, ...]:
     """STACK's layers top to bottom, the one at index HIDDEN left blank (its name never printed)."""
-    return tuple(DrawnLayer(boxes=("" if row.hidden else row.name,) * row.count, blank=row.hidden)
-                 for row in stack_rows(stack, hidden))
+    return tuple(
+        DrawnLayer(boxes=("" if row.hidden else row.name,) * row.count, blank=row.hidden)
+        for row in stack_rows(stack, hidden)
+    )
 
 
 # --- files ------------------------------------------------------------------
+
 
 def file_stem(seed: int, letter: str, role: str) -> str:
     """`exam-s7-A` for a paper, `exam-s7-A-key` for its key: the seed in the name, so exams

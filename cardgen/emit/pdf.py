@@ -75,7 +75,10 @@ def _run(command: list[str], timeout: float, html: Path) -> str:
     """Run COMMAND in its own process group, so a timeout ends the browser and all its helpers."""
     try:
         proc = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
             start_new_session=True,
         )
     except OSError as exc:

@@ -46,18 +46,31 @@ class QuizSet:
         return f"quizset-s{self.seed}-{self.number:02d}"
 
 
-def make_quizsets(bank: Sequence[Question], *, sets: int = DEFAULT_SETS, size: int = DEFAULT_SIZE,
-                  seed: int = DEFAULT_SEED, kinds: Iterable[str] | None = None,
-                  tags: Iterable[str] | None = None) -> list[QuizSet]:
+def make_quizsets(
+    bank: Sequence[Question],
+    *,
+    sets: int = DEFAULT_SETS,
+    size: int = DEFAULT_SIZE,
+    seed: int = DEFAULT_SEED,
+    kinds: Iterable[str] | None = None,
+    tags: Iterable[str] | None = None,
+) -> list[QuizSet]:
     kinds_t = tuple(kinds) if kinds is not None else None
     tags_t = tuple(tags) if tags is not None else None
     drawn = quiz_sets(bank, sets=sets, size=size, seed=seed, kinds=kinds_t, tags=tags_t)
     return [QuizSet(n, sets, seed, tuple(qs), kinds_t, tags_t) for n, qs in enumerate(drawn, 1)]
 
 
-def quizset_files(context: Context, *, formats: Sequence[str] = ("json",), sets: int = DEFAULT_SETS,
-                  size: int = DEFAULT_SIZE, seed: int = DEFAULT_SEED, kinds: Iterable[str] | None = None,
-                  tags: Iterable[str] | None = None) -> dict[str, bytes]:
+def quizset_files(
+    context: Context,
+    *,
+    formats: Sequence[str] = ("json",),
+    sets: int = DEFAULT_SETS,
+    size: int = DEFAULT_SIZE,
+    seed: int = DEFAULT_SEED,
+    kinds: Iterable[str] | None = None,
+    tags: Iterable[str] | None = None,
+) -> dict[str, bytes]:
     """SETS quiz sets of SIZE questions drawn with SEED, each in every one of FORMATS, by file name."""
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
@@ -82,11 +95,15 @@ def _files(quizsets: list[QuizSet], formats: Sequence[str]) -> dict[str, bytes]:
 
 # --- JSON -------------------------------------------------------------------------------
 
+
 def _stack_json(stack: Stack | None) -> dict[str, Any] | None:
     if stack is None:
         return None
-    return {"id": stack.id, "title": stack.title,
-            "layers": [{"name": layer.name, "count": layer.count, "concept": layer.concept} for layer in stack.layers]}
+    return {
+        "id": stack.id,
+        "title": stack.title,
+        "layers": [{"name": layer.name, "count": layer.count, "concept": layer.concept} for layer in stack.layers],
+    }
 
 
 def _answer_json(q: Question) -> int | str | list[str] | list[list[str]]:
@@ -122,18 +139,30 @@ def _options_json(q: Question) -> list[str]:
 def question_json(q: Question, number: int) -> dict[str, Any]:
     drawn = q if isinstance(q, (Choice, FillIn)) else None
     return {
-        "number": number, "id": q.id, "kind": q.kind, "style": q.style, "prompt": q.prompt,
-        "options": _options_json(q), "answer": _answer_json(q),
+        "number": number,
+        "id": q.id,
+        "kind": q.kind,
+        "style": q.style,
+        "prompt": q.prompt,
+        "options": _options_json(q),
+        "answer": _answer_json(q),
         "accepted": list(q.accepted) if isinstance(q, (Choice, FillIn)) else [],
-        "explanation": q.explanation, "facts": list(q.facts), "tags": list(q.tags),
-        "stack": _stack_json(drawn.stack if drawn else None), "hidden_layer": drawn.hidden_layer if drawn else None,
+        "explanation": q.explanation,
+        "facts": list(q.facts),
+        "tags": list(q.tags),
+        "stack": _stack_json(drawn.stack if drawn else None),
+        "hidden_layer": drawn.hidden_layer if drawn else None,
     }
 
 
 def to_json(qs: QuizSet) -> bytes:
     doc = {
-        "format": "cardgen-quizset", "version": SCHEMA_VERSION,
-        "seed": qs.seed, "set": qs.number, "sets": qs.count, "size": len(qs.questions),
+        "format": "cardgen-quizset",
+        "version": SCHEMA_VERSION,
+        "seed": qs.seed,
+        "set": qs.number,
+        "sets": qs.count,
+        "size": len(qs.questions),
         "kinds": list(qs.kinds) if qs.kinds is not None else None,
         "tags": list(qs.tags) if qs.tags is not None else None,
         "questions": [question_json(q, n) for n, q in enumerate(qs.questions, 1)],
@@ -142,6 +171,7 @@ def to_json(qs: QuizSet) -> bytes:
 
 
 # --- plain answers, shared by Markdown and CSV ----------------------------------------------
+
 
 def stack_lines(q: Question) -> list[str]:
     """The rows of the stack drawn with Q, top first, the asked layer as `( ? )`."""
@@ -202,9 +232,16 @@ def _md_view(q: Question, number: int, safe: Callable[[str], str] = str) -> _MdQ
     terms = tuple(m(term) for term in q.terms) if isinstance(q, Matching) else ()
     accepted = safe(", ".join(md(a) for a in q.accepted)) if isinstance(q, FillIn) else ""
     return _MdQuestion(
-        number=number, kind=q.kind, style=q.style, lead=m(lead), body=tuple(m(b) for b in body),
-        stack=tuple(m(r) for r in stack_lines(q)), options=tuple(m(o) for o in option_lines(q)), terms=terms,
-        answer=m(answer_text(q, MARKERS_KO)), accepted=accepted,
+        number=number,
+        kind=q.kind,
+        style=q.style,
+        lead=m(lead),
+        body=tuple(m(b) for b in body),
+        stack=tuple(m(r) for r in stack_lines(q)),
+        options=tuple(m(o) for o in option_lines(q)),
+        terms=terms,
+        answer=m(answer_text(q, MARKERS_KO)),
+        accepted=accepted,
         explanation=tuple(m(line) for line in q.explanation.split("\n") if line),
     )
 
@@ -222,6 +259,7 @@ def to_markdown(qs: QuizSet) -> bytes:
 
 
 # --- CSV ------------------------------------------------------------------------------------
+
 
 def _one_line(text: str) -> str:
     return " / ".join(part.strip() for part in text.splitlines() if part.strip())

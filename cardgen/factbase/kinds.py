@@ -81,7 +81,11 @@ LAYER_KEYS = {
 
 KINDS: tuple[FactKind, ...] = (
     FactKind(
-        "definitions", "definition", "definitions", Definition, "definitions",
+        "definitions",
+        "definition",
+        "definitions",
+        Definition,
+        "definitions",
         {
             "term": Field("text", True, help="The term, as students should learn it."),
             "english": Field("text", help="The English name."),
@@ -98,7 +102,11 @@ KINDS: tuple[FactKind, ...] = (
         },
     ),
     FactKind(
-        "pros_cons", "pros/cons entry", "pros/cons entries", ProsCons, "pros_cons",
+        "pros_cons",
+        "pros/cons entry",
+        "pros/cons entries",
+        ProsCons,
+        "pros_cons",
         {
             "concept": Field("text", True, ref="definition", help="The definition id these points are about."),
             "pros": Field("points", help="Advantages."),
@@ -114,7 +122,11 @@ KINDS: tuple[FactKind, ...] = (
         needs_one_of=("pros", "cons"),
     ),
     FactKind(
-        "taxonomy", "taxonomy entry", "taxonomy entries", Taxonomy, "taxonomies",
+        "taxonomy",
+        "taxonomy entry",
+        "taxonomy entries",
+        Taxonomy,
+        "taxonomies",
         {
             "parent": Field("text", True, ref="definition", help="The definition id of the general concept."),
             "children": Field("ids", True, ref="definition", help="Definition ids of its kinds."),
@@ -127,12 +139,20 @@ KINDS: tuple[FactKind, ...] = (
         },
     ),
     FactKind(
-        "scenarios", "scenario", "scenarios", Scenario, "scenarios",
+        "scenarios",
+        "scenario",
+        "scenarios",
+        Scenario,
+        "scenarios",
         {"text": Field("text", True, help="The situation that frames the stacks that name it.")},
         refers_as="scenario",
     ),
     FactKind(
-        "stacks", "stack", "stacks", Stack, "stacks",
+        "stacks",
+        "stack",
+        "stacks",
+        Stack,
+        "stacks",
         {
             "title": Field("text", True),
             "layers": Field("layers", True, help="Top to bottom; at least two."),
@@ -149,7 +169,11 @@ KINDS: tuple[FactKind, ...] = (
         },
     ),
     FactKind(
-        "questions", "question", "questions", AuthorQuestion, "questions",
+        "questions",
+        "question",
+        "questions",
+        AuthorQuestion,
+        "questions",
         {
             "question": Field("text", True),
             "answer": Field("text", True),

@@ -63,6 +63,7 @@ def _build(model: Callable[..., _Model], values: Mapping[str, object], **known: 
 
 # --- reading one file -----------------------------------------------------------
 
+
 @dataclass
 class _Ref:
     kind: str
@@ -128,8 +129,9 @@ class _FileReader:
     def text(self, node: Node, key: str) -> str | None:
         if isinstance(node, ScalarNode):
             if node.tag not in _PLAIN_SCALAR_TAGS:
-                self.problem(node, f"'{key}' has a tag that is not allowed here ({_short_tag(node.tag)}); "
-                                   "use plain text")
+                self.problem(
+                    node, f"'{key}' has a tag that is not allowed here ({_short_tag(node.tag)}); use plain text"
+                )
                 return None
             value = " ".join(node.value.split()) if node.style in (None, "", '"', "'") else node.value.strip()
             if not value:
@@ -282,7 +284,7 @@ def _did_you_mean(word: str, choices: Collection[str]) -> str:
 
 
 def _short_tag(tag: str) -> str:
-    return "!!" + tag[len(_YAML):] if tag.startswith(_YAML) else tag
+    return "!!" + tag[len(_YAML) :] if tag.startswith(_YAML) else tag
 
 
 def _describe(node: Node) -> str:
@@ -298,6 +300,7 @@ def _describe(node: Node) -> str:
 
 
 # --- the whole base ---------------------------------------------------------------
+
 
 def fact_files(path: Path) -> list[Path]:
     """The fact files at PATH: the file itself, or every *.yaml / *.yml below a folder."""
@@ -336,8 +339,9 @@ def _load_files(files: list[Path]) -> FactBase:
     _check_taxonomy([link for link in facts["taxonomy"] if isinstance(link, Taxonomy)], problems)
     if problems:
         raise FactError(problems)
-    return _build(FactBase, {kind.attribute: _sorted(facts[kind.section]) for kind in KINDS},
-                  files=tuple(str(f) for f in files))
+    return _build(
+        FactBase, {kind.attribute: _sorted(facts[kind.section]) for kind in KINDS}, files=tuple(str(f) for f in files)
+    )
 
 
 def _sorted(facts: list[Fact]) -> tuple[Fact, ...]:
@@ -354,8 +358,9 @@ def _decode(file: Path, reader: _FileReader) -> str | None:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        reader.problems.append(Problem(Loc(reader.file, line),
-                                       f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8"))
+        reader.problems.append(
+            Problem(Loc(reader.file, line), f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8")
+        )
         return None
     # Editors on macOS write decomposed (NFD) Hangul; nothing downstream should see it.
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
@@ -382,8 +387,9 @@ def _read_file(file: Path, reader: _FileReader, facts: dict[str, list[Fact]]) ->
     if reader.may_alias:
         _report_aliases(text, reader)
     if root is None:
-        reader.problems.append(Problem(Loc(reader.file, 1),
-                                       "the file is empty; expected a mapping with sections such as 'definitions'"))
+        reader.problems.append(
+            Problem(Loc(reader.file, 1), "the file is empty; expected a mapping with sections such as 'definitions'")
+        )
         return
     sections = reader.mapping(root, {**FILE_KEYS, **{kind.section: Field("facts") for kind in KINDS}}, "the file")
     if sections is None:
@@ -405,10 +411,12 @@ def _read_file(file: Path, reader: _FileReader, facts: dict[str, list[Fact]]) ->
 def _report_aliases(text: str, reader: _FileReader) -> None:
     for event in yaml.parse(text, Loader=_YamlLoader):
         if isinstance(event, yaml.AliasEvent):
-            reader.problems.append(Problem(
-                Loc(reader.file, event.start_mark.line + 1 if event.start_mark else 1),
-                "anchors and aliases ('&', '*') are not supported; write the value out",
-            ))
+            reader.problems.append(
+                Problem(
+                    Loc(reader.file, event.start_mark.line + 1 if event.start_mark else 1),
+                    "anchors and aliases ('&', '*') are not supported; write the value out",
+                )
+            )
 
 
 def _line(text: str, index: int) -> str:
@@ -422,8 +430,9 @@ def _check_tags(reader: _FileReader, node: Node, tags: tuple[str, ...] | None) -
             reader.problem(node, f"tag '{tag}' contains a space; Anki tags are single words (use '_' or '::')")
 
 
-def _read_fact(reader: _FileReader, node: Node, section: str,
-               deck: str, file_source: str | None, file_tags: tuple[str, ...]) -> Fact | None:
+def _read_fact(
+    reader: _FileReader, node: Node, section: str, deck: str, file_source: str | None, file_tags: tuple[str, ...]
+) -> Fact | None:
     kind = BY_SECTION[section]
     raw_id = _peek_id(node)
     owner = f"{kind.name} '{raw_id}'" if raw_id else kind.name
@@ -435,8 +444,9 @@ def _read_fact(reader: _FileReader, node: Node, section: str,
     # COMMON reads 'id', 'source' and 'note' as "text" and 'tags' as "texts" (see `_build`).
     fact_id = cast(str, values.pop("id"))
     if not ID_PATTERN.match(fact_id):
-        reader.problem(node, f"id '{fact_id}' must start with a letter or digit "
-                             "and hold only letters, digits, '-', '_' and '.'")
+        reader.problem(
+            node, f"id '{fact_id}' must start with a letter or digit and hold only letters, digits, '-', '_' and '.'"
+        )
         return None
     tags = cast(tuple[str, ...], values.pop("tags", ()))
     _check_tags(reader, node, tags)
@@ -515,7 +525,7 @@ def _check_taxonomy(links: list[Taxonomy], problems: list[Problem]) -> None:
                 continue
             child, link = step
             if child in on_path:
-                cycle = [*path[path.index(child):], child]
+                cycle = [*path[path.index(child) :], child]
                 problems.append(Problem(link.meta.loc, "taxonomy cycle: " + " -> ".join(cycle)))
             elif child not in done:
                 path.append(child)

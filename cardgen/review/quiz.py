@@ -74,11 +74,17 @@ def card_items(cards: Sequence[Card], mode: str) -> list[Item]:
         if mode == "typed" and not typed:
             continue
         family = card.family
-        out.append(Item(
-            key=card.key, style="typed" if typed else "flash", fact_id=card.fact_id,
-            title=CARD_TITLES[family], faces=_card_faces(card),
-            accepted=card.answers, tags=card.tags,
-        ))
+        out.append(
+            Item(
+                key=card.key,
+                style="typed" if typed else "flash",
+                fact_id=card.fact_id,
+                title=CARD_TITLES[family],
+                faces=_card_faces(card),
+                accepted=card.answers,
+                tags=card.tags,
+            )
+        )
     return out
 
 
@@ -97,11 +103,18 @@ def choice_items(bank: Sequence[Question]) -> list[Item]:
     out: list[Item] = []
     for q in shuffle_options([q for q in bank if isinstance(q, Choice)], random.Random(0)):
         assert isinstance(q, Choice)
-        out.append(Item(
-            key=q.id, style="choice", fact_id=q.facts[0] if q.facts else q.id, title=q.kind.replace("_", " "),
-            faces=_choice_faces(q), options=q.options, correct=q.answer,
-            tags=q.tags,
-        ))
+        out.append(
+            Item(
+                key=q.id,
+                style="choice",
+                fact_id=q.facts[0] if q.facts else q.id,
+                title=q.kind.replace("_", " "),
+                faces=_choice_faces(q),
+                options=q.options,
+                correct=q.answer,
+                tags=q.tags,
+            )
+        )
     return out
 
 
@@ -161,8 +174,18 @@ def run(context: Context, options: QuizOptions, stdin: TextIO | None = None, std
         else:
             keys = LineKeys(stdin, echo=stdout)
             terminal = nullcontext(keys)
-        session = Session(items, store, scheduler, screen, keys, clock, mode=options.mode,
-                          new_per_day=options.new, cram=options.cram, limit=options.limit)
+        session = Session(
+            items,
+            store,
+            scheduler,
+            screen,
+            keys,
+            clock,
+            mode=options.mode,
+            new_per_day=options.new,
+            cram=options.cram,
+            limit=options.limit,
+        )
         with terminal:
             summary = session.run()
         screen.summary(summary)

@@ -85,20 +85,30 @@ def filter_tags(items: Iterable[Item], tags: Sequence[str]) -> tuple[Item, ...]:
     return tuple(item for item in items if not wanted or wanted & set(item.tags))
 
 
-def plan(items: Sequence[Item], schedules: dict[str, Schedule], *, now: datetime, new_today: int,
-         new_per_day: int, cram: bool = False, limit: int | None = None) -> Plan:
+def plan(
+    items: Sequence[Item],
+    schedules: dict[str, Schedule],
+    *,
+    now: datetime,
+    new_today: int,
+    new_per_day: int,
+    cram: bool = False,
+    limit: int | None = None,
+) -> Plan:
     """What to ask, in order: due cards by due time, then new cards (at most the day's remainder)."""
     if cram:
         ordered = _spread(items)
         return Plan((), ordered[:limit])
-    due = sorted((i for i in items if i.key in schedules and schedules[i.key].due <= now),
-                 key=lambda i: (schedules[i.key].due, i.key))
+    due = sorted(
+        (i for i in items if i.key in schedules and schedules[i.key].due <= now),
+        key=lambda i: (schedules[i.key].due, i.key),
+    )
     left = max(0, new_per_day - new_today)
     # Spread over every item, then keep the new ones: the order of new cards stays put between sessions.
     new = [i for i in _spread(items) if i.key not in schedules][:left]
     if limit is not None:
         due = due[:limit]
-        new = new[:max(0, limit - len(due))]
+        new = new[: max(0, limit - len(due))]
     return Plan(tuple(due), tuple(new))
 
 
@@ -116,6 +126,7 @@ def _spread(items: Sequence[Item]) -> tuple[Item, ...]:
 
 
 # --- the conversation with the terminal -----------------------------------------
+
 
 class Keys(Protocol):
     """Where answers come from. `key()` returns 'enter', a digit, a letter, or 'eof'."""
@@ -204,8 +215,15 @@ class Session:
         keys = [item.key for item in self.items]
         now = self.clock()
         schedules = self.store.schedules(keys)
-        todays = plan(self.items, schedules, now=now, new_today=self.store.new_seen_on(local_day(now)),
-                      new_per_day=self.new_per_day, cram=self.cram, limit=self.limit)
+        todays = plan(
+            self.items,
+            schedules,
+            now=now,
+            new_today=self.store.new_seen_on(local_day(now)),
+            new_per_day=self.new_per_day,
+            cram=self.cram,
+            limit=self.limit,
+        )
         queue: deque[Item] = deque(todays.items)
         interrupted = finished = False
         try:
@@ -299,8 +317,9 @@ class Session:
         duration = max(0, round((self.ticks() - started) * 1000))
         review_id = None
         if not self.cram:
-            review_id = self.store.review(item.key, rating, now=self.clock(), scheduler=self.scheduler,
-                                          mode=item.style, duration_ms=duration).id
+            review_id = self.store.review(
+                item.key, rating, now=self.clock(), scheduler=self.scheduler, mode=item.style, duration_ms=duration
+            ).id
         self.history.append(Answered(item, rating, review_id))
 
     def _regrade(self, rating: Rating) -> None:
@@ -334,12 +353,17 @@ class Session:
         current = self.store.schedules([item.key]).get(item.key)
         card = current.fsrs_card() if current else Card(card_id=0, due=now)
         # Without fuzz: the buttons show the interval FSRS aims for; the stored one may differ by the fuzz.
-        steady = Scheduler(parameters=self.scheduler.parameters, desired_retention=self.scheduler.desired_retention,
-                           learning_steps=self.scheduler.learning_steps,
-                           relearning_steps=self.scheduler.relearning_steps,
-                           maximum_interval=self.scheduler.maximum_interval, enable_fuzzing=False)
-        return Preview(tuple((rating, steady.review_card(card, rating, review_datetime=now)[0].due - now)
-                             for rating in Rating))
+        steady = Scheduler(
+            parameters=self.scheduler.parameters,
+            desired_retention=self.scheduler.desired_retention,
+            learning_steps=self.scheduler.learning_steps,
+            relearning_steps=self.scheduler.relearning_steps,
+            maximum_interval=self.scheduler.maximum_interval,
+            enable_fuzzing=False,
+        )
+        return Preview(
+            tuple((rating, steady.review_card(card, rating, review_datetime=now)[0].due - now) for rating in Rating)
+        )
 
     def _learn_ahead(self) -> Item | None:
         """The earliest card answered in this session that is due again within the learn-ahead window."""
@@ -349,8 +373,11 @@ class Session:
         if not answered:
             return None
         horizon = self.clock() + LEARN_AHEAD
-        waiting = [s for s in self.store.schedules(answered).values()
-                   if s.state in (State.Learning, State.Relearning) and s.due <= horizon]
+        waiting = [
+            s
+            for s in self.store.schedules(answered).values()
+            if s.state in (State.Learning, State.Relearning) and s.due <= horizon
+        ]
         if not waiting:
             return None
         first = min(waiting, key=lambda s: (s.due, s.key))
@@ -375,6 +402,7 @@ class Session:
 
 # --- statistics -----------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Stats:
     """What `cardgen quiz --stats` reports for the selected items."""
@@ -392,8 +420,9 @@ class Stats:
     retired: int  # schedules of facts that left the fact base (their history is kept)
 
 
-def stats(items: Sequence[Item], store: Store, now: datetime, *, facts: Container[str] | None = None,
-          new_per_day: int = 20) -> Stats:
+def stats(
+    items: Sequence[Item], store: Store, now: datetime, *, facts: Container[str] | None = None, new_per_day: int = 20
+) -> Stats:
     """Counts for ITEMS; a schedule is retired when its fact is not among FACTS (the base's fact ids)."""
     keys = {item.key for item in items}
     every = store.schedules()

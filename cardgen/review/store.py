@@ -94,24 +94,40 @@ class Schedule:
     first_day: date
 
     def fsrs_card(self, card_id: int = 0) -> Card:
-        return Card(card_id=card_id, state=self.state, step=self.step, stability=self.stability,
-                    difficulty=self.difficulty, due=self.due, last_review=self.last_review)
+        return Card(
+            card_id=card_id,
+            state=self.state,
+            step=self.step,
+            stability=self.stability,
+            difficulty=self.difficulty,
+            due=self.due,
+            last_review=self.last_review,
+        )
 
     def to_json(self) -> str:
         row = asdict(self)
-        row.update(state=int(self.state), due=ts(self.due), first_seen=ts(self.first_seen),
-                   last_review=ts(self.last_review) if self.last_review else None,
-                   first_day=self.first_day.isoformat())
+        row.update(
+            state=int(self.state),
+            due=ts(self.due),
+            first_seen=ts(self.first_seen),
+            last_review=ts(self.last_review) if self.last_review else None,
+            first_day=self.first_day.isoformat(),
+        )
         return json.dumps(row, sort_keys=True, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> Schedule:
         row = json.loads(text)
         return cls(
-            key=row["key"], state=State(row["state"]), step=row["step"], stability=row["stability"],
-            difficulty=row["difficulty"], due=parse_ts(row["due"]),
+            key=row["key"],
+            state=State(row["state"]),
+            step=row["step"],
+            stability=row["stability"],
+            difficulty=row["difficulty"],
+            due=parse_ts(row["due"]),
             last_review=parse_ts(row["last_review"]) if row["last_review"] else None,
-            first_seen=parse_ts(row["first_seen"]), first_day=date.fromisoformat(row["first_day"]),
+            first_seen=parse_ts(row["first_seen"]),
+            first_day=date.fromisoformat(row["first_day"]),
         )
 
 
@@ -139,15 +155,24 @@ _ReviewRow = tuple[int, str, int, str, int | None, str, str | None]
 
 def _schedule(row: _CardRow) -> Schedule:
     key, state, step, stability, difficulty, due, last_review, first_seen, first_day = row
-    return Schedule(key, State(state), step, stability, difficulty, parse_ts(due),
-                    parse_ts(last_review) if last_review else None, parse_ts(first_seen),
-                    date.fromisoformat(first_day))
+    return Schedule(
+        key,
+        State(state),
+        step,
+        stability,
+        difficulty,
+        parse_ts(due),
+        parse_ts(last_review) if last_review else None,
+        parse_ts(first_seen),
+        date.fromisoformat(first_day),
+    )
 
 
 def _review(row: _ReviewRow) -> Review:
     rid, key, rating, at, duration, mode, before = row
-    return Review(rid, key, Rating(rating), parse_ts(at), duration, mode,
-                  Schedule.from_json(before) if before else None)
+    return Review(
+        rid, key, Rating(rating), parse_ts(at), duration, mode, Schedule.from_json(before) if before else None
+    )
 
 
 def default_path() -> Path:
@@ -227,8 +252,9 @@ class Store:
     def new_seen_on(self, day: date) -> int:
         """How many cards had their first review on local DAY."""
         with self._guard():
-            row: tuple[int] = self._conn.execute("SELECT count(*) FROM card WHERE first_day = ?",
-                                                 (day.isoformat(),)).fetchone()
+            row: tuple[int] = self._conn.execute(
+                "SELECT count(*) FROM card WHERE first_day = ?", (day.isoformat(),)
+            ).fetchone()
         return row[0]
 
     def reviews(self, since: datetime | None = None) -> list[Review]:
@@ -243,8 +269,16 @@ class Store:
 
     # --- writing --------------------------------------------------------------
 
-    def review(self, key: str, rating: Rating, *, now: datetime, scheduler: Scheduler, mode: str,
-               duration_ms: int | None = None) -> Review:
+    def review(
+        self,
+        key: str,
+        rating: Rating,
+        *,
+        now: datetime,
+        scheduler: Scheduler,
+        mode: str,
+        duration_ms: int | None = None,
+    ) -> Review:
         """Schedule KEY after RATING at NOW and log it, in one committed transaction."""
         with self._write():
             return self._review(key, rating, now, scheduler, mode, duration_ms)
@@ -260,23 +294,42 @@ class Store:
             old = self._undo(review_id)
             return self._review(old.card_key, rating, old.reviewed_at, scheduler, old.mode, old.duration_ms)
 
-    def _review(self, key: str, rating: Rating, now: datetime, scheduler: Scheduler, mode: str,
-                duration_ms: int | None) -> Review:
+    def _review(
+        self, key: str, rating: Rating, now: datetime, scheduler: Scheduler, mode: str, duration_ms: int | None
+    ) -> Review:
         row = self._conn.execute(f"SELECT id, {_CARD_COLUMNS} FROM card WHERE key = ?", (key,)).fetchone()
         before = _schedule(row[1:]) if row else None
         card = before.fsrs_card(row[0]) if before else Card(card_id=0, due=now)
         card, _ = scheduler.review_card(card, Rating(rating), review_datetime=now.astimezone(UTC))
         first_seen = before.first_seen if before else now
         first_day = before.first_day if before else local_day(now)
-        after = Schedule(key, card.state, card.step, card.stability, card.difficulty, card.due,
-                         card.last_review, first_seen, first_day)
+        after = Schedule(
+            key,
+            card.state,
+            card.step,
+            card.stability,
+            card.difficulty,
+            card.due,
+            card.last_review,
+            first_seen,
+            first_day,
+        )
         self._conn.execute(
             f"INSERT INTO card ({_CARD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (key) DO UPDATE SET state = excluded.state, step = excluded.step, "
             "stability = excluded.stability, difficulty = excluded.difficulty, due = excluded.due, "
             "last_review = excluded.last_review",
-            (key, int(after.state), after.step, after.stability, after.difficulty, ts(after.due),
-             ts(after.last_review) if after.last_review else None, ts(first_seen), first_day.isoformat()),
+            (
+                key,
+                int(after.state),
+                after.step,
+                after.stability,
+                after.difficulty,
+                ts(after.due),
+                ts(after.last_review) if after.last_review else None,
+                ts(first_seen),
+                first_day.isoformat(),
+            ),
         )
         cur = self._conn.execute(
             "INSERT INTO review (card_key, rating, reviewed_at, duration_ms, mode, before) VALUES (?, ?, ?, ?, ?, ?)",
@@ -302,8 +355,17 @@ class Store:
             self._conn.execute(
                 "UPDATE card SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?, last_review = ?, "
                 "first_seen = ?, first_day = ? WHERE key = ?",
-                (int(b.state), b.step, b.stability, b.difficulty, ts(b.due),
-                 ts(b.last_review) if b.last_review else None, ts(b.first_seen), b.first_day.isoformat(), b.key),
+                (
+                    int(b.state),
+                    b.step,
+                    b.stability,
+                    b.difficulty,
+                    ts(b.due),
+                    ts(b.last_review) if b.last_review else None,
+                    ts(b.first_seen),
+                    b.first_day.isoformat(),
+                    b.key,
+                ),
             )
         self._conn.execute("DELETE FROM review WHERE id = ?", (review_id,))
         return old
@@ -399,11 +461,14 @@ def _identity(conn: sqlite3.Connection) -> tuple[int, int, int]:
 
 def _check_identity(conn: sqlite3.Connection, shown: str, app_id: int, version: int) -> None:
     if app_id != APPLICATION_ID:
-        raise StateError(f"{shown}: an SQLite database of another program, not a cardgen state file; "
-                         "it was left unchanged (choose another state file)")
+        raise StateError(
+            f"{shown}: an SQLite database of another program, not a cardgen state file; "
+            "it was left unchanged (choose another state file)"
+        )
     if version > SCHEMA_VERSION:
-        raise StateError(f"{shown}: written by a newer cardgen (schema {version}, this one knows {SCHEMA_VERSION}); "
-                         "upgrade cardgen")
+        raise StateError(
+            f"{shown}: written by a newer cardgen (schema {version}, this one knows {SCHEMA_VERSION}); upgrade cardgen"
+        )
     tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if not {"card", "review"} <= tables:
         raise StateError(f"{shown}: the state file is damaged (tables missing); it was left unchanged")

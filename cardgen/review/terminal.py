@@ -49,8 +49,15 @@ class RichScreen:
         plain = wants_plain(stream)
         if plain:
             # Off a terminal nothing wraps lines: a transcript keeps each text whole.
-            console = Console(file=stream, color_system=None, highlight=False, emoji=False, markup=False,
-                              soft_wrap=not stream.isatty(), width=WIDTH if not stream.isatty() else None)
+            console = Console(
+                file=stream,
+                color_system=None,
+                highlight=False,
+                emoji=False,
+                markup=False,
+                soft_wrap=not stream.isatty(),
+                width=WIDTH if not stream.isatty() else None,
+            )
         else:
             console = Console(file=stream, highlight=False, emoji=False, markup=False)
         return cls(console, plain)
@@ -98,9 +105,18 @@ class RichScreen:
         """A fresh screen with the header and the card's front: every step of a card starts so on 80x24."""
         self.console.clear()
         # The progress line sits in the panel's bottom border: one more row for long cards.
-        self._print(Panel(self._question(item, chosen), title=item.title, title_align="left",
-                          subtitle=self._header, subtitle_align="right", border_style="cyan",
-                          padding=(0, 1), width=self._width))
+        self._print(
+            Panel(
+                self._question(item, chosen),
+                title=item.title,
+                title_align="left",
+                subtitle=self._header,
+                subtitle_align="right",
+                border_style="cyan",
+                padding=(0, 1),
+                width=self._width,
+            )
+        )
 
     def back(self, item: Item, preview: Preview | None) -> None:
         if not self.plain and preview is not None:
@@ -170,8 +186,13 @@ class RichScreen:
 
 
 def render_summary(summary: Summary, plain: bool = True) -> str | Panel:
-    why = "interrupted" if summary.interrupted else "stopped" if not summary.finished else (
-        "all done" if summary.answers else "nothing to review now")
+    why = (
+        "interrupted"
+        if summary.interrupted
+        else "stopped"
+        if not summary.finished
+        else ("all done" if summary.answers else "nothing to review now")
+    )
     lines = [
         f"Session {why}{' (cram: nothing was saved)' if summary.cram else ''}.",
         f"  reviewed: {summary.answers} answer(s) on {summary.cards} card(s)",
@@ -188,8 +209,11 @@ def render_summary(summary: Summary, plain: bool = True) -> str | Panel:
 
 
 def render_stats(stats: Stats, plain: bool = True) -> str | Panel:
-    retention = "no reviews of mature cards in the last 30 days" if stats.retention is None else (
-        f"{stats.retention:.0%} of {stats.retention_n} review(s) of mature cards, last 30 days")
+    retention = (
+        "no reviews of mature cards in the last 30 days"
+        if stats.retention is None
+        else (f"{stats.retention:.0%} of {stats.retention_n} review(s) of mature cards, last 30 days")
+    )
     lines = [
         f"cards:          {stats.total}",
         "by state:       " + ", ".join(f"{name} {n}" for name, n in stats.by_state),
@@ -207,6 +231,7 @@ def render_stats(stats: Stats, plain: bool = True) -> str | Panel:
 
 
 # --- input ----------------------------------------------------------------------
+
 
 class LineKeys:
     """One line per action (stdin is not a terminal): empty line = Enter, else the line's text."""
