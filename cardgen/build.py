@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cardgen.context import Context, load_context
-from cardgen.write import write_output
+from cardgen.write import check_output, write_output
 
 if TYPE_CHECKING:  # the emitters are imported by the commands that use them
     from cardgen.emit.anki import AnkiOutput
@@ -77,6 +77,7 @@ def build(
     say = report or (lambda message: None)
     started = time.monotonic()
     context = load_context(path)
+    check_output(out_dir, context.paths)  # refuse a bad folder before any work
     say(f"loaded {len(context.base)} facts from {len(context.base.files)} file(s)")
     files: Files = {}
     for n, step in enumerate(steps, 1):
@@ -93,6 +94,7 @@ def anki(path: Path, out_dir: Path, timestamp: int | None = None) -> tuple[AnkiO
     from cardgen.emit.anki import emit_anki
 
     context = load_context(path)
+    check_output(out_dir, context.paths)  # refuse a bad folder before any work
     result = emit_anki(context, timestamp)
     return result, write(out_dir, result.files, owner="anki", context=context)
 
@@ -117,6 +119,7 @@ def exam(
     settings.check()
     executable = printer.find_browser(browser) if pdf else None  # a missing browser stops us before any work
     context = load_context(path)
+    check_output(out_dir, context.paths)  # refuse a bad folder before any work
     files = exam_files(make_exam(context, settings), templates=templates, browser=executable)
     return write(out_dir, files, owner=f"exam:s{settings.seed}", context=context)
 
@@ -136,6 +139,7 @@ def quizsets(
     from cardgen.emit.quizset import quizset_files
 
     context = load_context(path)
+    check_output(out_dir, context.paths)  # refuse a bad folder before any work
     files = quizset_files(context, formats=formats, sets=sets, size=size, seed=seed, kinds=kinds, tags=tags)
     return write(out_dir, files, owner=f"quizset:s{seed}", context=context)
 

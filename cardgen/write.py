@@ -87,6 +87,13 @@ def write_output(out_dir: Path, files: Files, *, owner: str, guard: Sequence[Pat
     return Written(root, tuple(sorted(root / rel for rel in wanted)), removed)
 
 
+def check_output(out_dir: Path, guard: Sequence[Path] = ()) -> None:
+    """Refuse OUT_DIR now, before any work, if `write_output` would refuse it whatever it writes."""
+    out = _checked_out_dir(out_dir, guard)
+    if not any(os.path.lexists(d / MANIFEST) for d in (out, *out.parents)):
+        _require_empty_or_marked(out)
+
+
 def _checked_out_dir(out_dir: Path, guard: Sequence[Path]) -> Path:
     """OUT_DIR resolved, after refusing a link, a non-folder, or a folder that holds something precious."""
     st = _lstat(out_dir)

@@ -13,7 +13,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import FACTS, ROOT, build_file_tree, run_cardgen
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1700000000"}
@@ -143,3 +142,8 @@ def test_a_read_only_output_folder_is_one_line_and_keeps_the_previous_build(tmp_
             if path.is_dir():
                 path.chmod(0o755)
         shutil.rmtree(base)
+
+
+def test_a_refused_folder_is_refused_before_any_work(project: Path) -> None:
+    result = run_cardgen("build", "facts", "-o", "facts", cwd=project)
+    assert result.returncode == 1 and "[1/" not in result.stderr, result.stderr
