@@ -54,10 +54,15 @@ def anki_dump(package: bytes) -> str:
 def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     """The build of the shipped facts, as golden files: exams and quiz sets as written, decks as note dumps."""
     out = tmp_path_factory.mktemp("golden") / "dist"
+    # Built as a user would from the project folder: the key names the facts as `facts`,
+    # wherever the checkout is.
     os.environ["SOURCE_DATE_EPOCH"] = "1700000000"
+    cwd = Path.cwd()
+    os.chdir(FACTS.parent)
     try:
-        written = build(FACTS, out)
+        written = build(Path(FACTS.name), out)
     finally:
+        os.chdir(cwd)
         del os.environ["SOURCE_DATE_EPOCH"]
     files: dict[str, bytes] = {}
     for path in written:
