@@ -63,11 +63,16 @@ FILE_KEYS = {
     "deck": Field("text", help="Anki deck of the file's facts; '::' separates levels."),
     "tags": Field("texts", help="Tags of every fact in the file."),
     "source": Field("text", help="Default source of every fact in the file."),
+    "synonyms": Field(
+        "synonyms", help="Groups of words that mean the same in any answer, e.g. [[운영체제, OS], [가상 머신, VM]]."
+    ),
+    "exclude": Field("texts", help="Question and card ids to leave out of every output (see `cardgen questions`)."),
 }
 
 POINT_KEYS = {
     "text": Field("text", True),
     "compare": Field("compare", help="How the point reads against another concept."),
+    "also": Field("ids", ref="definition", help="Definition ids of other concepts the point is just as true of."),
 }
 COMPARE_KEYS = {
     "concept": Field("text", True, ref="definition"),
@@ -111,6 +116,9 @@ KINDS: tuple[FactKind, ...] = (
             "concept": Field("text", True, ref="definition", help="The definition id these points are about."),
             "pros": Field("points", help="Advantages."),
             "cons": Field("points", help="Disadvantages."),
+            "exclusive": Field(
+                "flag", help="The points hold for this concept, not for its siblings (unless a point says 'also')."
+            ),
         },
         parts=(("pros", lambda pc: len(pc.pros)), ("cons", lambda pc: len(pc.cons))),
         cards={
@@ -131,6 +139,7 @@ KINDS: tuple[FactKind, ...] = (
             "parent": Field("text", True, ref="definition", help="The definition id of the general concept."),
             "children": Field("ids", True, ref="definition", help="Definition ids of its kinds."),
             "basis": Field("text", help="What the division is based on."),
+            "exhaustive": Field("flag", help="The children are all the kinds there are."),
         },
         parts=(("taxonomy links", lambda t: len(t.children)),),
         cards={

@@ -82,6 +82,8 @@ class _FileReader:
         self.may_alias = True  # False when the text has no '*', so no node can repeat
         self.refs: list[_Ref] = []
         self.ids: list[tuple[str, Loc, str]] = []  # (id, where, section) of every fact, valid or not
+        self.synonyms: list[tuple[str, ...]] = []  # groups of words that mean the same
+        self.exclude: list[tuple[str, Loc]] = []  # question and card ids the author dropped
 
     def loc(self, node: Node) -> Loc:
         return Loc(self.file, node.start_mark.line + 1)
@@ -206,6 +208,24 @@ class _FileReader:
     def _read_count(self, node: Node, key: str, owner: str) -> int | None:
         return self.count(node, key)
 
+    def _read_flag(self, node: Node, key: str, owner: str) -> bool | None:
+        if isinstance(node, ScalarNode) and node.tag == _YAML + "bool":
+            return node.value.lower() in ("true", "yes", "on")
+        self.problem(node, f"'{key}' must be true or false, not {_describe(node)}")
+        return None
+
+    def _read_synonyms(self, node: Node, key: str, owner: str) -> tuple[tuple[str, ...], ...] | None:
+        groups: list[tuple[str, ...]] = []
+        for item in self.sequence(node, key) or ():
+            group = self.texts(item, key)
+            if group is None:
+                continue
+            if len(group) < 2:
+                self.problem(item, f"a group of '{key}' needs at least two words that mean the same")
+                continue
+            groups.append(group)
+        return tuple(groups)
+
     def _read_ids(self, node: Node, key: str, owner: str) -> tuple[str, ...] | None:
         values = self.texts(node, key)
         if values is None:
@@ -329,18 +349,26 @@ def _load_files(files: list[Path]) -> FactBase:
     facts: dict[str, list[Fact]] = {kind.section: [] for kind in KINDS}
     refs: list[_Ref] = []
     ids: list[tuple[str, Loc, str]] = []
+    synonyms: list[tuple[str, ...]] = []
+    exclude: list[tuple[str, Loc]] = []
     for file in files:
         reader = _FileReader(str(file), problems)
         _read_file(file, reader, facts)
         refs.extend(reader.refs)
         ids.extend(reader.ids)
+        synonyms.extend(reader.synonyms)
+        exclude.extend(reader.exclude)
     kinds = _check_ids(ids, problems)
     _check_refs(refs, kinds, problems)
     _check_taxonomy([link for link in facts["taxonomy"] if isinstance(link, Taxonomy)], problems)
     if problems:
         raise FactError(problems)
     return _build(
-        FactBase, {kind.attribute: _sorted(facts[kind.section]) for kind in KINDS}, files=tuple(str(f) for f in files)
+        FactBase,
+        {kind.attribute: _sorted(facts[kind.section]) for kind in KINDS},
+        files=tuple(str(f) for f in files),
+        synonyms=tuple(synonyms),
+        exclude=tuple(exclude),
     )
 
 
@@ -395,6 +423,12 @@ def _read_file(file: Path, reader: _FileReader, facts: dict[str, list[Fact]]) ->
     if sections is None:
         return
     header = {key: reader.text(sections[key], key) for key in ("deck", "source") if key in sections}
+    if "synonyms" in sections:
+        reader.synonyms.extend(reader._read_synonyms(sections["synonyms"], "synonyms", "the file") or ())
+    for item in reader.sequence(sections["exclude"], "exclude") or () if "exclude" in sections else ():
+        excluded = reader.text(item, "exclude")
+        if excluded is not None:
+            reader.exclude.append((excluded, reader.loc(item)))
     file_tags = reader.texts(sections["tags"], "tags") if "tags" in sections else ()
     if "tags" in sections:
         _check_tags(reader, sections["tags"], file_tags)

@@ -8,7 +8,7 @@ written (`loc`) so later stages can still point a user at `file:line`.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, order=True)
@@ -85,17 +85,25 @@ class Point:
 
     text: str
     compare: Comparison | None = None
+    also: tuple[str, ...] = ()
+    """Other concepts the point is just as true of."""
     loc: Loc = field(default=Loc("<memory>", 0), compare=False)
 
 
 @dataclass(frozen=True)
 class ProsCons(_Fact):
-    """The advantages and disadvantages of one concept."""
+    """The advantages and disadvantages of one concept.
+
+    `exclusive` says the points hold for this concept and not for its taxonomy siblings
+    (except where a point names them in `also`); only then may a sibling's question
+    offer them as wrong.
+    """
 
     meta: Meta
     concept: str
     pros: tuple[Point, ...] = ()
     cons: tuple[Point, ...] = ()
+    exclusive: bool = False
 
 
 @dataclass(frozen=True)
@@ -106,6 +114,8 @@ class Taxonomy(_Fact):
     parent: str
     children: tuple[str, ...]
     basis: str | None = None
+    exhaustive: bool = False
+    """Whether the children are all the kinds there are (else: some of them)."""
 
 
 @dataclass(frozen=True)
@@ -151,6 +161,10 @@ class AuthorQuestion(_Fact):
 Fact = Definition | ProsCons | Taxonomy | Scenario | Stack | AuthorQuestion
 
 
+#: The fields of `FactBase` that hold facts, one per fact kind.
+KIND_FIELDS = ("definitions", "pros_cons", "taxonomies", "scenarios", "stacks", "questions")
+
+
 @dataclass(frozen=True)
 class FactBase:
     """Every fact of every file, each kind sorted by id."""
@@ -162,6 +176,10 @@ class FactBase:
     stacks: tuple[Stack, ...] = ()
     questions: tuple[AuthorQuestion, ...] = ()
     files: tuple[str, ...] = ()
+    synonyms: tuple[tuple[str, ...], ...] = ()
+    """Groups of words that mean the same in any answer (운영체제, OS)."""
+    exclude: tuple[tuple[str, Loc], ...] = ()
+    """Question and card ids the author dropped from every output, with where they were named."""
     # Lookups derived from the facts above, built once in __post_init__.
     _index: dict[str, Fact] = field(init=False, repr=False, compare=False)
     _parents: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
@@ -181,9 +199,8 @@ class FactBase:
 
     def facts(self) -> Iterator[Fact]:
         """Every fact, kind by kind in field order, each kind by id."""
-        for kind in fields(self):
-            if kind.init and kind.name != "files":
-                yield from getattr(self, kind.name)
+        for name in KIND_FIELDS:
+            yield from getattr(self, name)
 
     def __getitem__(self, fact_id: str) -> Fact:
         return self._index[fact_id]

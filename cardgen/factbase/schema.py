@@ -34,6 +34,10 @@ def _value(spec: Field) -> dict[str, Any]:
         return {"type": "array", "items": dict(TEXT)}
     if spec.kind == "ids":
         return {"type": "array", "items": {"type": "string"}, "minItems": 1, "uniqueItems": True}
+    if spec.kind == "flag":
+        return {"type": "boolean"}
+    if spec.kind == "synonyms":
+        return {"type": "array", "items": {"type": "array", "items": dict(TEXT), "minItems": 2}}
     if spec.kind == "count":
         return {"type": "integer", "minimum": 1, "maximum": MAX_LAYER_COUNT}
     if spec.kind == "compare":
