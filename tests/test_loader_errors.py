@@ -32,6 +32,18 @@ def problems(tmp_path: Path, files: dict[str, str | bytes]) -> list[str]:
 
 
 CASES = {
+    "a flag that is not true or false": (
+        {"a.yaml": GOOD_DEFS + "taxonomy:\n  - {id: t, parent: hv, children: [vm], exhaustive: maybe}\n"},
+        ["a.yaml:10: 'exhaustive' must be true or false, not 'maybe'"],
+    ),
+    "a synonym group of one word": (
+        {"a.yaml": "synonyms:\n  - [운영체제, OS]\n  - [VM]\n" + GOOD_DEFS},
+        ["a.yaml:3: a group of 'synonyms' needs at least two words that mean the same"],
+    ),
+    "'also' naming an unknown concept": (
+        {"a.yaml": GOOD_DEFS + "pros_cons:\n  - id: p\n    concept: hv\n    pros:\n      - {text: 빠름, also: [vmm]}\n"},
+        ["a.yaml:13: pros/cons entry 'p' refers to unknown definition 'vmm' (did you mean 'vm'?)"],
+    ),
     "yaml syntax error": (
         {"a.yaml": "definitions:\n  - id: x\n    term: [unclosed\n"},
         ["a.yaml:4: YAML syntax error: did not find expected ',' or ']'"],
