@@ -190,9 +190,11 @@ def test_cli_writes_refuses_and_previews(seed: Path, tmp_path: Path) -> None:
 def test_cli_help_shows_the_shapes() -> None:
     result = runner.invoke(app, ["draft", "--help"])
     assert result.exit_code == 0
-    for shape in ("front matter", "definition", "pros and cons", "stacks", "question", "reversed line"):
+    for shape in ("front matter", "definition", "pros and cons", "shortcoming", "stacks", "question", "reversed line"):
         assert shape in result.output
-    assert "`cardgen draft" in (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "`cardgen draft" in readme
+    assert "| a shortcoming under a term |" in readme
 
 
 def test_broken_front_matter_is_reported_at_its_line(tmp_path: Path) -> None:
