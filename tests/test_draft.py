@@ -129,11 +129,13 @@ def test_what_is_not_drafted_is_listed(tmp_path: Path) -> None:
     assert "# check: no definition after ':'; the first line under it was taken" in tables
 
 
-def test_redraft_into_its_own_base_changes_nothing(seed: Path, tmp_path: Path) -> None:
-    out, _ = drafted([seed], tmp_path)
+@pytest.mark.parametrize("name", ["seed", "english", "code_tables", "deep", "shortcomings"])
+def test_redraft_into_its_own_base_changes_nothing(name: str, tmp_path: Path) -> None:
+    note = NOTES / f"{name}.md"
+    out, _ = drafted([note], tmp_path)
     before = out.read_bytes()
-    assert draft_into([seed], out, dry_run=True).text == ""
-    assert draft_into([seed], out).text == f"{out}: nothing new\n"
+    assert draft_into([note], out, dry_run=True).text == ""
+    assert draft_into([note], out).text == f"{out}: nothing new\n"
     assert out.read_bytes() == before
 
 
@@ -155,6 +157,8 @@ def test_redraft_after_three_new_lines_adds_exactly_them(seed: Path, tmp_path: P
         "docker", "kinds-of-linux-container", "컨테이너는-커널을-공유하는가"}
     assert [p.text for p in after.pros_cons_of("emulator").cons] == [  # type: ignore[union-attr]
         "물리 CPU 내에서 직접 실행할 때보다 비효율적임", "설정이 복잡함"]
+    for fact in before.facts():  # and nothing else changed
+        assert after[fact.id] == fact or fact.id == "emulator-pros-cons"
     assert draft_into([seed], out).text == f"{out}: nothing new\n"
 
 
