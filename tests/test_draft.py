@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from cardgen.cli import app
-from cardgen.draft.run import draft_into, draft_to_file, draft_to_text
-from cardgen.errors import UsageError
+from cardgen.draft.run import draft_into, draft_to_file, draft_to_text, write_file
+from cardgen.errors import OutputError, UsageError
 from cardgen.factbase.loader import load
 from cardgen.factbase.model import FactBase
 from tests.conftest import FACTS, ROOT
@@ -206,3 +209,72 @@ def test_broken_front_matter_is_reported_at_its_line(tmp_path: Path) -> None:
     note.write_text("---\ntitle: [oops\n---\n\n## A (`B`) : c\n", encoding="utf-8")
     with pytest.raises(UsageError, match=r"bad\.md:\d+: the front matter is not valid YAML"):
         draft_to_text([note])
+
+
+def test_draft_never_writes_through_a_link(seed: Path, tmp_path: Path) -> None:
+    real = tmp_path / "real.yaml"
+    draft_to_file([NOTES / "english.md"], real)  # a drafted file, so only the link stops the write
+    before = real.read_bytes()
+    link = tmp_path / "link.yaml"
+    link.symlink_to(real)
+    result = runner.invoke(app, ["draft", str(seed), "-o", str(link)])
+    assert result.exit_code == 1
+    assert result.output == f"{link}: is a symbolic link; give the path of the file it points to, or another file\n"
+    assert link.is_symlink() and real.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.yaml", "real.yaml", "seed.md"]
+
+
+def test_merge_into_a_linked_fact_file_writes_nothing(seed: Path, tmp_path: Path) -> None:
+    base = Path(shutil.copytree(FACTS, tmp_path / "facts"))
+    elsewhere = tmp_path / "virtualization.yaml"
+    (base / "virtualization.yaml").rename(elsewhere)
+    (base / "virtualization.yaml").symlink_to(elsewhere)
+    before = {p: p.read_bytes() for p in (elsewhere, base / "stacks.yaml")}
+    with pytest.raises(OutputError, match="is a symbolic link"):
+        draft_into([seed], base)
+    assert {p: p.read_bytes() for p in before} == before
+    assert not [p for p in base.iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.parametrize(
+    ("fails", "error", "message"),
+    [
+        ("write", errno.ENOSPC, "No space left on device; free some disk space or choose another file"),
+        ("replace", errno.EACCES, "Permission denied; check the folder's permissions or choose another file"),
+    ],
+)
+def test_a_failed_write_leaves_no_temp_file_and_one_line(
+    fails: str, error: int, message: str, seed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out" / "seed.yaml"
+    draft_to_file([NOTES / "english.md"], out)
+    before = out.read_bytes()
+
+    def broken(*args: object) -> None:
+        raise OSError(error, os.strerror(error))
+
+    monkeypatch.setattr(os, fails, broken)
+    result = runner.invoke(app, ["draft", str(seed), "-o", str(out)])
+    assert result.exit_code == 1
+    assert result.output == f"{out}: {message}\n"  # one line naming the file, no traceback
+    assert out.read_bytes() == before
+    assert [p.name for p in out.parent.iterdir()] == ["seed.yaml"]
+
+
+def test_a_folder_at_the_target_is_one_line(tmp_path: Path) -> None:
+    folder = tmp_path / "taken"
+    folder.mkdir()
+    (folder / "a.yaml").write_text("kept\n", encoding="utf-8")
+    with pytest.raises(OutputError, match=r"/taken: Is a directory; it is a folder; give a file name\Z"):
+        write_file(folder, "deck: x\n")
+    assert [p.name for p in tmp_path.iterdir()] == ["taken"]  # no temp file beside it
+    assert [p.name for p in folder.iterdir()] == ["a.yaml"]
+
+
+def test_a_new_draft_gets_the_usual_file_mode(seed: Path, tmp_path: Path) -> None:
+    umask = os.umask(0o022)
+    try:
+        out, _ = drafted([seed], tmp_path)
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644  # not the 0600 of a temp file
