@@ -113,13 +113,17 @@ def stats(path: Path = PathArg) -> None:
 
 DRAFT_SHAPES = """\b
 Shapes it reads, with an example of each:
-  front matter      title: "[Docker] 1. 컨테이너"  ->  deck Docker::1. 컨테이너
+  front matter      title: "[Docker] 1. 컨테이너"
+                    ->  deck Docker::1. 컨테이너
   definition        ## 가상화 (`Virtualization`) : 컴퓨터 자원의 추상화
                     - Virtual Private Network (VPN): an encrypted tunnel
   details/example   - a line under a term; a trailing (`JVM`) is an example
   kinds             terms nested under a term (headings or list items)
   pros and cons     - 장점 : 오버헤드가 적음 / 효율적 (vs 에뮬레이터 : 느림)
                     - Pros: fast / cheap    - Cons: fragile
+  shortcoming       - 부가 기능 부족   - No retry   (a con, # check:)
+                    last word 부족 없음 어려움 불가 미지원 못함 느림;
+                    No/Lacks/Cannot/Not first, or "is missing" last
   stacks            > scenario text
                     > - 에뮬레이션 : 앱 ×3 ⊂ 에뮬레이터 ×3 ⊂ 하드웨어
   question          - Q. Why? : because   (a chain under it is its stack)

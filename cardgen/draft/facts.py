@@ -35,7 +35,20 @@ class Map:
         return Map((*self.items, (key, value)))
 
 
-Value: TypeAlias = str | int | tuple["Value", ...] | Map
+@dataclass(frozen=True)
+class Checked:
+    """A list item drafted on a guess: written with a `# check:` comment above it."""
+
+    value: Value
+    check: str
+
+
+Value: TypeAlias = str | int | tuple["Value", ...] | Map | Checked
+
+
+def unchecked(value: Value) -> Value:
+    """VALUE without the `Checked` wrapper, if it has one."""
+    return value.value if isinstance(value, Checked) else value
 
 
 @dataclass(frozen=True)
@@ -51,7 +64,8 @@ class Entry:
 
     def texts(self, key: str) -> tuple[str, ...]:
         value = self.fields.get(key)
-        return tuple(v for v in value if isinstance(v, str)) if isinstance(value, tuple) else ()
+        items = (unchecked(v) for v in value) if isinstance(value, tuple) else ()
+        return tuple(v for v in items if isinstance(v, str))
 
 
 @dataclass(frozen=True)
@@ -245,6 +259,11 @@ def _unique(points: tuple[PointShape, ...]) -> list[PointShape]:
 
 
 def _point(point: PointShape, resolve: _Resolver, checks: list[str]) -> Value:
+    value = _point_value(point, resolve, checks)
+    return Checked(value, point.check) if point.check else value
+
+
+def _point_value(point: PointShape, resolve: _Resolver, checks: list[str]) -> Value:
     if point.vs is None:
         return point.text
     concept = resolve(point.vs[0])

@@ -17,8 +17,8 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from cardgen.draft.facts import SECTION_ORDER, Draft, Entry, Map, Value, fold
-from cardgen.draft.yamlout import entry_lines, inline, item_lines, key_lines, render
+from cardgen.draft.facts import SECTION_ORDER, Checked, Draft, Entry, Map, Value, fold, unchecked
+from cardgen.draft.yamlout import check_line, entry_lines, inline, item_lines, key_lines, render
 from cardgen.factbase.loader import fact_files, load_files
 from cardgen.factbase.model import AuthorQuestion, FactBase
 
@@ -118,7 +118,7 @@ def merge(draft: Draft, into: Path, new_file: Path) -> list[Change]:
         for key in _APPENDABLE.get(entry.section, ()):
             fresh = _new_values(entry, key, base.facts, match)
             if fresh:
-                edits.setdefault(located.file, []).append(_append(base.texts[located.file], located.node, key, fresh))
+                edits.setdefault(located.file, []).extend(_append(base.texts[located.file], located.node, key, fresh))
                 points[located.file] = points.get(located.file, 0) + len(fresh)
     target = into if into.is_file() else _target(base, remap, new_file)
     changes: list[Change] = []
@@ -154,6 +154,8 @@ def _remapped(entry: Entry, remap: dict[str, str]) -> Entry:
             return tuple(value(key, item) for item in v)
         if isinstance(v, Map):
             return Map(tuple((k, value(k, item)) for k, item in v.items))
+        if isinstance(v, Checked):
+            return Checked(value(key, v.value), v.check)
         return v
 
     fields = Map(tuple((k, value(k, v)) for k, v in entry.fields.items))
@@ -202,7 +204,8 @@ def _new_values(entry: Entry, key: str, facts: FactBase, fact_id: str) -> list[V
         have = [getattr(fact, "definition", ""), *getattr(fact, "details", ()), *getattr(fact, "examples", ())]
     fresh: list[Value] = []
     for item in value:
-        text = item.get("text") if isinstance(item, Map) else item
+        plain = unchecked(item)
+        text = plain.get("text") if isinstance(plain, Map) else plain
         if isinstance(text, str) and not any(similar(text, h) for h in have):
             fresh.append(item)
             have.append(text)
@@ -243,21 +246,31 @@ def _dash_indent(text: str, item: Node) -> str:
     return " " * (len(before) - 1) if before.endswith("-") else " " * max(0, item.start_mark.column - 2)
 
 
-def _append(text: str, entry: MappingNode, key: str, values: list[Value]) -> tuple[int, str]:
-    node = next((v for k, v in entry.value if isinstance(k, ScalarNode) and k.value == key), None)
-    if isinstance(node, SequenceNode) and node.flow_style and node.value is not None:
-        rendered = [inline(v) for v in values]
+def _append(text: str, entry: MappingNode, key: str, values: list[Value]) -> list[tuple[int, str]]:
+    """The inserts that add VALUES to the list at KEY of ENTRY."""
+    found = next(((k, v) for k, v in entry.value if isinstance(k, ScalarNode) and k.value == key), None)
+    node = found[1] if found else None
+    if found and isinstance(node, SequenceNode) and node.flow_style and node.value is not None:
+        rendered = [inline(unchecked(v)) for v in values]
         if all(r is not None for r in rendered):
             close = node.end_mark.index - 1
             joined = ", ".join(r for r in rendered if r is not None)
-            return close, (", " if node.value else "") + joined
+            # A flow list has no room for a comment: a guessed item's check goes above its key.
+            key_line = text.rfind("\n", 0, found[0].start_mark.index) + 1
+            indent = " " * found[0].start_mark.column
+            checks = [
+                f"{check_line(f'{v.check}: {r}', indent)}\n"
+                for v, r in zip(values, rendered, strict=True)
+                if isinstance(v, Checked)
+            ]
+            return [*((key_line, c) for c in checks), (close, (", " if node.value else "") + joined)]
     if isinstance(node, SequenceNode) and node.value and not node.flow_style:
         indent = _dash_indent(text, node.value[0])
         lines = [line for v in values for line in item_lines(v, indent)]
-        return _end(text, node.value[-1]), "\n".join(lines) + "\n"
+        return [(_end(text, node.value[-1]), "\n".join(lines) + "\n")]
     # No such key yet (or a form not worth editing in place): a new key after the entry.
     indent = " " * _column(text, entry)
-    return _end(text, entry), "\n".join(key_lines(key, tuple(values), indent)) + "\n"
+    return [(_end(text, entry), "\n".join(key_lines(key, tuple(values), indent)) + "\n")]
 
 
 def _add_entries(base: _Base, file: Path, entries: list[Entry]) -> list[tuple[int, str]]:

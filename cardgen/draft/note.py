@@ -35,6 +35,21 @@ CHAIN_SEPARATORS = ("⊂", "->", "→", ">")
 _COUNT = re.compile(r"\s*[×xX]\s*(\d{1,2})\Z")
 _ENUMERATOR = re.compile(r"((?:type|Type|TYPE)\s+\d+|\d+)[.)]\s+(?=\S)")
 _QUESTION = re.compile(r"(?:Q|Q\d+)[.:)]\s+")
+# A line under a term that states a shortcoming in so many words is a disadvantage even
+# without a `단점` label: its last word is one of these negative predicates (the whole
+# word, so `상관없음` or an `없는` mid-sentence is not one), or it opens or ends as below.
+SHORTCOMING_WORDS = frozenset(
+    {
+        *("부족", "부족함", "부족하다", "없음", "없다", "어려움", "어렵다", "불가", "불가능", "불가능함"),
+        *("불가능하다", "미지원", "못함", "못하다", "느림", "느리다"),
+    }
+)
+_SHORTCOMING_EN = re.compile(r"\A(?:No|Lacks|Cannot|Not)\s|\sis missing\Z")
+# "No overhead", "제약이 없음": the absence of a burden is no shortcoming.
+_BURDENS = frozenset(
+    {"제약", "제한", "오버헤드", "부담", "필요", "need", "overhead", "limit", "limits", "restrictions"}
+)
+GUESSED_CON = "drafted as a disadvantage from its wording; move it back to details if it is not one"
 
 
 # --- inline text --------------------------------------------------------------
@@ -132,6 +147,7 @@ class PointShape:
     line: int
     text: str
     vs: tuple[str, str] | None = None
+    check: str | None = None  # why the point was drafted on a guess
 
 
 @dataclass(frozen=True)
@@ -446,7 +462,10 @@ class _Walker:
                 self.walk(node.children, None)
             return
         detail, example = _detail(text)
-        if detail:
+        if detail and _is_shortcoming(detail):
+            acc.cons.append(replace(_point(node.line, Inline(((detail, False),))), check=GUESSED_CON))
+            self.mentions.extend(_mentions(node.line, text))
+        elif detail:
             acc.details.append(detail)
             self.mentions.extend(_mentions(node.line, text))
         if example:
@@ -685,6 +704,26 @@ def _detail(text: Inline) -> tuple[str, str | None]:
         if rest:
             return rest, parts[-2][0].strip()
     return text.plain, None
+
+
+def _is_shortcoming(text: str) -> bool:
+    """True for a line that states a shortcoming by its wording alone (see `SHORTCOMING_WORDS`)."""
+    words = text.rstrip(" .!。").split()
+    if len(words) < 2:
+        return False
+    if words[-1] in SHORTCOMING_WORDS:
+        return words[-1] not in ("없음", "없다") or _particle_free(words[-2]) not in _BURDENS
+    if _SHORTCOMING_EN.search(" ".join(words)):
+        return not (words[0] == "No" and words[1].casefold() in _BURDENS)
+    return False
+
+
+def _particle_free(word: str) -> str:
+    """`제약이` -> `제약`: a Korean noun without the subject or topic particle after it."""
+    for particle in ("이", "가", "은", "는", "도"):
+        if word.endswith(particle) and len(word) > len(particle) + 1:
+            return word[: -len(particle)]
+    return word
 
 
 def _point(line: int, text: Inline) -> PointShape:

@@ -5,8 +5,12 @@ File writing is kept in `write_file` alone, so a shared writer can replace it.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,8 +18,19 @@ from cardgen.draft.facts import Draft, draft
 from cardgen.draft.merge import Change, merge
 from cardgen.draft.note import read_note
 from cardgen.draft.yamlout import is_drafted, render
-from cardgen.errors import UsageError
+from cardgen.errors import OutputError, UsageError
 from cardgen.factbase.loader import fact_files, load_files
+
+_ADVICE = {
+    errno.ENOSPC: "free some disk space or choose another file",
+    errno.EDQUOT: "free some disk space or choose another file",
+    errno.EACCES: "check the folder's permissions or choose another file",
+    errno.EPERM: "check the folder's permissions or choose another file",
+    errno.EROFS: "the disk is read-only; choose another file",
+    errno.EISDIR: "it is a folder; give a file name",
+    errno.ENOTDIR: "a folder on its path is a file; choose another file",
+    errno.ENAMETOOLONG: "choose a shorter file name",
+}
 
 
 @dataclass(frozen=True)
@@ -38,16 +53,15 @@ def draft_to_text(notes: list[Path]) -> str:
 
 def draft_to_file(notes: list[Path], out: Path) -> Outcome:
     """Write the draft of NOTES to OUT, which must be new or a file drafted before."""
-    text = render(draft_notes(notes))
+    drafted = draft_notes(notes)
+    refuse_link(out)
     if out.exists():
-        try:
-            old = out.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            old = ""
-        if not is_drafted(old):
+        with _os_errors(out):
+            old = out.read_bytes()
+        if not is_drafted(old.decode("utf-8-sig", errors="replace")):
             raise UsageError(f"{out}:1: not a file cardgen drafted; it is left as it is (merge into it instead)")
-    write_file(out, text)
-    return Outcome(f"{out}: drafted {len(draft_notes(notes).entries)} facts\n", (out,))
+    write_file(out, render(drafted))
+    return Outcome(f"{out}: drafted {len(drafted.entries)} facts\n", (out,))
 
 
 def draft_into(notes: list[Path], into: Path, dry_run: bool = False) -> Outcome:
@@ -58,6 +72,8 @@ def draft_into(notes: list[Path], into: Path, dry_run: bool = False) -> Outcome:
     if dry_run:
         return Outcome("".join(change.diff() for change in changes))
     _check(into, changes)
+    for change in changes:  # before any is written, so a refused link leaves the base as it was
+        refuse_link(change.path)
     for change in changes:
         write_file(change.path, change.new)
     lines = [f"{c.path}: {len(c.facts)} new facts, {c.points} new points" for c in changes]
@@ -80,13 +96,57 @@ def _check(into: Path, changes: list[Change]) -> None:
 
 
 def write_file(path: Path, text: str) -> None:
-    """Write TEXT to PATH atomically: a temp file in the same folder, then a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """Write TEXT to PATH atomically: a temp file beside it, then a rename over PATH.
+
+    A link at PATH is refused, never written through; the rename replaces PATH itself, so
+    even a link put there meanwhile is replaced, not followed, and the temp file is made
+    with O_EXCL, so a link planted at its name is not followed either. On any error the
+    temp file is removed and an OS error becomes one `OutputError` line naming PATH.
+    """
+    refuse_link(path)
+    data = text.encode("utf-8")
+    with _os_errors(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        mode = _mode(path)
+        # Only the start of the name goes into the prefix, so a long name still leaves room.
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=path.parent)
+        try:
+            try:
+                os.fchmod(fd, mode)  # mkstemp makes files only their owner can read
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view) :]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(tmp, path)
+        except BaseException:
+            with suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+
+def refuse_link(path: Path) -> None:
+    """Raise `OutputError` if PATH is a symbolic link: a draft is never written through one."""
+    if path.is_symlink():
+        raise OutputError(path, "is a symbolic link", "give the path of the file it points to, or another file")
+
+
+def _mode(path: Path) -> int:
+    """The mode of the file at PATH, kept on a re-draft; a new file's is the umask's default."""
+    with suppress(FileNotFoundError):
+        st = path.stat()
+        if stat.S_ISREG(st.st_mode):
+            return stat.S_IMODE(st.st_mode)
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+@contextmanager
+def _os_errors(path: Path) -> Iterator[None]:
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        yield
+    except OSError as exc:
+        advice = _ADVICE.get(exc.errno or 0, "check the path or choose another file")
+        raise OutputError(path, exc.strerror or str(exc), advice) from None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from cardgen.draft.facts import Draft, Entry, Map, Value
+from cardgen.draft.facts import Checked, Draft, Entry, Map, Value
 from cardgen.draft.note import Leftover
 
 MARKER = "# Drafted by cardgen from "
@@ -55,7 +55,7 @@ def render(draft: Draft) -> str:
 def entry_lines(entry: Entry, indent: str) -> list[str]:
     """One entry as a list item at INDENT, with its provenance and checks above it."""
     out = [f"{indent}# from {Path(entry.note).name}:{entry.line}"]
-    out += [f"{indent}# check: {_one_line(check)}" for check in entry.checks]
+    out += [check_line(check, indent) for check in entry.checks]
     body = mapping_lines(Map((("id", entry.id), *entry.fields.items)), indent + "  ")
     body[0] = f"{indent}- {body[0].lstrip()}"
     return out + body
@@ -83,6 +83,8 @@ def key_lines(key: str, value: Value, indent: str) -> list[str]:
     one_line = inline(value)
     if one_line is not None:
         return [f"{indent}{key}: {one_line}"]
+    if isinstance(value, Checked):
+        return [check_line(value.check, indent), *key_lines(key, value.value, indent)]
     if isinstance(value, str):
         return [f"{indent}{key}: |-", *(f"{indent}  {line}".rstrip() for line in value.split("\n"))]
     if isinstance(value, Map):
@@ -96,6 +98,8 @@ def item_lines(value: Value, indent: str) -> list[str]:
     one_line = inline(value)
     if one_line is not None:
         return [f"{indent}- {one_line}"]
+    if isinstance(value, Checked):
+        return [check_line(value.check, indent), *item_lines(value.value, indent)]
     if isinstance(value, str):
         return [f"{indent}- |-", *(f"{indent}  {line}".rstrip() for line in value.split("\n"))]
     if isinstance(value, Map):
@@ -105,8 +109,15 @@ def item_lines(value: Value, indent: str) -> list[str]:
     return [f"{indent}-", *(line for item in value for line in item_lines(item, indent + "  "))]
 
 
+def check_line(check: str, indent: str) -> str:
+    return f"{indent}# check: {_one_line(check)}"
+
+
 def inline(value: Value) -> str | None:
-    """VALUE on one line (a quoted string, a number, a short flow mapping), or None."""
+    """VALUE on one line (a quoted string, a number, a short flow mapping), or None.
+
+    A `Checked` value is never inline: its comment needs a line of its own.
+    """
     if isinstance(value, int):
         return str(value)
     if isinstance(value, str):
