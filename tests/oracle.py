@@ -45,7 +45,26 @@ class Oracle:
         return {f(n) for n in (*d.names, d.label)} if d else {f(concept)}
 
     def points(self, concept: str, polarity: str) -> set[str]:
-        return {f(p.text) for pc in self.base.pros_cons if pc.concept == concept for p in getattr(pc, polarity)}
+        """What the facts give as POLARITY of CONCEPT: its own points and those shared with it (`also`)."""
+        return {f(p.text) for pc in self.base.pros_cons for p in getattr(pc, polarity)
+                if pc.concept == concept or concept in p.also}
+
+    def established_false(self, concept: str, polarity: str, text: str) -> bool:
+        """Whether the facts say TEXT is NOT a POLARITY of CONCEPT: a comparison denies it for the
+        concept or what it is a kind of, or an `exclusive` sibling's list holds it without sharing
+        it (`also`) with the concept. Open world: anything else may be true."""
+        if any(text in self.points(c, polarity) for c in self.lineage(concept)):
+            return False
+        for pc in self.base.pros_cons:
+            for p in getattr(pc, polarity):
+                if f(p.text) != text:
+                    continue
+                if p.compare and concept in self.below(p.compare.concept) | {p.compare.concept}:
+                    return True
+                siblings = any(concept in t.children and pc.concept in t.children for t in self.base.taxonomies)
+                if pc.exclusive and siblings and pc.concept != concept and not self.lineage(concept) & set(p.also):
+                    return True
+        return False
 
     def concept_of(self, fact_id: str) -> str:
         fact = self.base[fact_id]
@@ -74,7 +93,8 @@ class Oracle:
         if q.kind in ("pro_of", "con_of"):
             polarity = "pros" if q.kind == "pro_of" else "cons"
             concept = self.concept_of(main)
-            return any(o in self.points(c, polarity) for c in self.lineage(concept))
+            # Right unless the facts establish it is not: a point they are silent on may be true.
+            return not self.established_false(concept, polarity, o)
         if q.kind == "stack_missing_choice":
             stack: Stack = self.base[main]
             i = q.hidden_layer
@@ -106,15 +126,10 @@ class Oracle:
         polarity = "pros" if q.kind == "ox_pro" else "cons"
         concept = self.concept_of(q.facts[0])
         text = f(q.prompt.split("\n", 1)[1])
-        if text in self.points(concept, polarity):
-            return True
-        other = "cons" if polarity == "pros" else "pros"
-        if text in self.points(concept, other):
+        if any(text in self.points(c, polarity) for c in self.above(concept) | {concept}):
+            return True  # its own point, one shared with it, or one of what it is a kind of
+        if any(text in self.points(c, polarity) for c in self.below(concept)):
+            return None  # a point of one of its kinds: not said of the concept itself
+        if self.established_false(concept, polarity, text):
             return False
-        for pc in self.base.pros_cons:
-            for p in getattr(pc, polarity):
-                if f(p.text) == text and p.compare and concept in self.below(p.compare.concept) | {p.compare.concept}:
-                    return False
-        if any(text in self.points(c, polarity) for c in self.lineage(concept)):
-            return None  # a relative's point: the facts do not say it is false for this concept
-        return False if self.points(concept, polarity) else None
+        return None  # the facts are silent: no item may claim either answer

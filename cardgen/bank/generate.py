@@ -9,6 +9,8 @@ not made. Prompts speak Korean, the language of the shipped notes.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from itertools import chain
 
 from cardgen.bank.distractors import Candidate, Shelf, merged, nearest, pick, where
 from cardgen.bank.question import (
@@ -23,6 +25,7 @@ from cardgen.bank.question import (
     TrueFalse,
 )
 from cardgen.bank.relations import POLARITIES, Relations, fold
+from cardgen.bank.screen import giveaway, words
 from cardgen.factbase.model import Definition, FactBase, Layer, Stack
 from cardgen.gcpause import collector_paused
 from cardgen.present import stack_rows
@@ -33,26 +36,58 @@ OX_KIND = {"pros": "ox_pro", "cons": "ox_con"}
 OTHER = {"pros": "cons", "cons": "pros"}
 SHORT = {"pros": "pro", "cons": "con"}
 MATCH_MIN, MATCH_MAX = 4, 6
+STACK_SHARE = 0.25
+STACK_KEEP_ORDER = ("stack_order", "stack_missing_choice", "stack_above", "stack_below", "stack_missing_fill")
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A question the generators made and then left out, and why (`cardgen audit` lists them)."""
+
+    id: str
+    kind: str
+    facts: tuple[str, ...]
+    reason: str
+    policy: bool = False
+    """Left out by a rule about the whole bank (a share, a balance), not for a flaw of its own."""
 
 
 def build_bank(base: FactBase) -> tuple[Question, ...]:
     """Every question the fact base supports, sorted by id; deterministic."""
+    return generate_bank(base)[0]
+
+
+def generate_bank(base: FactBase) -> tuple[tuple[Question, ...], tuple[Dropped, ...]]:
+    """The bank, sorted by id, and the questions left out of it, each with its reason.
+
+    Every question is screened for giveaways (`cardgen.bank.screen`); the ids the author
+    listed under `exclude` are left out without a word.
+    """
     try:
         with collector_paused():
-            return tuple(sorted(generate(base), key=lambda q: q.id))
+            gen = _Generator(base)
+            excluded = {question_id for question_id, _ in base.exclude}
+            kept: list[Question] = []
+            for q in chain(
+                gen.definitions(),
+                gen.pros_cons_choice(),
+                gen.pros_cons_ox(),
+                gen.stacks(),
+                gen.taxonomy(),
+                gen.matching(),
+                gen.author(),
+            ):
+                if q.id in excluded:
+                    continue
+                reason = giveaway(q)
+                if reason:
+                    gen.drop(q, reason)
+                else:
+                    kept.append(q)
+            bank = tuple(sorted(gen.capped(kept), key=lambda q: q.id))
+            return bank, tuple(sorted(gen.dropped, key=lambda d: d.id))
     finally:
         fold.cache_clear()
-
-
-def generate(base: FactBase) -> Iterator[Question]:
-    gen = _Generator(base)
-    yield from gen.definitions()
-    yield from gen.pros_cons_choice()
-    yield from gen.pros_cons_ox()
-    yield from gen.stacks()
-    yield from gen.taxonomy()
-    yield from gen.matching()
-    yield from gen.author()
 
 
 def _choice(
@@ -99,6 +134,21 @@ def stack_text(stack: Stack) -> str:
     return " / ".join(row.text for row in stack_rows(stack))
 
 
+def _stem_shared(mine: set[str], other: set[str]) -> bool:
+    """Whether a word of MINE and one of OTHER share a stem of three or more characters
+    (에뮬레이터 and 에뮬레이션), or one holds the other."""
+    for a in mine:
+        for b in other:
+            if a in b or b in a:
+                return True
+            n = 0
+            while n < min(len(a), len(b)) and a[n] == b[n]:
+                n += 1
+            if n >= 3:
+                return True
+    return False
+
+
 class _Generator:
     """One pass over a fact base: indexes are built once, then each kind is generated."""
 
@@ -131,10 +181,31 @@ class _Generator:
             for pol in POLARITIES
         }
         self.layer_names, self.scenario_layer_names = self._layer_shelves()
+        self._stack_index()
         # Equal strings and tuples that many questions hold: one copy each.
         self._shared_texts: dict[str, str] = {}
+        self.dropped: list[Dropped] = []
         self._shared_tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._tags_of: dict[tuple[str | None, ...], tuple[str, ...]] = {}
+
+    def drop(self, q: Question, reason: str, *, policy: bool = False) -> None:
+        """Leave Q out of the bank, and say why (`cardgen audit` lists it)."""
+        self.dropped.append(Dropped(q.id, q.kind, q.facts, reason, policy))
+
+    def capped(self, questions: list[Question]) -> list[Question]:
+        """QUESTIONS with stack items trimmed to at most STACK_SHARE of them: a few small stacks
+        must not turn an exam into layer drill. Fill-ins go first (each has a choice twin),
+        then adjacency, blanks and orderings, the last by id first."""
+        stack = [q for q in questions if q.kind.startswith("stack_")]
+        others = len(questions) - len(stack)
+        keep = int(STACK_SHARE * others / (1 - STACK_SHARE))
+        if len(stack) <= keep:
+            return questions
+        ranked = sorted(stack, key=lambda q: (STACK_KEEP_ORDER.index(q.kind), q.id))
+        for q in ranked[keep:]:
+            self.drop(q, f"stack items are at most {STACK_SHARE:.0%} of the bank", policy=True)
+        gone = {q.id for q in ranked[keep:]}
+        return [q for q in questions if q.id not in gone]
 
     def tags(self, *fact_ids: str | None) -> tuple[str, ...]:
         try:
@@ -227,31 +298,20 @@ class _Generator:
     # --- pros and cons ----------------------------------------------------------------
 
     def pros_cons_choice(self) -> Iterator[Question]:
+        """Which is an advantage (disadvantage) of X? Wrong options are only points the facts
+        establish do not hold for X (`Relations.refuted`), of the same polarity as the key, so
+        the wording of a point never tells which one is right."""
         rel = self.rel
         for pc in self.base.pros_cons:
             concept = pc.concept
-            lineage = rel.lineage(concept)
-            siblings = [c for c in rel.siblings(concept) if c in rel.pros_cons]
-            # Points a comparison denies for this concept are the surest wrong options.
-            flagged = [
-                c
-                for pol in POLARITIES
-                for c in self.points[pol].with_texts(sorted(rel.denied(concept)))
-                if c.ref not in lineage
-            ]
             for polarity in POLARITIES:
-                other = OTHER[polarity]
+                refuted = [
+                    Candidate(p.text, f"{n:03d}-{source}", ref=source)
+                    for n, (source, p, _) in enumerate(rel.refuted(concept, polarity))
+                ]
                 truths = rel.truths(concept, polarity)
                 for i, point in enumerate(getattr(pc, polarity), 1):
-                    length = len(point.text)
-                    tiers = [
-                        nearest([*flagged, *(c for s in siblings for c in self._points(s, polarity, concept))], length),
-                        nearest(self._points(concept, other, concept), length),
-                        nearest([c for s in siblings for c in self._points(s, other, concept)], length),
-                        self._other_points(polarity, length, lineage, siblings),
-                        self._other_points(other, length, lineage, siblings),
-                    ]
-                    wrong = pick(point.text, tiers, avoid=truths)
+                    wrong = pick(point.text, [nearest(refuted, len(point.text))], avoid=truths)
                     if not wrong:
                         continue
                     note = f" ({point.compare.text})" if point.compare else ""
@@ -266,102 +326,60 @@ class _Generator:
                         tags=self.tags(pc.id, concept),
                     )
 
-    def _points(self, source: str, polarity: str, asked: str) -> list[Candidate]:
-        key = "0-own" if source == asked else f"{source}-{polarity}"
-        return [
-            Candidate(p.text, f"{key}-{i:03d}", ref=source) for i, p in enumerate(self.rel.points(source, polarity))
-        ]
-
-    def _other_points(
-        self, polarity: str, length: int, lineage: frozenset[str], siblings: list[str]
-    ) -> Iterator[Candidate]:
-        return where(lambda c: c.ref not in lineage and c.ref not in siblings, self.points[polarity].nearest(length))
-
     def pros_cons_ox(self) -> Iterator[Question]:
-        """True statements, and false ones the fact base vouches for: points a comparison
-        denies, the concept's own points of the other polarity, and points of taxonomy
-        siblings (only where the concept's points of that polarity are listed at all)."""
+        """True statements (a concept's own points, and those another shares with it), and
+        false ones the facts establish (`Relations.refuted`): of the same polarity as the
+        statement claims, so no answer can be read off the wording. True and false are
+        then balanced over the bank (`_balanced`)."""
         rel = self.rel
         made: dict[str, TrueFalse] = {}
-
-        def add(
-            qid: str,
-            kind: str,
-            concept: str,
-            polarity: str,
-            text: str,
-            true: bool,
-            explanation: str,
-            facts: tuple[str, ...],
-        ) -> None:
-            if qid not in made:  # one statement, one question: the first reason given wins
-                made[qid] = self._ox(qid, kind, concept, polarity, text, true, explanation, facts)
-
+        subjects = dict.fromkeys(pc.concept for pc in self.base.pros_cons)
+        for pc in self.base.pros_cons:
+            for polarity in POLARITIES:
+                for p in getattr(pc, polarity):
+                    if p.compare:
+                        subjects.setdefault(p.compare.concept)
+                        for kind_of in sorted(rel.descendants(p.compare.concept)):
+                            subjects.setdefault(kind_of)
         for pc in self.base.pros_cons:
             for polarity in POLARITIES:
                 kind = OX_KIND[polarity]
-                for j, p in enumerate(getattr(pc, polarity), 1):
-                    subject = p.compare.concept if p.compare else None
-                    if subject is None or fold(p.text) in rel.truths(subject, polarity):
-                        continue
-                    home = rel.pros_cons.get(subject, ())
-                    subject_fact = home[0].id if home else subject
-                    add(
-                        f"{subject_fact}/{kind}/{pc.id}.{j}",
-                        kind,
-                        subject,
-                        polarity,
-                        p.text,
-                        False,
-                        f"{p.compare.text}. ({rel.label(pc.concept)}의 {WORD[polarity]}이다.)",
-                        (subject_fact, subject, pc.id),
-                    )
-        for pc in self.base.pros_cons:
-            concept = pc.concept
+                for i, p in enumerate(getattr(pc, polarity), 1):
+                    qid = f"{pc.id}/{kind}/{i}"
+                    why = f"{rel.label(pc.concept)}의 {WORD[polarity]}이다."
+                    own: tuple[str, ...] = (pc.id, pc.concept)
+                    made.setdefault(qid, self._ox(qid, kind, pc.concept, polarity, p.text, True, why, own))
+        for concept in subjects:
+            home = rel.pros_cons.get(concept, ())
+            subject_fact = home[0].id if home else concept
             for polarity in POLARITIES:
-                kind, other = OX_KIND[polarity], OTHER[polarity]
-                truths = rel.truths(concept, polarity)
-                mine = getattr(pc, polarity)
-                for i, p in enumerate(mine, 1):
-                    add(
-                        f"{pc.id}/{kind}/{i}",
-                        kind,
-                        concept,
-                        polarity,
-                        p.text,
-                        True,
-                        f"{rel.label(concept)}의 {WORD[polarity]}이다.",
-                        (pc.id, concept),
-                    )
-                for i, p in enumerate(getattr(pc, other), 1):
-                    if fold(p.text) not in truths:
-                        add(
-                            f"{pc.id}/{kind}/{SHORT[other]}{i}",
-                            kind,
-                            concept,
-                            polarity,
-                            p.text,
-                            False,
-                            f"{rel.label(concept)}의 {WORD[other]}이다.",
-                            (pc.id, concept),
-                        )
-                if not mine:
-                    continue
-                for sibling in rel.siblings(concept):
-                    for spc in rel.pros_cons.get(sibling, ()):
-                        for j, p in enumerate(getattr(spc, polarity), 1):
-                            if fold(p.text) not in truths:
-                                add(
-                                    f"{pc.id}/{kind}/{spc.id}.{j}",
-                                    kind,
-                                    concept,
-                                    polarity,
-                                    p.text,
-                                    False,
-                                    f"{rel.label(sibling)}의 {WORD[polarity]}이다.",
-                                    (pc.id, concept, spc.id),
-                                )
-        yield from made.values()
+                kind = OX_KIND[polarity]
+                for source, p, said in rel.refuted(concept, polarity):
+                    spc = next(e for e in rel.pros_cons[source] if p in getattr(e, polarity))
+                    j = getattr(spc, polarity).index(p) + 1
+                    qid = f"{subject_fact}/{kind}/{spc.id}.{j}"
+                    owner = f"{rel.label(source)}의 {WORD[polarity]}이다."
+                    why = f"{said}. ({owner})" if said else owner
+                    about: tuple[str, ...] = (subject_fact, concept, spc.id)
+                    made.setdefault(qid, self._ox(qid, kind, concept, polarity, p.text, False, why, about))
+        yield from self._balanced(list(made.values()))
+
+    def _balanced(self, items: list[TrueFalse]) -> list[TrueFalse]:
+        """ITEMS with the larger side trimmed until true and false are each 45-55% of them:
+        a bank that is mostly false rewards answering "false" to everything. The last items
+        by id go first; each one left out is reported."""
+        by_answer = {
+            answer: sorted((q for q in items if q.answer is answer), key=lambda q: q.id) for answer in (True, False)
+        }
+        while True:
+            total = len(by_answer[True]) + len(by_answer[False])
+            larger = max((True, False), key=lambda a: (len(by_answer[a]), a))
+            if not total or len(by_answer[larger]) * 100 <= total * 55:
+                break
+            dropped = by_answer[larger].pop()
+            self.drop(dropped, "true and false statements are balanced over the bank", policy=True)
+        kept = {q.id for side in by_answer.values() for q in side}
+        return [q for q in items if q.id in kept]
 
     def _ox(
         self,
@@ -412,13 +430,51 @@ class _Generator:
     def _layer_tiers(self, stack: Stack, length: int, ok: Callable[[Candidate], bool]) -> list[Iterable[Candidate]]:
         """Layer names of stacks framed by the same scenario, then of all stacks."""
         same = self.scenario_layer_names.get(stack.scenario) if stack.scenario else None
-        return [where(ok, same.nearest(length)) if same else (), where(ok, self.layer_names.nearest(length))]
+
+        # A layer at the same end of every stack is no option: its place is known to all.
+        def fine(c: Candidate) -> bool:
+            return c.folded[0] not in self.trivial and ok(c)
+
+        return [where(fine, same.nearest(length)) if same else (), where(fine, self.layer_names.nearest(length))]
 
     def stacks(self) -> Iterator[Question]:
         for stack in self.base.stacks:
             yield from self._stack_questions(stack)
 
+    def _stack_index(self) -> None:
+        """What the stack questions need to know about all stacks at once."""
+        ends: dict[str, set[str]] = {}
+        seen_in: dict[str, int] = {}
+        self.above: dict[str, list[tuple[str, str]]] = {}  # layer -> (name directly above it, stack id)
+        self.below: dict[str, list[tuple[str, str]]] = {}
+        for stack in self.base.stacks:
+            last = len(stack.layers) - 1
+            for i, layer in enumerate(stack.layers):
+                name = fold(layer.name)
+                seen_in[name] = seen_in.get(name, 0) + 1
+                ends.setdefault(name, set()).add("top" if i == 0 else "bottom" if i == last else "middle")
+                if i > 0:
+                    self.above.setdefault(name, []).append((stack.layers[i - 1].name, stack.id))
+                if i < last:
+                    self.below.setdefault(name, []).append((stack.layers[i + 1].name, stack.id))
+        # A layer at the same end of every stack that has it (응용 프로그램 on top, 하드웨어 at the
+        # bottom) is known before the question is read: no item asks about it.
+        self.trivial = frozenset(
+            n for n, where in ends.items() if seen_in[n] >= 2 and len(where) == 1 and "middle" not in where
+        )
+
+    def _contrast(self, stack: Stack, pairs: Iterable[tuple[str, str]]) -> list[Candidate]:
+        """Layer names other stacks put where STACK has the asked layer: the best wrong options."""
+        out: dict[str, Candidate] = {}
+        for name, stack_id in pairs:
+            if stack_id != stack.id:
+                out.setdefault(fold(name), Candidate(name, f"0-{stack_id}"))
+        return list(out.values())
+
     def _stack_questions(self, stack: Stack) -> Iterator[Question]:
+        """Order, blank and adjacency items about the layers worth asking about: never a layer
+        at the same end of every stack, never one the stack's title names, each adjacent pair
+        once; the layer another stack puts in the same place comes first among wrong options."""
         rel = self.rel
         layers = stack.layers
         names = [layer.name for layer in layers]
@@ -426,7 +482,15 @@ class _Generator:
         explanation = f"{stack.title} (위에서 아래로): {stack_text(stack)}"
         tags = self.tags(stack.id)
         facts = (stack.id,)
-        if len(set(folded)) == len(folded) and len(layers) >= 3:
+        title = words(stack.title)
+
+        def worth_asking(k: int) -> bool:
+            layer = layers[k]
+            own = words(layer.name) | {w for n in (rel.names(layer.concept) if layer.concept else ()) for w in words(n)}
+            return folded[k] not in self.trivial and not _stem_shared(own, title) and folded.count(folded[k]) == 1
+
+        asked = [worth_asking(k) for k in range(len(layers))]
+        if len(set(folded)) == len(folded) and len(layers) >= 3 and sum(asked) >= 2:
             yield Ordering(
                 id=f"{stack.id}/stack_order/1",
                 kind="stack_order",
@@ -438,6 +502,8 @@ class _Generator:
                 tags=tags,
             )
         for i, layer in enumerate(layers):
+            if not asked[i]:
+                continue
             accepted: tuple[str, ...] = ()
             if layer.concept and fold(layer.name) in rel.folded_names(layer.concept):
                 accepted = tuple(n for n in rel.names(layer.concept) if fold(n) != fold(layer.name))
@@ -447,7 +513,13 @@ class _Generator:
                     stack, i, c.text
                 )
 
-            wrong = pick(layer.name, self._layer_tiers(stack, len(layer.name), fits_nowhere), avoid=accepted)
+            neighbours = [
+                *(self.above.get(folded[i + 1], ()) if i + 1 < len(layers) else ()),
+                *(self.below.get(folded[i - 1], ()) if i > 0 else ()),
+            ]
+            contrast = [c for c in self._contrast(stack, neighbours) if fits_nowhere(c)]
+            tiers = [nearest(contrast, len(layer.name)), *self._layer_tiers(stack, len(layer.name), fits_nowhere)]
+            wrong = pick(layer.name, tiers, avoid=accepted)
             if wrong:
                 yield _choice(
                     f"{stack.id}/stack_missing_choice/{i + 1}",
@@ -474,39 +546,38 @@ class _Generator:
                 facts=facts,
                 tags=tags,
             )
-        for i, layer in enumerate(layers):
-            if folded.count(folded[i]) > 1:
-                continue  # "directly above X" is ambiguous when X appears twice
-            for kind, j, where_ in (("stack_above", i - 1, "위"), ("stack_below", i + 1, "아래")):
-                if not 0 <= j < len(layers):
-                    continue
-                right = layers[j]
+        # Each adjacent pair is asked once, alternately as "directly below" and "directly above".
+        for i in range(len(layers) - 1):
+            if not (asked[i] and asked[i + 1]):
+                continue
+            kind, ref, ans, where_, index = (
+                ("stack_below", i, i + 1, "아래", self.below)
+                if i % 2 == 0
+                else ("stack_above", i + 1, i, "위", self.above)
+            )
+            layer, right = layers[ref], layers[ans]
 
-                def elsewhere(c: Candidate, right: Layer = right, layer: Layer = layer) -> bool:
-                    return (
-                        not rel.layers_clash(right, c.text, c.concepts)
-                        and not rel.layers_clash(layer, c.text, c.concepts)
-                        and fold(c.text) not in folded
-                    )
+            def elsewhere(c: Candidate, right: Layer = right, layer: Layer = layer) -> bool:
+                return (
+                    not rel.layers_clash(right, c.text, c.concepts)
+                    and not rel.layers_clash(layer, c.text, c.concepts)
+                    and fold(c.text) not in folded
+                )
 
-                own = [
-                    Candidate(other.name, f"{k:03d}")
-                    for k, other in enumerate(layers)
-                    if k not in (i, j) and fold(other.name) != fold(right.name)
-                ]
-                tiers = [nearest(own, len(right.name)), *self._layer_tiers(stack, len(right.name), elsewhere)]
-                wrong = pick(right.name, tiers, avoid=(layer.name,))
-                if wrong:
-                    yield _choice(
-                        f"{stack.id}/{kind}/{i + 1}",
-                        kind,
-                        f"‘{stack.title}’ 구조에서 ‘{layer.name}’ 바로 {where_}에 있는 계층은?",
-                        right.name,
-                        wrong,
-                        explanation=explanation,
-                        facts=facts,
-                        tags=tags,
-                    )
+            contrast = [c for c in self._contrast(stack, index.get(folded[ref], ())) if elsewhere(c)]
+            tiers = [nearest(contrast, len(right.name)), *self._layer_tiers(stack, len(right.name), elsewhere)]
+            wrong = pick(right.name, tiers, avoid=(layer.name,))
+            if wrong:
+                yield _choice(
+                    f"{stack.id}/{kind}/{ref + 1}",
+                    kind,
+                    f"‘{stack.title}’ 구조에서 ‘{layer.name}’ 바로 {where_}에 있는 계층은?",
+                    right.name,
+                    wrong,
+                    explanation=explanation,
+                    facts=facts,
+                    tags=tags,
+                )
 
     # --- taxonomy ---------------------------------------------------------------------
 

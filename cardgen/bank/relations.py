@@ -74,12 +74,18 @@ class Relations:
         for pc in base.pros_cons:
             pcs.setdefault(pc.concept, []).append(pc)
         self.pros_cons = {k: tuple(v) for k, v in pcs.items()}
-        self._compares: dict[str, dict[str, str]] = {}
+        self._compares: dict[str, dict[tuple[str, str], str]] = {}
+        # Points given for one concept that the facts say hold for others too (`also`).
+        self._shared: dict[tuple[str, str], list[Point]] = {}
         for pc in base.pros_cons:
             for polarity in POLARITIES:
                 for p in getattr(pc, polarity):
                     if p.compare:
-                        self._compares.setdefault(p.compare.concept, {}).setdefault(fold(p.text), p.compare.text)
+                        self._compares.setdefault(p.compare.concept, {}).setdefault(
+                            (polarity, fold(p.text)), p.compare.text
+                        )
+                    for other in p.also:
+                        self._shared.setdefault((other, polarity), []).append(p)
         common = (
             frozenset.intersection(*(frozenset(d.meta.tags) for d in base.definitions))
             if base.definitions
@@ -109,7 +115,7 @@ class Relations:
         self._tied: dict[str, tuple[frozenset[str], str]] = {}
         self._says: dict[tuple[str, str], frozenset[str]] = {}
         self._truths: dict[tuple[str, str], frozenset[str]] = {}
-        self._denied: dict[str, dict[str, str]] = {}
+        self._denied: dict[str, dict[tuple[str, str], str]] = {}
         self._lineage: dict[str, frozenset[str]] = {}
         self._names: dict[str, tuple[str, ...]] = {}
         self._labels: dict[str, str] = {}
@@ -232,10 +238,42 @@ class Relations:
         return tuple(p for pc in self.pros_cons.get(concept, ()) for p in getattr(pc, polarity))
 
     def says(self, concept: str, polarity: str) -> frozenset[str]:
-        """Folded texts the fact base gives as POLARITY ('pros' or 'cons') of CONCEPT."""
+        """Folded texts the fact base gives as POLARITY ('pros' or 'cons') of CONCEPT, its own
+        and those another concept's point shares with it (`also`)."""
         return _memo(
-            self._says, (concept, polarity), lambda: frozenset(fold(p.text) for p in self.points(concept, polarity))
+            self._says,
+            (concept, polarity),
+            lambda: frozenset(
+                fold(p.text) for p in (*self.points(concept, polarity), *self._shared.get((concept, polarity), ()))
+            ),
         )
+
+    def refuted(self, concept: str, polarity: str) -> tuple[tuple[str, Point, str], ...]:
+        """Points of POLARITY that the facts establish do NOT hold for CONCEPT, as (the concept
+        they were given for, the point, why): first those a comparison denies, then those of a
+        taxonomy sibling whose list is `exclusive` and does not share them (`also`).
+
+        The facts list what is true, rarely all that is true: a sibling's point is no false
+        statement about a concept unless the facts say so, and so it is never used as one.
+        """
+        truths = self.truths(concept, polarity)
+        denied = self.denied(concept)
+        lineage = self.lineage(concept)
+        out: dict[str, tuple[str, Point, str]] = {}
+        for source in sorted(self.pros_cons):
+            for p in self.points(source, polarity):
+                text = fold(p.text)
+                if (polarity, text) in denied and text not in truths and source not in lineage:
+                    out.setdefault(text, (source, p, denied[polarity, text]))
+        for sibling in self.siblings(concept):
+            for pc in self.pros_cons.get(sibling, ()):
+                if not pc.exclusive:
+                    continue
+                for p in getattr(pc, polarity):
+                    text = fold(p.text)
+                    if text not in truths and not lineage & set(p.also):
+                        out.setdefault(text, (sibling, p, ""))
+        return tuple(out.values())
 
     def truths(self, concept: str, polarity: str) -> frozenset[str]:
         """What the fact base says is a POLARITY of CONCEPT or of anything in its lineage."""
@@ -245,15 +283,15 @@ class Relations:
             lambda: frozenset().union(*(self.says(c, polarity) for c in sorted(self.lineage(concept)))),
         )
 
-    def denied(self, concept: str) -> dict[str, str]:
-        """Folded point texts that a comparison says do NOT hold for CONCEPT (or a kind of it),
-        mapped to the comparison's own words."""
+    def denied(self, concept: str) -> dict[tuple[str, str], str]:
+        """Points, as (polarity, folded text), that a comparison says do NOT hold for CONCEPT
+        (or for what it is a kind of), mapped to the comparison's own words."""
 
-        def make() -> dict[str, str]:
-            out: dict[str, str] = {}
+        def make() -> dict[tuple[str, str], str]:
+            out: dict[tuple[str, str], str] = {}
             for subject in (concept, *sorted(self.ancestors(concept))):
-                for text, words in self._compares.get(subject, {}).items():
-                    out.setdefault(text, words)
+                for key, words in self._compares.get(subject, {}).items():
+                    out.setdefault(key, words)
             return out
 
         return _memo(self._denied, concept, make)

@@ -8,6 +8,7 @@ choice comes from the `random.Random` the caller passes or derives from the seed
 from __future__ import annotations
 
 import random
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -89,11 +90,14 @@ def _draw(pool: list[Question], size: int, rng: random.Random, used: Counter[str
         return questions
 
     queues = []
+    # True and false take turns, within each kind and across kinds (each true/false kind
+    # starts with the other answer than the one before), so "always false" is no strategy.
+    true_first = rng.random() < 0.5
     for kind in sorted(by_kind):
         if KINDS[kind] is TrueFalse:
-            # True and false take turns too, so "always false" is no strategy.
-            halves = [least_used_first([q for q in by_kind[kind] if q.answer is a]) for a in (True, False)]
-            rng.shuffle(halves)
+            order = (True, False) if true_first else (False, True)
+            true_first = not true_first
+            halves = [least_used_first([q for q in by_kind[kind] if q.answer is a]) for a in order]
             queue = [q for pair in zip_longest(*halves) for q in pair if q is not None]
         else:
             queue = least_used_first(by_kind[kind])
@@ -106,23 +110,81 @@ def _draw(pool: list[Question], size: int, rng: random.Random, used: Counter[str
                 if r < len(queue):
                     yield queue[r]
 
-    # Take the next question whose facts are all unused in this round; when every
-    # remaining one repeats a fact, start a new round with those, in the same order.
+    # Take the next question that neither shares a fact with one already taken nor gives
+    # another's answer away (`reveals`); when none is left, start a new round with the rest,
+    # in the same order, allowing a repeated fact but still never a give-away.
     chosen: list[Question] = []
-    waiting: Iterable[Question] = turns()
-    while len(chosen) < size:
+    shown: list[tuple[frozenset[str], str]] = []  # (answers, given text) of each chosen question
+    waiting: list[Question] = list(turns())
+    # First every question about a fact of its own; then facts may repeat; only when
+    # nothing else is left may a question give another's answer away.
+    repeat_facts = give_away = False
+    while len(chosen) < size and waiting:
         seen_facts: set[str] = set()
         deferred: list[Question] = []
         for q in waiting:
             if len(chosen) == size:
                 break
-            if seen_facts.isdisjoint(q.facts):
+            mine = (answers(q), visible(q))
+            clash = any(_reveals(mine, other) or _reveals(other, mine) for other in shown)
+            if (repeat_facts or seen_facts.isdisjoint(q.facts)) and (give_away or not clash):
                 chosen.append(q)
+                shown.append(mine)
                 seen_facts.update(q.facts)
             else:
                 deferred.append(q)
+        if len(deferred) == len(waiting):
+            repeat_facts, give_away = True, repeat_facts  # loosen one rule at a time
         waiting = deferred
     return chosen
+
+
+def answers(q: Question) -> frozenset[str]:
+    """What a student must produce for Q, folded: the key and its other accepted forms."""
+    match q:
+        case Choice():
+            texts: tuple[str, ...] = (q.options[q.answer], *q.accepted)
+        case FillIn():
+            texts = (q.answer, *q.accepted)
+        case Matching():
+            texts = (*q.terms, *q.definitions)
+        case Ordering() | TrueFalse() | ShortAnswer():
+            texts = ()
+        case _ as unreachable:
+            assert_never(unreachable)
+    return frozenset(t for t in map(_fold, texts) if len(t) >= 2)
+
+
+def visible(q: Question) -> str:
+    """What Q shows as given, folded: the text it quotes (the prompt's lines after the
+    question), matching columns, ordering pieces and drawn layers. Choice options are no
+    given: a term offered as a wrong option tells nothing about it."""
+    parts = q.prompt.split("\n")[1:]
+    match q:
+        case Matching():
+            parts += [*q.terms, *q.definitions]
+        case Ordering():
+            parts += q.pieces
+        case Choice() | TrueFalse() | FillIn() | ShortAnswer():
+            pass
+        case _ as unreachable:
+            assert_never(unreachable)
+    if isinstance(q, (Choice, FillIn)) and q.stack is not None:
+        parts += [layer.name for i, layer in enumerate(q.stack.layers) if i != q.hidden_layer]
+    return _fold("\n".join(parts))
+
+
+def reveals(a: Question, b: Question) -> bool:
+    """Whether B shows the answer A asks for (a matching column, a drawn layer, an option)."""
+    return _reveals((answers(a), visible(a)), (answers(b), visible(b)))
+
+
+def _reveals(a: tuple[frozenset[str], str], b: tuple[frozenset[str], str]) -> bool:
+    return any(answer in b[1] for answer in a[0])
+
+
+def _fold(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
 def spread_positions(rng: random.Random, sizes: Sequence[int]) -> list[int]:
@@ -134,7 +196,10 @@ def spread_positions(rng: random.Random, sizes: Sequence[int]) -> list[int]:
     positions = [0] * len(sizes)
     for size in sorted(set(sizes)):
         where = [i for i, s in enumerate(sizes) if s == size]
-        dealt = [i % size for i in range(len(where))]
+        # Dealt from a random first position: a set with fewer questions of this size than
+        # positions must not favour the first positions.
+        start = rng.randrange(size)
+        dealt = [(start + i) % size for i in range(len(where))]
         rng.shuffle(dealt)
         for index, position in zip(where, dealt, strict=True):
             positions[index] = position

@@ -1,0 +1,78 @@
+"""Screening a generated question for giveaways: answers a student could pick from the wording alone.
+
+A choice question is dropped (and `cardgen audit` says why) when
+
+- a distinctive word of the prompt turns up in the key and in no other option (the
+  definition "(가상의) 메인 메모리" and the key "가상 메모리");
+- the key alone breaks the naming pattern the wrong options share (the only one with a
+  name in brackets, or the only one without);
+- the key's length stands out: far longer, or far shorter, than every wrong option.
+
+Words are compared folded (NFKC, casefold) and with the common Korean particles taken
+off their ends, so "메모리를" and "메모리" are the same word.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from cardgen.bank.question import Choice, Question
+
+_WORD = re.compile(r"\w+")
+_PARTICLES = ("으로", "에서", "에게", "은", "는", "이", "가", "을", "를", "의", "에", "로", "와", "과", "도", "만")
+# How far the key's length may stand out from the wrong options' before it is a tell.
+_LONGER, _SHORTER, _MARGIN = 1.6, 0.5, 6
+
+
+def words(text: str) -> set[str]:
+    """The words of TEXT, folded, particles off, at least two characters long."""
+    out = set()
+    for word in _WORD.findall(unicodedata.normalize("NFKC", text).casefold()):
+        for particle in _PARTICLES:
+            if word.endswith(particle) and len(word) - len(particle) >= 2:
+                word = word[: -len(particle)]
+                break
+        if len(word) >= 2 and not word.isdigit():
+            out.add(word)
+    return out
+
+
+def giveaway(q: Question) -> str | None:
+    """Why Q can be answered from its wording alone, or None."""
+    if not isinstance(q, Choice):
+        return None
+    key = q.options[q.answer]
+    wrong = [o for i, o in enumerate(q.options) if i != q.answer]
+    return _key_only_word(q.prompt, key, wrong) or _odd_pattern(q.options, key) or _odd_length(key, wrong)
+
+
+def _key_only_word(prompt: str, key: str, wrong: list[str]) -> str | None:
+    folded_key = unicodedata.normalize("NFKC", key).casefold()
+    folded_wrong = [unicodedata.normalize("NFKC", w).casefold() for w in wrong]
+    for word in sorted(words(prompt)):
+        if word in folded_key and not any(word in w for w in folded_wrong):
+            return f"the prompt's word '{word}' is in the key and in no other option"
+    return None
+
+
+def _bracketed(option: str) -> bool:
+    return option.rstrip().endswith(")") and "(" in option
+
+
+def _odd_pattern(options: tuple[str, ...], key: str) -> str | None:
+    """The key alone written another way than every wrong option: the only one with a name in
+    brackets, or the only one without."""
+    wrong = [o for o in options if o != key]
+    if len(wrong) >= 2 and all(_bracketed(o) != _bracketed(key) for o in wrong):
+        return "the key alone breaks the naming pattern of the other options"
+    return None
+
+
+def _odd_length(key: str, wrong: list[str]) -> str | None:
+    longest, shortest = max(map(len, wrong)), min(map(len, wrong))
+    if len(key) >= longest * _LONGER and len(key) - longest >= _MARGIN:
+        return "the key is far longer than every other option"
+    if len(key) <= shortest * _SHORTER and shortest - len(key) >= _MARGIN:
+        return "the key is far shorter than every other option"
+    return None
