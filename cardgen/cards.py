@@ -37,6 +37,7 @@ from __future__ import annotations
 from operator import attrgetter
 from typing import NamedTuple, TypedDict, Unpack, assert_never
 
+from cardgen.factbase.answers import accepted_forms
 from cardgen.factbase.model import (
     AuthorQuestion,
     Definition,
@@ -221,7 +222,7 @@ def _definition_cards(base: FactBase, d: Definition) -> list[Card]:
             subject=d.definition,
             context=context,
             answer=d.label,
-            answers=d.names,
+            answers=accepted_forms(d.names, base.synonyms),
             details=tuple([f"정답으로 인정: {', '.join(d.names)}", *extra]),
         ),
     ]

@@ -26,6 +26,7 @@ from cardgen.bank.question import (
 )
 from cardgen.bank.relations import POLARITIES, Relations, fold
 from cardgen.bank.screen import giveaway, words
+from cardgen.factbase.answers import accepted_forms
 from cardgen.factbase.model import Definition, FactBase, Layer, Stack
 from cardgen.gcpause import collector_paused
 from cardgen.present import stack_rows
@@ -230,15 +231,40 @@ class _Generator:
             out.update(self.by_name[name])
         return out
 
+    def _names_in(self, concept: str, text: str) -> bool:
+        folded = fold(text)
+        return any(len(n) >= 2 and n in folded for n in self.rel.folded_names(concept))
+
+    def _confusable(self, d: Definition) -> set[str]:
+        rel = self.rel
+        mine = {w for n in d.names for w in words(n)}
+        meaning = fold(d.definition)
+        out = set()
+        for other in self.base.definitions:
+            if other.id == d.id:
+                continue
+            theirs = {w for n in other.names for w in words(n)}
+            named = any(len(n) >= 2 and n in meaning for n in rel.folded_names(other.id))
+            if named or _stem_shared(mine, theirs):
+                out.add(other.id)
+        return out
+
     def _definition_tiers(
-        self, d: Definition, answer: str, shelf: Shelf, tag_shelves: dict[str, Shelf]
+        self, d: Definition, answer: str, shelf: Shelf, tag_shelves: dict[str, Shelf], *, meanings: bool = False
     ) -> list[Iterable[Candidate]]:
         rel = self.rel
         alike = self._alike(d)
+        if meanings:
+            # A definition that names the asked term cannot be its own: it would be eliminated.
+            alike |= {o.id for o in self.base.definitions if self._names_in(d.id, o.definition)}
         siblings = set(rel.siblings(d.id))
         tags = rel.specific_tags[d.id]
         cousins = set(rel.cousins(d.id))
         length = len(answer)
+        # Wrong options never a concept named inside D's definition (the definition rules it
+        # out), nor one whose name shares a stem with D's (에뮬레이터 / 에뮬레이션 read alike
+        # and their definitions blur into each other).
+        alike = alike | self._confusable(d)
         near = [c for c in shelf.get(rel.siblings(d.id)) if c.key not in alike]
         close = merged(
             [nearest(shelf.get(rel.cousins(d.id)), length), *(tag_shelves[t].nearest(length) for t in sorted(tags))],
@@ -280,7 +306,7 @@ class _Generator:
                 )
             wrong = pick(
                 d.definition,
-                self._definition_tiers(d, d.definition, self.meanings, self.tag_meanings),
+                self._definition_tiers(d, d.definition, self.meanings, self.tag_meanings, meanings=True),
                 avoid=[rel.definitions[o].definition for o in alike if o in rel.definitions],
             )
             if wrong:
@@ -504,9 +530,11 @@ class _Generator:
         for i, layer in enumerate(layers):
             if not asked[i]:
                 continue
-            accepted: tuple[str, ...] = ()
+            also: tuple[str, ...] = ()
             if layer.concept and fold(layer.name) in rel.folded_names(layer.concept):
-                accepted = tuple(n for n in rel.names(layer.concept) if fold(n) != fold(layer.name))
+                also = rel.names(layer.concept)
+            forms = accepted_forms((layer.name, *also), self.base.synonyms)
+            accepted = tuple(n for n in forms if fold(n) != fold(layer.name))
 
             def fits_nowhere(c: Candidate, i: int = i) -> bool:
                 return not any(rel.layers_clash(mine, c.text, c.concepts) for mine in layers) and not rel.fits_blank(
