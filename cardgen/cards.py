@@ -37,6 +37,8 @@ from __future__ import annotations
 from operator import attrgetter
 from typing import NamedTuple, TypedDict, Unpack, assert_never
 
+from cardgen.bank.relations import layers_worth_asking, trivial_layers
+from cardgen.bank.screen import shares_stem, words
 from cardgen.factbase.answers import accepted_forms
 from cardgen.factbase.model import (
     AuthorQuestion,
@@ -135,7 +137,7 @@ class Card(NamedTuple):
 
 def build_cards(base: FactBase) -> tuple[Card, ...]:
     """Every card of the fact base, ordered by fact id, then in the order the kinds are listed above."""
-    cards = [card for fact in base.facts() for card in cards_of(base, fact)]
+    cards = _stack_share_capped([card for fact in base.facts() for card in cards_of(base, fact)])
     # A stable sort keeps each fact's cards in the order they were made.
     return tuple(sorted(cards, key=attrgetter("fact_id")))
 
@@ -153,6 +155,22 @@ class _CardFields(TypedDict, total=False):
     stack: Stack | None
     hidden_layer: int | None
     marked_layers: tuple[int, ...]
+
+
+STACK_SHARE = 0.25
+_STACK_KEEP = ("stack.order", "stack.missing", "stack.below", "stack.above")
+
+
+def _stack_share_capped(cards: list[Card]) -> list[Card]:
+    """CARDS with stack cards trimmed to at most STACK_SHARE of the deck (adjacency first,
+    then blanks, the last by key first), so a few small stacks never make it layer drill."""
+    stack = [c for c in cards if c.family in _STACK_KEEP]
+    keep = int(STACK_SHARE * (len(cards) - len(stack)) / (1 - STACK_SHARE))
+    if len(stack) <= keep:
+        return cards
+    ranked = sorted(stack, key=lambda c: (_STACK_KEEP.index(c.family), c.key))
+    gone = {c.key for c in ranked[keep:]}
+    return [c for c in cards if c.key not in gone]
 
 
 def cards_of(base: FactBase, fact: Fact) -> list[Card]:
@@ -246,7 +264,8 @@ def _pros_cons_cards(base: FactBase, pc: ProsCons) -> list[Card]:
             continue
         items = tuple(_point_text(p, base) for p in points)
         cards.append(_card(pc.meta, f"{side}.recall", f"{word}은? ({len(items)}가지)", subject=concept, items=items))
-        for n in range(len(items)):
+        # A one-item list has nothing around its blank: the recall card already asks it.
+        for n in range(len(items) if len(items) > 1 else 0):
             cards.append(
                 _card(
                     pc.meta,
@@ -264,17 +283,23 @@ def _pros_cons_cards(base: FactBase, pc: ProsCons) -> list[Card]:
 
 
 def _stack_cards(base: FactBase, s: Stack) -> list[Card]:
+    """The stack's order, a blank for each layer worth asking about, and each adjacent pair of
+    such layers once (alternately "directly below" and "directly above"), as the bank asks."""
     frame = base[s.scenario] if s.scenario else None
     assert frame is None or isinstance(frame, Scenario), s.scenario
     scenario = frame.text if frame is not None else ""
     names = [layer.name for layer in s.layers]
-    last = len(s.layers) - 1
-    cards = [
-        _card(
-            s.meta, "stack.order", "위에서 아래로 층을 차례대로 말해 보세요", subject=s.title, context=scenario, stack=s
+    asked = layers_worth_asking(s, trivial_layers(base.stacks), lambda c: base.definition(c).names)
+    cards = []
+    if sum(asked) >= 2:
+        cards.append(
+            _card(
+                s.meta, "stack.order", "위에서 아래로 층을 차례대로 말해 보세요", subject=s.title, context=scenario, stack=s
+            )
         )
-    ]
     for i, layer in enumerate(s.layers):
+        if not asked[i]:
+            continue
         cards.append(
             _card(
                 s.meta,
@@ -287,28 +312,22 @@ def _stack_cards(base: FactBase, s: Stack) -> list[Card]:
                 marked_layers=(i,),
             )
         )
-    for i in range(1, last + 1):
+    for i in range(len(s.layers) - 1):
+        if not (asked[i] and asked[i + 1]):
+            continue
+        if i % 2 == 0:
+            family, ref, answer, where = "below", i, i + 1, "아래"
+        else:
+            family, ref, answer, where = "above", i + 1, i, "위"
         cards.append(
             _card(
                 s.meta,
-                f"stack.above.{i + 1}",
-                f"'{names[i]}' 바로 위의 층은?",
+                f"stack.{family}.{ref + 1}",
+                f"'{names[ref]}' 바로 {where}의 층은?",
                 subject=s.title,
-                answer=names[i - 1],
+                answer=names[answer],
                 stack=s,
-                marked_layers=(i - 1, i),
-            )
-        )
-    for i in range(last):
-        cards.append(
-            _card(
-                s.meta,
-                f"stack.below.{i + 1}",
-                f"'{names[i]}' 바로 아래의 층은?",
-                subject=s.title,
-                answer=names[i + 1],
-                stack=s,
-                marked_layers=(i, i + 1),
+                marked_layers=tuple(sorted((ref, answer))),
             )
         )
     return cards
@@ -333,6 +352,9 @@ def _taxonomy_cards(base: FactBase, t: Taxonomy) -> list[Card]:
     ]
     for child_id in t.children:
         child = base.definition(child_id)
+        # "리눅스 컨테이너: a kind of what?" answers itself.
+        if shares_stem({w for n in child.names for w in words(n)}, {w for n in parent.names for w in words(n)}):
+            continue
         cards.append(
             _card(
                 t.meta,

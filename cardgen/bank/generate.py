@@ -24,8 +24,8 @@ from cardgen.bank.question import (
     ShortAnswer,
     TrueFalse,
 )
-from cardgen.bank.relations import POLARITIES, Relations, fold
-from cardgen.bank.screen import giveaway, words
+from cardgen.bank.relations import POLARITIES, Relations, fold, layers_worth_asking, trivial_layers
+from cardgen.bank.screen import giveaway, shares_stem, words
 from cardgen.factbase.answers import accepted_forms
 from cardgen.factbase.model import Definition, FactBase, Layer, Stack
 from cardgen.gcpause import collector_paused
@@ -135,21 +135,6 @@ def stack_text(stack: Stack) -> str:
     return " / ".join(row.text for row in stack_rows(stack))
 
 
-def _stem_shared(mine: set[str], other: set[str]) -> bool:
-    """Whether a word of MINE and one of OTHER share a stem of three or more characters
-    (에뮬레이터 and 에뮬레이션), or one holds the other."""
-    for a in mine:
-        for b in other:
-            if a in b or b in a:
-                return True
-            n = 0
-            while n < min(len(a), len(b)) and a[n] == b[n]:
-                n += 1
-            if n >= 3:
-                return True
-    return False
-
-
 class _Generator:
     """One pass over a fact base: indexes are built once, then each kind is generated."""
 
@@ -245,7 +230,7 @@ class _Generator:
                 continue
             theirs = {w for n in other.names for w in words(n)}
             named = any(len(n) >= 2 and n in meaning for n in rel.folded_names(other.id))
-            if named or _stem_shared(mine, theirs):
+            if named or shares_stem(mine, theirs):
                 out.add(other.id)
         return out
 
@@ -469,25 +454,17 @@ class _Generator:
 
     def _stack_index(self) -> None:
         """What the stack questions need to know about all stacks at once."""
-        ends: dict[str, set[str]] = {}
-        seen_in: dict[str, int] = {}
         self.above: dict[str, list[tuple[str, str]]] = {}  # layer -> (name directly above it, stack id)
         self.below: dict[str, list[tuple[str, str]]] = {}
         for stack in self.base.stacks:
             last = len(stack.layers) - 1
             for i, layer in enumerate(stack.layers):
                 name = fold(layer.name)
-                seen_in[name] = seen_in.get(name, 0) + 1
-                ends.setdefault(name, set()).add("top" if i == 0 else "bottom" if i == last else "middle")
                 if i > 0:
                     self.above.setdefault(name, []).append((stack.layers[i - 1].name, stack.id))
                 if i < last:
                     self.below.setdefault(name, []).append((stack.layers[i + 1].name, stack.id))
-        # A layer at the same end of every stack that has it (응용 프로그램 on top, 하드웨어 at the
-        # bottom) is known before the question is read: no item asks about it.
-        self.trivial = frozenset(
-            n for n, where in ends.items() if seen_in[n] >= 2 and len(where) == 1 and "middle" not in where
-        )
+        self.trivial = trivial_layers(self.base.stacks)
 
     def _contrast(self, stack: Stack, pairs: Iterable[tuple[str, str]]) -> list[Candidate]:
         """Layer names other stacks put where STACK has the asked layer: the best wrong options."""
@@ -508,14 +485,7 @@ class _Generator:
         explanation = f"{stack.title} (위에서 아래로): {stack_text(stack)}"
         tags = self.tags(stack.id)
         facts = (stack.id,)
-        title = words(stack.title)
-
-        def worth_asking(k: int) -> bool:
-            layer = layers[k]
-            own = words(layer.name) | {w for n in (rel.names(layer.concept) if layer.concept else ()) for w in words(n)}
-            return folded[k] not in self.trivial and not _stem_shared(own, title) and folded.count(folded[k]) == 1
-
-        asked = [worth_asking(k) for k in range(len(layers))]
+        asked = layers_worth_asking(stack, self.trivial, rel.names)
         if len(set(folded)) == len(folded) and len(layers) >= 3 and sum(asked) >= 2:
             yield Ordering(
                 id=f"{stack.id}/stack_order/1",

@@ -10,10 +10,11 @@ Everything is indexed once per fact base, so asking costs little however large i
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
 from typing import TypeVar
 
+from cardgen.bank.screen import shares_stem, words
 from cardgen.factbase.model import Definition, FactBase, Layer, Point, ProsCons, Stack, Taxonomy
 
 POLARITIES = ("pros", "cons")
@@ -290,8 +291,8 @@ class Relations:
         def make() -> dict[tuple[str, str], str]:
             out: dict[tuple[str, str], str] = {}
             for subject in (concept, *sorted(self.ancestors(concept))):
-                for key, words in self._compares.get(subject, {}).items():
-                    out.setdefault(key, words)
+                for key, said in self._compares.get(subject, {}).items():
+                    out.setdefault(key, said)
             return out
 
         return _memo(self._denied, concept, make)
@@ -325,3 +326,33 @@ class Relations:
         fact = self.base[fact_id]
         assert isinstance(fact, Taxonomy), fact_id
         return fact
+
+
+def trivial_layers(stacks: Iterable[Stack]) -> frozenset[str]:
+    """Folded names of layers at the same end of every stack that has them, in two or more
+    stacks (응용 프로그램 on top, 하드웨어 at the bottom): their place is known before any
+    question is read, so no item asks about them."""
+    ends: dict[str, set[str]] = {}
+    count: dict[str, int] = {}
+    for stack in stacks:
+        last = len(stack.layers) - 1
+        for i, layer in enumerate(stack.layers):
+            name = fold(layer.name)
+            count[name] = count.get(name, 0) + 1
+            ends.setdefault(name, set()).add("top" if i == 0 else "bottom" if i == last else "middle")
+    return frozenset(n for n, where in ends.items() if count[n] >= 2 and len(where) == 1 and "middle" not in where)
+
+
+def layers_worth_asking(
+    stack: Stack, trivial: frozenset[str], names: Callable[[str], tuple[str, ...]]
+) -> tuple[bool, ...]:
+    """For each layer of STACK, whether a blank or adjacency item may ask about it: not a
+    trivially placed layer, not one the stack's title names (‘에뮬레이션’ would give away
+    에뮬레이터), not one that appears twice in the stack."""
+    title = words(stack.title)
+    folded = [fold(layer.name) for layer in stack.layers]
+    out = []
+    for k, layer in enumerate(stack.layers):
+        own = words(layer.name) | {w for n in (names(layer.concept) if layer.concept else ()) for w in words(n)}
+        out.append(folded[k] not in trivial and not shares_stem(own, title) and folded.count(folded[k]) == 1)
+    return tuple(out)

@@ -76,3 +76,18 @@ def _odd_length(key: str, wrong: list[str]) -> str | None:
     if len(key) <= shortest * _SHORTER and shortest - len(key) >= _MARGIN:
         return "the key is far shorter than every other option"
     return None
+
+
+def shares_stem(mine: set[str], other: set[str]) -> bool:
+    """Whether a word of MINE and one of OTHER share a stem of three or more characters
+    (에뮬레이터 and 에뮬레이션), or one holds the other."""
+    for a in mine:
+        for b in other:
+            if a in b or b in a:
+                return True
+            n = 0
+            while n < min(len(a), len(b)) and a[n] == b[n]:
+                n += 1
+            if n >= 3:
+                return True
+    return False
