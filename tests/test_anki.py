@@ -164,10 +164,10 @@ def test_cloze_cards_hide_exactly_one_item(shipped):
     note = notes_by_key(col)["hosted-hypervisor-pros-cons/cons.cloze.2"]
     (cid,) = note.card_ids()
     card = col.get_card(cid)
-    assert "GPU Passthrough 미지원" not in visible_text(card.question())
+    assert "GPU 패스스루(GPU Passthrough) 지원이 제한적임" not in visible_text(card.question())
     assert "[...]" in visible_text(card.question())
     assert "호스트 위에 게스트를 구동하는" in visible_text(card.question())
-    assert "GPU Passthrough 미지원" in visible_text(card.answer())
+    assert "GPU 패스스루(GPU Passthrough) 지원이 제한적임" in visible_text(card.answer())
 
 
 def test_ids_are_fixed_and_never_the_default_deck():

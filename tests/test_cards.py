@@ -44,7 +44,7 @@ def test_definition_cards(shipped):
     assert forward.subject == "가상 사설 네트워크 (Virtual Private Network)"
     assert forward.answer == vpn.definition
     typein = by_key(cards, "vpn/definition.typein")
-    assert typein.answers == ("가상 사설 네트워크", "Virtual Private Network", "VPN")
+    assert typein.answers == ("가상 사설 네트워크", "Virtual Private Network", "VPN", "가상 사설망")
     assert typein.is_typein and not forward.is_typein
     assert "리소스 가상화" in typein.front  # the parent disambiguates a short definition
     assert vpn.meta.note in typein.back
@@ -55,9 +55,9 @@ def test_pros_cons_recall_and_cloze(shipped):
     kinds = [c.kind for c in cards if c.fact_id == "hosted-hypervisor-pros-cons"]
     assert kinds == ["pros.recall", "pros.cloze.1", "cons.recall", "cons.cloze.1", "cons.cloze.2"]
     cloze = by_key(cards, "hosted-hypervisor-pros-cons/cons.cloze.2")
-    assert "GPU Passthrough 미지원" not in cloze.front
+    assert "GPU 패스스루(GPU Passthrough) 지원이 제한적임" not in cloze.front
     assert "• [...]" in cloze.front
-    assert "GPU Passthrough 미지원  ◀" in cloze.back
+    assert "GPU 패스스루(GPU Passthrough) 지원이 제한적임  ◀" in cloze.back
     compared = by_key(cards, "emulator-pros-cons/pros.recall")
     assert "↔ 하이퍼바이저" in compared.back
 
@@ -93,9 +93,9 @@ def test_taxonomy_and_question_cards(shipped):
     assert kinds.items == ("호스팅 하이퍼바이저 (Hosted Hypervisor)", "네이티브 하이퍼바이저 (Native Hypervisor)")
     parent = by_key(cards, "kinds-of-hypervisor/taxonomy.parent.native-hypervisor")
     assert parent.answer == "하이퍼바이저 (Hypervisor)"
-    question = by_key(cards, "windows-container-on-macos/question")
-    assert question.stack is not None and question.stack.id == "stack-windows-container-on-macos"
-    assert "[     윈도우 컨테이너      ]" in question.back
+    question = by_key(cards, "linux-container-on-macos/question")
+    assert question.stack is not None and question.stack.id == "stack-linux-container-on-macos"
+    assert "[     리눅스 컨테이너      ]" in question.back
 
 
 def test_card_identity_ignores_content(tmp_path):
