@@ -294,7 +294,12 @@ def _stack_cards(base: FactBase, s: Stack) -> list[Card]:
     if sum(asked) >= 2:
         cards.append(
             _card(
-                s.meta, "stack.order", "위에서 아래로 층을 차례대로 말해 보세요", subject=s.title, context=scenario, stack=s
+                s.meta,
+                "stack.order",
+                "위에서 아래로 층을 차례대로 말해 보세요",
+                subject=s.title,
+                context=scenario,
+                stack=s,
             )
         )
     for i, layer in enumerate(s.layers):

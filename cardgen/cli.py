@@ -111,6 +111,41 @@ def stats(path: Path = PathArg) -> None:
     typer.echo(summary(load(path)), nl=False)
 
 
+class Listing(StrEnum):
+    md = "md"
+    json = "json"
+
+
+@app.command()
+def questions(
+    path: Path = PathArg,
+    fmt: Listing = typer.Option(Listing.md, "--format", help="Markdown to read, or JSON."),
+) -> None:
+    """List the whole question bank: ids, options, keys and the facts behind each."""
+    from cardgen.context import load_context
+    from cardgen.emit.listing import questions_json, questions_markdown
+
+    context = load_context(path)
+    typer.echo(questions_json(context) if fmt is Listing.json else questions_markdown(context), nl=False)
+
+
+@app.command()
+def audit(
+    path: Path = PathArg,
+    strict: bool = typer.Option(False, "--strict", help="Exit with status 1 when anything is found."),
+) -> None:
+    """Report at file:line what makes questions a teacher would not sign, and what the bank left out."""
+    from cardgen.bank.audit import audit as run_audit
+    from cardgen.factbase.loader import load
+
+    findings = run_audit(load(path))
+    for finding in findings:
+        typer.echo(str(finding))
+    typer.echo(f"{path}: {len(findings)} finding(s).", err=True)
+    if strict and findings:
+        raise typer.Exit(1)
+
+
 DRAFT_SHAPES = """\b
 Shapes it reads, with an example of each:
   front matter      title: "[Docker] 1. 컨테이너"

@@ -10,11 +10,10 @@ and false) are no flaw of a fact and are not reported.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from cardgen.bank.generate import generate_bank
 from cardgen.bank.relations import fold
-from cardgen.bank.screen import shares_stem, words
 from cardgen.cards import build_cards
 from cardgen.factbase.model import FactBase, Loc
 
@@ -49,7 +48,9 @@ def _definitions(base: FactBase) -> list[Finding]:
     for d in base.definitions:
         others = [o for o in by_meaning[fold(d.definition)] if o != d.id]
         if others:
-            out.append(Finding(d.meta.loc, f"the definition also fits {', '.join(others)}: no question can tell them apart"))
+            out.append(
+                Finding(d.meta.loc, f"the definition also fits {', '.join(others)}: no question can tell them apart")
+            )
     return out
 
 
@@ -57,12 +58,13 @@ def _taxonomies(base: FactBase) -> list[Finding]:
     out = []
     for t in base.taxonomies:
         parent = base.definition(t.parent)
-        parent_words = {w for n in parent.names for w in words(n)}
         for child_id in t.children:
             child = base.definition(child_id)
-            if shares_stem({w for n in child.names for w in words(n)}, parent_words):
+            if any(fold(n) in fold(c) for n in parent.names for c in child.names if len(fold(n)) >= 2):
                 out.append(
-                    Finding(t.meta.loc, f"the kind '{child.term}' contains its parent's name '{parent.term}' (a giveaway)")
+                    Finding(
+                        t.meta.loc, f"the kind '{child.term}' contains its parent's name '{parent.term}' (a giveaway)"
+                    )
                 )
         if len(t.children) == 1:
             out.append(Finding(t.meta.loc, f"'{parent.term}' has one kind: a list of one asks nothing"))
@@ -84,13 +86,10 @@ def _dropped(base: FactBase) -> list[Finding]:
 def _excludes(base: FactBase) -> list[Finding]:
     if not base.exclude:
         return []
-    bank, dropped = generate_bank(FactBase(**_without_excludes(base)))
+    bank, dropped = generate_bank(replace(base, exclude=()))
     known = {q.id for q in bank} | {d.id for d in dropped} | {c.key for c in build_cards(base)}
-    return [Finding(loc, f"'exclude' names '{name}', which is no question or card") for name, loc in base.exclude
-            if name not in known]
-
-
-def _without_excludes(base: FactBase) -> dict[str, object]:
-    from cardgen.factbase.model import KIND_FIELDS
-
-    return {name: getattr(base, name) for name in (*KIND_FIELDS, "files", "synonyms")}
+    return [
+        Finding(loc, f"'exclude' names '{name}', which is no question or card")
+        for name, loc in base.exclude
+        if name not in known
+    ]
