@@ -37,8 +37,8 @@ from __future__ import annotations
 from operator import attrgetter
 from typing import NamedTuple, TypedDict, Unpack, assert_never
 
+from cardgen.bank.relations import fold as _fold
 from cardgen.bank.relations import layers_worth_asking, trivial_layers
-from cardgen.bank.screen import shares_stem, words
 from cardgen.factbase.answers import accepted_forms
 from cardgen.factbase.model import (
     AuthorQuestion,
@@ -358,7 +358,7 @@ def _taxonomy_cards(base: FactBase, t: Taxonomy) -> list[Card]:
     for child_id in t.children:
         child = base.definition(child_id)
         # "리눅스 컨테이너: a kind of what?" answers itself.
-        if shares_stem({w for n in child.names for w in words(n)}, {w for n in parent.names for w in words(n)}):
+        if any(len(p) >= 2 and p in c for p in map(_fold, parent.names) for c in map(_fold, child.names)):
             continue
         cards.append(
             _card(

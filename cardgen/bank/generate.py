@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
+from os.path import commonpath
 
 from cardgen.bank.distractors import Candidate, Shelf, merged, nearest, pick, where
 from cardgen.bank.question import (
@@ -25,7 +26,7 @@ from cardgen.bank.question import (
     TrueFalse,
 )
 from cardgen.bank.relations import POLARITIES, Relations, fold, layers_worth_asking, trivial_layers
-from cardgen.bank.screen import giveaway, shares_stem, words
+from cardgen.bank.screen import giveaway
 from cardgen.factbase.answers import accepted_forms
 from cardgen.factbase.model import Definition, FactBase, Layer, Stack
 from cardgen.gcpause import collector_paused
@@ -135,6 +136,17 @@ def stack_text(stack: Stack) -> str:
     return " / ".join(row.text for row in stack_rows(stack))
 
 
+def _read_alike(a: Definition, b: Definition) -> bool:
+    """Whether the terms (or the English names) of A and B begin with the same three or more
+    letters, spaces aside."""
+    for x, y in ((a.term, b.term), (a.english, b.english)):
+        if x and y:
+            x, y = fold(x).replace(" ", ""), fold(y).replace(" ", "")
+            if len(commonpath([x, y])) >= 3:
+                return True
+    return False
+
+
 class _Generator:
     """One pass over a fact base: indexes are built once, then each kind is generated."""
 
@@ -221,16 +233,13 @@ class _Generator:
         return any(len(n) >= 2 and n in folded for n in self.rel.folded_names(concept))
 
     def _confusable(self, d: Definition) -> set[str]:
-        rel = self.rel
-        mine = {w for n in d.names for w in words(n)}
+        """Definitions never offered against D: one named inside D's definition (the
+        definition itself rules it out), or one whose term reads like D's (에뮬레이터 and
+        에뮬레이션, Emulator and Emulation: their definitions blur into each other)."""
         meaning = fold(d.definition)
         out = set()
         for other in self.base.definitions:
-            if other.id == d.id:
-                continue
-            theirs = {w for n in other.names for w in words(n)}
-            named = any(len(n) >= 2 and n in meaning for n in rel.folded_names(other.id))
-            if named or shares_stem(mine, theirs):
+            if other.id != d.id and (self._names_in(other.id, meaning) or _read_alike(d, other)):
                 out.add(other.id)
         return out
 
