@@ -53,7 +53,7 @@ def test_every_json_set_validates(seed, size) -> None:
 
 
 def test_json_round_trips_the_questions(tmp_path) -> None:
-    qs = make_quizsets(SHIPPED_BANK, size=208, seed=3)[0]  # the whole bank, every kind
+    qs = make_quizsets(SHIPPED_BANK, size=len(SHIPPED_BANK), seed=3)[0]  # the whole bank, every kind
     doc = json.loads(to_json(qs))
     VALIDATOR.validate(doc)
     assert {q["kind"] for q in doc["questions"]} == {q.kind for q in build_bank(SHIPPED)}
@@ -129,10 +129,10 @@ definitions:
 
 def test_markdown_draws_the_blank_layer() -> None:
     bank = {q.id: q for q in build_bank(SHIPPED)}
-    qs = QuizSet(1, 1, 0, (bank["stack-full-virtualization/stack_missing_fill/3"],))
+    qs = QuizSet(1, 1, 0, (bank["stack-hosted-hypervisor/stack_missing_fill/2"],))
     tokens = parse(to_markdown(qs).decode("utf-8"))
     cells = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "td_open"]
-    assert cells == ["응용 프로그램 × 3", "게스트 운영체제 × 3", "( ? )", "하드웨어"]
+    assert cells == ["응용 프로그램 × 3", "( ? )", "하이퍼바이저", "호스트 운영체제", "하드웨어"]
 
 
 # --- CSV ------------------------------------------------------------------------------------------
@@ -200,7 +200,7 @@ def test_cli_writes_where_asked_and_filters(tmp_path) -> None:
     (["--size", "-3"], "the set size must be at least 1, not -3"),
     (["--kinds", "pro_of,bogus"], "unknown question kind(s): bogus; known kinds: term_from_definition"),
     (["--tags", "없음"], "unknown tag(s): 없음; known tags: Docker"),
-    (["--size", "5000"], "only 219 question(s) match, so a set cannot hold 5000"),
+    (["--size", "5000"], f"only {len(SHIPPED_BANK)} question(s) match, so a set cannot hold 5000"),
 ])
 def test_cli_bad_options_are_one_line_errors(tmp_path, args, message) -> None:
     result = run_cardgen("quizset", str(FACTS), *args, cwd=tmp_path)

@@ -589,9 +589,12 @@ class _Generator:
     # --- taxonomy ---------------------------------------------------------------------
 
     def _outsiders(self, parent: str, length: int) -> list[Iterable[Candidate]]:
-        """Definitions that are not kinds of PARENT and do not look like one, nearest first:
-        the parent's siblings and their kinds, then those tagged like its kinds, then the rest."""
+        """Definitions the facts establish are not kinds of PARENT, and that do not look like
+        one, nearest first: the parent's siblings and their kinds (siblings in a taxonomy are
+        kinds apart); only when a taxonomy of PARENT is `exhaustive` (its children are all the
+        kinds there are) also those tagged like its kinds, then the rest."""
         rel = self.rel
+        exhaustive = any(t.exhaustive for t in self.base.taxonomies if t.parent == parent)
         lineage = rel.lineage(parent)
         near = list(dict.fromkeys((*rel.siblings(parent), *rel.cousins(parent))))
         near_set = set(near)
@@ -600,6 +603,8 @@ class _Generator:
         def outside(c: Candidate) -> bool:
             return c.key not in lineage and not rel.named_in(parent, c.key) and not rel.entangled(parent, c.key)
 
+        if not exhaustive:
+            return [nearest(where(outside, self.labels.get(near)), length)]
         return [
             nearest(where(outside, self.labels.get(near)), length),
             where(
