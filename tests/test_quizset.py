@@ -117,7 +117,10 @@ definitions:
   - {id: c, term: "[링크](x) 아님", definition: "`코드` 아님"}
   - {id: d, term: 넷째, definition: 'A & B "따옴표" C'}
 """}))
-    qs = make_quizsets(build_bank(base), size=8, seed=1, kinds=["term_from_definition", "definition_from_term", "matching"])[0]
+    kinds = ["term_from_definition", "definition_from_term", "matching"]
+    bank = build_bank(base)
+    assert any(q.kind == "matching" for q in bank)  # shows every term and every definition
+    qs = make_quizsets(bank, size=sum(q.kind in kinds for q in bank), seed=1, kinds=kinds)[0]
     text = to_markdown(qs).decode("utf-8")
     assert 'A & B "따옴표" C' in text  # Markdown, not HTML: no &amp; or &#34; in the file
     html = MarkdownIt("commonmark").enable("table").render(text)

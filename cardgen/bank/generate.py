@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
-from os.path import commonpath
 
 from cardgen.bank.distractors import Candidate, Shelf, merged, nearest, pick, where
 from cardgen.bank.question import (
@@ -26,7 +25,7 @@ from cardgen.bank.question import (
     TrueFalse,
 )
 from cardgen.bank.relations import POLARITIES, Relations, fold, layers_worth_asking, trivial_layers
-from cardgen.bank.screen import giveaway
+from cardgen.bank.screen import giveaway, words
 from cardgen.factbase.answers import accepted_forms
 from cardgen.factbase.model import Definition, FactBase, Layer, Stack
 from cardgen.gcpause import collector_paused
@@ -39,6 +38,14 @@ OTHER = {"pros": "cons", "cons": "pros"}
 SHORT = {"pros": "pro", "cons": "con"}
 MATCH_MIN, MATCH_MAX = 4, 6
 STACK_SHARE = 0.25
+# The fixed words of the prompts below: they are in every question of a kind, so they say
+# nothing about its answer and the giveaway screening passes over them.
+STEM_WORDS = words(
+    "다음 뜻을 가진 용어는? 의 정의로 알맞은 것은? 다음 중 의 장점으로 단점으로 알맞은 것은?"
+    " 다음은 의 장점이다 단점이다"
+    " 구조의 계층을 위에서부터 아래로 순서대로 나열하시오. 구조에서 빈칸에 들어갈 계층은? 계층을 쓰시오"
+    " 바로 위에 아래에 있는 계층은? 다음 중 의 종류인 것은? 종류가 아닌 것은?"
+)
 STACK_KEEP_ORDER = ("stack_order", "stack_missing_choice", "stack_above", "stack_below", "stack_missing_fill")
 
 
@@ -81,7 +88,7 @@ def generate_bank(base: FactBase) -> tuple[tuple[Question, ...], tuple[Dropped, 
             ):
                 if q.id in excluded:
                     continue
-                reason = giveaway(q)
+                reason = giveaway(q, STEM_WORDS)
                 if reason:
                     gen.drop(q, reason)
                 else:
@@ -142,7 +149,8 @@ def _read_alike(a: Definition, b: Definition) -> bool:
     for x, y in ((a.term, b.term), (a.english, b.english)):
         if x and y:
             x, y = fold(x).replace(" ", ""), fold(y).replace(" ", "")
-            if len(commonpath([x, y])) >= 3:
+            same = next((i for i, (p, q) in enumerate(zip(x, y, strict=False)) if p != q), min(len(x), len(y)))
+            if same >= 3:
                 return True
     return False
 

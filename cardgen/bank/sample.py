@@ -48,7 +48,7 @@ def quiz_sets(
     out = []
     for number in range(1, sets + 1):
         rng = random.Random(f"cardgen-quizset:{seed}:{number}")
-        chosen = _draw(pool, size, rng, used)
+        chosen = _balance_truth(_draw(pool, size, rng, used), pool)
         used.update(q.id for q in chosen)
         out.append(shuffle_options(chosen, rng))
     return out
@@ -137,6 +137,29 @@ def _draw(pool: list[Question], size: int, rng: random.Random, used: Counter[str
             repeat_facts, give_away = True, repeat_facts  # loosen one rule at a time
         waiting = deferred
     return chosen
+
+
+def _balance_truth(chosen: list[Question], pool: list[Question]) -> list[Question]:
+    """CHOSEN with its true/false statements evened out: while one answer leads by more than
+    one, its last statement gives way to an unused one of the other answer, from the pool
+    in pool order (the draw keeps facts apart first, which can tilt the balance)."""
+    taken = {q.id for q in chosen}
+    spare = {
+        a: [q for q in pool if isinstance(q, TrueFalse) and q.answer is a and q.id not in taken] for a in (True, False)
+    }
+    out = list(chosen)
+    while True:
+        statements = [i for i, q in enumerate(out) if isinstance(q, TrueFalse)]
+        true = sum(1 for i in statements if out[i].answer is True)
+        false = len(statements) - true
+        lead = True if true > false + 1 else False if false > true + 1 else None
+        if lead is None or not spare[not lead]:
+            return out
+        last = max(i for i in statements if out[i].answer is lead)
+        facts = {f for j, q in enumerate(out) if j != last for f in q.facts}
+        # An unused statement about facts the set does not touch yet, if there is one.
+        pick = next((k for k, q in enumerate(spare[not lead]) if facts.isdisjoint(q.facts)), 0)
+        out[last] = spare[not lead].pop(pick)
 
 
 def answers(q: Question) -> frozenset[str]:

@@ -3,7 +3,8 @@
 A choice question is dropped (and `cardgen audit` says why) when
 
 - a distinctive word of the prompt turns up in the key and in no other option (the
-  definition "(가상의) 메인 메모리" and the key "가상 메모리");
+  definition "(가상의) 메인 메모리" and the key "가상 메모리"), or in every option but the
+  key ("which is not a kind of 하이퍼바이저?" with two options named "... 하이퍼바이저");
 - the key alone breaks the naming pattern the wrong options share (the only one with a
   name in brackets, or the only one without);
 - the key's length stands out: far longer, or far shorter, than every wrong option.
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Set
 
 from cardgen.bank.question import Choice, Question
 
@@ -25,7 +27,7 @@ _PARTICLES = ("으로", "에서", "에게", "은", "는", "이", "가", "을", "
 _LONGER, _SHORTER, _MARGIN = 1.6, 0.5, 6
 
 
-def words(text: str) -> set[str]:
+def words(text: str) -> frozenset[str]:
     """The words of TEXT, folded, particles off, at least two characters long."""
     out = set()
     for word in _WORD.findall(unicodedata.normalize("NFKC", text).casefold()):
@@ -35,24 +37,27 @@ def words(text: str) -> set[str]:
                 break
         if len(word) >= 2 and not word.isdigit():
             out.add(word)
-    return out
+    return frozenset(out)
 
 
-def giveaway(q: Question) -> str | None:
-    """Why Q can be answered from its wording alone, or None."""
+def giveaway(q: Question, stem: frozenset[str] = frozenset()) -> str | None:
+    """Why Q can be answered from its wording alone, or None. STEM holds the fixed words of
+    the prompts of Q's kind, which say nothing about any one answer."""
     if not isinstance(q, Choice):
         return None
     key = q.options[q.answer]
     wrong = [o for i, o in enumerate(q.options) if i != q.answer]
-    return _key_only_word(q.prompt, key, wrong) or _odd_pattern(q.options, key) or _odd_length(key, wrong)
+    return _key_only_word(q.prompt, key, wrong, stem) or _odd_pattern(q.options, key) or _odd_length(key, wrong)
 
 
-def _key_only_word(prompt: str, key: str, wrong: list[str]) -> str | None:
+def _key_only_word(prompt: str, key: str, wrong: list[str], stem: frozenset[str]) -> str | None:
     folded_key = unicodedata.normalize("NFKC", key).casefold()
     folded_wrong = [unicodedata.normalize("NFKC", w).casefold() for w in wrong]
-    for word in sorted(words(prompt)):
+    for word in sorted(words(prompt) - stem):
         if word in folded_key and not any(word in w for w in folded_wrong):
             return f"the prompt's word '{word}' is in the key and in no other option"
+        if len(folded_wrong) >= 2 and word not in folded_key and all(word in w for w in folded_wrong):
+            return f"the prompt's word '{word}' is in every option but the key"
     return None
 
 
@@ -66,6 +71,12 @@ def _odd_pattern(options: tuple[str, ...], key: str) -> str | None:
     wrong = [o for o in options if o != key]
     if len(wrong) >= 2 and all(_bracketed(o) != _bracketed(key) for o in wrong):
         return "the key alone breaks the naming pattern of the other options"
+    # Among names (a few words each), a word every wrong option shares and the key lacks
+    # marks the key out ("세션 계층", "전송 계층", "표현 계층" against "HTTP").
+    if len(wrong) >= 2 and all(len(o.split()) <= 3 for o in options):
+        shared = frozenset.intersection(*(words(o) for o in wrong)) - words(key)
+        if shared:
+            return f"every other option has the word '{min(shared)}' and the key has not"
     return None
 
 
@@ -78,7 +89,7 @@ def _odd_length(key: str, wrong: list[str]) -> str | None:
     return None
 
 
-def shares_stem(mine: set[str], other: set[str]) -> bool:
+def shares_stem(mine: Set[str], other: Set[str]) -> bool:
     """Whether a word of MINE and one of OTHER share a stem of three or more characters
     (에뮬레이터 and 에뮬레이션), or one holds the other."""
     for a in mine:
