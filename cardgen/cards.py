@@ -137,7 +137,9 @@ class Card(NamedTuple):
 
 def build_cards(base: FactBase) -> tuple[Card, ...]:
     """Every card of the fact base, ordered by fact id, then in the order the kinds are listed above."""
-    cards = _stack_share_capped([card for fact in base.facts() for card in cards_of(base, fact)])
+    excluded = {key for key, _ in base.exclude}
+    made = [card for fact in base.facts() for card in cards_of(base, fact) if card.key not in excluded]
+    cards = _stack_share_capped(made)
     # A stable sort keeps each fact's cards in the order they were made.
     return tuple(sorted(cards, key=attrgetter("fact_id")))
 

@@ -377,6 +377,17 @@ class _Generator:
                     why = f"{rel.label(pc.concept)}의 {WORD[polarity]}이다."
                     own: tuple[str, ...] = (pc.id, pc.concept)
                     made.setdefault(qid, self._ox(qid, kind, pc.concept, polarity, p.text, True, why, own))
+        for pc in self.base.pros_cons:
+            for polarity in POLARITIES:
+                kind = OX_KIND[polarity]
+                for j, p in enumerate(getattr(pc, polarity), 1):
+                    for other in p.also:  # a point the facts say holds for another concept too
+                        home = rel.pros_cons.get(other, ())
+                        other_fact = home[0].id if home else other
+                        qid = f"{other_fact}/{kind}/also-{pc.id}.{j}"
+                        why = f"{rel.label(pc.concept)}, {rel.label(other)} 모두의 {WORD[polarity]}이다."
+                        shared: tuple[str, ...] = (other_fact, other, pc.id)
+                        made.setdefault(qid, self._ox(qid, kind, other, polarity, p.text, True, why, shared))
         for concept in subjects:
             home = rel.pros_cons.get(concept, ())
             subject_fact = home[0].id if home else concept

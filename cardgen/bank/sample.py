@@ -156,17 +156,29 @@ def _balance_truth(chosen: list[Question], pool: list[Question]) -> list[Questio
         if lead is None or not spare[not lead]:
             return out
         last = max(i for i in statements if out[i].answer is lead)
-        facts = {f for j, q in enumerate(out) if j != last for f in q.facts}
-        # An unused statement about facts the set does not touch yet, if there is one.
-        pick = next((k for k, q in enumerate(spare[not lead]) if facts.isdisjoint(q.facts)), 0)
-        out[last] = spare[not lead].pop(pick)
+        rest = [q for j, q in enumerate(out) if j != last]
+        facts = {f for q in rest for f in q.facts}
+
+        def fits(q: Question) -> bool:
+            return not any(reveals(q, r) or reveals(r, q) for r in rest)
+
+        # An unused statement that shows no other answer, about facts the set does not touch
+        # yet if there is one; never one that gives an answer away.
+        fitting = [k for k, q in enumerate(spare[not lead]) if fits(q)]
+        if not fitting:
+            return out
+        fresh = [k for k in fitting if facts.isdisjoint(spare[not lead][k].facts)]
+        already_repeats = len({q.facts[0] for q in rest}) < len(rest)
+        if not fresh and not already_repeats:
+            return out  # a fact asked twice would be worse than a statement too many
+        out[last] = spare[not lead].pop((fresh or fitting)[0])
 
 
 def answers(q: Question) -> frozenset[str]:
     """What a student must produce for Q, folded: the key and its other accepted forms."""
     match q:
         case Choice():
-            texts: tuple[str, ...] = (q.options[q.answer], *q.accepted)
+            texts: tuple[str, ...] = (q.options[q.answer],)  # picked, not written: its other names are no answer
         case FillIn():
             texts = (q.answer, *q.accepted)
         case Matching():
