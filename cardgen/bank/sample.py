@@ -159,7 +159,7 @@ def _balance_truth(chosen: list[Question], pool: list[Question]) -> list[Questio
         rest = [q for j, q in enumerate(out) if j != last]
         facts = {f for q in rest for f in q.facts}
 
-        def fits(q: Question) -> bool:
+        def fits(q: Question, rest: list[Question] = rest) -> bool:
             return not any(reveals(q, r) or reveals(r, q) for r in rest)
 
         # An unused statement that shows no other answer, about facts the set does not touch
