@@ -10,15 +10,24 @@ import csv
 import errno
 import io
 import os
+import re
 from pathlib import Path
 
 import pytest
+from fsrs import Rating
 from markdown_it import MarkdownIt
+from rich.console import Console
+from typer.testing import CliRunner
 
 from cardgen.bank.generate import build_bank
+from cardgen.cli import app
 from cardgen.errors import FactError
 from cardgen.emit.quizset import make_quizsets, to_csv, to_markdown
 from cardgen.factbase.loader import load
+from cardgen.review.compare import check
+from cardgen.review.session import Item, Progress
+from cardgen.review.terminal import RichScreen
+from cardgen.text import BIDI_CONTROLS
 from tests.conftest import build_file_tree
 
 GOOD = "definitions:\n  - {id: a, term: 용어, definition: 정의}\n"
@@ -182,3 +191,58 @@ def test_7_an_unreadable_folder_is_an_error(tmp_path, monkeypatch) -> None:
 def test_9_deck_names_anki_would_merge_or_blank_are_errors(tmp_path, files, expected) -> None:
     root = tmp_path / "facts"
     assert _problems(tmp_path, files) == [e.replace("{root}", str(root)) for e in expected]
+
+
+# --- 2. terminal escapes ------------------------------------------------------------------------------
+
+ESCAPES = ("\x1b]0;pwned\x07", "\x1b[2J", "\x1b]52;c;cHduZWQ=\x07", "\x1b]8;;http://evil\x1b\\", "\x1bP1$r\x1b\\",
+           "\x1b[?1049h", "\u202e", "\u200f", "\x9b2J", "\r")
+# What rich itself writes on a styled screen: colours, clearing, cursor home.
+RICH_OWN = re.compile(r"\x1b\[[0-9;?]*[mHJKl]")
+
+
+def unsafe_on_screen(output: str) -> list[str]:
+    """Every control or bidi character in OUTPUT that rich did not put there itself."""
+    rest = RICH_OWN.sub("", output)
+    return [ch for ch in rest if (ch < " " and ch not in "\n\t") or "\x7f" <= ch <= "\x9f" or ch in BIDI_CONTROLS]
+
+
+def screen_output(plain: bool, item: Item, given: str) -> str:
+    stream = io.StringIO()
+    console = Console(file=stream, force_terminal=not plain, color_system=None if plain else "truecolor", width=80,
+                      markup=False, highlight=False, emoji=False)
+    screen = RichScreen(console, plain)
+    screen.front(item, Progress(0, 1, "typed", False))
+    screen.back(item, None)
+    screen.verdict(item, check(given, item.accepted), Rating.Again)
+    screen.choice_result(item, 0, Rating.Good)
+    screen.message(f"unknown key {given}")
+    return stream.getvalue()
+
+
+@pytest.mark.parametrize("plain", [True, False], ids=["plain", "styled"])
+def test_2_no_control_character_reaches_the_quiz_screen(plain) -> None:
+    hostile = "".join(ESCAPES)
+    item = Item(key="k", style="typed", fact_id="k", title=f"제목{hostile}", faces=(f"앞{hostile}", f"뒤{hostile}"),
+                accepted=(f"답{hostile}",), options=(f"하나{hostile}", "둘"), correct=0)
+    output = screen_output(plain, item, f"입력{hostile}")
+    assert unsafe_on_screen(output) == []
+    assert "\\x1b]0;pwned\\x07" in output and "\\u202e" in output  # shown, not swallowed
+
+
+def test_2_messages_that_echo_the_files_are_terminal_safe(tmp_path) -> None:
+    root = build_file_tree(tmp_path / "facts", {
+        "a.yaml": 'definitions:\n  - {id: a, term: x, definition: y, "\\e]0;pwned\\a": z}\n',
+        "\x1b[2J\u202e.yaml": "deck: b\n" + GOOD.replace("id: a", "id: b"),
+    })
+    result = CliRunner().invoke(app, ["validate", str(root)])
+    assert result.exit_code == 1
+    assert unsafe_on_screen(result.output) == []
+    assert "unknown key '\\x1b]0;pwned\\x07'" in result.output
+    (root / "a.yaml").unlink()
+    for command in (["validate", str(root)], ["stats", str(root)], ["anki", str(root), "-o", str(tmp_path / "out")]):
+        result = CliRunner().invoke(app, command)
+        assert result.exit_code == 0, result.output
+        assert unsafe_on_screen(result.output) == [], command
+        if command[0] == "stats":
+            assert "\\x1b[2J\\u202e.yaml" in result.output
