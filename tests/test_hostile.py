@@ -21,6 +21,8 @@ from typer.testing import CliRunner
 
 from cardgen.bank.generate import build_bank
 from cardgen.cli import app
+from cardgen.context import Context
+from cardgen.emit.anki import emit_anki
 from cardgen.errors import FactError
 from cardgen.emit.quizset import make_quizsets, to_csv, to_markdown
 from cardgen.factbase.loader import load
@@ -246,3 +248,23 @@ def test_2_messages_that_echo_the_files_are_terminal_safe(tmp_path) -> None:
         assert unsafe_on_screen(result.output) == [], command
         if command[0] == "stats":
             assert "\\x1b[2J\\u202e.yaml" in result.output
+
+
+# --- 10. braces in Anki fields ------------------------------------------------------------------------
+
+
+def test_10_no_anki_field_holds_a_brace(tmp_path) -> None:
+    from tests.test_golden import anki_dump
+
+    base = load(build_file_tree(tmp_path, {"t.yaml": """\
+deck: t
+definitions:
+  - {id: a, term: "{{Front}} 필드", definition: "템플릿은 {{Back}} 과 {{type:Answer}} 를 씀", details: ["{{#Note}}"]}
+  - {id: b, term: 둘째, definition: "중괄호 { 하나 }", examples: ["{{c1::x}}"]}
+  - {id: c, term: 셋째, definition: 셋째 정의}
+"""}))
+    packages = emit_anki(Context(base), 1_700_000_000).files
+    dump = "\n".join(anki_dump(data) for name, data in packages.items() if name.endswith(".apkg"))
+    fields = [line for line in dump.splitlines() if not line.startswith(("==", "type:", "tags:"))]
+    assert any("&#123;&#123;Front&#125;&#125;" in line for line in fields)
+    assert not [line for line in fields if "{" in line or "}" in line]
