@@ -11,6 +11,9 @@ import errno
 import io
 import os
 import re
+import signal
+import termios
+import time
 from pathlib import Path
 
 import pytest
@@ -268,3 +271,74 @@ definitions:
     fields = [line for line in dump.splitlines() if not line.startswith(("==", "type:", "tags:"))]
     assert any("&#123;&#123;Front&#125;&#125;" in line for line in fields)
     assert not [line for line in fields if "{" in line or "}" in line]
+
+
+# --- 5. signals ---------------------------------------------------------------------------------------
+
+
+def _quiz_pid(shell_pid: int) -> int:
+    """The quiz the shell of `spawn(..., then=...)` is running."""
+    for _ in range(100):
+        children = Path(f"/proc/{shell_pid}/task/{shell_pid}/children").read_text().split()
+        if children:
+            return int(children[0])
+        time.sleep(0.05)
+    raise AssertionError("the quiz did not start")
+
+
+def _cooked(fd: int) -> bool:
+    lflag = termios.tcgetattr(fd)[3]
+    return bool(lflag & termios.ICANON and lflag & termios.ECHO)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP"])
+def test_5_a_signal_that_ends_the_quiz_restores_the_terminal(tmp_path, signame) -> None:
+    from tests.test_quiz_pty import SHOW, T0, spawn
+
+    child = spawn(tmp_path / "state.sqlite3", T0, "--mode", "flash", then="stty -a")
+    child.expect_exact(SHOW)
+    os.kill(_quiz_pid(child.pid), getattr(signal, signame))
+    child.expect(r"exit=(\d+)")
+    assert child.match.group(1) == str(128 + getattr(signal, signame))
+    settings = child.read()
+    assert re.search(r"(?<![-\w])icanon\b", settings) and re.search(r"(?<![-\w])echo\b", settings)
+    assert "Traceback" not in child.before + settings
+
+
+@pytest.mark.slow
+def test_5_ctrl_z_restores_the_terminal_and_continuing_resumes(tmp_path) -> None:
+    from tests.test_quiz_pty import SHOW, T0, finish, spawn
+
+    child = spawn(tmp_path / "state.sqlite3", T0, "--mode", "flash")
+    child.expect_exact(SHOW)
+    assert not _cooked(child.child_fd)
+    os.kill(child.pid, signal.SIGTSTP)
+    for _ in range(100):
+        if Path(f"/proc/{child.pid}/stat").read_text().split(") ")[1][0] == "T":
+            break
+        time.sleep(0.05)
+    assert _cooked(child.child_fd)  # stopped with the terminal as the shell needs it
+    os.kill(child.pid, signal.SIGCONT)
+    for _ in range(100):
+        if not _cooked(child.child_fd):
+            break
+        time.sleep(0.05)
+    assert not _cooked(child.child_fd)  # single keys again
+    child.send("q")
+    child.expect_exact("Session stopped.")
+    assert finish(child) == 0
+
+
+@pytest.mark.slow
+def test_5_ctrl_c_while_typing_puts_the_summary_on_its_own_line(tmp_path) -> None:
+    from tests.test_quiz_pty import ANSI, T0, finish, spawn
+
+    child = spawn(tmp_path / "state.sqlite3", T0, "--mode", "typed", color=True)
+    child.expect_exact("> ")
+    child.send("abc")
+    child.expect_exact("abc")
+    child.sendintr()
+    child.expect_exact("Session interrupted.")
+    assert "\n" in ANSI.sub("", child.before).split("summary")[0]  # what followed "abc" starts a new line
+    assert finish(child) == 130

@@ -269,12 +269,20 @@ class LineKeys:
 
 
 class TtyKeys:
-    """Single keys from a terminal in cbreak mode; a context manager that restores the terminal."""
+    """Single keys from a terminal in cbreak mode; a context manager that restores the terminal.
+
+    The terminal is restored on every way out: the end of the session, an exception,
+    SIGTERM and SIGHUP (which then end the process, exit code 128 + the signal, through
+    the normal clean-up, so the store is closed), and Ctrl-Z (SIGTSTP): the process
+    stops with the terminal as it was, and goes back to cbreak mode when continued.
+    """
 
     def __init__(self, fd: int) -> None:
         self.fd = fd
         self._saved: list[int | list[bytes | int]] | None = None  # termios attributes
+        self._cbreak: list[int | list[bytes | int]] | None = None  # ours, while in use
         self._pending = b""
+        self._handlers: dict[int, object] = {}
 
     def __enter__(self) -> TtyKeys:
         import termios
@@ -282,9 +290,13 @@ class TtyKeys:
 
         self._saved = termios.tcgetattr(self.fd)
         tty.setcbreak(self.fd)
+        self._cbreak = termios.tcgetattr(self.fd)
+        self._catch_signals()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._release_signals()
+        self._cbreak = None
         self._restore()
 
     def _restore(self) -> None:
@@ -292,6 +304,46 @@ class TtyKeys:
 
         if self._saved is not None:
             termios.tcsetattr(self.fd, termios.TCSADRAIN, self._saved)
+
+    def _resume(self) -> None:
+        import termios
+
+        if self._cbreak is not None:
+            termios.tcsetattr(self.fd, termios.TCSADRAIN, self._cbreak)
+
+    def _catch_signals(self) -> None:
+        import signal
+
+        for signum, handler in (
+            (signal.SIGTERM, self._on_end),
+            (signal.SIGHUP, self._on_end),
+            (signal.SIGTSTP, self._on_stop),
+            (signal.SIGCONT, self._on_continue),
+        ):
+            self._handlers[signum] = signal.signal(signum, handler)
+
+    def _release_signals(self) -> None:
+        import signal
+
+        for signum, handler in self._handlers.items():
+            signal.signal(signum, handler)  # type: ignore[arg-type]  # what signal.signal returned
+        self._handlers.clear()
+
+    def _on_end(self, signum: int, frame: object) -> None:
+        self._restore()
+        raise SystemExit(128 + signum)
+
+    def _on_stop(self, signum: int, frame: object) -> None:
+        import signal
+
+        self._restore()
+        # Stop for real: the default action, then ours again once continued.
+        signal.signal(signal.SIGTSTP, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTSTP)
+        signal.signal(signal.SIGTSTP, self._on_stop)
+
+    def _on_continue(self, signum: int, frame: object) -> None:
+        self._resume()
 
     def key(self) -> str:
         while True:
@@ -344,12 +396,18 @@ class TtyKeys:
         _readline()
         cbreak = termios.tcgetattr(self.fd)
         self._restore()
+        self._cbreak = None  # a stop and continue while typing keeps line editing
         try:
             return input(prompt)
         except EOFError:
             sys.stdout.write("\n")
             return None
+        except KeyboardInterrupt:
+            sys.stdout.write("\n")  # what follows starts on a line of its own
+            sys.stdout.flush()
+            raise
         finally:
+            self._cbreak = cbreak
             termios.tcsetattr(self.fd, termios.TCSADRAIN, cbreak)
 
 
