@@ -52,11 +52,13 @@ class _Group(TyperGroup):
 
     def invoke(self, ctx: Context) -> Any:
         from cardgen.errors import CardgenError, FactError  # here, not at the top: `--help` never needs it
+        from cardgen.text import terminal_safe
 
         try:
             return super().invoke(ctx)
         except CardgenError as exc:
-            typer.secho(str(exc), fg="red", err=True)
+            # Messages echo keys, ids and paths from the user's files, escapes and all.
+            typer.secho(terminal_safe(str(exc)), fg="red", err=True)
             if isinstance(exc, FactError) and exc.problems:
                 typer.secho(f"{len(exc.problems)} problem(s) found.", fg="red", err=True)
             raise typer.Exit(exc.exit_code) from None
@@ -97,9 +99,10 @@ def _root(
 def validate(path: Path = PathArg) -> None:
     """Check the fact base and report every problem as file:line."""
     from cardgen.factbase.loader import load
+    from cardgen.text import terminal_safe
 
     base = load(path)
-    typer.echo(f"{path}: {len(base)} facts in {len(base.files)} file(s), no problems.")
+    typer.echo(terminal_safe(f"{path}: {len(base)} facts in {len(base.files)} file(s), no problems."))
 
 
 @app.command()
@@ -107,8 +110,9 @@ def stats(path: Path = PathArg) -> None:
     """Summarise the fact base: facts per kind, per file and per tag."""
     from cardgen.factbase.loader import load
     from cardgen.factbase.stats import summary
+    from cardgen.text import terminal_safe
 
-    typer.echo(summary(load(path)), nl=False)
+    typer.echo(terminal_safe(summary(load(path))), nl=False)
 
 
 class Listing(StrEnum):
@@ -179,9 +183,10 @@ def anki(
     """Write one Anki package (.apkg) per deck; re-importing it updates cards in place."""
     from cardgen.build import anki as run_anki
     from cardgen.emit.anki import summary
+    from cardgen.text import terminal_safe
 
     result, _ = run_anki(path, out)
-    typer.echo(summary(result, out, by_kind=by_kind), nl=False)
+    typer.echo(terminal_safe(summary(result, out, by_kind=by_kind)), nl=False)
 
 
 @app.command()

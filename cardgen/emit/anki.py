@@ -161,18 +161,22 @@ def note_type_of(card: Card) -> NoteType:
 def escape_text(value: object) -> Markup:
     """Plain text as field HTML: HTML-escaped, `[` kept from starting `[sound:...]`, newlines as <br>.
 
+    Braces become character references too: Anki shows them alike, but `{{Front}}`
+    written in a fact would read as an unreplaced field to tools that check decks.
     The record and unit separators become character references: Anki joins a note's
     fields with U+001F, and the renderer below splits a template's output on U+001E.
     """
     text = html.escape(str(value), quote=True).replace("[", "&#91;").replace("\n", "<br>")
+    if "{" in text or "}" in text:
+        text = text.replace("{", "&#123;").replace("}", "&#125;")
     if "\x1e" in text or "\x1f" in text:
         text = text.replace("\x1e", "&#30;").replace("\x1f", "&#31;")
     return Markup(text)
 
 
 def escape_cloze(value: object) -> Markup:
-    """Like `escape_text`, and no brace or colon run can open, split or close a cloze deletion."""
-    text = str(escape_text(value)).replace("{", "&#123;").replace("}", "&#125;")
+    """Like `escape_text` (which also escapes braces), and no colon run can split a cloze deletion."""
+    text = str(escape_text(value))
     return Markup(_COLON_RUN.sub("&#58;", text) if "::" in text else text)
 
 

@@ -23,6 +23,7 @@ from cardgen.context import Context
 from cardgen.errors import UsageError
 from cardgen.factbase.model import Stack
 from cardgen.present import MARKERS, answer_text, stack_rows
+from cardgen.text import formula_safe
 
 FORMATS = ("json", "md", "csv")
 DEFAULT_SETS, DEFAULT_SIZE, DEFAULT_SEED = 1, 10, 0
@@ -200,11 +201,19 @@ def option_lines(q: Question) -> list[str]:
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
 _MD_LIST_START = re.compile(r"^(\s*)(\d+)([.)])")
+# Only an `&` that starts a character reference (`&lt;`, `&#60;`) means anything to Markdown.
+_MD_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 
 
 def md(text: str) -> str:
-    """TEXT safe inside a Markdown paragraph, list item or table cell."""
+    """TEXT safe inside a Markdown paragraph, list item or table cell, on one line.
+
+    A value with line breaks (a YAML block scalar) would otherwise start new blocks:
+    list items, rules, table rows. Its lines are joined with " / ", as in CSV.
+    """
+    text = _one_line(text)
     text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = _MD_ENTITY.sub(r"\\&", text)
     text = _MD_LIST_START.sub(r"\1\2\\\3", text)
     return re.sub(r"^([+\-=])", r"\\\1", text)
 
@@ -279,9 +288,10 @@ def csv_row(q: Question) -> tuple[str, str]:
 
 
 def to_csv(qs: QuizSet) -> bytes:
+    """The set as CSV; a cell that a spreadsheet would run as a formula starts with `'` (OWASP)."""
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerows(csv_row(q) for q in qs.questions)
+    writer.writerows(tuple(formula_safe(cell) for cell in csv_row(q)) for q in qs.questions)
     return buf.getvalue().encode("utf-8-sig")
 
 

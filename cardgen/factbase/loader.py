@@ -9,6 +9,8 @@ drives the walk; the same table is exported as JSON Schema for editors
 from __future__ import annotations
 
 import difflib
+import errno
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Mapping
@@ -33,6 +35,7 @@ from cardgen.factbase.kinds import (
 )
 from cardgen.factbase.model import Comparison, Fact, FactBase, Layer, Loc, Meta, Point, Taxonomy
 from cardgen.gcpause import collector_paused
+from cardgen.text import control_chars
 
 # PyYAML wheels ship libyaml; the pure-Python parser is the slow fallback.
 _YamlLoader: type[yaml.CSafeLoader] | type[yaml.SafeLoader]
@@ -84,6 +87,8 @@ class _FileReader:
         self.ids: list[tuple[str, Loc, str]] = []  # (id, where, section) of every fact, valid or not
         self.synonyms: list[tuple[str, ...]] = []  # groups of words that mean the same
         self.exclude: list[tuple[str, Loc]] = []  # question and card ids the author dropped
+        self.in_flow: set[int] = set()  # the plain scalars written inside [...] or {...}
+        self.deck: tuple[str, Loc] | None = None
 
     def loc(self, node: Node) -> Loc:
         return Loc(self.file, node.start_mark.line + 1)
@@ -109,9 +114,13 @@ class _FileReader:
                 self.problem(key_node, f"duplicate key '{key}' in {what} (first at line {_line_of_key(node, key)})")
             elif key not in keys:
                 hint = _did_you_mean(key, keys)
+                if node.flow_style:
+                    hint += f"; a ',' inside {{...}} ends a value: if '{key}' belongs to the text before, quote it"
                 self.problem(key_node, f"unknown key '{key}' in {what}{hint}")
             else:
                 out[key] = value_node
+                if node.flow_style:
+                    self.in_flow.add(id(value_node))
         for key, spec in keys.items():
             if spec.required and key not in out:
                 self.problem(node, f"{what} is missing required key '{key}'")
@@ -135,12 +144,27 @@ class _FileReader:
                     node, f"'{key}' has a tag that is not allowed here ({_short_tag(node.tag)}); use plain text"
                 )
                 return None
+            if bad := control_chars(node.value):
+                self.problem(
+                    node, f"'{key}' holds the control character(s) {' '.join(dict.fromkeys(bad))}; remove them"
+                )
+                return None
             value = " ".join(node.value.split()) if node.style in (None, "", '"', "'") else node.value.strip()
             if not value:
                 self.problem(node, f"'{key}' must not be empty")
                 return None
-            return value
-        self.problem(node, f"'{key}' must be text, not {_describe(node)}")
+            if not node.style and id(node) in self.in_flow and _unbalanced(value):
+                self.problem(
+                    node,
+                    f"'{key}' is cut at a ',' ('{value}'): inside [...] or {{...}} a comma ends text; quote the text",
+                )
+                return None
+            # Escapes in quoted YAML ("\u1100\u1161") are decoded after the file was normalised.
+            return value if unicodedata.is_normalized("NFC", value) else unicodedata.normalize("NFC", value)
+        hint = ""
+        if isinstance(node, MappingNode) and node.tag == _YAML + "map" and len(node.value) == 1:
+            hint = "; a ': ' inside text starts a mapping, so put the text in quotes"
+        self.problem(node, f"'{key}' must be text, not {_describe(node)}{hint}")
         return None
 
     def texts(self, node: Node, key: str) -> tuple[str, ...] | None:
@@ -161,6 +185,8 @@ class _FileReader:
         for item in node.value:
             if not self.may_alias or self.fresh(item):
                 items.append(item)
+        if node.flow_style:
+            self.in_flow.update(id(item) for item in items)
         return items
 
     def count(self, node: Node, key: str) -> int | None:
@@ -294,6 +320,11 @@ def _fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
+def _unbalanced(text: str) -> bool:
+    """Whether TEXT opens or closes more brackets than it closes or opens: a sign that a comma cut it."""
+    return any(text.count(a) != text.count(b) for a, b in ("()", "[]", "{}"))
+
+
 def _line_of_key(node: MappingNode, key: str) -> int:
     return next(k.start_mark.line + 1 for k, _ in node.value if isinstance(k, ScalarNode) and k.value == key)
 
@@ -323,15 +354,74 @@ def _describe(node: Node) -> str:
 
 
 def fact_files(path: Path) -> list[Path]:
-    """The fact files at PATH: the file itself, or every *.yaml / *.yml below a folder."""
+    """The fact files at PATH: the file itself, or every *.yaml / *.yml below a folder.
+
+    Suffixes match in any case (`x.YAML`). Symbolic links are followed, to files and
+    folders alike; a file reached twice is read once. Nothing is skipped in silence: a
+    folder that cannot be read, a broken link, a link that loops back to a folder it is
+    in, or a fact file that is not a regular file raises `FactError`, listing them all.
+    """
     if path.is_file():
         return [path]
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.suffix in FACT_SUFFIXES and p.is_file())
+        files, problems = _walk(path)
+        if problems:
+            raise FactError(problems)
         if not files:
             raise UsageError(f"{path}: no fact files (*.yaml, *.yml) in this folder")
         return files
+    if path.is_symlink():
+        raise UsageError(f"{path}: a broken symbolic link")
     raise UsageError(f"{path}: no such file or folder")
+
+
+def _is_fact_file(name: str) -> bool:
+    return name.lower().endswith(FACT_SUFFIXES)
+
+
+def _walk(root: Path) -> tuple[list[Path], list[Problem]]:
+    """Every fact file below ROOT, following links, and the entries that could not be looked into."""
+    files: dict[str, Path] = {}  # real path -> the path as found
+    problems: list[Problem] = []
+
+    def problem(path: Path, message: str) -> None:
+        problems.append(Problem(Loc(str(path), 0), message))
+
+    # (folder, the real paths of it and the folders it is in): a link back into one of them is a loop.
+    todo: list[tuple[Path, frozenset[str]]] = [(root, frozenset({os.path.realpath(root)}))]
+    walked: set[str] = set()
+    while todo:
+        folder, above = todo.pop()
+        if os.path.realpath(folder) in walked:
+            continue  # reached again through a link: its files are in already
+        walked.add(os.path.realpath(folder))
+        try:
+            with os.scandir(folder) as scan:
+                entries = sorted(scan, key=lambda e: e.name)
+        except OSError as exc:
+            problem(folder, f"cannot read this folder ({exc.strerror}); the facts in it would be left out")
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                real = os.path.realpath(path, strict=True)
+                is_dir = entry.is_dir()
+                is_file = entry.is_file()
+            except OSError as exc:
+                what = "loops" if exc.errno == errno.ELOOP else "points to nothing"
+                problem(path, f"a symbolic link that {what}; fix or remove it")
+                continue
+            if is_dir:
+                if real in above:
+                    problem(path, "a symbolic link to a folder it is in (a loop); remove it")
+                else:
+                    todo.append((path, above | {real}))
+            elif _is_fact_file(entry.name):
+                if not is_file:
+                    problem(path, "not a regular file; a fact file must be one")
+                else:
+                    files.setdefault(real, path)
+    return sorted(files.values()), problems
 
 
 def load(path: Path | str) -> FactBase:
@@ -351,6 +441,7 @@ def _load_files(files: list[Path]) -> FactBase:
     ids: list[tuple[str, Loc, str]] = []
     synonyms: list[tuple[str, ...]] = []
     exclude: list[tuple[str, Loc]] = []
+    decks: list[tuple[str, Loc]] = []
     for file in files:
         reader = _FileReader(str(file), problems)
         _read_file(file, reader, facts)
@@ -358,6 +449,9 @@ def _load_files(files: list[Path]) -> FactBase:
         ids.extend(reader.ids)
         synonyms.extend(reader.synonyms)
         exclude.extend(reader.exclude)
+        if reader.deck is not None:
+            decks.append(reader.deck)
+    _check_deck_case(decks, problems)
     kinds = _check_ids(ids, problems)
     _check_refs(refs, kinds, problems)
     _check_taxonomy([link for link in facts["taxonomy"] if isinstance(link, Taxonomy)], problems)
@@ -402,11 +496,22 @@ def _read_file(file: Path, reader: _FileReader, facts: dict[str, list[Fact]]) ->
         root = yaml.compose(text, Loader=_YamlLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
         message = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
+        if exc.context_mark and "end of stream" in message:
+            # The end of the file is where the parser gave up, not where the mistake is.
+            mark = exc.context_mark
+            what = "a quoted text" if "quoted" in str(exc.context) else "what starts here"
+            message = f"{what} never ends (the file ends first); close it on this line"
+        line = mark.line + 1 if mark else 1
         if mark and "\t" in _line(text, mark.line)[: mark.column + 1]:
             message = "a tab cannot indent YAML; use spaces"
         reader.problems.append(Problem(Loc(reader.file, line), f"YAML syntax error: {message}"))
+        return
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        reader.problems.append(
+            Problem(Loc(reader.file, line), f"control character {control_chars(chr(exc.character))[0]}; remove it")
+        )
         return
     except yaml.YAMLError as exc:
         reader.problems.append(Problem(Loc(reader.file, 1), f"YAML error: {' '.join(str(exc).split())}"))
@@ -432,7 +537,10 @@ def _read_file(file: Path, reader: _FileReader, facts: dict[str, list[Fact]]) ->
     file_tags = reader.texts(sections["tags"], "tags") if "tags" in sections else ()
     if "tags" in sections:
         _check_tags(reader, sections["tags"], file_tags)
-    deck = header.get("deck") or file.stem
+    deck = header.get("deck") or unicodedata.normalize("NFC", file.stem)
+    deck_loc = reader.loc(sections["deck"]) if "deck" in sections else Loc(reader.file, 1)
+    if "deck" not in sections or header["deck"] is not None:
+        _check_deck(reader, deck, deck_loc)
     for kind in KINDS:
         if kind.section not in sections:
             continue
@@ -456,6 +564,21 @@ def _report_aliases(text: str, reader: _FileReader) -> None:
 def _line(text: str, index: int) -> str:
     lines = text.splitlines()
     return lines[index] if 0 <= index < len(lines) else ""
+
+
+def _check_deck(reader: _FileReader, deck: str, loc: Loc) -> None:
+    """A deck name that Anki would merge, leave blank or show otherwise than written is a problem."""
+    problem = None
+    if bad := control_chars(deck):
+        problem = f"deck '{deck}' holds the control character(s) {' '.join(dict.fromkeys(bad))}"
+    elif any(not level.strip() for level in deck.split("::")):
+        problem = f"deck '{deck}' has an empty level (Anki would make a blank deck); write each level between '::'"
+    elif deck.split("::")[0].strip().casefold() == "default":
+        problem = f"deck '{deck}' would go into Anki's own Default deck; choose another name"
+    if problem:
+        reader.problems.append(Problem(loc, problem))
+    else:
+        reader.deck = (deck, loc)
 
 
 def _check_tags(reader: _FileReader, node: Node, tags: tuple[str, ...] | None) -> None:
@@ -523,6 +646,23 @@ def _check_ids(ids: list[tuple[str, Loc, str]], problems: list[Problem]) -> dict
         if section in _KIND_OF_SECTION:
             kinds[_KIND_OF_SECTION[section]][fact_id] = section
     return kinds
+
+
+def _check_deck_case(decks: list[tuple[str, Loc]], problems: list[Problem]) -> None:
+    """Report decks (or their parents) that differ only in case: Anki and many file systems would merge them."""
+    first: dict[str, tuple[str, Loc]] = {}
+    for deck, loc in decks:
+        levels = deck.split("::")
+        for depth in range(1, len(levels) + 1):
+            name = "::".join(levels[:depth])
+            seen = first.setdefault(name.casefold(), (name, loc))
+            if seen[0] != name:
+                problems.append(
+                    Problem(
+                        loc, f"deck '{name}' differs from '{seen[0]}' (at {seen[1]}) only in case; spell both alike"
+                    )
+                )
+                break
 
 
 def _check_refs(refs: list[_Ref], kinds: dict[str, dict[str, str]], problems: list[Problem]) -> None:

@@ -25,6 +25,7 @@ from rich.text import Text
 from cardgen.review.compare import Verdict, plain_diff
 from cardgen.review.schedule import describe_due, short_interval
 from cardgen.review.session import Item, Preview, Progress, Stats, Summary
+from cardgen.text import terminal_safe as safe
 
 WIDTH = 80
 RATING_NAMES = {Rating.Again: "Again", Rating.Hard: "Hard", Rating.Good: "Good", Rating.Easy: "Easy"}
@@ -76,13 +77,13 @@ class RichScreen:
         mode = f"{progress.mode} (cram)" if progress.cram else progress.mode
         self._header = f"{mode} · {progress.done} answered · {progress.left} more queued"
         if self.plain:
-            self._print(f"\n--- cardgen quiz · {self._header} ---\n[{item.title}]")
+            self._print(f"\n--- cardgen quiz · {self._header} ---\n[{safe(item.title, lines=False)}]")
             self._print(self._question(item))
             return
         self._redraw(item)
 
     def _question(self, item: Item, chosen: int | None = None) -> Text:
-        body = Text(item.front)
+        body = Text(safe(item.front))
         if item.options:
             body.append("\n")
             body.append_text(self._options(item, chosen))
@@ -98,7 +99,7 @@ class RichScreen:
                 mark = "✓ " if n == item.correct else "✗ " if n == chosen else "  "
                 style = "bold green" if n == item.correct else "red" if n == chosen else ""
                 suffix = "   ← your answer" if n == chosen else ""
-            text.append(f"\n{mark}{n + 1}. {option}{suffix}", style=style)
+            text.append(f"\n{mark}{n + 1}. {safe(option, lines=False)}{suffix}", style=style)
         return text
 
     def _redraw(self, item: Item, chosen: int | None = None) -> None:
@@ -108,7 +109,7 @@ class RichScreen:
         self._print(
             Panel(
                 self._question(item, chosen),
-                title=item.title,
+                title=safe(item.title, lines=False),
                 title_align="left",
                 subtitle=self._header,
                 subtitle_align="right",
@@ -128,19 +129,19 @@ class RichScreen:
 
     def _answer(self, item: Item) -> None:
         if self.plain:
-            self._print(f"\n{item.back}")
+            self._print(f"\n{safe(item.back)}")
         else:
             self._print(Rule("answer", style="green", align="left"), width=self._width)
-            self._print(Text(item.back), width=self._width)
+            self._print(Text(safe(item.back)), width=self._width)
 
     def verdict(self, item: Item, verdict: Verdict, rating: Rating) -> None:
         if not self.plain:
             self._redraw(item)
-            self._print(Text("> ") + Text(verdict.given))
+            self._print(Text("> ") + Text(safe(verdict.given, lines=False)))
         if verdict.correct:
-            self._print(Text(f"✓ Correct: {verdict.expected}", style="bold green"))
+            self._print(Text(f"✓ Correct: {safe(verdict.expected)}", style="bold green"))
         else:
-            self._print(Text("✗ Not quite. Answer: ", style="bold red") + Text(verdict.expected, style="bold"))
+            self._print(Text("✗ Not quite. Answer: ", style="bold red") + Text(safe(verdict.expected), style="bold"))
             if verdict.diff:
                 self._print(Text("  diff: ") + self._diff(verdict))
         self._answer(item)
@@ -148,11 +149,11 @@ class RichScreen:
 
     def _diff(self, verdict: Verdict) -> Text:
         if self.plain:
-            return Text(plain_diff(verdict.diff))
+            return Text(safe(plain_diff(verdict.diff), lines=False))
         styles = {"same": "", "extra": "red strike", "missing": "bold green underline"}
         text = Text()
         for segment in verdict.diff:
-            text.append(segment.text, style=styles[segment.op])
+            text.append(safe(segment.text, lines=False), style=styles[segment.op])
         return text
 
     def choice_result(self, item: Item, chosen: int, rating: Rating) -> None:
@@ -171,10 +172,10 @@ class RichScreen:
         self._print(Text(f"grade changed to {RATING_NAMES[rating]}", style=RATING_STYLES[rating]))
 
     def message(self, text: str) -> None:
-        self._print(Text(text, style="yellow"))
+        self._print(Text(safe(text), style="yellow"))
 
     def hint(self, text: str) -> None:
-        self._print(Text(text, style="dim"))
+        self._print(Text(safe(text), style="dim"))
 
     # --- reports --------------------------------------------------------------
 
@@ -249,7 +250,7 @@ class LineKeys:
 
     def rejected(self, key: str) -> None:
         if self.echo is not None:
-            self.echo.write(f"('{key}' does nothing here)\n")
+            self.echo.write(f"('{safe(key, lines=False)}' does nothing here)\n")
             self.echo.flush()
 
     def line(self, prompt: str) -> str | None:
@@ -262,18 +263,26 @@ class LineKeys:
         given = line.rstrip("\r\n")
         if self.echo is not None:
             # Keeps a transcript readable: the answer appears after its prompt, as on a terminal.
-            self.echo.write(given + "\n")
+            self.echo.write(safe(given, lines=False) + "\n")
             self.echo.flush()
         return given
 
 
 class TtyKeys:
-    """Single keys from a terminal in cbreak mode; a context manager that restores the terminal."""
+    """Single keys from a terminal in cbreak mode; a context manager that restores the terminal.
+
+    The terminal is restored on every way out: the end of the session, an exception,
+    SIGTERM and SIGHUP (which then end the process, exit code 128 + the signal, through
+    the normal clean-up, so the store is closed), and Ctrl-Z (SIGTSTP): the process
+    stops with the terminal as it was, and goes back to cbreak mode when continued.
+    """
 
     def __init__(self, fd: int) -> None:
         self.fd = fd
         self._saved: list[int | list[bytes | int]] | None = None  # termios attributes
+        self._cbreak: list[int | list[bytes | int]] | None = None  # ours, while in use
         self._pending = b""
+        self._handlers: dict[int, object] = {}
 
     def __enter__(self) -> TtyKeys:
         import termios
@@ -281,9 +290,13 @@ class TtyKeys:
 
         self._saved = termios.tcgetattr(self.fd)
         tty.setcbreak(self.fd)
+        self._cbreak = termios.tcgetattr(self.fd)
+        self._catch_signals()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._release_signals()
+        self._cbreak = None
         self._restore()
 
     def _restore(self) -> None:
@@ -291,6 +304,46 @@ class TtyKeys:
 
         if self._saved is not None:
             termios.tcsetattr(self.fd, termios.TCSADRAIN, self._saved)
+
+    def _resume(self) -> None:
+        import termios
+
+        if self._cbreak is not None:
+            termios.tcsetattr(self.fd, termios.TCSADRAIN, self._cbreak)
+
+    def _catch_signals(self) -> None:
+        import signal
+
+        for signum, handler in (
+            (signal.SIGTERM, self._on_end),
+            (signal.SIGHUP, self._on_end),
+            (signal.SIGTSTP, self._on_stop),
+            (signal.SIGCONT, self._on_continue),
+        ):
+            self._handlers[signum] = signal.signal(signum, handler)
+
+    def _release_signals(self) -> None:
+        import signal
+
+        for signum, handler in self._handlers.items():
+            signal.signal(signum, handler)  # type: ignore[arg-type]  # what signal.signal returned
+        self._handlers.clear()
+
+    def _on_end(self, signum: int, frame: object) -> None:
+        self._restore()
+        raise SystemExit(128 + signum)
+
+    def _on_stop(self, signum: int, frame: object) -> None:
+        import signal
+
+        self._restore()
+        # Stop for real: the default action, then ours again once continued.
+        signal.signal(signal.SIGTSTP, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTSTP)
+        signal.signal(signal.SIGTSTP, self._on_stop)
+
+    def _on_continue(self, signum: int, frame: object) -> None:
+        self._resume()
 
     def key(self) -> str:
         while True:
@@ -343,12 +396,18 @@ class TtyKeys:
         _readline()
         cbreak = termios.tcgetattr(self.fd)
         self._restore()
+        self._cbreak = None  # a stop and continue while typing keeps line editing
         try:
             return input(prompt)
         except EOFError:
             sys.stdout.write("\n")
             return None
+        except KeyboardInterrupt:
+            sys.stdout.write("\n")  # what follows starts on a line of its own
+            sys.stdout.flush()
+            raise
         finally:
+            self._cbreak = cbreak
             termios.tcsetattr(self.fd, termios.TCSADRAIN, cbreak)
 
 
