@@ -162,7 +162,7 @@ def test_reshuffle_keeps_matching_and_ordering_answers(base) -> None:
 
 def test_matching_and_ordering_keys_name_the_right_letters(base, bank_by_id) -> None:
     # The seeded exam of SETTINGS need not draw a matching item; this one draws only these two kinds.
-    exam = make_exam(Context(base), ExamSettings(versions=2, questions=6, seed=7, kinds=("matching", "stack_order")))
+    exam = make_exam(Context(base), ExamSettings(versions=2, questions=4, seed=7, kinds=("matching", "stack_order")))
     seen = set()
     for item in exam.versions[0].items + exam.versions[1].items:
         q = bank_by_id[item.id]

@@ -113,8 +113,8 @@ def test_markdown_escapes_what_markdown_would_eat(tmp_path) -> None:
 deck: t
 definitions:
   - {id: a, term: "*강조* 아님", definition: "파이프 | 와 _밑줄_ 그리고 <b>태그</b>"}
-  - {id: b, term: "# 제목 아님", definition: "1. 목록 아님"}
-  - {id: c, term: "[링크](x) 아님", definition: "`코드` 아님"}
+  - {id: b, term: "# 제목 아님", definition: "1. 목록도 되지 않음"}
+  - {id: c, term: "[링크](x) 아님", definition: "`코드` 되지 않음"}
   - {id: d, term: 넷째, definition: 'A & B "따옴표" C'}
 """}))
     kinds = ["term_from_definition", "definition_from_term", "matching"]
@@ -124,8 +124,8 @@ definitions:
     text = to_markdown(qs).decode("utf-8")
     assert 'A & B "따옴표" C' in text  # Markdown, not HTML: no &amp; or &#34; in the file
     html = MarkdownIt("commonmark").enable("table").render(text)
-    for raw in ("*강조* 아님", "파이프 | 와 _밑줄_ 그리고 &lt;b&gt;태그&lt;/b&gt;", "# 제목 아님", "1. 목록 아님",
-                "[링크](x) 아님", "`코드` 아님"):
+    for raw in ("*강조* 아님", "파이프 | 와 _밑줄_ 그리고 &lt;b&gt;태그&lt;/b&gt;", "# 제목 아님", "1. 목록도 되지 않음",
+                "[링크](x) 아님", "`코드` 되지 않음"):
         assert raw in html, raw
     assert "<em>" not in html and "<code>" not in html and "<a " not in html and "<b>" not in html
 

@@ -467,14 +467,18 @@ class _Generator:
         return shelf(seen), {sc: shelf(names) for sc, names in per_scenario.items()}
 
     def _layer_tiers(self, stack: Stack, length: int, ok: Callable[[Candidate], bool]) -> list[Iterable[Candidate]]:
-        """Layer names of stacks framed by the same scenario, then of all stacks."""
+        """Layer names of the stacks framed by the same scenario (the approaches the lesson
+        compares), else of all stacks. A stack of a scenario takes no names from outside it:
+        a layer of another picture ("리눅스 가상 머신" on a hypervisor) may well fit its blank."""
         same = self.scenario_layer_names.get(stack.scenario) if stack.scenario else None
 
         # A layer at the same end of every stack is no option: its place is known to all.
         def fine(c: Candidate) -> bool:
             return c.folded[0] not in self.trivial and ok(c)
 
-        return [where(fine, same.nearest(length)) if same else (), where(fine, self.layer_names.nearest(length))]
+        if same is not None:
+            return [where(fine, same.nearest(length))]
+        return [where(fine, self.layer_names.nearest(length))]
 
     def stacks(self) -> Iterator[Question]:
         for stack in self.base.stacks:
@@ -495,10 +499,12 @@ class _Generator:
         self.trivial = trivial_layers(self.base.stacks)
 
     def _contrast(self, stack: Stack, pairs: Iterable[tuple[str, str]]) -> list[Candidate]:
-        """Layer names other stacks put where STACK has the asked layer: the best wrong options."""
+        """Layer names the other stacks of STACK's scenario put where STACK has the asked
+        layer: the contrast the lesson is about, the best wrong options."""
+        family = {s.id for s in self.base.stacks if s.scenario and s.scenario == stack.scenario}
         out: dict[str, Candidate] = {}
         for name, stack_id in pairs:
-            if stack_id != stack.id:
+            if stack_id != stack.id and stack_id in family:
                 out.setdefault(fold(name), Candidate(name, f"0-{stack_id}"))
         return list(out.values())
 
@@ -707,7 +713,9 @@ class _Generator:
             seen: set[str] = set()
             for d in sorted(by_deck[deck], key=lambda d: rank[d.id]):
                 keys = {fold(d.label), fold(d.definition)} | {fold(n) for n in d.names}
-                if not keys & seen:
+                # A definition that repeats a word of its own term pairs itself off.
+                echoes = {w for n in d.names for w in words(n)} & words(d.definition)
+                if not keys & seen and not echoes:
                     defs.append(d)
                     seen |= keys
             for index, group in enumerate(_chunks(defs), 1):
