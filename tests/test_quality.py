@@ -354,3 +354,17 @@ def test_the_bank_of_every_rule_base_passes_the_oracle(tmp_path: Path, facts: st
             assert oracle.ox_is_true(q) is q.answer, q.id
         if isinstance(q, Choice) and q.kind not in ("stack_above", "stack_below"):
             assert oracle.right_options(q) == {q.answer}, q.id
+
+
+@pytest.mark.parametrize("folder", [FACTS, Path(__file__).parent / "topics"])
+def test_the_shipped_facts_and_a_second_topic_pass_the_oracle_in_every_set(folder: Path) -> None:
+    """A second topic, written from the README alone, keeps every rule the shipped one does."""
+    base = load(folder)
+    oracle = Oracle(base)
+    bank = build_bank(base)
+    for q in every_item(bank):
+        if isinstance(q, TrueFalse):
+            assert oracle.ox_is_true(q) is q.answer, q.id
+        if isinstance(q, Choice):
+            assert oracle.right_options(q) == {q.answer}, q.id
+    assert sum(q.kind.startswith("stack_") for q in bank) <= len(bank) / 4
