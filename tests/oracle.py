@@ -123,6 +123,8 @@ class Oracle:
 
     def ox_is_true(self, q: TrueFalse) -> bool | None:
         """True / False when the fact base decides Q's statement, None when it is silent."""
+        if q.kind == "ox_example":
+            return self.example_is_of(q)
         polarity = "pros" if q.kind == "ox_pro" else "cons"
         concept = self.concept_of(q.facts[0])
         text = f(q.prompt.split("\n", 1)[1])
@@ -133,3 +135,20 @@ class Oracle:
         if self.established_false(concept, polarity, text):
             return False
         return None  # the facts are silent: no item may claim either answer
+
+    def example_is_of(self, q: TrueFalse) -> bool | None:
+        """Whether the example in Q's statement is an example of the concept Q names: true when
+        the concept (or a kind of it) lists it, false when a concept of another branch of the
+        same taxonomy does (kinds of one parent are kinds apart), else unknown."""
+        head, example = q.prompt.split("\n", 1)
+        concept = next(d.id for d in self.base.definitions if head.startswith(f"다음은 {d.label}의 "))
+        owners = {d.id for d in self.base.definitions if f(example) in {f(e) for e in d.examples}}
+        if owners & (self.below(concept) | {concept}):
+            return True
+        for t in self.base.taxonomies:
+            mine = [c for c in t.children if concept in self.below(c) | {c}]
+            theirs = [c for c in t.children if owners & (self.below(c) | {c})]
+            if mine and theirs and not set(mine) & set(theirs):
+                return False
+        return None
+

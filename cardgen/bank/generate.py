@@ -25,7 +25,7 @@ from cardgen.bank.question import (
     TrueFalse,
 )
 from cardgen.bank.relations import POLARITIES, Relations, fold, layers_worth_asking, trivial_layers
-from cardgen.bank.screen import giveaway, words
+from cardgen.bank.screen import giveaway, shares_stem, words
 from cardgen.factbase.answers import accepted_forms
 from cardgen.factbase.model import Definition, FactBase, Layer, Stack
 from cardgen.gcpause import collector_paused
@@ -42,7 +42,7 @@ STACK_SHARE = 0.25
 # nothing about its answer and the giveaway screening passes over them.
 STEM_WORDS = words(
     "다음 뜻을 가진 용어는? 의 정의로 알맞은 것은? 다음 중 의 장점으로 단점으로 알맞은 것은?"
-    " 다음은 의 장점이다 단점이다"
+    " 다음은 의 장점이다 단점이다 예이다"
     " 구조의 계층을 위에서부터 아래로 순서대로 나열하시오. 구조에서 빈칸에 들어갈 계층은? 계층을 쓰시오"
     " 바로 위에 아래에 있는 계층은? 다음 중 의 종류인 것은? 종류가 아닌 것은?"
 )
@@ -84,6 +84,7 @@ def generate_bank(base: FactBase) -> tuple[tuple[Question, ...], tuple[Dropped, 
                 gen.stacks(),
                 gen.taxonomy(),
                 gen.matching(),
+                gen.examples(),
                 gen.author(),
             ):
                 if q.id in excluded:
@@ -93,6 +94,8 @@ def generate_bank(base: FactBase) -> tuple[tuple[Question, ...], tuple[Dropped, 
                     gen.drop(q, reason)
                 else:
                     kept.append(q)
+            statements = gen.balanced([q for q in kept if isinstance(q, TrueFalse)])
+            kept = [q for q in kept if not isinstance(q, TrueFalse) or q.id in statements]
             bank = tuple(sorted(gen.capped(kept), key=lambda q: q.id))
             return bank, tuple(sorted(gen.dropped, key=lambda d: d.id))
     finally:
@@ -358,7 +361,7 @@ class _Generator:
         """True statements (a concept's own points, and those another shares with it), and
         false ones the facts establish (`Relations.refuted`): of the same polarity as the
         statement claims, so no answer can be read off the wording. True and false are
-        then balanced over the bank (`_balanced`)."""
+        then balanced over the bank (`balanced`)."""
         rel = self.rel
         made: dict[str, TrueFalse] = {}
         subjects = dict.fromkeys(pc.concept for pc in self.base.pros_cons)
@@ -401,9 +404,9 @@ class _Generator:
                     why = f"{said}. ({owner})" if said else owner
                     about: tuple[str, ...] = (subject_fact, concept, spc.id)
                     made.setdefault(qid, self._ox(qid, kind, concept, polarity, p.text, False, why, about))
-        yield from self._balanced(list(made.values()))
+        yield from made.values()
 
-    def _balanced(self, items: list[TrueFalse]) -> list[TrueFalse]:
+    def balanced(self, items: list[TrueFalse]) -> set[str]:
         """ITEMS with the larger side trimmed until true and false are each 45-55% of them:
         a bank that is mostly false rewards answering "false" to everything. The last items
         by id go first; each one left out is reported."""
@@ -417,8 +420,7 @@ class _Generator:
                 break
             dropped = by_answer[larger].pop()
             self.drop(dropped, "true and false statements are balanced over the bank", policy=True)
-        kept = {q.id for side in by_answer.values() for q in side}
-        return [q for q in items if q.id in kept]
+        return {q.id for side in by_answer.values() for q in side}
 
     def _ox(
         self,
@@ -733,6 +735,40 @@ class _Generator:
                     facts=ids,
                     tags=self.tags(*ids),
                 )
+
+    # --- examples -----------------------------------------------------------------------
+
+    def examples(self) -> Iterator[Question]:
+        """Classify an example: "다음은 X의 예이다: VirtualBox" is true of the concept that lists
+        it, and false of a taxonomy sibling (kinds of one parent are kinds apart), unless that
+        sibling lists the same example. One true and one false statement per example."""
+        rel = self.rel
+        for d in self.base.definitions:
+            siblings = [s for s in rel.siblings(d.id) if s in rel.definitions]
+            names = {w for n in d.names for w in words(n)}
+            for i, example in enumerate(d.examples, 1):
+                if shares_stem(words(example), names):
+                    continue  # "게임 콘솔 에뮬레이터" answers "an example of 에뮬레이터?" itself
+                facts = (d.id,)
+                yield self._example(f"{d.id}/ox_example/{i}", d.id, example, True, facts)
+                for sibling in siblings:
+                    if fold(example) in {fold(e) for e in rel.definitions[sibling].examples}:
+                        continue
+                    yield self._example(f"{d.id}/ox_example/{i}.{sibling}", sibling, example, False, (d.id, sibling))
+                    break
+
+    def _example(self, qid: str, concept: str, example: str, true: bool, facts: tuple[str, ...]) -> TrueFalse:
+        rel = self.rel
+        owner = facts[0]
+        return TrueFalse(
+            id=qid,
+            kind="ox_example",
+            prompt=f"다음은 {rel.label(concept)}의 예이다.\n{example}",
+            answer=true,
+            explanation=f"{rel.label(owner)}의 예: {', '.join(rel.definitions[owner].examples)}",
+            facts=facts,
+            tags=self.tags(*facts),
+        )
 
     # --- the author's questions ---------------------------------------------------------
 

@@ -121,6 +121,7 @@ KINDS: dict[
     "con_of": Choice,
     "ox_pro": TrueFalse,
     "ox_con": TrueFalse,
+    "ox_example": TrueFalse,
     "stack_order": Ordering,
     "stack_missing_choice": Choice,
     "stack_missing_fill": FillIn,
