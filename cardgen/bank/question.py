@@ -19,7 +19,7 @@ so a position says nothing; `cardgen.bank.sample` shuffles them for a set.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, assert_never
 
 from cardgen.factbase.model import Stack
 
@@ -136,3 +136,25 @@ KINDS: dict[
 
 def style_of(kind: str) -> Style:
     return KINDS[kind].style
+
+
+def drawing(q: Question) -> tuple[Stack, int | None] | None:
+    """The stack drawn with Q and the index of its blank layer, if Q draws one."""
+    match q:
+        case Choice() | FillIn():
+            return (q.stack, q.hidden_layer) if q.stack is not None else None
+        case TrueFalse() | Ordering() | Matching() | ShortAnswer():
+            return None
+        case _ as unreachable:
+            assert_never(unreachable)
+
+
+def also_accepted(q: Question) -> tuple[str, ...]:
+    """Other answers that count as right (other names of the key, synonyms)."""
+    match q:
+        case Choice() | FillIn():
+            return q.accepted
+        case TrueFalse() | Ordering() | Matching() | ShortAnswer():
+            return ()
+        case _ as unreachable:
+            assert_never(unreachable)

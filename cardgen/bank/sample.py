@@ -15,7 +15,17 @@ from dataclasses import replace
 from itertools import zip_longest
 from typing import assert_never
 
-from cardgen.bank.question import KINDS, Choice, FillIn, Matching, Ordering, Question, ShortAnswer, TrueFalse
+from cardgen.bank.question import (
+    KINDS,
+    Choice,
+    FillIn,
+    Matching,
+    Ordering,
+    Question,
+    ShortAnswer,
+    TrueFalse,
+    drawing,
+)
 from cardgen.errors import UsageError
 
 
@@ -204,8 +214,9 @@ def visible(q: Question) -> str:
             pass
         case _ as unreachable:
             assert_never(unreachable)
-    if isinstance(q, (Choice, FillIn)) and q.stack is not None:
-        parts += [layer.name for i, layer in enumerate(q.stack.layers) if i != q.hidden_layer]
+    if (drawn := drawing(q)) is not None:
+        stack, hidden = drawn
+        parts += [layer.name for i, layer in enumerate(stack.layers) if i != hidden]
     return _fold("\n".join(parts))
 
 

@@ -25,7 +25,7 @@ from itertools import zip_longest
 from pathlib import Path
 from typing import TypedDict, assert_never
 
-from cardgen.bank.question import Choice, FillIn, Matching, Ordering, Question, ShortAnswer, TrueFalse
+from cardgen.bank.question import Choice, FillIn, Matching, Ordering, Question, ShortAnswer, TrueFalse, drawing
 from cardgen.bank.sample import quiz_sets, select, shuffle_options
 from cardgen.context import Context
 from cardgen.errors import UsageError
@@ -401,8 +401,8 @@ def _item(number: int, q: Question, labels: Labels) -> Item:
             fields["lines"] = WRITING_LINES
         case _ as unreachable:
             assert_never(unreachable)
-    if isinstance(q, (Choice, FillIn)) and q.stack is not None:
-        fields["stack"] = draw_stack(q.stack, q.hidden_layer)
+    if (drawn := drawing(q)) is not None:
+        fields["stack"] = draw_stack(*drawn)
     prompt, *quote = q.prompt.splitlines()
     return Item(
         number=number,

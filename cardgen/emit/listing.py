@@ -7,9 +7,19 @@ answer, and the facts behind it at `file:line`, as Markdown or as JSON.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, assert_never
 
-from cardgen.bank.question import Choice, FillIn, Matching, Ordering, Question
+from cardgen.bank.question import (
+    Choice,
+    FillIn,
+    Matching,
+    Ordering,
+    Question,
+    ShortAnswer,
+    TrueFalse,
+    also_accepted,
+    drawing,
+)
 from cardgen.context import Context
 from cardgen.present import MARKERS, answer_text, stack_rows
 
@@ -26,8 +36,10 @@ def _options(q: Question) -> list[str]:
             ]
         case Ordering():
             return [f"{MARKS.item(i)} {p}" for i, p in enumerate(q.pieces)]
-        case _:
+        case TrueFalse() | FillIn() | ShortAnswer():
             return []
+        case _ as unreachable:
+            assert_never(unreachable)
 
 
 def _sources(context: Context, q: Question) -> list[str]:
@@ -40,12 +52,12 @@ def questions_markdown(context: Context) -> str:
     for q in context.bank:
         lines += [f"## {q.id}", "", f"kind: {q.kind}", ""]
         lines += [f"> {line}" for line in q.prompt.splitlines()]
-        if isinstance(q, (Choice, FillIn)) and q.stack is not None:
-            lines += ["", " / ".join(row.text for row in stack_rows(q.stack, q.hidden_layer))]
+        if (drawn := drawing(q)) is not None:
+            lines += ["", " / ".join(row.text for row in stack_rows(*drawn))]
         lines += ["", *[f"- {o}" for o in _options(q)]]
         lines += ["", f"answer: {answer_text(q, MARKS)}"]
-        if isinstance(q, (Choice, FillIn)) and q.accepted:
-            lines.append(f"also accepted: {', '.join(q.accepted)}")
+        if accepted := also_accepted(q):
+            lines.append(f"also accepted: {', '.join(accepted)}")
         lines += [f"facts: {', '.join(_sources(context, q))}", ""]
     return "\n".join(lines)
 

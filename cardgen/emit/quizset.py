@@ -17,7 +17,17 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, assert_never
 
-from cardgen.bank.question import Choice, FillIn, Matching, Ordering, Question, ShortAnswer, TrueFalse
+from cardgen.bank.question import (
+    Choice,
+    FillIn,
+    Matching,
+    Ordering,
+    Question,
+    ShortAnswer,
+    TrueFalse,
+    also_accepted,
+    drawing,
+)
 from cardgen.bank.sample import quiz_sets
 from cardgen.context import Context
 from cardgen.errors import UsageError
@@ -138,7 +148,7 @@ def _options_json(q: Question) -> list[str]:
 
 
 def question_json(q: Question, number: int) -> dict[str, Any]:
-    drawn = q if isinstance(q, (Choice, FillIn)) else None
+    drawn = drawing(q)
     return {
         "number": number,
         "id": q.id,
@@ -147,12 +157,12 @@ def question_json(q: Question, number: int) -> dict[str, Any]:
         "prompt": q.prompt,
         "options": _options_json(q),
         "answer": _answer_json(q),
-        "accepted": list(q.accepted) if isinstance(q, (Choice, FillIn)) else [],
+        "accepted": list(also_accepted(q)),
         "explanation": q.explanation,
         "facts": list(q.facts),
         "tags": list(q.tags),
-        "stack": _stack_json(drawn.stack if drawn else None),
-        "hidden_layer": drawn.hidden_layer if drawn else None,
+        "stack": _stack_json(drawn[0] if drawn else None),
+        "hidden_layer": drawn[1] if drawn else None,
     }
 
 
@@ -176,9 +186,9 @@ def to_json(qs: QuizSet) -> bytes:
 
 def stack_lines(q: Question) -> list[str]:
     """The rows of the stack drawn with Q, top first, the asked layer as `( ? )`."""
-    if not isinstance(q, (Choice, FillIn)) or q.stack is None:
+    if (drawn := drawing(q)) is None:
         return []
-    return ["( ? )" if row.hidden else row.text for row in stack_rows(q.stack, q.hidden_layer)]
+    return ["( ? )" if row.hidden else row.text for row in stack_rows(*drawn)]
 
 
 def option_lines(q: Question) -> list[str]:
