@@ -8,6 +8,7 @@ needs no questions never generates any.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -15,6 +16,9 @@ from pathlib import Path
 from cardgen.bank.question import Question
 from cardgen.cards import Card
 from cardgen.factbase.model import FactBase
+
+FULL_BANK_FACTS = 5000
+SAMPLE_PER_QUESTION = 10  # facts sampled for each question asked
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,18 @@ class Context:
         from cardgen.bank.generate import build_bank
 
         return build_bank(self.base)
+
+    def bank_for(self, seed: int | str, size: int) -> tuple[Question, ...]:
+        """The questions a draw of SIZE with SEED chooses from: the whole bank, or, for a base
+        of more than FULL_BANK_FACTS facts, the bank of a seeded sample of its facts (facts are
+        sampled first, so an exam of a huge base costs about what it costs for a small one)."""
+        facts = [fact.id for fact in self.base.facts()]
+        if len(facts) <= FULL_BANK_FACTS:
+            return self.bank
+        from cardgen.bank.generate import build_bank
+
+        rng = random.Random(f"cardgen-facts:{seed}")
+        return build_bank(self.base, rng.sample(facts, min(len(facts), max(SAMPLE_PER_QUESTION * size, 200))))
 
     @cached_property
     def cards(self) -> tuple[Card, ...]:

@@ -8,7 +8,7 @@ not made. Prompts speak Korean, the language of the shipped notes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 
@@ -61,12 +61,15 @@ class Dropped:
     """Left out by a rule about the whole bank (a share, a balance), not for a flaw of its own."""
 
 
-def build_bank(base: FactBase) -> tuple[Question, ...]:
-    """Every question the fact base supports, sorted by id; deterministic."""
-    return generate_bank(base)[0]
+def build_bank(base: FactBase, only: Collection[str] | None = None) -> tuple[Question, ...]:
+    """Every question the fact base supports (about the facts ONLY names, when given), sorted
+    by id; deterministic."""
+    return generate_bank(base, only)[0]
 
 
-def generate_bank(base: FactBase) -> tuple[tuple[Question, ...], tuple[Dropped, ...]]:
+def generate_bank(
+    base: FactBase, only: Collection[str] | None = None
+) -> tuple[tuple[Question, ...], tuple[Dropped, ...]]:
     """The bank, sorted by id, and the questions left out of it, each with its reason.
 
     Every question is screened for giveaways (`cardgen.bank.screen`); the ids the author
@@ -74,7 +77,7 @@ def generate_bank(base: FactBase) -> tuple[tuple[Question, ...], tuple[Dropped, 
     """
     try:
         with collector_paused():
-            gen = _Generator(base)
+            gen = _Generator(base, frozenset(only) if only is not None else None)
             excluded = {question_id for question_id, _ in base.exclude}
             kept: list[Question] = []
             for q in chain(
@@ -146,56 +149,57 @@ def stack_text(stack: Stack) -> str:
     return " / ".join(row.text for row in stack_rows(stack))
 
 
-def _read_alike(a: Definition, b: Definition) -> bool:
-    """Whether the terms (or the English names) of A and B begin with the same three or more
-    letters, spaces aside."""
-    for x, y in ((a.term, b.term), (a.english, b.english)):
-        if x and y:
-            x, y = fold(x).replace(" ", ""), fold(y).replace(" ", "")
-            same = next((i for i, (p, q) in enumerate(zip(x, y, strict=False)) if p != q), min(len(x), len(y)))
-            if same >= 3:
-                return True
-    return False
+class _Filtered(Shelf):
+    """A shelf that hands out only the candidates KEEP accepts."""
+
+    def __init__(self, shelf: Shelf, keep: Callable[[Candidate], bool]) -> None:
+        self.shelf, self.keep = shelf, keep
+
+    def get(self, keys: Iterable[str]) -> list[Candidate]:
+        return [c for c in self.shelf.get(keys) if self.keep(c)]
+
+    def nearest(self, length: int) -> Iterator[Candidate]:
+        return where(self.keep, self.shelf.nearest(length))
 
 
 class _Generator:
     """One pass over a fact base: indexes are built once, then each kind is generated."""
 
-    def __init__(self, base: FactBase) -> None:
+    def __init__(self, base: FactBase, only: frozenset[str] | None = None) -> None:
         self.base = base
+        # Questions are made about these facts only (all when None); wrong options and
+        # truth checks still draw on the whole base.
+        self.only = only
         self.rel = rel = Relations(base)
         defs = base.definitions
-        self.labels = Shelf(Candidate(rel.label(d.id), d.id, rel.names(d.id)) for d in defs)
-        self.meanings = Shelf(Candidate(d.definition, d.id) for d in defs)
-        by_tag: dict[str, list[Definition]] = {}
+        # One candidate per definition and shape, shared by the shelves of all of it and of each tag.
+        labels = {d.id: Candidate(rel.label(d.id), d.id, rel.names(d.id)) for d in defs}
+        meanings = {d.id: Candidate(d.definition, d.id) for d in defs}
+        self.labels = Shelf(labels.values())
+        self.meanings = Shelf(meanings.values())
+        by_tag: dict[str, list[str]] = {}
         for d in defs:
             for tag in sorted(rel.specific_tags[d.id]):
-                by_tag.setdefault(tag, []).append(d)
-        self.tag_labels = {
-            t: Shelf(Candidate(rel.label(d.id), d.id, rel.names(d.id)) for d in ds) for t, ds in by_tag.items()
-        }
-        self.tag_meanings = {t: Shelf(Candidate(d.definition, d.id) for d in ds) for t, ds in by_tag.items()}
+                by_tag.setdefault(tag, []).append(d.id)
+        self.tag_labels = {t: Shelf(labels[i] for i in ids) for t, ids in by_tag.items()}
+        self.tag_meanings = {t: Shelf(meanings[i] for i in ids) for t, ids in by_tag.items()}
         self.by_meaning: dict[str, list[str]] = {}
         self.by_name: dict[str, list[str]] = {}
         for d in defs:
             self.by_meaning.setdefault(fold(d.definition), []).append(d.id)
             for name in rel.folded_names(d.id):
                 self.by_name.setdefault(name, []).append(d.id)
-        self.points = {
-            pol: Shelf(
-                Candidate(p.text, f"{concept}-{pol}-{i:03d}", ref=concept)
-                for concept in rel.pros_cons
-                for i, p in enumerate(rel.points(concept, pol))
-            )
-            for pol in POLARITIES
-        }
         self.layer_names, self.scenario_layer_names = self._layer_shelves()
         self._stack_index()
+        self._named_index()
         # Equal strings and tuples that many questions hold: one copy each.
         self._shared_texts: dict[str, str] = {}
         self.dropped: list[Dropped] = []
         self._shared_tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._tags_of: dict[tuple[str | None, ...], tuple[str, ...]] = {}
+
+    def wanted(self, fact_id: str) -> bool:
+        return self.only is None or fact_id in self.only
 
     def drop(self, q: Question, reason: str, *, policy: bool = False) -> None:
         """Leave Q out of the bank, and say why (`cardgen audit` lists it)."""
@@ -239,19 +243,40 @@ class _Generator:
             out.update(self.by_name[name])
         return out
 
-    def _names_in(self, concept: str, text: str) -> bool:
+    def _named_index(self) -> None:
+        """Every folded name (to find the terms a definition names) and the definitions by
+        the first three letters of their terms and English names (those read alike), built
+        once: comparing each definition with all others would cost the square of the base."""
+        self.named: dict[str, set[str]] = {}
+        self.by_start: dict[tuple[str, str], set[str]] = {}
+        for d in self.base.definitions:
+            for name in self.rel.folded_names(d.id):
+                if len(name) >= 2:
+                    self.named.setdefault(name, set()).add(d.id)
+            for field, start in (("term", d.term), ("english", d.english or "")):
+                if len(start) >= 3:
+                    self.by_start.setdefault((field, fold(start).replace(" ", "")[:3]), set()).add(d.id)
+        self.longest_name = min(max(map(len, self.named), default=0), 60)
+
+    def _names_inside(self, text: str) -> set[str]:
+        """The definitions whose names occur in TEXT."""
         folded = fold(text)
-        return any(len(n) >= 2 and n in folded for n in self.rel.folded_names(concept))
+        return {
+            other
+            for i in range(len(folded))
+            for j in range(i + 2, min(len(folded), i + self.longest_name) + 1)
+            for other in self.named.get(folded[i:j], ())
+        }
 
     def _confusable(self, d: Definition) -> set[str]:
         """Definitions never offered against D: one named inside D's definition (the
         definition itself rules it out), or one whose term reads like D's (에뮬레이터 and
         에뮬레이션, Emulator and Emulation: their definitions blur into each other)."""
-        meaning = fold(d.definition)
-        out = set()
-        for other in self.base.definitions:
-            if other.id != d.id and (self._names_in(other.id, meaning) or _read_alike(d, other)):
-                out.add(other.id)
+        out = self._names_inside(d.definition)
+        for field, start in (("term", d.term), ("english", d.english or "")):
+            if len(start) >= 3:
+                out |= self.by_start.get((field, fold(start).replace(" ", "")[:3]), set())
+        out.discard(d.id)
         return out
 
     def _definition_tiers(
@@ -261,7 +286,9 @@ class _Generator:
         alike = self._alike(d)
         if meanings:
             # A definition that names the asked term cannot be its own: it would be eliminated.
-            alike |= {o.id for o in self.base.definitions if self._names_in(d.id, o.definition)}
+            names = [n for n in rel.folded_names(d.id) if len(n) >= 2]
+            shelf = _Filtered(shelf, lambda c: not any(n in c.folded[0] for n in names))
+            tag_shelves = {t: _Filtered(sh, shelf.keep) for t, sh in tag_shelves.items()}
         siblings = set(rel.siblings(d.id))
         tags = rel.specific_tags[d.id]
         cousins = set(rel.cousins(d.id))
@@ -292,6 +319,8 @@ class _Generator:
     def definitions(self) -> Iterator[Question]:
         rel = self.rel
         for d in self.base.definitions:
+            if not self.wanted(d.id):
+                continue
             alike = sorted(self._alike(d))
             label = rel.label(d.id)
             explanation, facts, tags = f"{label}: {d.definition}", (d.id,), self.tags(d.id)
@@ -334,6 +363,8 @@ class _Generator:
         the wording of a point never tells which one is right."""
         rel = self.rel
         for pc in self.base.pros_cons:
+            if not self.wanted(pc.id):
+                continue
             concept = pc.concept
             for polarity in POLARITIES:
                 refuted = [
@@ -373,6 +404,8 @@ class _Generator:
                         for kind_of in sorted(rel.descendants(p.compare.concept)):
                             subjects.setdefault(kind_of)
         for pc in self.base.pros_cons:
+            if not self.wanted(pc.id):
+                continue
             for polarity in POLARITIES:
                 kind = OX_KIND[polarity]
                 for i, p in enumerate(getattr(pc, polarity), 1):
@@ -387,6 +420,8 @@ class _Generator:
                     for other in p.also:  # a point the facts say holds for another concept too
                         home = rel.pros_cons.get(other, ())
                         other_fact = home[0].id if home else other
+                        if not self.wanted(other_fact):
+                            continue
                         qid = f"{other_fact}/{kind}/also-{pc.id}.{j}"
                         why = f"{rel.label(pc.concept)}, {rel.label(other)} 모두의 {WORD[polarity]}이다."
                         shared: tuple[str, ...] = (other_fact, other, pc.id)
@@ -394,6 +429,8 @@ class _Generator:
         for concept in subjects:
             home = rel.pros_cons.get(concept, ())
             subject_fact = home[0].id if home else concept
+            if not self.wanted(subject_fact):
+                continue
             for polarity in POLARITIES:
                 kind = OX_KIND[polarity]
                 for source, p, said in rel.refuted(concept, polarity):
@@ -484,7 +521,8 @@ class _Generator:
 
     def stacks(self) -> Iterator[Question]:
         for stack in self.base.stacks:
-            yield from self._stack_questions(stack)
+            if self.wanted(stack.id):
+                yield from self._stack_questions(stack)
 
     def _stack_index(self) -> None:
         """What the stack questions need to know about all stacks at once."""
@@ -647,6 +685,8 @@ class _Generator:
     def taxonomy(self) -> Iterator[Question]:
         rel = self.rel
         for tax in self.base.taxonomies:
+            if not self.wanted(tax.id):
+                continue
             parent = tax.parent
             kinds = [rel.label(c) for c in tax.children]
             basis = f" (분류 기준: {tax.basis})" if tax.basis else ""
@@ -709,7 +749,8 @@ class _Generator:
         rank = self._family_order()
         by_deck: dict[str, list[Definition]] = {}
         for d in self.base.definitions:
-            by_deck.setdefault(d.meta.deck, []).append(d)
+            if self.wanted(d.id):  # with a sample of the facts, matching draws on it alone
+                by_deck.setdefault(d.meta.deck, []).append(d)
         for deck in sorted(by_deck):
             defs: list[Definition] = []
             seen: set[str] = set()
@@ -744,6 +785,8 @@ class _Generator:
         sibling lists the same example. One true and one false statement per example."""
         rel = self.rel
         for d in self.base.definitions:
+            if not self.wanted(d.id):
+                continue
             siblings = [s for s in rel.siblings(d.id) if s in rel.definitions]
             names = {w for n in d.names for w in words(n)}
             for i, example in enumerate(d.examples, 1):
@@ -774,6 +817,8 @@ class _Generator:
 
     def author(self) -> Iterator[Question]:
         for q in self.base.questions:
+            if not self.wanted(q.id):
+                continue
             explanation = q.explanation or ""
             stack = None
             if q.stack:

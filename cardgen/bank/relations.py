@@ -78,6 +78,13 @@ class Relations:
         self._compares: dict[str, dict[tuple[str, str], str]] = {}
         # Points given for one concept that the facts say hold for others too (`also`).
         self._shared: dict[tuple[str, str], list[Point]] = {}
+        # Every point by its polarity and folded text, with the concept it was given for,
+        # in concept order: what a comparison denies is found without a walk over all points.
+        self._by_text: dict[tuple[str, str], list[tuple[str, Point]]] = {}
+        for pc in sorted(base.pros_cons, key=lambda pc: (pc.concept, pc.id)):
+            for polarity in POLARITIES:
+                for p in getattr(pc, polarity):
+                    self._by_text.setdefault((polarity, fold(p.text)), []).append((pc.concept, p))
         for pc in base.pros_cons:
             for polarity in POLARITIES:
                 for p in getattr(pc, polarity):
@@ -261,11 +268,13 @@ class Relations:
         denied = self.denied(concept)
         lineage = self.lineage(concept)
         out: dict[str, tuple[str, Point, str]] = {}
-        for source in sorted(self.pros_cons):
-            for p in self.points(source, polarity):
-                text = fold(p.text)
-                if (polarity, text) in denied and text not in truths and source not in lineage:
+        for pole, text in sorted(denied):
+            if pole != polarity or text in truths:
+                continue
+            for source, p in self._by_text.get((polarity, text), ()):
+                if source not in lineage:
                     out.setdefault(text, (source, p, denied[polarity, text]))
+                    break
         for sibling in self.siblings(concept):
             for pc in self.pros_cons.get(sibling, ()):
                 if not pc.exclusive:

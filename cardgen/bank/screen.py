@@ -23,6 +23,7 @@ from cardgen.bank.question import Choice, Question
 
 _WORD = re.compile(r"\w+")
 _PARTICLES = ("으로", "에서", "에게", "은", "는", "이", "가", "을", "를", "의", "에", "로", "와", "과", "도", "만")
+_PARTICLE_END = re.compile("(?:" + "|".join(_PARTICLES) + ")$")
 # How far the key's length may stand out from the wrong options' before it is a tell.
 _LONGER, _SHORTER, _MARGIN = 1.6, 0.5, 6
 
@@ -31,10 +32,9 @@ def words(text: str) -> frozenset[str]:
     """The words of TEXT, folded, particles off, at least two characters long."""
     out = set()
     for word in _WORD.findall(unicodedata.normalize("NFKC", text).casefold()):
-        for particle in _PARTICLES:
-            if word.endswith(particle) and len(word) - len(particle) >= 2:
-                word = word[: -len(particle)]
-                break
+        particle = _PARTICLE_END.search(word)
+        if particle and particle.start() >= 2:
+            word = word[: particle.start()]
         if len(word) >= 2 and not word.isdigit():
             out.add(word)
     return frozenset(out)

@@ -326,7 +326,7 @@ def make_exam(context: Context, settings: ExamSettings) -> Exam:
     version reshuffles them. Each version has its own question order.
     """
     settings.check()
-    questions = choose_questions(context.bank, settings)
+    questions = choose_questions(context.bank_for(settings.seed, settings.questions), settings)
     labels = LABELS[settings.lang]
     versions: list[Version] = []
     for index in range(settings.versions):

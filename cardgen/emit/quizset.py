@@ -86,7 +86,7 @@ def quizset_files(
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         raise UsageError(f"unknown format {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
-    drawn = make_quizsets(context.bank, sets=sets, size=size, seed=seed, kinds=kinds, tags=tags)
+    drawn = make_quizsets(context.bank_for(seed, sets * size), sets=sets, size=size, seed=seed, kinds=kinds, tags=tags)
     return _files(drawn, formats)
 
 
