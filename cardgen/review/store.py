@@ -485,7 +485,7 @@ def _check_writable(path: Path, shown: str, exists: bool) -> None:
     if exists and not os.access(path, os.R_OK | os.W_OK):
         raise StateError(
             f"{shown}: the state file is read-only, so answers could not be saved; "
-            "make it writable or choose another with --state (--stats and --cram only read it)"
+            "make it writable or use another state file (statistics and cram only read it)"
         )
     if not exists:
         try:
@@ -496,7 +496,7 @@ def _check_writable(path: Path, shown: str, exists: bool) -> None:
     if not os.access(folder, os.W_OK | os.X_OK):
         raise StateError(
             f"{shown}: its folder is read-only, so answers could not be saved; "
-            "make the folder writable or choose another state file with --state (--stats and --cram only read it)"
+            "make the folder writable or use another state file (statistics and cram only read it)"
         )
 
 
@@ -564,7 +564,7 @@ def _probe_write(conn: sqlite3.Connection, shown: str, version: int) -> None:
         if exc.sqlite_errorname.startswith("SQLITE_READONLY"):
             raise StateError(
                 f"{shown}: the state file cannot be written ({exc}), so answers could not be saved; "
-                "make it writable or choose another with --state"
+                "make it writable or use another state file"
             ) from None
         raise
     finally:
