@@ -264,6 +264,7 @@ def exam(
     from cardgen.build import exam as run_exam
     from cardgen.emit.exam import ExamSettings
 
+    _check_seed(seed)
     settings = ExamSettings(
         versions=versions,
         questions=questions,
@@ -277,6 +278,20 @@ def exam(
     )
     for file in run_exam(path, settings, out, templates=templates, pdf=pdf, browser=browser):
         typer.echo(file)
+
+
+# A seed is written into every file name (exam-s<seed>-A.html): 19 digits keep the name short.
+SEED_RANGE = (-(2**63), 2**63 - 1)
+# Each set is drawn and written in turn: beyond this a typo would run for hours.
+MAX_SETS = 10_000
+
+
+def _check_seed(seed: int) -> None:
+    low, high = SEED_RANGE
+    if not low <= seed <= high:
+        from cardgen.errors import UsageError
+
+        raise UsageError(f"--seed: a {len(str(abs(seed)))}-digit seed is too large; give one from {low} to {high}")
 
 
 def _split(values: list[str] | None) -> list[str] | None:
@@ -301,7 +316,11 @@ def quizset(
 ) -> None:
     """Draw randomized quiz sets from the question bank and write them as JSON, Markdown or CSV."""
     from cardgen.build import quizsets
+    from cardgen.errors import UsageError
 
+    _check_seed(seed)
+    if sets > MAX_SETS:
+        raise UsageError(f"--sets: at most {MAX_SETS} sets at once, not {sets}")
     for file in quizsets(
         path,
         out,

@@ -55,6 +55,13 @@ class StateError(CardgenError):
     """The review state file cannot be used; it has not been changed."""
 
 
+class StreamClosed(CardgenError):
+    """Standard input or output was closed when cardgen started (`<&-`, `>&-`)."""
+
+    def __init__(self, stream: str, need: str) -> None:
+        super().__init__(f"standard {stream} is closed; {need}")
+
+
 class UsageError(CardgenError):
     """A command was asked for something it cannot do (a missing path, a bad option)."""
 

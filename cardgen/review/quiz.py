@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from cardgen.errors import UsageError
+from cardgen.errors import StreamClosed, UsageError
 from cardgen.factbase.kinds import CARD_TITLES
 
 if TYPE_CHECKING:
@@ -155,8 +155,8 @@ def run(context: Context, options: QuizOptions, stdin: TextIO | None = None, std
     from cardgen.review.store import Store
     from cardgen.review.terminal import LineKeys, RichScreen, TtyKeys
 
-    stdin = stdin or sys.stdin
-    stdout = stdout or sys.stdout
+    stdin = _open_stream(stdin or sys.stdin, "input", "cardgen quiz reads the answers from it")
+    stdout = _open_stream(stdout or sys.stdout, "output", "cardgen quiz shows the cards on it")
     clock = clock_from_env()
     scheduler = make_scheduler(fuzz_from_env())
     items = _selected(context, options)
@@ -199,8 +199,16 @@ def show_stats(context: Context, options: QuizOptions, stdout: TextIO | None = N
     from cardgen.review.store import Store
     from cardgen.review.terminal import RichScreen
 
+    stdout = _open_stream(stdout or sys.stdout, "output", "there is nowhere to show the statistics")
     items = _selected(context, options)
     facts = {fact.id for fact in context.base.facts()}
     with Store.open(state_path(options.state), readonly=True) as store:
         report = stats(items, store, clock_from_env()(), facts=facts, new_per_day=options.new)
-    RichScreen.for_stream(stdout or sys.stdout).stats(report)
+    RichScreen.for_stream(stdout).stats(report)
+
+
+def _open_stream(stream: TextIO | None, name: str, need: str) -> TextIO:
+    """STREAM, which Python sets to None when the shell started cardgen with it closed."""
+    if stream is None:
+        raise StreamClosed(name, need)
+    return stream

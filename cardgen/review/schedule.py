@@ -22,6 +22,10 @@ Clock = Callable[[], datetime]
 NOW_ENV = "CARDGEN_NOW"
 FUZZ_ENV = "CARDGEN_FUZZ"
 DESIRED_RETENTION = 0.9
+# The times a fixed clock may show. The store writes four-digit years, FSRS schedules up
+# to a century ahead and the statistics look a month back, all in the local time zone.
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 # Anki's default "learn ahead limit": a card in its (re)learning steps that falls
 # due within this window is shown again before the session ends.
 LEARN_AHEAD = timedelta(minutes=20)
@@ -37,6 +41,8 @@ def clock_from_env(environ: dict[str, str] | None = None) -> Clock:
     if not value:
         return system_clock
     fixed = parse_utc(value, NOW_ENV)
+    if not EARLIEST <= fixed < LATEST:
+        raise UsageError(f"{NOW_ENV}: '{value}' is out of range; give a time from {EARLIEST.year} to {LATEST.year - 1}")
     return lambda: fixed
 
 
@@ -48,7 +54,10 @@ def parse_utc(value: str, what: str) -> datetime:
         raise UsageError(f"{what}: '{value}' is not an ISO 8601 time such as 2024-05-01T09:00:00Z") from None
     if parsed.tzinfo is None:
         raise UsageError(f"{what}: '{value}' has no time zone; add 'Z' or an offset such as +09:00")
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00:00+09:00 is before the first moment Python knows
+        raise UsageError(f"{what}: '{value}' is out of range") from None
 
 
 def fuzz_from_env(environ: dict[str, str] | None = None) -> bool:

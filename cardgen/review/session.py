@@ -317,9 +317,14 @@ class Session:
         duration = max(0, round((self.ticks() - started) * 1000))
         review_id = None
         if not self.cram:
-            review_id = self.store.review(
-                item.key, rating, now=self.clock(), scheduler=self.scheduler, mode=item.style, duration_ms=duration
-            ).id
+            try:
+                review_id = self.store.review(
+                    item.key, rating, now=self.clock(), scheduler=self.scheduler, mode=item.style, duration_ms=duration
+                ).id
+            except StateError as exc:
+                # The store failed under this answer (a full disk, the file taken away): say what was kept.
+                saved = sum(1 for a in self.history if a.review_id is not None)
+                raise StateError(f"{exc}; this answer was not saved, the {saved} before it were") from None
         self.history.append(Answered(item, rating, review_id))
 
     def _regrade(self, rating: Rating) -> None:

@@ -13,6 +13,17 @@ Safety comes first, because this file holds months of a learner's work:
   restores it exactly and the log stays a faithful record for fitting FSRS
   parameters later.
 
+Damage inside a good file is survived, never repaired behind the user's back: a
+card row whose date, number or JSON cannot be read is treated as new (with one
+warning naming the file and the card), and answering that card starts its
+schedule afresh; a damaged log row is left out of the statistics. No other row
+is touched.
+
+Read-only uses (`--stats`, `--cram`) never write, not even SQLite's `-wal` and
+`-shm` files, so they work on a read-only file in a read-only folder. A session
+that will write checks at opening that it can, so no answer is ever given into
+a store that cannot keep it.
+
 A card's identity is its key (`fact_id/kind` for cards, the question id for bank
 questions). Keys that the fact base no longer yields are simply never asked for:
 their rows and history stay.
@@ -21,12 +32,15 @@ their rows and history stay.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from fsrs import Card, Rating, Scheduler, State
 
@@ -76,7 +90,20 @@ def ts(moment: datetime) -> str:
 
 
 def parse_ts(text: str) -> datetime:
+    if not isinstance(text, str):  # SQLite keeps whatever was put in a column
+        raise ValueError(f"not a time: {text!r}")
     return datetime.strptime(text, _TS).replace(tzinfo=UTC)
+
+
+def _number(value: object, kind: type[int] | type[float]) -> float | None:
+    """VALUE checked as an optional number (an int column may hold a float and vice versa)."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        raise ValueError(f"not a number: {value!r}")
+    if kind is int and value != int(value):
+        raise ValueError(f"not a whole number: {value!r}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -118,17 +145,10 @@ class Schedule:
     @classmethod
     def from_json(cls, text: str) -> Schedule:
         row = json.loads(text)
-        return cls(
-            key=row["key"],
-            state=State(row["state"]),
-            step=row["step"],
-            stability=row["stability"],
-            difficulty=row["difficulty"],
-            due=parse_ts(row["due"]),
-            last_review=parse_ts(row["last_review"]) if row["last_review"] else None,
-            first_seen=parse_ts(row["first_seen"]),
-            first_day=date.fromisoformat(row["first_day"]),
-        )
+        if not isinstance(row, dict):
+            raise ValueError("not a JSON object")
+        fields = tuple(row[name] for name in _CARD_COLUMNS.split(", "))
+        return _schedule(fields)
 
 
 @dataclass(frozen=True)
@@ -153,14 +173,22 @@ _CardRow = tuple[str, int, int | None, float | None, float | None, str, str | No
 _ReviewRow = tuple[int, str, int, str, int | None, str, str | None]
 
 
-def _schedule(row: _CardRow) -> Schedule:
+# What a damaged row raises while it is read: a bad date, number, state or JSON.
+_DAMAGE = (ValueError, TypeError, KeyError, OverflowError)
+
+
+def _schedule(row: Sequence[Any]) -> Schedule:
+    """A card row as a `Schedule`; ValueError (or another of `_DAMAGE`) when it is damaged."""
     key, state, step, stability, difficulty, due, last_review, first_seen, first_day = row
+    if not isinstance(key, str) or not isinstance(first_day, str):
+        raise ValueError("not text")
+    step_n = _number(step, int)
     return Schedule(
         key,
         State(state),
-        step,
-        stability,
-        difficulty,
+        None if step_n is None else int(step_n),
+        _number(stability, float),
+        _number(difficulty, float),
         parse_ts(due),
         parse_ts(last_review) if last_review else None,
         parse_ts(first_seen),
@@ -175,6 +203,13 @@ def _review(row: _ReviewRow) -> Review:
     )
 
 
+def warn_on_stderr(text: str) -> None:
+    from cardgen.text import terminal_safe
+
+    if sys.stderr is not None:  # None when cardgen was started with stderr closed
+        print(terminal_safe(text), file=sys.stderr, flush=True)
+
+
 def default_path() -> Path:
     """`state.sqlite3` in the user's data directory (platformdirs)."""
     from platformdirs import user_data_path
@@ -185,17 +220,20 @@ def default_path() -> Path:
 class Store:
     """An open review store. Use `Store.open(path)` as a context manager."""
 
-    def __init__(self, conn: sqlite3.Connection, path: str) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: str, warn: Callable[[str], None] = warn_on_stderr) -> None:
         self._conn = conn
         self.path = path
+        self._warn = warn
+        self._warned: set[str] = set()
 
     # --- opening --------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path | str, *, readonly: bool = False) -> Store:
-        """Open (and on first use create) the store at PATH.
+    def open(cls, path: Path | str, *, readonly: bool = False, warn: Callable[[str], None] = warn_on_stderr) -> Store:
+        """Open (and on first use create) the store at PATH; WARN hears of damaged rows.
 
         With READONLY, a missing file is not created: an empty store in memory stands in.
+        Without it, a file or folder that cannot be written is refused here, before any answer.
         """
         shown = str(path)
         path = Path(path)
@@ -205,14 +243,12 @@ class Store:
         if exists and path.stat().st_size > 0:
             _check_magic(path, shown)
         if readonly and (not exists or path.stat().st_size == 0):
-            return cls._empty(shown)
-        if not exists:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StateError(f"{shown}: cannot create its folder: {exc.strerror}") from None
-        target = f"{path.resolve().as_uri()}?mode=ro" if readonly else str(path)
-        conn = _connect(target, shown, uri=readonly)
+            return cls._empty(shown, warn)
+        if readonly:
+            conn = _connect(_readonly_uri(path), shown, uri=True)
+        else:
+            _check_writable(path, shown, exists)
+            conn = _connect(str(path), shown)
         try:
             empty = _prepare(conn, shown, readonly)
         except BaseException:
@@ -220,16 +256,16 @@ class Store:
             raise
         if empty:
             conn.close()
-            return cls._empty(shown)
-        return cls(conn, shown)
+            return cls._empty(shown, warn)
+        return cls(conn, shown, warn)
 
     @classmethod
-    def _empty(cls, shown: str) -> Store:
+    def _empty(cls, shown: str, warn: Callable[[str], None]) -> Store:
         """A store in memory that stands in, read-only, for a file that has nothing yet."""
         conn = _connect(":memory:", shown)
         for statement in _statements(SCHEMA):
             conn.execute(statement)
-        return cls(conn, shown)
+        return cls(conn, shown, warn)
 
     def close(self) -> None:
         self._conn.close()
@@ -247,7 +283,26 @@ class Store:
         with self._guard():
             rows = self._conn.execute(f"SELECT {_CARD_COLUMNS} FROM card ORDER BY key").fetchall()
         wanted = None if keys is None else set(keys)
-        return {row[0]: _schedule(row) for row in rows if wanted is None or row[0] in wanted}
+        out = {}
+        for row in rows:
+            if wanted is None or row[0] in wanted:
+                schedule = self._readable(row)
+                if schedule is not None:
+                    out[row[0]] = schedule
+        return out
+
+    def _readable(self, row: _CardRow) -> Schedule | None:
+        """ROW as a `Schedule`, or None (and one warning per card) when it is damaged: the card counts as new."""
+        try:
+            return _schedule(row)
+        except _DAMAGE:
+            if row[0] not in self._warned:
+                self._warned.add(row[0])
+                self._warn(
+                    f"{self.path}: the saved schedule of '{row[0]}' is damaged; "
+                    "it is treated as a new card, and answering it starts its schedule afresh"
+                )
+            return None
 
     def new_seen_on(self, day: date) -> int:
         """How many cards had their first review on local DAY."""
@@ -265,7 +320,17 @@ class Store:
             sql += " WHERE reviewed_at >= ?"
             args = (ts(since),)
         with self._guard():
-            return [_review(row) for row in self._conn.execute(sql + " ORDER BY id", args)]
+            rows = self._conn.execute(sql + " ORDER BY id", args).fetchall()
+        out, damaged = [], 0
+        for row in rows:
+            try:
+                out.append(_review(row))
+            except _DAMAGE:
+                damaged += 1
+        if damaged and "review log" not in self._warned:
+            self._warned.add("review log")
+            self._warn(f"{self.path}: {damaged} row(s) of the review log are damaged; they are left out")
+        return out
 
     # --- writing --------------------------------------------------------------
 
@@ -298,7 +363,7 @@ class Store:
         self, key: str, rating: Rating, now: datetime, scheduler: Scheduler, mode: str, duration_ms: int | None
     ) -> Review:
         row = self._conn.execute(f"SELECT id, {_CARD_COLUMNS} FROM card WHERE key = ?", (key,)).fetchone()
-        before = _schedule(row[1:]) if row else None
+        before = self._readable(row[1:]) if row else None
         card = before.fsrs_card(row[0]) if before else Card(card_id=0, due=now)
         card, _ = scheduler.review_card(card, Rating(rating), review_datetime=now.astimezone(UTC))
         first_seen = before.first_seen if before else now
@@ -318,7 +383,7 @@ class Store:
             f"INSERT INTO card ({_CARD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (key) DO UPDATE SET state = excluded.state, step = excluded.step, "
             "stability = excluded.stability, difficulty = excluded.difficulty, due = excluded.due, "
-            "last_review = excluded.last_review",
+            "last_review = excluded.last_review, first_seen = excluded.first_seen, first_day = excluded.first_day",
             (
                 key,
                 int(after.state),
@@ -344,7 +409,10 @@ class Store:
         ).fetchone()
         if row is None:
             raise StateError(f"{self.path}: review {review_id} is no longer in the log; nothing to undo")
-        old = _review(row)
+        try:
+            old = _review(row)
+        except _DAMAGE:
+            raise StateError(f"{self.path}: review {review_id} is damaged in the log; cannot undo it") from None
         (latest,) = self._conn.execute("SELECT max(id) FROM review WHERE card_key = ?", (old.card_key,)).fetchone()
         if latest != review_id:
             raise StateError(f"'{old.card_key}' was reviewed again since (another session?); cannot undo")
@@ -411,6 +479,40 @@ def _check_magic(path: Path, shown: str) -> None:
         raise StateError(f"{shown}: not a cardgen state file (not an SQLite database); it was left unchanged")
 
 
+def _check_writable(path: Path, shown: str, exists: bool) -> None:
+    """Refuse a state file that cannot be written before a session starts, not at its first answer."""
+    folder = path.parent
+    if exists and not os.access(path, os.R_OK | os.W_OK):
+        raise StateError(
+            f"{shown}: the state file is read-only, so answers could not be saved; "
+            "make it writable or use another state file (statistics and cram only read it)"
+        )
+    if not exists:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StateError(f"{shown}: cannot create its folder: {exc.strerror}") from None
+    # SQLite keeps its -wal and -shm files beside the state file.
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise StateError(
+            f"{shown}: its folder is read-only, so answers could not be saved; "
+            "make the folder writable or use another state file (statistics and cram only read it)"
+        )
+
+
+def _readonly_uri(path: Path) -> str:
+    """A URI that opens PATH without writing anything, not even SQLite's -shm and -wal files.
+
+    Without a -wal file, no session has the store open and everything is in the file
+    itself: `immutable` reads it without the -shm file a WAL reader otherwise creates,
+    which a read-only folder could not hold. With a -wal file, answers may still be in
+    it, so SQLite must read it: plain read-only mode.
+    """
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    wal = path.with_name(path.name + "-wal")
+    return uri if wal.exists() else uri + "&immutable=1"
+
+
 def _connect(target: str, shown: str, uri: bool = False) -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, uri=uri)
@@ -449,7 +551,24 @@ def _prepare(conn: sqlite3.Connection, shown: str, readonly: bool) -> bool:
         _check_identity(conn, shown, app_id, version)
         if not readonly:
             conn.execute("PRAGMA journal_mode = WAL")
+            _probe_write(conn, shown, version)
         return False
+
+
+def _probe_write(conn: sqlite3.Connection, shown: str, version: int) -> None:
+    """Write page 1 and roll back: what the permission checks miss (a read-only mount, ACLs) shows now."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute(f"PRAGMA user_version = {int(version)}")
+    except sqlite3.OperationalError as exc:
+        if exc.sqlite_errorname.startswith("SQLITE_READONLY"):
+            raise StateError(
+                f"{shown}: the state file cannot be written ({exc}), so answers could not be saved; "
+                "make it writable or use another state file"
+            ) from None
+        raise
+    finally:
+        conn.execute("ROLLBACK")
 
 
 def _identity(conn: sqlite3.Connection) -> tuple[int, int, int]:
