@@ -138,7 +138,8 @@ class Card(NamedTuple):
 def build_cards(base: FactBase) -> tuple[Card, ...]:
     """Every card of the fact base, ordered by fact id, then in the order the kinds are listed above."""
     excluded = {key for key, _ in base.exclude}
-    made = [card for fact in base.facts() for card in cards_of(base, fact) if card.key not in excluded]
+    trivial = trivial_layers(base.stacks)  # once: every stack's cards ask it
+    made = [card for fact in base.facts() for card in cards_of(base, fact, trivial) if card.key not in excluded]
     cards = _stack_share_capped(made)
     # A stable sort keeps each fact's cards in the order they were made.
     return tuple(sorted(cards, key=attrgetter("fact_id")))
@@ -175,15 +176,16 @@ def _stack_share_capped(cards: list[Card]) -> list[Card]:
     return [c for c in cards if c.key not in gone]
 
 
-def cards_of(base: FactBase, fact: Fact) -> list[Card]:
-    """The cards of one fact."""
+def cards_of(base: FactBase, fact: Fact, trivial: frozenset[str] | None = None) -> list[Card]:
+    """The cards of one fact; TRIVIAL are the layers no stack card asks about (see
+    `trivial_layers`), computed here when not given."""
     match fact:
         case Definition():
             return _definition_cards(base, fact)
         case ProsCons():
             return _pros_cons_cards(base, fact)
         case Stack():
-            return _stack_cards(base, fact)
+            return _stack_cards(base, fact, trivial_layers(base.stacks) if trivial is None else trivial)
         case Taxonomy():
             return _taxonomy_cards(base, fact)
         case AuthorQuestion():
@@ -284,14 +286,14 @@ def _pros_cons_cards(base: FactBase, pc: ProsCons) -> list[Card]:
 # --- stacks ----------------------------------------------------------------------
 
 
-def _stack_cards(base: FactBase, s: Stack) -> list[Card]:
+def _stack_cards(base: FactBase, s: Stack, trivial: frozenset[str]) -> list[Card]:
     """The stack's order, a blank for each layer worth asking about, and each adjacent pair of
     such layers once (alternately "directly below" and "directly above"), as the bank asks."""
     frame = base[s.scenario] if s.scenario else None
     assert frame is None or isinstance(frame, Scenario), s.scenario
     scenario = frame.text if frame is not None else ""
     names = [layer.name for layer in s.layers]
-    asked = layers_worth_asking(s, trivial_layers(base.stacks), lambda c: base.definition(c).names)
+    asked = layers_worth_asking(s, trivial, lambda c: base.definition(c).names)
     cards = []
     if sum(asked) >= 2:
         cards.append(
