@@ -14,7 +14,7 @@ import io
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, assert_never
 
 from cardgen.bank.question import Choice, FillIn, Matching, Ordering, Question, ShortAnswer, TrueFalse
@@ -22,14 +22,14 @@ from cardgen.bank.sample import quiz_sets
 from cardgen.context import Context
 from cardgen.errors import UsageError
 from cardgen.factbase.model import Stack
-from cardgen.present import MARKERS, answer_text, stack_rows
+from cardgen.lang import Lang
+from cardgen.present import Markers, answer_text, markers, stack_rows
 from cardgen.text import formula_safe
 
 FORMATS = ("json", "md", "csv")
 DEFAULT_SETS, DEFAULT_SIZE, DEFAULT_SEED = 1, 10, 0
 BUILD_SETS, BUILD_SIZE = 3, 20
 SCHEMA_VERSION = 1
-MARKERS_KO = MARKERS["ko"]
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,12 @@ class QuizSet:
     questions: tuple[Question, ...]
     kinds: tuple[str, ...] | None = None
     tags: tuple[str, ...] | None = None
+    lang: Lang = "ko"
+    """The language of the set's own words and markers."""
+
+    @property
+    def markers(self) -> Markers:
+        return markers(self.lang)
 
     def stem(self) -> str:
         return f"quizset-s{self.seed}-{self.number:02d}"
@@ -77,7 +83,7 @@ def quizset_files(
     if unknown or not formats:
         raise UsageError(f"unknown format {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
     drawn = make_quizsets(context.bank, sets=sets, size=size, seed=seed, kinds=kinds, tags=tags)
-    return _files(drawn, formats)
+    return _files([replace(qs, lang=context.lang_for(qs.questions)) for qs in drawn], formats)
 
 
 def build_quizset_files(context: Context) -> dict[str, bytes]:
@@ -87,7 +93,8 @@ def build_quizset_files(context: Context) -> dict[str, bytes]:
     if not bank:
         return {}
     drawn = quiz_sets(bank, sets=BUILD_SETS, size=min(BUILD_SIZE, len(bank)), seed=DEFAULT_SEED)
-    return _files([QuizSet(n, BUILD_SETS, DEFAULT_SEED, tuple(qs)) for n, qs in enumerate(drawn, 1)], FORMATS)
+    sets = [QuizSet(n, BUILD_SETS, DEFAULT_SEED, tuple(qs), lang=context.lang_for(qs)) for n, qs in enumerate(drawn, 1)]
+    return _files(sets, FORMATS)
 
 
 def _files(quizsets: list[QuizSet], formats: Sequence[str]) -> dict[str, bytes]:
@@ -121,12 +128,12 @@ def _answer_json(q: Question) -> int | str | list[str] | list[list[str]]:
             assert_never(unreachable)
 
 
-def _options_json(q: Question) -> list[str]:
+def _options_json(q: Question, marks: Markers) -> list[str]:
     match q:
         case Choice():
             return list(q.options)
         case TrueFalse():
-            return list(MARKERS_KO.true_false)
+            return list(marks.true_false)
         case Ordering():
             return list(q.pieces)
         case Matching():
@@ -137,7 +144,7 @@ def _options_json(q: Question) -> list[str]:
             assert_never(unreachable)
 
 
-def question_json(q: Question, number: int) -> dict[str, Any]:
+def question_json(q: Question, number: int, marks: Markers) -> dict[str, Any]:
     drawn = q if isinstance(q, (Choice, FillIn)) else None
     return {
         "number": number,
@@ -145,7 +152,7 @@ def question_json(q: Question, number: int) -> dict[str, Any]:
         "kind": q.kind,
         "style": q.style,
         "prompt": q.prompt,
-        "options": _options_json(q),
+        "options": _options_json(q, marks),
         "answer": _answer_json(q),
         "accepted": list(q.accepted) if isinstance(q, (Choice, FillIn)) else [],
         "explanation": q.explanation,
@@ -166,7 +173,7 @@ def to_json(qs: QuizSet) -> bytes:
         "size": len(qs.questions),
         "kinds": list(qs.kinds) if qs.kinds is not None else None,
         "tags": list(qs.tags) if qs.tags is not None else None,
-        "questions": [question_json(q, n) for n, q in enumerate(qs.questions, 1)],
+        "questions": [question_json(q, n, qs.markers) for n, q in enumerate(qs.questions, 1)],
     }
     return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
@@ -181,9 +188,8 @@ def stack_lines(q: Question) -> list[str]:
     return ["( ? )" if row.hidden else row.text for row in stack_rows(q.stack, q.hidden_layer)]
 
 
-def option_lines(q: Question) -> list[str]:
-    """Each option as shown, with its marker: `① 하이퍼바이저`, `ㄱ 하드웨어`."""
-    m = MARKERS_KO
+def option_lines(q: Question, m: Markers) -> list[str]:
+    """Each option as shown, with its marker: `① 하이퍼바이저`, `ㄱ 하드웨어`; `A Hypervisor`, `a Hardware`."""
     match q:
         case Choice():
             return [f"{m.option(i)} {o}" for i, o in enumerate(q.options)]
@@ -233,7 +239,7 @@ class _MdQuestion:
     explanation: tuple[str, ...]
 
 
-def _md_view(q: Question, number: int, safe: Callable[[str], str] = str) -> _MdQuestion:
+def _md_view(q: Question, number: int, marks: Markers, safe: Callable[[str], str] = str) -> _MdQuestion:
     def m(text: str) -> str:
         return safe(md(text))
 
@@ -247,9 +253,9 @@ def _md_view(q: Question, number: int, safe: Callable[[str], str] = str) -> _MdQ
         lead=m(lead),
         body=tuple(m(b) for b in body),
         stack=tuple(m(r) for r in stack_lines(q)),
-        options=tuple(m(o) for o in option_lines(q)),
+        options=tuple(m(o) for o in option_lines(q, marks)),
         terms=terms,
-        answer=m(answer_text(q, MARKERS_KO)),
+        answer=m(answer_text(q, marks)),
         accepted=accepted,
         explanation=tuple(m(line) for line in q.explanation.split("\n") if line),
     )
@@ -262,8 +268,9 @@ def to_markdown(qs: QuizSet) -> bytes:
 
     # The shared environment escapes for HTML; every text here is escaped for Markdown
     # instead (`md`), and Markup says so, so nothing is escaped twice.
-    views = [_md_view(q, n, Markup) for n, q in enumerate(qs.questions, 1)]
-    text = render(environment(), "quizset/quizset.md.j2", quizset=qs, questions=views)
+    views = [_md_view(q, n, qs.markers, Markup) for n, q in enumerate(qs.questions, 1)]
+    env = environment(lang=qs.lang)
+    text = render(env, "quizset/quizset.md.j2", quizset=qs, questions=views, marks=qs.markers)
     return (text.rstrip("\n") + "\n").encode("utf-8")
 
 
@@ -274,7 +281,7 @@ def _one_line(text: str) -> str:
     return " / ".join(part.strip() for part in text.splitlines() if part.strip())
 
 
-def csv_row(q: Question) -> tuple[str, str]:
+def csv_row(q: Question, marks: Markers) -> tuple[str, str]:
     """(question, answer) on one line each, so row-based importers keep every card whole."""
     parts = [_one_line(q.prompt)]
     if stack := stack_lines(q):
@@ -282,16 +289,16 @@ def csv_row(q: Question) -> tuple[str, str]:
     if isinstance(q, Matching):
         parts.append(" ".join(f"{i}. {a}" for i, a in enumerate(q.terms, 1)))
     if isinstance(q, TrueFalse):
-        parts.append("(O/X)")
-    parts.extend(option_lines(q))
-    return " ".join(parts), _one_line(answer_text(q, MARKERS_KO))
+        parts.append(f"({marks.truth(True)}/{marks.truth(False)})")
+    parts.extend(option_lines(q, marks))
+    return " ".join(parts), _one_line(answer_text(q, marks))
 
 
 def to_csv(qs: QuizSet) -> bytes:
     """The set as CSV; a cell that a spreadsheet would run as a formula starts with `'` (OWASP)."""
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerows(tuple(formula_safe(cell) for cell in csv_row(q)) for q in qs.questions)
+    writer.writerows(tuple(formula_safe(cell) for cell in csv_row(q, qs.markers)) for q in qs.questions)
     return buf.getvalue().encode("utf-8-sig")
 
 
