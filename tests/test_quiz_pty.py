@@ -150,9 +150,9 @@ def test_typed_answer_in_a_terminal(tmp_path):
     child.expect_exact("> ")
     child.sendline(first.accepted[-1].upper())
     child.expect_exact("✓ 정답")
-    child.expect_exact("Space/Enter: next")
+    child.expect_exact("Space/Enter: 다음")
     child.send("2")  # override: Hard
-    child.expect_exact("grade changed to Hard")
+    child.expect_exact("평가를 어려움으로 바꿈")
     child.send("\r")
     child.expect_exact("> ")
     child.sendcontrol("d")
@@ -173,7 +173,7 @@ def test_styled_output_in_a_terminal(tmp_path):
     assert shows(first.front, plain)
     assert all(len(line) <= 80 for line in plain.splitlines())
     child.send("q")
-    child.expect_exact("summary")
+    child.expect_exact("요약")
     assert finish(child) == 0
 
 
@@ -209,7 +209,7 @@ def test_ctrl_c_ends_the_session_even_when_sigint_was_ignored(tmp_path) -> None:
                               dimensions=(24, 80), encoding="utf-8", timeout=30)
     finally:
         _signal.signal(_signal.SIGINT, previous)
-    child.expect("q: quit")
+    child.expect("q: 끝내기")
     child.sendcontrol("c")
     child.expect(pexpect.EOF, timeout=30)
     child.close()
