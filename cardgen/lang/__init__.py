@@ -22,16 +22,16 @@ Commands take `--lang` to override it for everything they write.
 
 from __future__ import annotations
 
-import gettext as _gettext
 import re
 from collections.abc import Iterable
 from functools import cache
-from importlib.resources import files
 from typing import TYPE_CHECKING, Literal
 
 from cardgen.lang.particles import attach
 
 if TYPE_CHECKING:
+    import gettext as _gettext
+
     from cardgen.factbase.model import Fact
 
 Lang = Literal["ko", "en"]
@@ -106,14 +106,13 @@ class Translator:
         return ", ".join(items)
 
 
-def locale_dir() -> str:
-    """The folder of the shipped catalogs (`cardgen/locale`)."""
-    return str(files("cardgen") / "locale")
-
-
 @cache
 def translator(lang: str) -> Translator:
     """The translator of LANG (`ko` or `en`); ValueError for any other."""
+    # Imported here: the terminal quiz must reach its first prompt fast (bench/run.py).
+    import gettext as _gettext
+    from importlib.resources import files
+
     checked = as_lang(lang)
     with (files("cardgen") / "locale" / checked / "LC_MESSAGES" / f"{DOMAIN}.mo").open("rb") as mo:
         catalog = _gettext.GNUTranslations(mo)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import sys
+import unicodedata
 from typing import IO, TextIO
 
 from fsrs import Rating
@@ -23,7 +24,6 @@ from rich.rule import Rule
 from rich.text import Text
 
 from cardgen.lang import DEFAULT_LANG, N_, Lang, Translator, translator
-from cardgen.present import text_width
 from cardgen.review.compare import Verdict, plain_diff
 from cardgen.review.schedule import describe_due, short_interval
 from cardgen.review.session import Item, Preview, Progress, Stats, Summary
@@ -262,9 +262,14 @@ def render_stats(stats: Stats, plain: bool = True, t: Translator | None = None) 
                 ),
             )
         )
-    width = max(text_width(label) for label, _ in rows) + 2
-    text = "\n".join(label + " " * (width - text_width(label)) + value for label, value in rows)
+    width = max(_columns(label) for label, _ in rows) + 2
+    text = "\n".join(label + " " * (width - _columns(label)) + value for label, value in rows)
     return text if plain else Panel(text, title=t._("review statistics"), title_align="left", border_style="cyan")
+
+
+def _columns(text: str) -> int:
+    """Terminal columns of TEXT: Hangul takes two (as `cardgen.present.text_width`, not imported on this path)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 # --- input ----------------------------------------------------------------------
