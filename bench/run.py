@@ -195,7 +195,7 @@ def first_prompt(argv: list[str], expect: str | None, tmp: Path) -> Callable[[],
 def bench_quiz_start(repeats: int, tmp: Path) -> Row:
     ours, base = best_of(
         repeats,
-        first_prompt(CARDGEN + ["quiz", "--mode", "flash"], "q: quit", tmp),
+        first_prompt(CARDGEN + ["quiz", "--mode", "flash"], "q: ", tmp),  # the key hint, in either language
         first_prompt([sys.executable, "-c", "import typer, rich.console, yaml, fsrs, sqlite3"], None, tmp),
     )
     return Row(QUIZ_START, None, ours, "import typer, rich.console, yaml, fsrs, sqlite3", base)

@@ -27,6 +27,7 @@ from cardgen.write import check_output, write_output
 if TYPE_CHECKING:  # the emitters are imported by the commands that use them
     from cardgen.emit.anki import AnkiOutput
     from cardgen.emit.exam import ExamSettings
+    from cardgen.lang import Lang
 
 Files = dict[str, bytes]
 
@@ -71,12 +72,18 @@ def write(out_dir: Path, files: Files, *, owner: str, context: Context) -> tuple
 
 
 def build(
-    path: Path, out_dir: Path, steps: Sequence[Step] = STEPS, report: Callable[[str], None] | None = None
+    path: Path,
+    out_dir: Path,
+    steps: Sequence[Step] = STEPS,
+    report: Callable[[str], None] | None = None,
+    lang: Lang | None = None,
 ) -> tuple[Path, ...]:
-    """Load the facts at PATH, run STEPS and write all their files into OUT_DIR; the files written."""
+    """Load the facts at PATH, run STEPS and write all their files into OUT_DIR; the files written.
+
+    Everything is written in each fact's language, or in LANG when given."""
     say = report or (lambda message: None)
     started = time.monotonic()
-    context = load_context(path)
+    context = load_context(path, lang=lang)
     check_output(out_dir, context.paths)  # refuse a bad folder before any work
     say(f"loaded {len(context.base)} facts from {len(context.base.files)} file(s)")
     files: Files = {}
@@ -89,11 +96,13 @@ def build(
     return written
 
 
-def anki(path: Path, out_dir: Path, timestamp: int | None = None) -> tuple[AnkiOutput, tuple[Path, ...]]:
-    """`cardgen anki`: one package per deck into OUT_DIR."""
+def anki(
+    path: Path, out_dir: Path, timestamp: int | None = None, lang: Lang | None = None
+) -> tuple[AnkiOutput, tuple[Path, ...]]:
+    """`cardgen anki`: one package per deck into OUT_DIR, in each fact's language or LANG."""
     from cardgen.emit.anki import emit_anki
 
-    context = load_context(path)
+    context = load_context(path, lang=lang)
     check_output(out_dir, context.paths)  # refuse a bad folder before any work
     result = emit_anki(context, timestamp)
     return result, write(out_dir, result.files, owner="anki", context=context)
@@ -118,7 +127,7 @@ def exam(
 
     settings.check()
     executable = printer.find_browser(browser) if pdf else None  # a missing browser stops us before any work
-    context = load_context(path)
+    context = load_context(path, lang=settings.lang)
     check_output(out_dir, context.paths)  # refuse a bad folder before any work
     files = exam_files(make_exam(context, settings), templates=templates, browser=executable)
     return write(out_dir, files, owner=f"exam:s{settings.seed}", context=context)
@@ -134,11 +143,12 @@ def quizsets(
     seed: int,
     kinds: Iterable[str] | None = None,
     tags: Iterable[str] | None = None,
+    lang: Lang | None = None,
 ) -> tuple[Path, ...]:
-    """`cardgen quizset`: SETS sets drawn with SEED, in each of FORMATS, into OUT_DIR."""
+    """`cardgen quizset`: SETS sets drawn with SEED, in each of FORMATS, into OUT_DIR (in LANG if given)."""
     from cardgen.emit.quizset import quizset_files
 
-    context = load_context(path)
+    context = load_context(path, lang=lang)
     check_output(out_dir, context.paths)  # refuse a bad folder before any work
     files = quizset_files(context, formats=formats, sets=sets, size=size, seed=seed, kinds=kinds, tags=tags)
     return write(out_dir, files, owner=f"quizset:s{seed}", context=context)

@@ -52,6 +52,7 @@ from cardgen.factbase.model import (
     Stack,
     Taxonomy,
 )
+from cardgen.lang import Lang, Translator, lang_of, translator
 from cardgen.present import draw_stack_text
 
 
@@ -68,7 +69,7 @@ class Card(NamedTuple):
     deck: str
     tags: tuple[str, ...]
     prompt: str
-    """The instruction, short: "뜻은?"."""
+    """The instruction, short: "What does it mean?" ("뜻은?")."""
     subject: str = ""
     """What is asked about, shown prominently: a term, a definition, a question."""
     answer: str = ""
@@ -91,6 +92,8 @@ class Card(NamedTuple):
     """0-based indexes of layers highlighted on the back."""
     source: str | None = None
     note: str | None = None
+    lang: Lang = "ko"
+    """The language of the card's own words (its fact's, unless a command overrides it)."""
 
     @property
     def key(self) -> str:
@@ -135,11 +138,14 @@ class Card(NamedTuple):
         return "\n".join(parts)
 
 
-def build_cards(base: FactBase) -> tuple[Card, ...]:
-    """Every card of the fact base, ordered by fact id, then in the order the kinds are listed above."""
+def build_cards(base: FactBase, lang: Lang | None = None) -> tuple[Card, ...]:
+    """Every card of the fact base, ordered by fact id, then in the order the kinds are listed above.
+
+    Each card speaks its fact's language, or LANG when given (a command's `--lang`).
+    """
     excluded = {key for key, _ in base.exclude}
     trivial = trivial_layers(base.stacks)  # once: every stack's cards ask it
-    made = [card for fact in base.facts() for card in cards_of(base, fact, trivial) if card.key not in excluded]
+    made = [card for fact in base.facts() for card in cards_of(base, fact, lang, trivial) if card.key not in excluded]
     cards = _stack_share_capped(made)
     # A stable sort keeps each fact's cards in the order they were made.
     return tuple(sorted(cards, key=attrgetter("fact_id")))
@@ -176,27 +182,28 @@ def _stack_share_capped(cards: list[Card]) -> list[Card]:
     return [c for c in cards if c.key not in gone]
 
 
-def cards_of(base: FactBase, fact: Fact, trivial: frozenset[str] | None = None) -> list[Card]:
-    """The cards of one fact; TRIVIAL are the layers no stack card asks about (see
-    `trivial_layers`), computed here when not given."""
+def cards_of(base: FactBase, fact: Fact, lang: Lang | None = None, trivial: frozenset[str] | None = None) -> list[Card]:
+    """The cards of one fact, in its language or LANG; TRIVIAL are the layers no stack card
+    asks about (see `trivial_layers`), computed here when not given."""
+    t = translator(lang or lang_of(fact))
     match fact:
         case Definition():
-            return _definition_cards(base, fact)
+            return _definition_cards(base, fact, t)
         case ProsCons():
-            return _pros_cons_cards(base, fact)
+            return _pros_cons_cards(base, fact, t)
         case Stack():
-            return _stack_cards(base, fact, trivial_layers(base.stacks) if trivial is None else trivial)
+            return _stack_cards(base, fact, t, trivial_layers(base.stacks) if trivial is None else trivial)
         case Taxonomy():
-            return _taxonomy_cards(base, fact)
+            return _taxonomy_cards(base, fact, t)
         case AuthorQuestion():
-            return _question_cards(base, fact)
+            return _question_cards(base, fact, t)
         case Scenario():
             return []  # a scenario frames the stack cards; it has none of its own
         case _ as unreachable:
             assert_never(unreachable)
 
 
-def _card(meta: Meta, kind: str, prompt: str, **fields: Unpack[_CardFields]) -> Card:
+def _card(meta: Meta, t: Translator, kind: str, prompt: str, **fields: Unpack[_CardFields]) -> Card:
     return Card(
         fact_id=meta.id,
         kind=kind,
@@ -205,6 +212,7 @@ def _card(meta: Meta, kind: str, prompt: str, **fields: Unpack[_CardFields]) -> 
         prompt=prompt,
         source=meta.source,
         note=meta.note,
+        lang=t.lang,
         **fields,
     )
 
@@ -212,26 +220,28 @@ def _card(meta: Meta, kind: str, prompt: str, **fields: Unpack[_CardFields]) -> 
 # --- definitions ------------------------------------------------------------------
 
 
-def _definition_cards(base: FactBase, d: Definition) -> list[Card]:
-    extra = [*d.details, *(f"예: {example}" for example in d.examples)]
+def _definition_cards(base: FactBase, d: Definition, t: Translator) -> list[Card]:
+    extra = [*d.details, *(t._("e.g. {example}", example=example) for example in d.examples)]
     other_names = [name for name in d.names if name not in (d.term, d.english)]
-    names_line = [f"다른 이름: {', '.join(other_names)}"] if other_names else []
+    names_line = [t._("Also called: {names}", names=t.join(other_names))] if other_names else []
     parents = base.parents_of(d.id)
     hint = " / ".join(base.definition(p).label for p in parents)
-    context = f"{hint}의 한 종류" if hint else ""
+    context = t._("A kind of {parent}", parent=hint) if hint else ""
     return [
         _card(
             d.meta,
+            t,
             "definition.forward",
-            "뜻은?",
+            t._("What does it mean?"),
             subject=d.label,
             answer=d.definition,
             details=tuple(names_line + extra),
         ),
         _card(
             d.meta,
+            t,
             "definition.reverse",
-            "이 뜻의 용어는?",
+            t._("Which term has this meaning?"),
             subject=d.definition,
             context=context,
             answer=d.label,
@@ -239,13 +249,14 @@ def _definition_cards(base: FactBase, d: Definition) -> list[Card]:
         ),
         _card(
             d.meta,
+            t,
             "definition.typein",
-            "용어를 입력하세요",
+            t._("Type the term"),
             subject=d.definition,
             context=context,
             answer=d.label,
             answers=accepted_forms(d.names, base.synonyms),
-            details=tuple([f"정답으로 인정: {', '.join(d.names)}", *extra]),
+            details=tuple([t._("Accepted answers: {names}", names=t.join(d.names)), *extra]),
         ),
     ]
 
@@ -260,22 +271,29 @@ def _point_text(point: Point, base: FactBase) -> str:
     return f"{point.text} (↔ {other}: {point.compare.text})"
 
 
-def _pros_cons_cards(base: FactBase, pc: ProsCons) -> list[Card]:
+def _pros_cons_cards(base: FactBase, pc: ProsCons, t: Translator) -> list[Card]:
     concept = base.definition(pc.concept).label
     cards: list[Card] = []
-    for side, word, points in (("pros", "장점", pc.pros), ("cons", "단점", pc.cons)):
+    for side, points in (("pros", pc.pros), ("cons", pc.cons)):
         if not points:
             continue
         items = tuple(_point_text(p, base) for p in points)
-        cards.append(_card(pc.meta, f"{side}.recall", f"{word}은? ({len(items)}가지)", subject=concept, items=items))
+        if side == "pros":
+            recall = t.n_("Name its advantage", "Name its {n} advantages", len(items))
+            gap, whose = t._("Which advantage fills the gap?"), t._("Advantages of {concept}", concept=concept)
+        else:
+            recall = t.n_("Name its disadvantage", "Name its {n} disadvantages", len(items))
+            gap, whose = t._("Which disadvantage fills the gap?"), t._("Disadvantages of {concept}", concept=concept)
+        cards.append(_card(pc.meta, t, f"{side}.recall", recall, subject=concept, items=items))
         # A one-item list has nothing around its blank: the recall card already asks it.
         for n in range(len(items) if len(items) > 1 else 0):
             cards.append(
                 _card(
                     pc.meta,
+                    t,
                     f"{side}.cloze.{n + 1}",
-                    f"빈칸에 들어갈 {word}은?",
-                    subject=f"{concept}의 {word}",
+                    gap,
+                    subject=whose,
                     items=items,
                     cloze=n,
                 )
@@ -286,7 +304,7 @@ def _pros_cons_cards(base: FactBase, pc: ProsCons) -> list[Card]:
 # --- stacks ----------------------------------------------------------------------
 
 
-def _stack_cards(base: FactBase, s: Stack, trivial: frozenset[str]) -> list[Card]:
+def _stack_cards(base: FactBase, s: Stack, t: Translator, trivial: frozenset[str]) -> list[Card]:
     """The stack's order, a blank for each layer worth asking about, and each adjacent pair of
     such layers once (alternately "directly below" and "directly above"), as the bank asks."""
     frame = base[s.scenario] if s.scenario else None
@@ -299,8 +317,9 @@ def _stack_cards(base: FactBase, s: Stack, trivial: frozenset[str]) -> list[Card
         cards.append(
             _card(
                 s.meta,
+                t,
                 "stack.order",
-                "위에서 아래로 층을 차례대로 말해 보세요",
+                t._("Name the layers in order, top to bottom"),
                 subject=s.title,
                 context=scenario,
                 stack=s,
@@ -312,8 +331,9 @@ def _stack_cards(base: FactBase, s: Stack, trivial: frozenset[str]) -> list[Card
         cards.append(
             _card(
                 s.meta,
+                t,
                 f"stack.missing.{i + 1}",
-                "빈 층은?",
+                t._("Which layer is missing?"),
                 subject=s.title,
                 answer=layer.name,
                 stack=s,
@@ -325,14 +345,17 @@ def _stack_cards(base: FactBase, s: Stack, trivial: frozenset[str]) -> list[Card
         if not (asked[i] and asked[i + 1]):
             continue
         if i % 2 == 0:
-            family, ref, answer, where = "below", i, i + 1, "아래"
+            family, ref, answer = "below", i, i + 1
+            prompt = t._("Which layer is directly below '{layer}'?", layer=names[ref])
         else:
-            family, ref, answer, where = "above", i + 1, i, "위"
+            family, ref, answer = "above", i + 1, i
+            prompt = t._("Which layer is directly above '{layer}'?", layer=names[ref])
         cards.append(
             _card(
                 s.meta,
+                t,
                 f"stack.{family}.{ref + 1}",
-                f"'{names[ref]}' 바로 {where}의 층은?",
+                prompt,
                 subject=s.title,
                 answer=names[answer],
                 stack=s,
@@ -345,30 +368,32 @@ def _stack_cards(base: FactBase, s: Stack, trivial: frozenset[str]) -> list[Card
 # --- taxonomy ----------------------------------------------------------------------
 
 
-def _taxonomy_cards(base: FactBase, t: Taxonomy) -> list[Card]:
-    parent = base.definition(t.parent)
-    children = tuple(base.definition(c).label for c in t.children)
-    basis = f"분류 기준: {t.basis}" if t.basis else ""
+def _taxonomy_cards(base: FactBase, tx: Taxonomy, t: Translator) -> list[Card]:
+    parent = base.definition(tx.parent)
+    children = tuple(base.definition(c).label for c in tx.children)
+    basis = t._("Divided by: {basis}", basis=tx.basis) if tx.basis else ""
     cards = [
         _card(
-            t.meta,
+            tx.meta,
+            t,
             "taxonomy.kinds",
-            f"종류는? ({len(children)}가지)",
+            t.n_("Name its kind", "Name its {n} kinds", len(children)),
             subject=parent.label,
             context=basis,
             items=children,
         )
     ]
-    for child_id in t.children:
+    for child_id in tx.children:
         child = base.definition(child_id)
         # "리눅스 컨테이너: a kind of what?" answers itself.
         if any(len(p) >= 2 and p in c for p in map(_fold, parent.names) for c in map(_fold, child.names)):
             continue
         cards.append(
             _card(
-                t.meta,
+                tx.meta,
+                t,
                 f"taxonomy.parent.{child_id}",
-                "무엇의 한 종류인가?",
+                t._("A kind of what?"),
                 subject=child.label,
                 answer=parent.label,
                 details=(basis,) if basis else (),
@@ -380,12 +405,13 @@ def _taxonomy_cards(base: FactBase, t: Taxonomy) -> list[Card]:
 # --- the author's questions --------------------------------------------------------------
 
 
-def _question_cards(base: FactBase, q: AuthorQuestion) -> list[Card]:
+def _question_cards(base: FactBase, q: AuthorQuestion, t: Translator) -> list[Card]:
     stack = base[q.stack] if q.stack else None
     assert stack is None or isinstance(stack, Stack), q.stack
     return [
         _card(
             q.meta,
+            t,
             "question",
             "",
             subject=q.question,

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     # typer 0.28 vendors click; TyperGroup.invoke takes this Context, not typer.Context (a subclass).
     from typer._click import Context
 
+    from cardgen.lang import Lang as LangCode
+
 FACTS = Path("facts")
 # The choices as the library knows them, repeated here so that `--help` needs no heavy import;
 # tests/test_cli.py checks that they agree.
@@ -78,6 +80,7 @@ app = typer.Typer(
 PathArg = typer.Argument(FACTS, help="A fact file or a folder of them.", show_default=True)
 KindsOpt = typer.Option(None, "--kinds", help="Only these question kinds (repeat or comma-separate).")
 TagsOpt = typer.Option(None, "--tags", help="Only questions carrying one of these tags (repeat or comma-separate).")
+LangOpt = typer.Option(None, "--lang", help="Write in this language (default: each fact file's 'lang', else ko).")
 
 
 def _version(value: bool) -> None:
@@ -124,12 +127,13 @@ class Listing(StrEnum):
 def questions(
     path: Path = PathArg,
     fmt: Listing = typer.Option(Listing.md, "--format", help="Markdown to read, or JSON."),
+    lang: Lang | None = LangOpt,
 ) -> None:
     """List the whole question bank: ids, options, keys and the facts behind each."""
     from cardgen.context import load_context
     from cardgen.emit.listing import questions_json, questions_markdown
 
-    context = load_context(path)
+    context = load_context(path, lang=_lang(lang))
     typer.echo(questions_json(context) if fmt is Listing.json else questions_markdown(context), nl=False)
 
 
@@ -179,23 +183,24 @@ def anki(
     path: Path = PathArg,
     out: Path = OutOpt,
     by_kind: bool = typer.Option(False, "--by-kind", help="Also print how many cards of each kind were made."),
+    lang: Lang | None = LangOpt,
 ) -> None:
     """Write one Anki package (.apkg) per deck; re-importing it updates cards in place."""
     from cardgen.build import anki as run_anki
     from cardgen.emit.anki import summary
     from cardgen.text import terminal_safe
 
-    result, _ = run_anki(path, out)
+    result, _ = run_anki(path, out, lang=_lang(lang))
     typer.echo(terminal_safe(summary(result, out, by_kind=by_kind)), nl=False)
 
 
 @app.command()
-def build(path: Path = PathArg, out: Path = OutOpt) -> None:
+def build(path: Path = PathArg, out: Path = OutOpt, lang: Lang | None = LangOpt) -> None:
     """Run every generator into OUT at once; a failed build leaves OUT as it was."""
     from cardgen.build import build as run_build
     from cardgen.build import stderr_reporter
 
-    for file in run_build(path, out, report=stderr_reporter()):
+    for file in run_build(path, out, report=stderr_reporter(), lang=_lang(lang)):
         typer.echo(file)
 
 
@@ -223,12 +228,13 @@ def quiz(
     show_stats: bool = typer.Option(
         False, "--stats", help="Show due counts, retention and cards by state instead of reviewing."
     ),
+    lang: Lang | None = LangOpt,
 ) -> None:
     """Review cards in the terminal with spaced repetition (FSRS); every answer is saved at once."""
     from cardgen.context import load_context
     from cardgen.review import quiz as session
 
-    context = load_context(path)
+    context = load_context(path, lang=_lang(lang))
     options = session.QuizOptions(mode.value, tuple(_split(tags) or ()), new, cram, limit, state)
     if show_stats:
         session.show_stats(context, options)
@@ -246,7 +252,7 @@ def exam(
     kinds: list[str] | None = KindsOpt,
     tags: list[str] | None = TagsOpt,
     paper: Paper = typer.Option(Paper.a4, "--paper", help="Paper size."),
-    lang: Lang = typer.Option(Lang.ko, "--lang", help="Language of the exam's own words."),
+    lang: Lang | None = LangOpt,
     pdf: bool = typer.Option(False, "--pdf", help="Also print each HTML file to PDF with a Chromium-family browser."),
     browser: str | None = typer.Option(
         None,
@@ -273,7 +279,7 @@ def exam(
         kinds=tuple(_split(kinds) or ()),
         tags=tuple(_split(tags) or ()),
         paper=paper.value,
-        lang=lang.value,
+        lang=_lang(lang),
         source=str(path),
     )
     for file in run_exam(path, settings, out, templates=templates, pdf=pdf, browser=browser):
@@ -292,6 +298,13 @@ def _check_seed(seed: int) -> None:
         from cardgen.errors import UsageError
 
         raise UsageError(f"--seed: a {len(str(abs(seed)))}-digit seed is too large; give one from {low} to {high}")
+
+
+def _lang(value: Lang | None) -> LangCode | None:
+    """The `--lang` choice as the library's language code."""
+    from cardgen.lang import as_lang
+
+    return None if value is None else as_lang(value.value)
 
 
 def _split(values: list[str] | None) -> list[str] | None:
@@ -313,6 +326,7 @@ def quizset(
         [Format.json], "--format", help="A file format; repeat the option for several."
     ),
     out: Path = typer.Option(Path("dist/quizsets"), "-o", "--out", help="Folder to write the sets into."),
+    lang: Lang | None = LangOpt,
 ) -> None:
     """Draw randomized quiz sets from the question bank and write them as JSON, Markdown or CSV."""
     from cardgen.build import quizsets
@@ -330,6 +344,7 @@ def quizset(
         seed=seed,
         kinds=_split(kinds),
         tags=_split(tags),
+        lang=_lang(lang),
     ):
         typer.echo(file)
 

@@ -9,6 +9,7 @@ needs no questions never generates any.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 from cardgen.bank.question import Question
 from cardgen.cards import Card
 from cardgen.factbase.model import FactBase
+from cardgen.lang import Lang, lang_of, majority
 
 FULL_BANK_FACTS = 5000
 SAMPLE_PER_QUESTION = 10  # facts sampled for each question asked
@@ -26,6 +28,28 @@ class Context:
     base: FactBase
     paths: tuple[Path, ...] = ()
     """Where the facts were loaded from, as the user named them."""
+    lang: Lang | None = None
+    """The language every output is written in (`--lang`); None: each fact's own."""
+
+    def lang_of_question(self, q: Question) -> Lang:
+        """The language of Q: the override, else that of its main fact."""
+        if self.lang is not None:
+            return self.lang
+        if q.facts and q.facts[0] in self.base:
+            return lang_of(self.base[q.facts[0]])
+        return self.lang_of_base()
+
+    def lang_for(self, questions: Iterable[Question]) -> Lang:
+        """The one language of an output holding QUESTIONS (an exam, a quiz set): the override,
+        else the language most of them are in (the base's when there are none)."""
+        if self.lang is not None:
+            return self.lang
+        langs = [self.lang_of_question(q) for q in questions]
+        return majority(langs) if langs else self.lang_of_base()
+
+    def lang_of_base(self) -> Lang:
+        """The override, else the language most facts of the base are written in."""
+        return self.lang or majority(lang_of(fact) for fact in self.base.facts())
 
     @cached_property
     def bank(self) -> tuple[Question, ...]:
@@ -49,12 +73,12 @@ class Context:
     def cards(self) -> tuple[Card, ...]:
         from cardgen.cards import build_cards
 
-        return build_cards(self.base)
+        return build_cards(self.base, self.lang)
 
 
-def load_context(*paths: Path) -> Context:
-    """Load and validate the fact base at PATHS (one path today)."""
+def load_context(*paths: Path, lang: Lang | None = None) -> Context:
+    """Load and validate the fact base at PATHS (one path today); LANG overrides the facts' languages."""
     from cardgen.factbase.loader import load
 
     (path,) = paths
-    return Context(load(path), paths)
+    return Context(load(path), paths, lang)

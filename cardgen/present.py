@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 from typing import assert_never
 
 from cardgen.bank.question import Choice, FillIn, Matching, Ordering, Question, ShortAnswer, TrueFalse
 from cardgen.factbase.model import Stack
+from cardgen.lang import Lang, translator
 
 HIDDEN = "?"
 
@@ -40,18 +42,15 @@ class Markers:
         return self.true_false[0] if value else self.true_false[1]
 
 
-MARKERS = {
-    "ko": Markers(
-        options=tuple("①②③④⑤⑥⑦⑧⑨⑩"),
-        items=tuple("ㄱㄴㄷㄹㅁㅂㅅㅇㅈㅊㅋㅌㅍㅎ"),
-        true_false=("O", "X"),
-    ),
-    "en": Markers(
-        options=tuple("ABCDEFGHIJ"),
-        items=tuple("abcdefghijklmn"),
-        true_false=("O", "X"),
-    ),
-}
+_OPTIONS = {"ko": tuple("①②③④⑤⑥⑦⑧⑨⑩"), "en": tuple("ABCDEFGHIJ")}
+_ITEMS = {"ko": tuple("ㄱㄴㄷㄹㅁㅂㅅㅇㅈㅊㅋㅌㅍㅎ"), "en": tuple("abcdefghijklmn")}
+
+
+@cache
+def markers(lang: Lang) -> Markers:
+    """The markers of LANG: ① ㄱ O/X in Korean, A a True/False in English (the words from the catalog)."""
+    t = translator(lang)
+    return Markers(options=_OPTIONS[lang], items=_ITEMS[lang], true_false=(t.gettext("True"), t.gettext("False")))
 
 
 def answer_text(q: Question, markers: Markers) -> str:

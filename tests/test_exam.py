@@ -215,16 +215,17 @@ def test_impossible_requests_are_usage_errors(base, settings: ExamSettings, mess
 
 def test_every_style_of_the_bank_has_a_section_points_and_words_in_every_language() -> None:
     from cardgen.bank.question import KINDS, MAX_OPTIONS
-    from cardgen.emit.exam import LABELS, POINTS, SECTIONS
+    from cardgen.emit.exam import INSTRUCTIONS, POINTS, SECTIONS
     from cardgen.bank.generate import MATCH_MAX
+    from cardgen.lang import LANGS
 
-    from cardgen.present import MARKERS
+    from cardgen.present import markers
 
     assert {variant.style for variant in KINDS.values()} == set(SECTIONS) == set(POINTS)
-    for labels in LABELS.values():
-        assert [style for style, _ in labels.instructions] == ["all", *SECTIONS]
-        markers = MARKERS[labels.lang]
-        assert len(markers.options) >= MAX_OPTIONS and len(markers.items) >= MATCH_MAX
+    assert [style for style, _ in INSTRUCTIONS] == ["all", *SECTIONS]
+    for lang in LANGS:
+        marks = markers(lang)
+        assert len(marks.options) >= MAX_OPTIONS and len(marks.items) >= MATCH_MAX
 
 
 # --- the HTML ---------------------------------------------------------------------

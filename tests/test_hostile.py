@@ -328,7 +328,7 @@ def test_5_ctrl_z_restores_the_terminal_and_continuing_resumes(tmp_path) -> None
         time.sleep(0.05)
     assert not _cooked(child.child_fd)  # single keys again
     child.send("q")
-    child.expect_exact("Session stopped.")
+    child.expect_exact("세션 종료.")
     assert finish(child) == 0
 
 
@@ -341,6 +341,6 @@ def test_5_ctrl_c_while_typing_puts_the_summary_on_its_own_line(tmp_path) -> Non
     child.send("abc")
     child.expect_exact("abc")
     child.sendintr()
-    child.expect_exact("Session interrupted.")
-    assert "\n" in ANSI.sub("", child.before).split("summary")[0]  # what followed "abc" starts a new line
+    child.expect_exact("세션 중단.")
+    assert "\n" in ANSI.sub("", child.before).split("요약")[0]  # what followed "abc" starts a new line
     assert finish(child) == 130

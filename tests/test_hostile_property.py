@@ -30,7 +30,7 @@ from cardgen.emit.anki import emit_anki
 from cardgen.emit.exam import default_exam_files
 from cardgen.emit.quizset import QuizSet, build_quizset_files, option_lines, stack_lines, to_markdown
 from cardgen.factbase.loader import load
-from cardgen.present import MARKERS, answer_text
+from cardgen.present import answer_text, markers
 from cardgen.review.compare import check
 from cardgen.review.quiz import items_for
 from cardgen.review.session import Progress
@@ -167,13 +167,13 @@ def check_markdown(qs: QuizSet) -> None:
             bullet = t.type == "bullet_list_open"
         elif bullet and t.type == "list_item_open" and t.level == 1:
             items.append(_inline_text(tokens[i + 2]))
-    wanted = [_one_line(line) for q in qs.questions if q.style != "ox" for line in option_lines(q)]
+    wanted = [_one_line(line) for q in qs.questions if q.style != "ox" for line in option_lines(q, markers("ko"))]
     assert items == wanted
     cells = [_inline_text(tokens[i + 1]) for i, t in enumerate(tokens) if t.type == "td_open"]
     assert cells == [_one_line(row) for q in qs.questions for row in stack_lines(q)]
     strong = [_inline_text_strong(tokens[i]) for i, t in enumerate(tokens) if t.type == "inline"]
     answers = [s for group in strong for s in group][len(qs.questions):]  # after the question numbers
-    assert answers == [_one_line(answer_text(q, MARKERS["ko"])) for q in qs.questions]
+    assert answers == [_one_line(answer_text(q, markers("ko"))) for q in qs.questions]
 
 
 def _inline_text_strong(token) -> list[str]:

@@ -67,7 +67,7 @@ CASES = {
     ),
     "unknown top-level key": (
         {"a.yaml": "deck: D\nfacts: []\n"},
-        ["a.yaml:2: unknown key 'facts' in the file; expected one of: deck, tags, source, synonyms, exclude, definitions, pros_cons, taxonomy, scenarios, stacks, questions"],
+        ["a.yaml:2: unknown key 'facts' in the file; expected one of: deck, tags, source, synonyms, exclude, lang, definitions, pros_cons, taxonomy, scenarios, stacks, questions"],
     ),
     "unknown key without a close match": (
         {"a.yaml": "definitions:\n  - id: x\n    term: X\n    definition: d\n    zzz: 1\n"},

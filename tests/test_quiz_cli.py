@@ -39,11 +39,11 @@ def test_typed_mode_line_by_line(tmp_path):
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Traceback" not in out + result.stderr
-    assert f"✓ Correct: {first.accepted[0]}" in out
-    assert f"✗ Not quite. Answer: {second.accepted[0]}" in out
-    assert f"diff: {second.accepted[0]}[-X-]" in out
+    assert f"✓ 정답: {first.accepted[0]}" in out
+    assert f"✗ 틀렸습니다. 정답: {second.accepted[0]}" in out
+    assert f"차이: {second.accepted[0]}[-X-]" in out
     assert third.front.splitlines()[0] in out  # the next card was shown, then input ended
-    assert "Session stopped." in out and "reviewed: 2 answer(s) on 2 card(s)" in out and "correct:  1 of 2" in out
+    assert "세션 종료." in out and "복습: 카드 2장에 2번 답함" in out and "정답: 2번 중 1번" in out
     with Store.open(state, readonly=True) as store:
         assert [(r.card_key, r.rating, r.mode) for r in store.reviews()] == [
             (first.key, Rating.Good, "typed"), (second.key, Rating.Again, "typed")]
@@ -55,7 +55,7 @@ def test_plain_output_has_no_escape_sequences_and_keeps_hangul(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "\x1b" not in result.stdout
     assert first.front in result.stdout and first.back in result.stdout
-    assert "3 Good 10m" in result.stdout  # the grade buttons preview FSRS's intervals
+    assert "3 좋음 10분" in result.stdout  # the grade buttons preview FSRS's intervals
 
 
 def test_choice_mode_and_a_rejected_key(tmp_path):
@@ -63,16 +63,16 @@ def test_choice_mode_and_a_rejected_key(tmp_path):
     right = first.correct + 1
     result = run_cardgen("quiz", "--mode", "choice", input=f"7\n{right}\n\n", env=env(tmp_path / "s.sqlite3"))
     assert result.returncode == 0, result.stderr
-    assert "('7' does nothing here)" in result.stdout
-    assert f"✓ {right}. {first.options[first.correct]}   ← your answer" in result.stdout
-    assert "correct:  1 of 1" in result.stdout
+    assert "('7' 키는 여기서 쓰지 않습니다)" in result.stdout
+    assert f"✓ {right}. {first.options[first.correct]}   ← 고른 답" in result.stdout
+    assert "정답: 1번 중 1번" in result.stdout
 
 
 def test_cram_creates_no_state_file(tmp_path):
     state = tmp_path / "s.sqlite3"
     result = run_cardgen("quiz", "--cram", "--mode", "flash", "--limit", "2", input="\n1\n\n3\n", env=env(state))
     assert result.returncode == 0, result.stderr
-    assert "(cram: nothing was saved)" in result.stdout
+    assert "(몰아 보기: 저장하지 않음)" in result.stdout
     assert not state.exists()
 
 
@@ -82,10 +82,10 @@ def test_stats_report(tmp_path):
     result = run_cardgen("quiz", "--stats", "--mode", "flash", env=env(state))
     assert result.returncode == 0, result.stderr
     total = len(items_for(Context(load(FACTS)), "flash"))
-    assert f"cards:          {total}" in result.stdout
-    assert f"by state:       new {total - 3}, learning 2, review 1, relearning 0" in result.stdout
-    assert "due today:      2" in result.stdout
-    assert "new today:      3 of 20" in result.stdout
+    assert re.search(rf"^카드: +{total}$", result.stdout, re.M)
+    assert re.search(rf"^상태별: +새 카드 {total - 3}, 학습 중 2, 복습 1, 재학습 0$", result.stdout, re.M)
+    assert re.search(r"^오늘 복습: +2$", result.stdout, re.M)
+    assert re.search(r"^오늘 새 카드: +20장 중 3장$", result.stdout, re.M)
 
 
 def test_tags_filter_and_no_match(tmp_path):
@@ -94,7 +94,7 @@ def test_tags_filter_and_no_match(tmp_path):
     assert result.stderr.strip() == "no flash items tagged no-such-tag in facts"
     tagged = run_cardgen("quiz", "--mode", "flash", "--tags", "하이퍼바이저", "--stats", env=env(tmp_path / "s.sqlite3"))
     flash = items_for(Context(load(FACTS)), "flash")
-    assert f"cards:          {sum('하이퍼바이저' in i.tags for i in flash)}" in tagged.stdout
+    assert re.search(rf"^카드: +{sum('하이퍼바이저' in i.tags for i in flash)}$", tagged.stdout, re.M)
     assert not (tmp_path / "s.sqlite3").exists()  # --stats only reads
 
 
@@ -140,4 +140,4 @@ def test_the_quiz_path_does_not_import_anki_or_template_libraries(tmp_path):
                          env={"PYTHONPATH": str(ROOT), **env(tmp_path / "s.sqlite3")})
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "[]"
-    assert re.search(r"cards: +\d+", out.stdout)
+    assert re.search(r"카드: +\d+", out.stdout)

@@ -20,8 +20,9 @@ from cardgen.review.store import Store  # noqa: E402
 from conftest import FACTS, ROOT  # noqa: E402
 
 T0 = datetime(2024, 5, 1, 9, tzinfo=timezone.utc)
-SHOW = "Space/Enter: show answer"
-GRADE = "Space/Enter: Good"
+# The shipped facts are Korean, and so is the quiz around them.
+SHOW = "Space/Enter: 정답 보기"
+GRADE = "Space/Enter: 좋음"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 pytestmark = pytest.mark.slow  # drives the quiz in a pseudo-terminal
@@ -81,12 +82,12 @@ def test_answer_interrupt_and_resume(tmp_path):
     child.send(" ")
     child.expect_exact(GRADE)
     child.sendintr()
-    child.expect_exact("Session interrupted.")
-    child.expect_exact("next due:")
+    child.expect_exact("세션 중단.")
+    child.expect_exact("다음 복습:")
     rest = child.before + child.read()
     assert finish(child) == 130
     assert "Traceback" not in child.before + rest
-    assert "reviewed: 3 answer(s) on 3 card(s)" in rest and "correct:  2 of 3" in rest
+    assert "복습: 카드 3장에 3번 답함" in rest and "정답: 3번 중 2번" in rest
 
     with Store.open(state, readonly=True) as store:
         assert [(r.card_key, r.rating) for r in store.reviews()] == [
@@ -104,7 +105,7 @@ def test_answer_interrupt_and_resume(tmp_path):
     child.expect_exact(SHOW)
     assert shows(queue[3].front, child.before)
     child.send("q")
-    child.expect_exact("Session stopped.")
+    child.expect_exact("세션 종료.")
     assert finish(child) == 0
 
     with Store.open(state, readonly=True) as store:
@@ -119,8 +120,8 @@ def test_answer_interrupt_and_resume(tmp_path):
 
     child = spawn(state, later, "--mode", "flash", "--stats")
     child.expect(pexpect.EOF)
-    assert "due today:      2" in child.before
-    assert "learning 2, review 1" in child.before
+    assert "오늘 복습:      2" in child.before
+    assert "학습 중 2, 복습 1" in child.before
 
 
 def test_undo_key_in_a_terminal(tmp_path):
@@ -133,7 +134,7 @@ def test_undo_key_in_a_terminal(tmp_path):
     child.send("4")
     child.expect_exact(SHOW)
     child.send("u")
-    child.expect_exact("Undone:")
+    child.expect_exact("되돌림:")
     child.expect_exact(SHOW)
     assert shows(queue[0].front, child.before)
     child.send("q")
@@ -148,14 +149,14 @@ def test_typed_answer_in_a_terminal(tmp_path):
     child = spawn(state, T0, "--mode", "typed")
     child.expect_exact("> ")
     child.sendline(first.accepted[-1].upper())
-    child.expect_exact("✓ Correct")
-    child.expect_exact("Space/Enter: next")
+    child.expect_exact("✓ 정답")
+    child.expect_exact("Space/Enter: 다음")
     child.send("2")  # override: Hard
-    child.expect_exact("grade changed to Hard")
+    child.expect_exact("평가를 어려움으로 바꿈")
     child.send("\r")
     child.expect_exact("> ")
     child.sendcontrol("d")
-    child.expect_exact("Session stopped.")
+    child.expect_exact("세션 종료.")
     assert finish(child) == 0
     with Store.open(state, readonly=True) as store:
         assert [(r.card_key, r.rating) for r in store.reviews()] == [(first.key, Rating.Hard)]
@@ -172,7 +173,7 @@ def test_styled_output_in_a_terminal(tmp_path):
     assert shows(first.front, plain)
     assert all(len(line) <= 80 for line in plain.splitlines())
     child.send("q")
-    child.expect_exact("summary")
+    child.expect_exact("요약")
     assert finish(child) == 0
 
 
@@ -208,7 +209,7 @@ def test_ctrl_c_ends_the_session_even_when_sigint_was_ignored(tmp_path) -> None:
                               dimensions=(24, 80), encoding="utf-8", timeout=30)
     finally:
         _signal.signal(_signal.SIGINT, previous)
-    child.expect("q: quit")
+    child.expect("q: 끝내기")
     child.sendcontrol("c")
     child.expect(pexpect.EOF, timeout=30)
     child.close()

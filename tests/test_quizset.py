@@ -19,7 +19,7 @@ from cardgen.bank.generate import build_bank
 from cardgen.factbase.loader import load
 from cardgen.bank.question import Choice, FillIn, Matching, Ordering, TrueFalse
 from cardgen.emit.quizset import QuizSet, make_quizsets, md, to_csv, to_json, to_markdown
-from cardgen.present import MARKERS, answer_text
+from cardgen.present import answer_text, markers
 from tests.conftest import FACTS, ROOT, build_file_tree, run_cardgen
 from tests.test_bank import OSI_YAML
 
@@ -104,7 +104,7 @@ def test_markdown_reads_as_questions_then_answers() -> None:
     items = [t for t in parse(answers) if t.type == "list_item_open" and t.level == 1]
     assert len(items) == len(qs.questions)  # one answer per question, in one ordered list
     for q in qs.questions:
-        assert md(answer_text(q, MARKERS["ko"])) in answers
+        assert md(answer_text(q, markers("ko"))) in answers
         assert q.prompt.split("\n")[0] not in answers  # no question text leaks into the key
 
 

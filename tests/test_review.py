@@ -231,7 +231,7 @@ def test_undo_on_the_next_card_restores_the_schedule_and_asks_again(store):
 def test_undo_with_nothing_to_undo_says_so(store):
     run, screen = session(store, [flash("a/x")], "u", "q")
     run.run()
-    assert ("message", "Nothing to undo.") in screen.events
+    assert ("message", "되돌릴 답이 없습니다.") in screen.events  # the session speaks Korean unless told otherwise
     assert screen.fronts() == ["a/x", "a/x"]
 
 

@@ -109,10 +109,10 @@ def test_stats_and_cram_read_a_read_only_state_file(shared_state: Path, what: st
     make_read_only(shared_state, what)
     stats = run_as_other_user("quiz", str(FACTS), "--stats", state=shared_state)
     assert stats.returncode == 0, stats.stderr
-    assert "learning 2" in stats.stdout
+    assert "학습 중 2" in stats.stdout  # the shipped facts are Korean: so is the quiz
     cram = run_as_other_user("quiz", str(FACTS), "--cram", "--limit", "1", state=shared_state, input="\n3\n")
     assert cram.returncode == 0, cram.stderr
-    assert "(cram: nothing was saved)" in cram.stdout
+    assert "(몰아 보기: 저장하지 않음)" in cram.stdout
     assert rows(shared_state) == before
     # Not even SQLite's -wal and -shm files were made.
     assert sorted(p.name for p in shared_state.parent.iterdir()) == ["s.sqlite3"]
@@ -136,7 +136,7 @@ def test_a_damaged_card_row_is_a_new_card_and_the_other_rows_stay(tmp_path: Path
     assert stats.returncode == 0
     warning = f"{state}: the saved schedule of '{damaged}' is damaged; it is treated as a new card"
     assert one_line(stats.stderr).startswith(warning)
-    assert "learning 1" in stats.stdout
+    assert "학습 중 1" in stats.stdout
     # A session asks it as a new card: answering every card it shows rewrites it afresh.
     result = run_cardgen("quiz", str(FACTS), "--limit", "3", input="\n3\n" * 3, env=env(state))
     assert result.returncode == 0
@@ -161,7 +161,7 @@ def test_a_damaged_log_row_is_left_out_of_the_statistics(tmp_path: Path) -> None
     stats = run_cardgen("quiz", str(FACTS), "--stats", env=env(state))
     assert stats.returncode == 0
     assert one_line(stats.stderr) == f"{state}: 2 row(s) of the review log are damaged; they are left out"
-    assert "reviews:        1 in the last 30 days" in stats.stdout
+    assert "최근 30일 1번" in stats.stdout
     assert rows(state) == before
 
 

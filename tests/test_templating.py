@@ -84,6 +84,15 @@ def test_an_installed_wheel_ships_and_finds_the_templates(tmp_path: Path) -> Non
     found = subprocess.run([sys.executable, "-c", probe], env={"PYTHONPATH": str(site)}, cwd=tmp_path,
                            capture_output=True, text=True, check=True).stdout.strip()
     assert found == str(site / "cardgen/templates/exam/paper.html")
+    # The message catalogs ship too, and the installed package reads them.
+    for lang in ("ko", "en"):
+        assert all(f"cardgen/locale/{lang}/LC_MESSAGES/cardgen.{ext}" in names for ext in ("po", "mo"))
+    probe = ("from cardgen.lang import translator; from cardgen.emit.templating import environment as e\n"
+             "print(translator('ko')._('Which term has this meaning?'))\n"
+             "print(e(lang='ko').from_string('{{ _(\"Answer key\") }}').render())")
+    said = subprocess.run([sys.executable, "-c", probe], env={"PYTHONPATH": str(site)}, cwd=tmp_path,
+                          capture_output=True, text=True, check=True).stdout.split()
+    assert said == ["이", "뜻의", "용어는?", "정답", "및", "해설"]
 
 
 def test_compiled_templates_are_kept_between_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -20,7 +20,7 @@ import random
 import shlex
 import string
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import zip_longest
 from pathlib import Path
 from typing import TypedDict, assert_never
@@ -30,7 +30,8 @@ from cardgen.bank.sample import quiz_sets, select, shuffle_options
 from cardgen.context import Context
 from cardgen.errors import UsageError
 from cardgen.factbase.model import FactBase, Stack
-from cardgen.present import MARKERS, answer_text, stack_rows
+from cardgen.lang import LANGS, N_, Lang, Translator, is_lang, translator
+from cardgen.present import answer_text, markers, stack_rows
 
 DEFAULT_QUESTIONS = 20
 MAX_VERSIONS = 26
@@ -59,100 +60,16 @@ PAPERS = {
 }
 
 
-@dataclass(frozen=True)
-class Labels:
-    """Every word the exam prints that does not come from the fact base."""
-
-    lang: str
-    default_title: str
-    version: str  # str.format with {letter}
-    name: str
-    student_id: str
-    date: str
-    score: str
-    points: str  # {n}
-    total: str  # {questions}, {points}
-    instructions_title: str
-    instructions: tuple[tuple[str, str], ...]  # ("all", line), then (question style, line)
-    top: str
-    bottom: str
-    answer_blank: str
-    end: str
-    key: str
-    answer: str
-    accepted: str
-    explanation: str
-    source: str
-    seed: str
-    rebuild: str
-
-
-LABELS = {
-    "ko": Labels(
-        lang="ko",
-        default_title="평가",
-        version="{letter}형",
-        name="이름",
-        student_id="학번",
-        date="날짜",
-        score="점수",
-        points="{n}점",
-        total="총 {questions}문항, {points}점",
-        instructions_title="유의 사항",
-        instructions=(
-            ("all", "시험지의 형(A형, B형 …)과 쪽수를 확인하시오. 문항의 배점은 문항 끝에 있습니다."),
-            ("ox", "O/X 문항은 맞으면 O, 틀리면 X에 ○표 하시오."),
-            ("choice", "선택형 문항은 알맞은 답 하나의 번호에 ○표 하시오."),
-            ("match", "연결 문항은 왼쪽 항목 옆 괄호에 알맞은 오른쪽 항목의 기호를 쓰시오."),
-            ("order", "순서 문항은 번호 칸에 알맞은 항목의 기호를 쓰시오."),
-            ("fill", "빈칸 문항은 답란에 알맞은 말을 쓰시오."),
-            ("short", "서술형 문항은 답란에 답을 쓰시오."),
-        ),
-        top="위",
-        bottom="아래",
-        answer_blank="답:",
-        end="— 끝 —",
-        key="정답 및 해설",
-        answer="정답",
-        accepted="인정 답안",
-        explanation="해설",
-        source="출처",
-        seed="시드",
-        rebuild="다시 만들기",
-    ),
-    "en": Labels(
-        lang="en",
-        default_title="Exam",
-        version="Version {letter}",
-        name="Name",
-        student_id="Student ID",
-        date="Date",
-        score="Score",
-        points="{n} pt",
-        total="{questions} questions, {points} points",
-        instructions_title="Instructions",
-        instructions=(
-            ("all", "Check the version (A, B, ...) and the number of pages. Points are shown after each question."),
-            ("ox", "True/false: circle O if the statement is true, X if it is false."),
-            ("choice", "Multiple choice: circle the letter of the one correct answer."),
-            ("match", "Matching: write the letter of the matching right-hand item in the brackets."),
-            ("order", "Ordering: write the letter of the right item in each numbered box."),
-            ("fill", "Fill in: write the missing word on the answer line."),
-            ("short", "Short answer: write your answer on the lines."),
-        ),
-        top="top",
-        bottom="bottom",
-        answer_blank="Answer:",
-        end="— End —",
-        key="Answer key",
-        answer="Answer",
-        accepted="Also accepted",
-        explanation="Explanation",
-        source="Source",
-        seed="Seed",
-        rebuild="Rebuild",
-    ),
-}
+# The instructions printed on a paper: one for every paper, then one per question style it holds.
+INSTRUCTIONS = (
+    ("all", N_("Check the version (A, B, ...) and the number of pages. Points are shown after each question.")),
+    ("ox", N_("True or false: circle True if the statement is true, False if it is false.")),
+    ("choice", N_("Multiple choice: circle the letter of the one correct answer.")),
+    ("match", N_("Matching: write the letter of the matching right-hand item in the brackets.")),
+    ("order", N_("Ordering: write the letter of the right item in each numbered box.")),
+    ("fill", N_("Fill in: write the missing word on the answer line.")),
+    ("short", N_("Short answer: write your answer on the lines.")),
+)
 
 
 # --- settings and view objects ------------------------------------------------
@@ -169,7 +86,8 @@ class ExamSettings:
     kinds: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     paper: str = "a4"
-    lang: str = "ko"
+    lang: Lang | None = None
+    """The language of the exam's words; None: the language most of its questions' facts are in."""
     source: str = "facts"
 
     def check(self) -> None:
@@ -179,8 +97,8 @@ class ExamSettings:
             raise UsageError(f"the number of questions must be at least 1, not {self.questions}")
         if self.paper not in PAPERS:
             raise UsageError(f"the paper must be one of {', '.join(PAPERS)}, not {self.paper!r}")
-        if self.lang not in LABELS:
-            raise UsageError(f"the language must be one of {', '.join(LABELS)}, not {self.lang!r}")
+        if self.lang is not None and not is_lang(self.lang):
+            raise UsageError(f"the language must be one of {', '.join(LANGS)}, not {self.lang!r}")
 
     def command(self) -> tuple[str, ...]:
         """The `cardgen exam` command line that rebuilds this exam, as shell-quoted words."""
@@ -201,7 +119,9 @@ class ExamSettings:
             args += ["--kinds", kind]
         for tag in self.tags:
             args += ["--tags", tag]
-        args += ["--paper", self.paper, "--lang", self.lang]
+        args += ["--paper", self.paper]
+        if self.lang is not None:
+            args += ["--lang", self.lang]
         return tuple(shlex.quote(arg) for arg in args)
 
 
@@ -278,11 +198,11 @@ class Version:
 
 @dataclass(frozen=True)
 class Exam:
-    """Everything the templates need: the settings, the words to print and each version."""
+    """Everything the templates need: the settings, the language and each version."""
 
     title: str
     settings: ExamSettings
-    labels: Labels
+    lang: Lang
     paper: Paper
     versions: tuple[Version, ...]
     command: tuple[str, ...]  # shell-quoted words
@@ -327,41 +247,48 @@ def make_exam(context: Context, settings: ExamSettings) -> Exam:
     """
     settings.check()
     questions = choose_questions(context.bank_for(settings.seed, settings.questions), settings)
-    labels = LABELS[settings.lang]
+    lang = settings.lang or context.lang_for(questions)
+    settings = replace(settings, lang=lang)  # the key's rebuild command names the language
+    t = translator(lang)
     versions: list[Version] = []
     for index in range(settings.versions):
         letter = string.ascii_uppercase[index]
         rng = random.Random(f"cardgen-exam:{settings.seed}:{letter}")
         dealt = questions if index == 0 else shuffle_options(questions, rng)
         ordered = order_questions(dealt, rng, (v.question_ids for v in versions))
-        versions.append(_version(letter, ordered, labels))
+        versions.append(_version(letter, ordered, t))
     return Exam(
-        title=settings.title or default_title(context.base, labels),
+        title=settings.title or default_title(context.base, t),
         settings=settings,
-        labels=labels,
+        lang=lang,
         paper=PAPERS[settings.paper],
         versions=tuple(versions),
         command=settings.command(),
     )
 
 
-def default_title(base: FactBase, labels: Labels) -> str:
+def default_title(base: FactBase, t: Translator) -> str:
     """The last level of the fact base's deck when it has one deck (`Docker::1. 가상화` -> `1. 가상화`)."""
     decks = base.decks()
-    return decks[0].split("::")[-1].strip() if len(decks) == 1 else labels.default_title
+    return decks[0].split("::")[-1].strip() if len(decks) == 1 else t._("Exam")
 
 
-def _version(letter: str, questions: Sequence[Question], labels: Labels) -> Version:
-    items = tuple(_item(number, q, labels) for number, q in enumerate(questions, start=1))
+def _version(letter: str, questions: Sequence[Question], t: Translator) -> Version:
+    items = tuple(_item(number, q, t) for number, q in enumerate(questions, start=1))
     points = sum(item.points for item in items)
     present = [style for style in SECTIONS if any(item.style == style for item in items)]
+    total = t._(
+        "{questions}, {points}",
+        questions=t.n_("{n} question", "{n} questions", len(items)),
+        points=t.n_("{n} point", "{n} points", points),
+    )
     return Version(
         letter=letter,
-        label=labels.version.format(letter=letter),
+        label=t._("Version {letter}", letter=letter),
         items=items,
         points=points,
-        total_label=labels.total.format(questions=len(items), points=points),
-        instructions=tuple(line for style, line in labels.instructions if style == "all" or style in present),
+        total_label=total,
+        instructions=tuple(t.gettext(line) for style, line in INSTRUCTIONS if style == "all" or style in present),
     )
 
 
@@ -376,25 +303,25 @@ class _StyleFields(TypedDict, total=False):
     lines: int
 
 
-def _item(number: int, q: Question, labels: Labels) -> Item:
-    markers = MARKERS[labels.lang]
+def _item(number: int, q: Question, t: Translator) -> Item:
+    marks = markers(t.lang)
     fields: _StyleFields = {}
     points = POINTS[q.style]
     accepted: tuple[str, ...] = ()
     match q:
         case Choice():
-            fields["choices"] = tuple(Mark(markers.option(i), text) for i, text in enumerate(q.options))
+            fields["choices"] = tuple(Mark(marks.option(i), text) for i, text in enumerate(q.options))
             accepted = q.accepted
         case TrueFalse():
-            fields["choices"] = tuple(Mark(markers.truth(value), "") for value in (True, False))
+            fields["choices"] = tuple(Mark(marks.truth(value), "") for value in (True, False))
         case Matching():
-            lefts = [Mark(markers.number(i), term) for i, term in enumerate(q.terms)]
-            rights = [Mark(markers.item(i), text) for i, text in enumerate(q.definitions)]
+            lefts = [Mark(marks.number(i), term) for i, term in enumerate(q.terms)]
+            rights = [Mark(marks.item(i), text) for i, text in enumerate(q.definitions)]
             fields["rows"] = tuple(MatchRow(left, right) for left, right in zip_longest(lefts, rights))
             points *= len(q.terms)
         case Ordering():
-            fields["slots"] = tuple(markers.number(i) for i in range(len(q.answer)))
-            fields["pieces"] = tuple(Mark(markers.item(i), text) for i, text in enumerate(q.pieces))
+            fields["slots"] = tuple(marks.number(i) for i in range(len(q.answer)))
+            fields["pieces"] = tuple(Mark(marks.item(i), text) for i, text in enumerate(q.pieces))
         case FillIn():
             accepted = q.accepted
         case ShortAnswer():
@@ -412,8 +339,8 @@ def _item(number: int, q: Question, labels: Labels) -> Item:
         prompt=prompt,
         quote=tuple(quote),
         points=points,
-        points_label=labels.points.format(n=points),
-        key=KeyEntry(answer_text(q, markers), accepted, tuple(q.explanation.splitlines()), tuple(q.facts)),
+        points_label=t.n_("{n} point", "{n} points", points),
+        key=KeyEntry(answer_text(q, marks), accepted, tuple(q.explanation.splitlines()), tuple(q.facts)),
         **fields,
     )
 
@@ -440,7 +367,7 @@ def render_exam(exam: Exam, templates: Path | None = None) -> dict[str, str]:
     """Each version's paper and key as HTML, keyed by file name, in version order."""
     from cardgen.emit.templating import environment, render
 
-    env = environment(templates)
+    env = environment(templates, lang=exam.lang)
     pages: dict[str, str] = {}
     for version in exam.versions:
         for role in ("paper", "key"):

@@ -21,21 +21,21 @@ from cardgen.bank.question import (
     drawing,
 )
 from cardgen.context import Context
-from cardgen.present import MARKERS, answer_text, stack_rows
+from cardgen.lang import Translator, translator
+from cardgen.present import Markers, answer_text, markers, stack_rows
 
-MARKS = MARKERS["ko"]
 
-
-def _options(q: Question) -> list[str]:
+def _options(q: Question, marks: Markers, t: Translator) -> list[str]:
+    key = "  " + t._("← key")
     match q:
         case Choice():
-            return [f"{MARKS.option(i)} {o}" + ("  ← key" if i == q.answer else "") for i, o in enumerate(q.options)]
+            return [f"{marks.option(i)} {o}" + (key if i == q.answer else "") for i, o in enumerate(q.options)]
         case Matching():
-            return [f"{MARKS.number(i)} {t}" for i, t in enumerate(q.terms)] + [
-                f"{MARKS.item(i)} {d}" for i, d in enumerate(q.definitions)
+            return [f"{marks.number(i)} {term}" for i, term in enumerate(q.terms)] + [
+                f"{marks.item(i)} {d}" for i, d in enumerate(q.definitions)
             ]
         case Ordering():
-            return [f"{MARKS.item(i)} {p}" for i, p in enumerate(q.pieces)]
+            return [f"{marks.item(i)} {p}" for i, p in enumerate(q.pieces)]
         case TrueFalse() | FillIn() | ShortAnswer():
             return []
         case _ as unreachable:
@@ -48,17 +48,20 @@ def _sources(context: Context, q: Question) -> list[str]:
 
 
 def questions_markdown(context: Context) -> str:
-    lines = [f"# {len(context.bank)} questions", ""]
+    """The bank as Markdown, its words in the base's language, each question with its own language's markers."""
+    t = translator(context.lang_of_base())
+    lines = [t.n_("# {n} question", "# {n} questions", len(context.bank)), ""]
     for q in context.bank:
-        lines += [f"## {q.id}", "", f"kind: {q.kind}", ""]
+        marks = markers(context.lang_of_question(q))
+        lines += [f"## {q.id}", "", t._("kind: {kind}", kind=q.kind), ""]
         lines += [f"> {line}" for line in q.prompt.splitlines()]
         if (drawn := drawing(q)) is not None:
             lines += ["", " / ".join(row.text for row in stack_rows(*drawn))]
-        lines += ["", *[f"- {o}" for o in _options(q)]]
-        lines += ["", f"answer: {answer_text(q, MARKS)}"]
+        lines += ["", *[f"- {o}" for o in _options(q, marks, t)]]
+        lines += ["", t._("answer: {answer}", answer=answer_text(q, marks))]
         if accepted := also_accepted(q):
-            lines.append(f"also accepted: {', '.join(accepted)}")
-        lines += [f"facts: {', '.join(_sources(context, q))}", ""]
+            lines.append(t._("also accepted: {answers}", answers=", ".join(accepted)))
+        lines += [t._("facts: {facts}", facts=", ".join(_sources(context, q))), ""]
     return "\n".join(lines)
 
 
@@ -67,7 +70,7 @@ def questions_json(context: Context) -> str:
 
     doc: list[dict[str, Any]] = []
     for n, q in enumerate(context.bank, 1):
-        item = question_json(q, n)
+        item = question_json(q, n, markers(context.lang_of_question(q)))
         item["sources"] = _sources(context, q)
         doc.append(item)
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

@@ -14,7 +14,7 @@ import io
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, assert_never
 
 from cardgen.bank.question import (
@@ -32,14 +32,14 @@ from cardgen.bank.sample import quiz_sets
 from cardgen.context import Context
 from cardgen.errors import UsageError
 from cardgen.factbase.model import Stack
-from cardgen.present import MARKERS, answer_text, stack_rows
+from cardgen.lang import Lang
+from cardgen.present import Markers, answer_text, markers, stack_rows
 from cardgen.text import formula_safe
 
 FORMATS = ("json", "md", "csv")
 DEFAULT_SETS, DEFAULT_SIZE, DEFAULT_SEED = 1, 10, 0
 BUILD_SETS, BUILD_SIZE = 3, 20
 SCHEMA_VERSION = 1
-MARKERS_KO = MARKERS["ko"]
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,12 @@ class QuizSet:
     questions: tuple[Question, ...]
     kinds: tuple[str, ...] | None = None
     tags: tuple[str, ...] | None = None
+    lang: Lang = "ko"
+    """The language of the set's own words and markers."""
+
+    @property
+    def markers(self) -> Markers:
+        return markers(self.lang)
 
     def stem(self) -> str:
         return f"quizset-s{self.seed}-{self.number:02d}"
@@ -87,7 +93,7 @@ def quizset_files(
     if unknown or not formats:
         raise UsageError(f"unknown format {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
     drawn = make_quizsets(context.bank_for(seed, sets * size), sets=sets, size=size, seed=seed, kinds=kinds, tags=tags)
-    return _files(drawn, formats)
+    return _files([replace(qs, lang=context.lang_for(qs.questions)) for qs in drawn], formats)
 
 
 def build_quizset_files(context: Context) -> dict[str, bytes]:
@@ -97,7 +103,8 @@ def build_quizset_files(context: Context) -> dict[str, bytes]:
     if not bank:
         return {}
     drawn = quiz_sets(bank, sets=BUILD_SETS, size=min(BUILD_SIZE, len(bank)), seed=DEFAULT_SEED)
-    return _files([QuizSet(n, BUILD_SETS, DEFAULT_SEED, tuple(qs)) for n, qs in enumerate(drawn, 1)], FORMATS)
+    sets = [QuizSet(n, BUILD_SETS, DEFAULT_SEED, tuple(qs), lang=context.lang_for(qs)) for n, qs in enumerate(drawn, 1)]
+    return _files(sets, FORMATS)
 
 
 def _files(quizsets: list[QuizSet], formats: Sequence[str]) -> dict[str, bytes]:
@@ -131,12 +138,12 @@ def _answer_json(q: Question) -> int | str | list[str] | list[list[str]]:
             assert_never(unreachable)
 
 
-def _options_json(q: Question) -> list[str]:
+def _options_json(q: Question, marks: Markers) -> list[str]:
     match q:
         case Choice():
             return list(q.options)
         case TrueFalse():
-            return list(MARKERS_KO.true_false)
+            return list(marks.true_false)
         case Ordering():
             return list(q.pieces)
         case Matching():
@@ -147,7 +154,7 @@ def _options_json(q: Question) -> list[str]:
             assert_never(unreachable)
 
 
-def question_json(q: Question, number: int) -> dict[str, Any]:
+def question_json(q: Question, number: int, marks: Markers) -> dict[str, Any]:
     drawn = drawing(q)
     return {
         "number": number,
@@ -155,7 +162,7 @@ def question_json(q: Question, number: int) -> dict[str, Any]:
         "kind": q.kind,
         "style": q.style,
         "prompt": q.prompt,
-        "options": _options_json(q),
+        "options": _options_json(q, marks),
         "answer": _answer_json(q),
         "accepted": list(also_accepted(q)),
         "explanation": q.explanation,
@@ -176,7 +183,7 @@ def to_json(qs: QuizSet) -> bytes:
         "size": len(qs.questions),
         "kinds": list(qs.kinds) if qs.kinds is not None else None,
         "tags": list(qs.tags) if qs.tags is not None else None,
-        "questions": [question_json(q, n) for n, q in enumerate(qs.questions, 1)],
+        "questions": [question_json(q, n, qs.markers) for n, q in enumerate(qs.questions, 1)],
     }
     return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
@@ -191,9 +198,8 @@ def stack_lines(q: Question) -> list[str]:
     return ["( ? )" if row.hidden else row.text for row in stack_rows(*drawn)]
 
 
-def option_lines(q: Question) -> list[str]:
-    """Each option as shown, with its marker: `① 하이퍼바이저`, `ㄱ 하드웨어`."""
-    m = MARKERS_KO
+def option_lines(q: Question, m: Markers) -> list[str]:
+    """Each option as shown, with its marker: `① 하이퍼바이저`, `ㄱ 하드웨어`; `A Hypervisor`, `a Hardware`."""
     match q:
         case Choice():
             return [f"{m.option(i)} {o}" for i, o in enumerate(q.options)]
@@ -243,7 +249,7 @@ class _MdQuestion:
     explanation: tuple[str, ...]
 
 
-def _md_view(q: Question, number: int, safe: Callable[[str], str] = str) -> _MdQuestion:
+def _md_view(q: Question, number: int, marks: Markers, safe: Callable[[str], str] = str) -> _MdQuestion:
     def m(text: str) -> str:
         return safe(md(text))
 
@@ -257,9 +263,9 @@ def _md_view(q: Question, number: int, safe: Callable[[str], str] = str) -> _MdQ
         lead=m(lead),
         body=tuple(m(b) for b in body),
         stack=tuple(m(r) for r in stack_lines(q)),
-        options=tuple(m(o) for o in option_lines(q)),
+        options=tuple(m(o) for o in option_lines(q, marks)),
         terms=terms,
-        answer=m(answer_text(q, MARKERS_KO)),
+        answer=m(answer_text(q, marks)),
         accepted=accepted,
         explanation=tuple(m(line) for line in q.explanation.split("\n") if line),
     )
@@ -272,8 +278,9 @@ def to_markdown(qs: QuizSet) -> bytes:
 
     # The shared environment escapes for HTML; every text here is escaped for Markdown
     # instead (`md`), and Markup says so, so nothing is escaped twice.
-    views = [_md_view(q, n, Markup) for n, q in enumerate(qs.questions, 1)]
-    text = render(environment(), "quizset/quizset.md.j2", quizset=qs, questions=views)
+    views = [_md_view(q, n, qs.markers, Markup) for n, q in enumerate(qs.questions, 1)]
+    env = environment(lang=qs.lang)
+    text = render(env, "quizset/quizset.md.j2", quizset=qs, questions=views, marks=qs.markers)
     return (text.rstrip("\n") + "\n").encode("utf-8")
 
 
@@ -284,7 +291,7 @@ def _one_line(text: str) -> str:
     return " / ".join(part.strip() for part in text.splitlines() if part.strip())
 
 
-def csv_row(q: Question) -> tuple[str, str]:
+def csv_row(q: Question, marks: Markers) -> tuple[str, str]:
     """(question, answer) on one line each, so row-based importers keep every card whole."""
     parts = [_one_line(q.prompt)]
     if stack := stack_lines(q):
@@ -292,16 +299,16 @@ def csv_row(q: Question) -> tuple[str, str]:
     if isinstance(q, Matching):
         parts.append(" ".join(f"{i}. {a}" for i, a in enumerate(q.terms, 1)))
     if isinstance(q, TrueFalse):
-        parts.append("(O/X)")
-    parts.extend(option_lines(q))
-    return " ".join(parts), _one_line(answer_text(q, MARKERS_KO))
+        parts.append(f"({marks.truth(True)}/{marks.truth(False)})")
+    parts.extend(option_lines(q, marks))
+    return " ".join(parts), _one_line(answer_text(q, marks))
 
 
 def to_csv(qs: QuizSet) -> bytes:
     """The set as CSV; a cell that a spreadsheet would run as a formula starts with `'` (OWASP)."""
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerows(tuple(formula_safe(cell) for cell in csv_row(q)) for q in qs.questions)
+    writer.writerows(tuple(formula_safe(cell) for cell in csv_row(q, qs.markers)) for q in qs.questions)
     return buf.getvalue().encode("utf-8-sig")
 
 

@@ -24,13 +24,18 @@ from markupsafe import Markup
 
 from cardgen.errors import TemplateProblem, UsageError
 
+I18N = "jinja2.ext.i18n"
 _CHECKOUT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 
 def default_templates() -> Path:
     """The folder of shipped templates, installed (`cardgen.templates`) or in a checkout."""
-    # An installed or editable cardgen maps `cardgen.templates` onto the folder;
-    # a plain checkout on sys.path has no such package, only the sibling folder.
+    # Code run from a checkout uses that checkout's templates: an editable install maps
+    # `cardgen.templates` onto the checkout it was installed from, which may be another
+    # worktree whose templates do not match this code.
+    if (_CHECKOUT_TEMPLATES.parent / "pyproject.toml").is_file() and _CHECKOUT_TEMPLATES.is_dir():
+        return _CHECKOUT_TEMPLATES
+    # An installed cardgen maps `cardgen.templates` onto the folder.
     spec = importlib.util.find_spec("cardgen.templates")
     if spec is not None and spec.submodule_search_locations:
         for location in spec.submodule_search_locations:
@@ -102,11 +107,16 @@ def _compiled_templates(options: Mapping[str, object]) -> _CompiledTemplates | N
     return _CompiledTemplates(directory, repr(sorted(options.items())))
 
 
-def environment(user_dir: Path | None = None, *, autoescape: bool = True) -> jinja2.Environment:
+def environment(
+    user_dir: Path | None = None, *, autoescape: bool = True, lang: str | None = None
+) -> jinja2.Environment:
     """A Jinja2 environment over USER_DIR (if given) and then the shipped templates.
 
     AUTOESCAPE is off only for callers that hand the templates nothing but text
     they have escaped themselves (the Anki fields, which need more than HTML escaping).
+    Templates translate their words with Jinja2's i18n extension (`{{ _("Name") }}`,
+    `{% trans %}`) from the catalog of LANG (`cardgen.lang`); without LANG they print
+    the English message ids.
     """
     loaders: list[jinja2.BaseLoader] = []
     if user_dir is not None:
@@ -118,10 +128,17 @@ def environment(user_dir: Path | None = None, *, autoescape: bool = True) -> jin
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
-        bytecode_cache=_compiled_templates(options),
+        bytecode_cache=_compiled_templates({**options, "extensions": I18N}),
+        extensions=[I18N],
         **options,
     )
     env.filters["css_string"] = css_string
+    if lang is None:
+        env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]  # added by the i18n extension
+    else:
+        from cardgen.lang import translator
+
+        env.install_gettext_translations(translator(lang).catalog, newstyle=True)  # type: ignore[attr-defined]
     return env
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cardgen.factbase.model import AuthorQuestion, Definition, Fact, ProsCons, Scenario, Stack, Taxonomy
+from cardgen.lang import N_
 
 MAX_LAYER_COUNT = 99
 
@@ -47,7 +48,7 @@ class FactKind:
     parts: tuple[tuple[str, Callable[[Any], int]], ...] = ()
     """Things inside each fact that `stats` counts: (label, count of one fact)."""
     cards: Mapping[str, str] = field(default_factory=dict)
-    """The card families the kind makes, with the title a student sees."""
+    """The card families the kind makes, with the title a student sees (a catalog message id)."""
     needs_one_of: tuple[str, ...] = ()
     """Keys of which an entry must have at least one."""
 
@@ -67,6 +68,9 @@ FILE_KEYS = {
         "synonyms", help="Groups of words that mean the same in any answer, e.g. [[운영체제, OS], [가상 머신, VM]]."
     ),
     "exclude": Field("texts", help="Question and card ids to leave out of every output (see `cardgen questions`)."),
+    "lang": Field(
+        "lang", help="The language the file is written in: 'ko' (the default) or 'en'. Every output follows."
+    ),
 }
 
 POINT_KEYS = {
@@ -101,9 +105,9 @@ KINDS: tuple[FactKind, ...] = (
         },
         refers_as="definition",
         cards={
-            "definition.forward": "term → definition",
-            "definition.reverse": "definition → term",
-            "definition.typein": "type the term",
+            "definition.forward": N_("term → definition"),
+            "definition.reverse": N_("definition → term"),
+            "definition.typein": N_("type the term"),
         },
     ),
     FactKind(
@@ -122,10 +126,10 @@ KINDS: tuple[FactKind, ...] = (
         },
         parts=(("pros", lambda pc: len(pc.pros)), ("cons", lambda pc: len(pc.cons))),
         cards={
-            "pros.recall": "advantages",
-            "pros.cloze": "advantages: fill the gap",
-            "cons.recall": "disadvantages",
-            "cons.cloze": "disadvantages: fill the gap",
+            "pros.recall": N_("advantages"),
+            "pros.cloze": N_("advantages: fill the gap"),
+            "cons.recall": N_("disadvantages"),
+            "cons.cloze": N_("disadvantages: fill the gap"),
         },
         needs_one_of=("pros", "cons"),
     ),
@@ -143,8 +147,8 @@ KINDS: tuple[FactKind, ...] = (
         },
         parts=(("taxonomy links", lambda t: len(t.children)),),
         cards={
-            "taxonomy.kinds": "taxonomy: the kinds",
-            "taxonomy.parent": "taxonomy: a kind of what?",
+            "taxonomy.kinds": N_("taxonomy: the kinds"),
+            "taxonomy.parent": N_("taxonomy: a kind of what?"),
         },
     ),
     FactKind(
@@ -171,10 +175,10 @@ KINDS: tuple[FactKind, ...] = (
         refers_as="stack",
         parts=(("stack layers", lambda s: len(s.layers)),),
         cards={
-            "stack.order": "stack: the layers in order",
-            "stack.missing": "stack: the missing layer",
-            "stack.above": "stack: the layer above",
-            "stack.below": "stack: the layer below",
+            "stack.order": N_("stack: the layers in order"),
+            "stack.missing": N_("stack: the missing layer"),
+            "stack.above": N_("stack: the layer above"),
+            "stack.below": N_("stack: the layer below"),
         },
     ),
     FactKind(
@@ -189,7 +193,7 @@ KINDS: tuple[FactKind, ...] = (
             "explanation": Field("text"),
             "stack": Field("text", ref="stack", help="A stack id that draws the answer."),
         },
-        cards={"question": "question"},
+        cards={"question": N_("question")},
     ),
 )
 

@@ -35,6 +35,7 @@ from cardgen.factbase.kinds import (
 )
 from cardgen.factbase.model import Comparison, Fact, FactBase, Layer, Loc, Meta, Point, Taxonomy
 from cardgen.gcpause import collector_paused
+from cardgen.lang import DEFAULT_LANG, LANGS, Lang, as_lang, is_lang
 from cardgen.text import control_chars
 
 # PyYAML wheels ship libyaml; the pure-Python parser is the slow fallback.
@@ -527,7 +528,13 @@ def _read_file(file: Path, reader: _FileReader, facts: dict[str, list[Fact]]) ->
     sections = reader.mapping(root, {**FILE_KEYS, **{kind.section: Field("facts") for kind in KINDS}}, "the file")
     if sections is None:
         return
-    header = {key: reader.text(sections[key], key) for key in ("deck", "source") if key in sections}
+    header = {key: reader.text(sections[key], key) for key in ("deck", "source", "lang") if key in sections}
+    lang = header.get("lang") or DEFAULT_LANG
+    if not is_lang(lang):
+        reader.problem(
+            sections["lang"], f"lang '{lang}' is not a language cardgen writes; use one of {', '.join(LANGS)}"
+        )
+        lang = DEFAULT_LANG
     if "synonyms" in sections:
         reader.synonyms.extend(reader._read_synonyms(sections["synonyms"], "synonyms", "the file") or ())
     for item in reader.sequence(sections["exclude"], "exclude") or () if "exclude" in sections else ():
@@ -545,7 +552,7 @@ def _read_file(file: Path, reader: _FileReader, facts: dict[str, list[Fact]]) ->
         if kind.section not in sections:
             continue
         for item in reader.sequence(sections[kind.section], kind.section) or ():
-            fact = _read_fact(reader, item, kind.section, deck, header.get("source"), file_tags or ())
+            fact = _read_fact(reader, item, kind.section, deck, header.get("source"), file_tags or (), as_lang(lang))
             if fact is not None:
                 facts[kind.section].append(fact)
 
@@ -588,7 +595,13 @@ def _check_tags(reader: _FileReader, node: Node, tags: tuple[str, ...] | None) -
 
 
 def _read_fact(
-    reader: _FileReader, node: Node, section: str, deck: str, file_source: str | None, file_tags: tuple[str, ...]
+    reader: _FileReader,
+    node: Node,
+    section: str,
+    deck: str,
+    file_source: str | None,
+    file_tags: tuple[str, ...],
+    lang: Lang = DEFAULT_LANG,
 ) -> Fact | None:
     kind = BY_SECTION[section]
     raw_id = _peek_id(node)
@@ -614,6 +627,7 @@ def _read_fact(
         source=cast("str | None", values.pop("source", file_source)),
         note=cast("str | None", values.pop("note", None)),
         loc=reader.loc(node),
+        lang=lang,
     )
     if kind.needs_one_of and not any(values.get(key) for key in kind.needs_one_of):
         reader.problem(node, f"{owner} needs at least one of {' and '.join(repr(k) for k in kind.needs_one_of)}")

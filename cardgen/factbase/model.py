@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from cardgen.lang import DEFAULT_LANG, Lang
+
 
 @dataclass(frozen=True, order=True)
 class Loc:
@@ -33,6 +35,8 @@ class Meta:
     source: str | None = None
     note: str | None = None
     loc: Loc = field(default=Loc("<memory>", 0), compare=False)
+    lang: Lang = DEFAULT_LANG
+    """The language the fact is written in (its file's `lang`); every output made from it follows."""
 
 
 class _Fact:

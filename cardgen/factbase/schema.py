@@ -23,6 +23,7 @@ from cardgen.factbase.kinds import (
     Field,
 )
 from cardgen.factbase.loader import ID_PATTERN
+from cardgen.lang import LANGS
 
 TEXT = {"type": ["string", "number", "boolean"], "minLength": 1}
 
@@ -34,6 +35,8 @@ def _value(spec: Field) -> dict[str, Any]:
         return {"type": "array", "items": dict(TEXT)}
     if spec.kind == "ids":
         return {"type": "array", "items": {"type": "string"}, "minItems": 1, "uniqueItems": True}
+    if spec.kind == "lang":
+        return {"enum": list(LANGS)}
     if spec.kind == "flag":
         return {"type": "boolean"}
     if spec.kind == "synonyms":

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from cardgen.errors import StreamClosed, UsageError
 from cardgen.factbase.kinds import CARD_TITLES
+from cardgen.lang import N_, Lang, Translator, translator
 
 if TYPE_CHECKING:
     from cardgen.bank.question import Choice, Question
@@ -28,6 +29,25 @@ if TYPE_CHECKING:
     from cardgen.review.session import Item
 
 MODES = ("flash", "typed", "choice", "mixed")
+
+# The title a choice question is shown under, by the bank's kind.
+QUESTION_TITLES = {
+    "term_from_definition": N_("definition → term"),
+    "definition_from_term": N_("term → definition"),
+    "pro_of": N_("advantages"),
+    "con_of": N_("disadvantages"),
+    "ox_pro": N_("advantages: true or false"),
+    "ox_con": N_("disadvantages: true or false"),
+    "stack_order": N_("stack: the layers in order"),
+    "stack_missing_choice": N_("stack: the missing layer"),
+    "stack_missing_fill": N_("stack: the missing layer"),
+    "stack_above": N_("stack: the layer above"),
+    "stack_below": N_("stack: the layer below"),
+    "kind_of": N_("taxonomy: a kind of what?"),
+    "odd_one_out": N_("taxonomy: the odd one out"),
+    "matching": N_("matching"),
+    "author": N_("question"),
+}
 
 
 @dataclass(frozen=True)
@@ -52,22 +72,29 @@ def state_path(explicit: Path | None, environ: dict[str, str] | None = None) -> 
     return default_path()
 
 
+def session_lang(context: Context) -> Lang:
+    """The language of a session's screens: `--lang`, else the one most of the facts are written in."""
+    return context.lang_of_base()
+
+
 def items_for(context: Context, mode: str) -> tuple[Item, ...]:
-    """The review items of MODE, in fact-base order."""
+    """The review items of MODE, in fact-base order, titled in the session's language."""
     if mode not in MODES:
         raise UsageError(f"unknown mode '{mode}'; choose one of: {', '.join(MODES)}")
+    t = translator(session_lang(context))
     items: list[Item] = []
     if mode in ("flash", "typed", "mixed"):
-        items += card_items(context.cards, mode)
+        items += card_items(context.cards, mode, t)
     if mode in ("choice", "mixed"):
-        items += choice_items(context.bank)
+        items += choice_items(context.bank, t)
     return tuple(items)
 
 
-def card_items(cards: Sequence[Card], mode: str) -> list[Item]:
+def card_items(cards: Sequence[Card], mode: str, t: Translator | None = None) -> list[Item]:
     """Cards as review items; in typed and mixed mode a type-in card is typed, others are flash."""
     from cardgen.review.session import Item
 
+    t = t or translator("en")
     out: list[Item] = []
     for card in cards:
         typed = card.is_typein and mode != "flash"
@@ -79,7 +106,7 @@ def card_items(cards: Sequence[Card], mode: str) -> list[Item]:
                 key=card.key,
                 style="typed" if typed else "flash",
                 fact_id=card.fact_id,
-                title=CARD_TITLES[family],
+                title=t.gettext(CARD_TITLES[family]),
                 faces=_card_faces(card),
                 accepted=card.answers,
                 tags=card.tags,
@@ -88,7 +115,7 @@ def card_items(cards: Sequence[Card], mode: str) -> list[Item]:
     return out
 
 
-def choice_items(bank: Sequence[Question]) -> list[Item]:
+def choice_items(bank: Sequence[Question], t: Translator | None = None) -> list[Item]:
     """The bank's single-choice questions as review items.
 
     Options are shuffled once with a fixed seed, spreading the right answers evenly
@@ -100,6 +127,7 @@ def choice_items(bank: Sequence[Question]) -> list[Item]:
     from cardgen.bank.sample import shuffle_options
     from cardgen.review.session import Item
 
+    t = t or translator("en")
     out: list[Item] = []
     for q in shuffle_options([q for q in bank if isinstance(q, Choice)], random.Random(0)):
         assert isinstance(q, Choice)
@@ -108,7 +136,7 @@ def choice_items(bank: Sequence[Question]) -> list[Item]:
                 key=q.id,
                 style="choice",
                 fact_id=q.facts[0] if q.facts else q.id,
-                title=q.kind.replace("_", " "),
+                title=t.gettext(QUESTION_TITLES[q.kind]) if q.kind in QUESTION_TITLES else q.kind.replace("_", " "),
                 faces=_choice_faces(q),
                 options=q.options,
                 correct=q.answer,
@@ -160,8 +188,9 @@ def run(context: Context, options: QuizOptions, stdin: TextIO | None = None, std
     clock = clock_from_env()
     scheduler = make_scheduler(fuzz_from_env())
     items = _selected(context, options)
+    lang = session_lang(context)
     with Store.open(state_path(options.state), readonly=options.cram) as store:
-        screen = RichScreen.for_stream(stdout)
+        screen = RichScreen.for_stream(stdout, lang)
         keys: TtyKeys | LineKeys
         terminal: AbstractContextManager[TtyKeys | LineKeys]
         if stdin.isatty():
@@ -172,7 +201,7 @@ def run(context: Context, options: QuizOptions, stdin: TextIO | None = None, std
             keys = TtyKeys(stdin.fileno())
             terminal = keys
         else:
-            keys = LineKeys(stdin, echo=stdout)
+            keys = LineKeys(stdin, echo=stdout, lang=lang)
             terminal = nullcontext(keys)
         session = Session(
             items,
@@ -185,6 +214,7 @@ def run(context: Context, options: QuizOptions, stdin: TextIO | None = None, std
             new_per_day=options.new,
             cram=options.cram,
             limit=options.limit,
+            lang=lang,
         )
         with terminal:
             summary = session.run()
@@ -204,7 +234,7 @@ def show_stats(context: Context, options: QuizOptions, stdout: TextIO | None = N
     facts = {fact.id for fact in context.base.facts()}
     with Store.open(state_path(options.state), readonly=True) as store:
         report = stats(items, store, clock_from_env()(), facts=facts, new_per_day=options.new)
-    RichScreen.for_stream(stdout).stats(report)
+    RichScreen.for_stream(stdout or sys.stdout, session_lang(context)).stats(report)
 
 
 def _open_stream(stream: TextIO | None, name: str, need: str) -> TextIO:

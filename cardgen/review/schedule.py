@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from fsrs import Scheduler
 
 from cardgen.errors import UsageError
+from cardgen.lang import Translator, translator
 
 Clock = Callable[[], datetime]
 
@@ -80,37 +81,42 @@ def local_midnight_utc(day: date) -> datetime:
     return datetime.combine(day, time()).astimezone().astimezone(UTC)
 
 
-def describe_due(due: datetime, now: datetime) -> str:
-    """'now', 'in 10 minutes', 'in 3 days' with the local date and time."""
+def describe_due(due: datetime, now: datetime, t: Translator | None = None) -> str:
+    """'now', or the local date and time with 'in 10 minutes', 'in 3 days' (in T's language)."""
+    t = t or translator("en")
     delta = due - now
     if delta <= timedelta(0):
-        return "now"
+        return t._("now")
     local = due.astimezone().strftime("%Y-%m-%d %H:%M")
-    return f"{local} ({in_words(delta)})"
+    return f"{local} ({in_words(delta, t)})"
 
 
-def in_words(delta: timedelta) -> str:
+def in_words(delta: timedelta, t: Translator | None = None) -> str:
+    t = t or translator("en")
     seconds = int(delta.total_seconds())
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
-        if seconds >= size:
-            n = round(seconds / size)
-            return f"in {n} {unit}{'s' if n != 1 else ''}"
-    return "in under a minute"
+    if seconds >= 86400:
+        return t.n_("in {n} day", "in {n} days", round(seconds / 86400))
+    if seconds >= 3600:
+        return t.n_("in {n} hour", "in {n} hours", round(seconds / 3600))
+    if seconds >= 60:
+        return t.n_("in {n} minute", "in {n} minutes", round(seconds / 60))
+    return t._("in under a minute")
 
 
-def short_interval(delta: timedelta) -> str:
-    """A compact interval for grade buttons: <1m, 10m, 3h, 8d, 2mo, 1.5y."""
+def short_interval(delta: timedelta, t: Translator | None = None) -> str:
+    """A compact interval for grade buttons: <1m, 10m, 3h, 8d, 2mo, 1.5y (in T's language)."""
+    t = t or translator("en")
     minutes = delta.total_seconds() / 60
     if minutes < 1:
-        return "<1m"
+        return t._("<1m")
     if minutes < 60:
-        return f"{round(minutes)}m"
+        return t._("{n}m", n=round(minutes))
     hours = minutes / 60
     if hours < 24:
-        return f"{round(hours)}h"
+        return t._("{n}h", n=round(hours))
     days = hours / 24
     if days < 30:
-        return f"{round(days)}d"
+        return t._("{n}d", n=round(days))
     if days < 365:
-        return f"{round(days / 30)}mo"
-    return f"{days / 365:.1f}y"
+        return t._("{n}mo", n=round(days / 30))
+    return t._("{n}y", n=f"{days / 365:.1f}")

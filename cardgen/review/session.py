@@ -27,6 +27,7 @@ from typing import Literal, Protocol
 from fsrs import Card, Rating, Scheduler, State
 
 from cardgen.errors import StateError
+from cardgen.lang import DEFAULT_LANG, Lang, Translator, translator
 from cardgen.review.compare import Verdict, check
 from cardgen.review.compare import key as answer_key
 from cardgen.review.schedule import LEARN_AHEAD, Clock, local_day, local_midnight_utc
@@ -210,6 +211,12 @@ class Session:
     limit: int | None = None
     ticks: Callable[[], float] = time.monotonic
     history: list[Answered] = field(default_factory=list)
+    lang: Lang = DEFAULT_LANG
+    """The language of the hints and messages."""
+
+    @property
+    def t(self) -> Translator:
+        return translator(self.lang)
 
     def run(self) -> Summary:
         keys = [item.key for item in self.items]
@@ -258,15 +265,15 @@ class Session:
             self._choice(item, started)
 
     def _flash(self, item: Item, started: float) -> None:
-        self.screen.hint("Space/Enter: show answer · u: undo · q: quit")
+        self.screen.hint(self.t._("Space/Enter: show answer · u: undo · q: quit"))
         self._wait({"enter"}, current=item)
         self.screen.back(item, self._preview(item))
-        self.screen.hint("1 Again · 2 Hard · 3 Good · 4 Easy · Space/Enter: Good · u: undo · q: quit")
+        self.screen.hint(self.t._("1 Again · 2 Hard · 3 Good · 4 Easy · Space/Enter: Good · u: undo · q: quit"))
         key = self._wait({"enter", *RATING_KEYS}, current=item)
         self._answer(item, RATING_KEYS.get(key, Rating.Good), started)
 
     def _typed(self, item: Item, started: float) -> None:
-        self.screen.hint("Type the answer, Enter: check (empty: show it) · u: undo · q: quit")
+        self.screen.hint(self.t._("Type the answer, Enter: check (empty: show it) · u: undo · q: quit"))
         given = self.keys.line("> ")
         if given is None:
             raise _Quit
@@ -280,7 +287,7 @@ class Session:
         rating = Rating.Good if verdict.correct else Rating.Again
         self._answer(item, rating, started)
         self.screen.verdict(item, verdict, rating)
-        self.screen.hint("Space/Enter: next · 1-4: change the grade · u: undo · q: quit")
+        self.screen.hint(self.t._("Space/Enter: next · 1-4: change the grade · u: undo · q: quit"))
         while True:
             key = self._wait({"enter", *RATING_KEYS}, current=None)
             if key == "enter":
@@ -291,12 +298,12 @@ class Session:
 
     def _choice(self, item: Item, started: float) -> None:
         numbers = {str(n) for n in range(1, len(item.options) + 1)}
-        self.screen.hint(f"1-{len(item.options)}: answer · u: undo · q: quit")
+        self.screen.hint(self.t._("1-{last}: answer · u: undo · q: quit", last=len(item.options)))
         chosen = int(self._wait(numbers, current=item)) - 1
         rating = Rating.Good if chosen == item.correct else Rating.Again
         self._answer(item, rating, started)
         self.screen.choice_result(item, chosen, rating)
-        self.screen.hint("Space/Enter: next · u: undo · q: quit")
+        self.screen.hint(self.t._("Space/Enter: next · u: undo · q: quit"))
         self._wait({"enter"}, current=None)
 
     def _wait(self, allowed: set[str], current: Item | None) -> str:
@@ -337,7 +344,7 @@ class Session:
         if current is not None:
             queue.appendleft(current)
         if not self.history:
-            self.screen.message("Nothing to undo.")
+            self.screen.message(self.t._("Nothing to undo."))
             return
         last = self.history.pop()
         if last.review_id is not None:
@@ -349,7 +356,7 @@ class Session:
         if self.cram and last.rating == Rating.Again and queue and queue[-1] is last.item:
             queue.pop()
         queue.appendleft(last.item)
-        self.screen.message(f"Undone: {last.item.title}")
+        self.screen.message(self.t._("Undone: {title}", title=last.item.title))
 
     def _preview(self, item: Item) -> Preview | None:
         if self.cram:

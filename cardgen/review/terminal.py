@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import sys
+import unicodedata
 from typing import IO, TextIO
 
 from fsrs import Rating
@@ -22,13 +23,16 @@ from rich.panel import Panel
 from rich.rule import Rule
 from rich.text import Text
 
+from cardgen.lang import DEFAULT_LANG, N_, Lang, Translator, translator
 from cardgen.review.compare import Verdict, plain_diff
 from cardgen.review.schedule import describe_due, short_interval
 from cardgen.review.session import Item, Preview, Progress, Stats, Summary
 from cardgen.text import terminal_safe as safe
 
 WIDTH = 80
-RATING_NAMES = {Rating.Again: "Again", Rating.Hard: "Hard", Rating.Good: "Good", Rating.Easy: "Easy"}
+RATING_NAMES = {Rating.Again: N_("Again"), Rating.Hard: N_("Hard"), Rating.Good: N_("Good"), Rating.Easy: N_("Easy")}
+MODE_NAMES = {"flash": N_("flash"), "typed": N_("typed"), "choice": N_("choice"), "mixed": N_("mixed")}
+STATE_NAMES = {"new": N_("new"), "learning": N_("learning"), "review": N_("review"), "relearning": N_("relearning")}
 RATING_STYLES = {Rating.Again: "red", Rating.Hard: "yellow", Rating.Good: "green", Rating.Easy: "blue"}
 
 
@@ -38,15 +42,16 @@ def wants_plain(stream: IO[str], environ: dict[str, str] | None = None) -> bool:
 
 
 class RichScreen:
-    """Draws the session on CONSOLE; PLAIN means text only."""
+    """Draws the session on CONSOLE in LANG; PLAIN means text only."""
 
-    def __init__(self, console: Console, plain: bool) -> None:
+    def __init__(self, console: Console, plain: bool, lang: Lang = DEFAULT_LANG) -> None:
         self.console = console
         self.plain = plain
+        self.t = translator(lang)
         self._header = ""
 
     @classmethod
-    def for_stream(cls, stream: TextIO) -> RichScreen:
+    def for_stream(cls, stream: TextIO, lang: Lang = DEFAULT_LANG) -> RichScreen:
         plain = wants_plain(stream)
         if plain:
             # Off a terminal nothing wraps lines: a transcript keeps each text whole.
@@ -61,7 +66,7 @@ class RichScreen:
             )
         else:
             console = Console(file=stream, highlight=False, emoji=False, markup=False)
-        return cls(console, plain)
+        return cls(console, plain, lang)
 
     @property
     def _width(self) -> int:
@@ -74,8 +79,13 @@ class RichScreen:
     # --- cards ----------------------------------------------------------------
 
     def front(self, item: Item, progress: Progress) -> None:
-        mode = f"{progress.mode} (cram)" if progress.cram else progress.mode
-        self._header = f"{mode} · {progress.done} answered · {progress.left} more queued"
+        t = self.t
+        mode = t.gettext(MODE_NAMES.get(progress.mode, progress.mode))
+        if progress.cram:
+            mode = t._("{mode} (cram)", mode=mode)
+        self._header = t._(
+            "{mode} · {done} answered · {left} more queued", mode=mode, done=progress.done, left=progress.left
+        )
         if self.plain:
             self._print(f"\n--- cardgen quiz · {self._header} ---\n[{safe(item.title, lines=False)}]")
             self._print(self._question(item))
@@ -89,8 +99,7 @@ class RichScreen:
             body.append_text(self._options(item, chosen))
         return body
 
-    @staticmethod
-    def _options(item: Item, chosen: int | None = None) -> Text:
+    def _options(self, item: Item, chosen: int | None = None) -> Text:
         """Numbered options; once answered (CHOSEN), marked right and wrong."""
         text = Text()
         for n, option in enumerate(item.options):
@@ -98,7 +107,7 @@ class RichScreen:
             if chosen is not None:
                 mark = "✓ " if n == item.correct else "✗ " if n == chosen else "  "
                 style = "bold green" if n == item.correct else "red" if n == chosen else ""
-                suffix = "   ← your answer" if n == chosen else ""
+                suffix = "   " + self.t._("← your answer") if n == chosen else ""
             text.append(f"\n{mark}{n + 1}. {safe(option, lines=False)}{suffix}", style=style)
         return text
 
@@ -124,14 +133,14 @@ class RichScreen:
             self._redraw(item)
         self._answer(item)
         if preview is not None:
-            line = "  ·  ".join(f"{int(r)} {RATING_NAMES[r]} {short_interval(d)}" for r, d in preview.intervals)
+            line = "  ·  ".join(f"{int(r)} {self._rating(r)} {short_interval(d, self.t)}" for r, d in preview.intervals)
             self._print(Text(line, style="bold"))
 
     def _answer(self, item: Item) -> None:
         if self.plain:
             self._print(f"\n{safe(item.back)}")
         else:
-            self._print(Rule("answer", style="green", align="left"), width=self._width)
+            self._print(Rule(self.t._("answer"), style="green", align="left"), width=self._width)
             self._print(Text(safe(item.back)), width=self._width)
 
     def verdict(self, item: Item, verdict: Verdict, rating: Rating) -> None:
@@ -139,11 +148,13 @@ class RichScreen:
             self._redraw(item)
             self._print(Text("> ") + Text(safe(verdict.given, lines=False)))
         if verdict.correct:
-            self._print(Text(f"✓ Correct: {safe(verdict.expected)}", style="bold green"))
+            self._print(Text(self.t._("✓ Correct: {answer}", answer=safe(verdict.expected)), style="bold green"))
         else:
-            self._print(Text("✗ Not quite. Answer: ", style="bold red") + Text(safe(verdict.expected), style="bold"))
+            self._print(
+                Text(self.t._("✗ Not quite. Answer: "), style="bold red") + Text(safe(verdict.expected), style="bold")
+            )
             if verdict.diff:
-                self._print(Text("  diff: ") + self._diff(verdict))
+                self._print(Text(self.t._("  diff: ")) + self._diff(verdict))
         self._answer(item)
         self._grade(rating)
 
@@ -165,11 +176,15 @@ class RichScreen:
             self._answer(item)
         self._grade(rating)
 
+    def _rating(self, rating: Rating) -> str:
+        return self.t.gettext(RATING_NAMES[rating])
+
     def _grade(self, rating: Rating) -> None:
-        self._print(Text(f"graded {RATING_NAMES[rating]}", style=RATING_STYLES[rating]))
+        self._print(Text(self.t._("graded {grade}", grade=self._rating(rating)), style=RATING_STYLES[rating]))
 
     def regraded(self, rating: Rating) -> None:
-        self._print(Text(f"grade changed to {RATING_NAMES[rating]}", style=RATING_STYLES[rating]))
+        text = self.t._("grade changed to {grade}", grade=self._rating(rating))
+        self._print(Text(text, style=RATING_STYLES[rating]))
 
     def message(self, text: str) -> None:
         self._print(Text(safe(text), style="yellow"))
@@ -180,55 +195,81 @@ class RichScreen:
     # --- reports --------------------------------------------------------------
 
     def summary(self, summary: Summary) -> None:
-        self._print(render_summary(summary, self.plain), width=self._width)
+        self._print(render_summary(summary, self.plain, self.t), width=self._width)
 
     def stats(self, stats: Stats) -> None:
-        self._print(render_stats(stats, self.plain), width=self._width)
+        self._print(render_stats(stats, self.plain, self.t), width=self._width)
 
 
-def render_summary(summary: Summary, plain: bool = True) -> str | Panel:
-    why = (
-        "interrupted"
-        if summary.interrupted
-        else "stopped"
-        if not summary.finished
-        else ("all done" if summary.answers else "nothing to review now")
-    )
+def render_summary(summary: Summary, plain: bool = True, t: Translator | None = None) -> str | Panel:
+    t = t or translator("en")
+    if summary.interrupted:
+        why = t._("Session interrupted")
+    elif not summary.finished:
+        why = t._("Session stopped")
+    elif summary.answers:
+        why = t._("Session finished")
+    else:
+        why = t._("Nothing to review now")
+    cram = t._(" (cram: nothing was saved)") if summary.cram else ""
+    answers = t.n_("{n} answer", "{n} answers", summary.answers)
+    cards = t.n_("{n} card", "{n} cards", summary.cards)
     lines = [
-        f"Session {why}{' (cram: nothing was saved)' if summary.cram else ''}.",
-        f"  reviewed: {summary.answers} answer(s) on {summary.cards} card(s)",
-        f"  correct:  {summary.correct} of {summary.answers}",
+        f"{why}{cram}.",
+        t._("  reviewed: {answers} on {cards}", answers=answers, cards=cards),
+        t._("  correct:  {correct} of {answers}", correct=summary.correct, answers=summary.answers),
     ]
     if summary.due_now:
-        lines.append(f"  due now:  {summary.due_now} card(s)")
+        lines.append(t.n_("  due now:  {n} card", "  due now:  {n} cards", summary.due_now))
     if summary.next_due is not None:
-        lines.append(f"  next due: {describe_due(summary.next_due, summary.now)}")
+        lines.append(t._("  next due: {when}", when=describe_due(summary.next_due, summary.now, t)))
     elif not summary.due_now:
-        lines.append("  next due: nothing scheduled yet")
+        lines.append(t._("  next due: nothing scheduled yet"))
     text = "\n".join(lines)
-    return text if plain else Panel(text, title="summary", title_align="left", border_style="magenta")
+    return text if plain else Panel(text, title=t._("summary"), title_align="left", border_style="magenta")
 
 
-def render_stats(stats: Stats, plain: bool = True) -> str | Panel:
+def render_stats(stats: Stats, plain: bool = True, t: Translator | None = None) -> str | Panel:
+    t = t or translator("en")
     retention = (
-        "no reviews of mature cards in the last 30 days"
+        t._("no reviews of mature cards in the last 30 days")
         if stats.retention is None
-        else (f"{stats.retention:.0%} of {stats.retention_n} review(s) of mature cards, last 30 days")
+        else t.n_(
+            "{percent} of {n} review of mature cards, last 30 days",
+            "{percent} of {n} reviews of mature cards, last 30 days",
+            stats.retention_n,
+            percent=f"{stats.retention:.0%}",
+        )
     )
-    lines = [
-        f"cards:          {stats.total}",
-        "by state:       " + ", ".join(f"{name} {n}" for name, n in stats.by_state),
-        f"due today:      {stats.due_today}",
-        f"due tomorrow:   {stats.due_tomorrow}",
-        f"due in 7 days:  {stats.due_week}",
-        f"new today:      {stats.new_today} of {stats.new_per_day}",
-        f"reviews:        {stats.reviews_30d} in the last 30 days",
-        f"retention:      {retention}",
+    rows = [
+        (t._("cards:"), str(stats.total)),
+        (t._("by state:"), ", ".join(f"{t.gettext(STATE_NAMES[name])} {n}" for name, n in stats.by_state)),
+        (t._("due today:"), str(stats.due_today)),
+        (t._("due tomorrow:"), str(stats.due_tomorrow)),
+        (t._("due in 7 days:"), str(stats.due_week)),
+        (t._("new today:"), t._("{seen} of {limit}", seen=stats.new_today, limit=stats.new_per_day)),
+        (t._("reviews:"), t._("{n} in the last 30 days", n=stats.reviews_30d)),
+        (t._("retention:"), retention),
     ]
     if stats.retired:
-        lines.append(f"retired:        {stats.retired} card(s) no longer in the fact base (history kept)")
-    text = "\n".join(lines)
-    return text if plain else Panel(text, title="review statistics", title_align="left", border_style="cyan")
+        rows.append(
+            (
+                t._("retired:"),
+                t.n_(
+                    "{n} card no longer in the fact base (history kept)",
+                    "{n} cards no longer in the fact base (history kept)",
+                    stats.retired,
+                ),
+            )
+        )
+    width = max(_columns(label) for label, _ in rows) + 2
+    text = "\n".join(label + " " * (width - _columns(label)) + value for label, value in rows)
+    return text if plain else Panel(text, title=t._("review statistics"), title_align="left", border_style="cyan")
+
+
+def _columns(text: str) -> int:
+    """Terminal columns of TEXT: Hangul takes two (as `cardgen.present.text_width`, not imported on this path)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 # --- input ----------------------------------------------------------------------
@@ -237,9 +278,10 @@ def render_stats(stats: Stats, plain: bool = True) -> str | Panel:
 class LineKeys:
     """One line per action (stdin is not a terminal): empty line = Enter, else the line's text."""
 
-    def __init__(self, stream: TextIO, echo: TextIO | None = None) -> None:
+    def __init__(self, stream: TextIO, echo: TextIO | None = None, lang: Lang = DEFAULT_LANG) -> None:
         self.stream = stream
         self.echo = echo
+        self.t = translator(lang)
 
     def key(self) -> str:
         line = self.stream.readline()
@@ -250,7 +292,7 @@ class LineKeys:
 
     def rejected(self, key: str) -> None:
         if self.echo is not None:
-            self.echo.write(f"('{safe(key, lines=False)}' does nothing here)\n")
+            self.echo.write(self.t._("('{key}' does nothing here)", key=safe(key, lines=False)) + "\n")
             self.echo.flush()
 
     def line(self, prompt: str) -> str | None:
