@@ -55,7 +55,7 @@ class Context:
     def bank(self) -> tuple[Question, ...]:
         from cardgen.bank.generate import build_bank
 
-        return build_bank(self.base)
+        return build_bank(self.base, lang=self.lang)
 
     def bank_for(self, seed: int | str, size: int) -> tuple[Question, ...]:
         """The questions a draw of SIZE with SEED chooses from: the whole bank, or, for a base
@@ -67,7 +67,8 @@ class Context:
         from cardgen.bank.generate import build_bank
 
         rng = random.Random(f"cardgen-facts:{seed}")
-        return build_bank(self.base, rng.sample(facts, min(len(facts), max(SAMPLE_PER_QUESTION * size, 200))))
+        sample = rng.sample(facts, min(len(facts), max(SAMPLE_PER_QUESTION * size, 200)))
+        return build_bank(self.base, sample, self.lang)
 
     @cached_property
     def cards(self) -> tuple[Card, ...]:

@@ -5,16 +5,12 @@ Anki packages imported into the real `anki` backend and every card rendered, the
 printed to PDF with headless Chromium and read back with `pdftotext`, the quiz sets in
 every format, `cardgen questions`, and the terminal quiz through a pseudo-terminal.
 
-The question bank's own prompts and explanations (`cardgen/bank/generate.py`) are still
-Korean until the bank is converted to `cardgen.lang`; `test_everything_is_english` scrubs
-exactly those two fields before it builds, and `test_the_bank_speaks_english_too` is the
-same check on the bank as it is, marked `xfail(strict=True)`: it starts passing, and must
-then lose its mark, when the bank is converted.
+`test_the_bank_speaks_english_too` checks the question bank's own wording (its prompts and
+explanations) once more, through the exams, quiz sets, question list and the quiz's choice mode.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import json
 import re
@@ -23,14 +19,14 @@ from pathlib import Path
 
 import pexpect
 import pytest
-
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+from conftest import ROOT, require_program, run_cardgen
+
 from cardgen.context import Context, load_context
 from cardgen.emit.anki import emit_anki
 from cardgen.emit.exam import ExamSettings, exam_files, make_exam
 from cardgen.emit.listing import questions_json, questions_markdown
 from cardgen.emit.quizset import FORMATS, quizset_files
-from conftest import ROOT, require_program, run_cardgen
 
 ENGLISH = ROOT / "tests" / "english"
 HANGUL = re.compile(r"[\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7af\ud7b0-\ud7ff\uffa0-\uffdc]")
@@ -42,17 +38,6 @@ pytestmark = pytest.mark.slow  # Anki, Chromium, pdftotext and a pseudo-terminal
 def hangul_in(name: str, text: str) -> list[str]:
     """Each line of TEXT with Hangul in it, named after where it came from."""
     return [f"{name}: {line.strip()}" for line in text.splitlines() if HANGUL.search(line)]
-
-
-def scrub_bank(context: Context) -> Context:
-    """CONTEXT with the bank's Korean prompt and explanation wording taken out (see the module docstring)."""
-
-    def scrub(text: str) -> str:
-        return HANGUL.sub("", text)
-
-    bank = tuple(dataclasses.replace(q, prompt=scrub(q.prompt), explanation=scrub(q.explanation)) for q in context.bank)
-    context.__dict__["bank"] = bank  # the cached property's slot
-    return context
 
 
 def anki_texts(context: Context, folder: Path) -> dict[str, str]:
@@ -151,7 +136,7 @@ def terminal_texts(tmp_path: Path) -> dict[str, str]:
 
 def test_everything_is_english(tmp_path: Path) -> None:
     require_program("chromium")
-    context = scrub_bank(load_context(ENGLISH))
+    context = load_context(ENGLISH)
     texts = {
         **anki_texts(context, tmp_path / "anki"),
         **exam_texts(context, tmp_path / "exams", pdf=True),
@@ -174,8 +159,6 @@ def test_everything_is_english(tmp_path: Path) -> None:
     assert json.loads(texts["quizset quizset-s1-01.json"])["questions"]
 
 
-@pytest.mark.xfail(strict=True, reason="the bank's prompts and explanations (cardgen/bank/generate.py) are Korean "
-                                       "until the bank uses cardgen.lang; remove this mark when it does")
 def test_the_bank_speaks_english_too(tmp_path: Path) -> None:
     context = load_context(ENGLISH)
     texts = {**exam_texts(context, tmp_path / "exams", pdf=False), **quizset_texts(context), **listing_texts(context)}

@@ -8,8 +8,10 @@ not made. Prompts speak Korean, the language of the shipped notes.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 from itertools import chain
 
 from cardgen.bank.distractors import Candidate, Shelf, merged, nearest, pick, where
@@ -29,23 +31,83 @@ from cardgen.bank.screen import giveaway, shares_stem, words
 from cardgen.factbase.answers import accepted_forms
 from cardgen.factbase.model import Definition, FactBase, Layer, Stack
 from cardgen.gcpause import collector_paused
+from cardgen.lang import DEFAULT_LANG, LANGS, N_, Lang, Translator, lang_of, translator
 from cardgen.present import stack_rows
 
-WORD = {"pros": "장점", "cons": "단점"}
+# Every sentence the bank writes, as a message of the catalogs (`cardgen.lang`).
+ASK = {
+    "pros": N_("Which of the following is an advantage of {concept}?"),
+    "cons": N_("Which of the following is a disadvantage of {concept}?"),
+}
+IS_A = {
+    "pros": N_("The following is an advantage of {concept}."),
+    "cons": N_("The following is a disadvantage of {concept}."),
+}
+OWNED = {"pros": N_("It is an advantage of {concept}."), "cons": N_("It is a disadvantage of {concept}.")}
+SHARED = {
+    "pros": N_("It is an advantage of both {one} and {other}."),
+    "cons": N_("It is a disadvantage of both {one} and {other}."),
+}
+POINT = {"pros": N_("An advantage of {concept}: {point}"), "cons": N_("A disadvantage of {concept}: {point}")}
+TERM_FOR = N_("Which term has the following meaning?")
+DEFINITION_OF = N_("Which is the definition of {term}?")
+ORDER = N_("Put the layers of ‘{title}’ in order from top to bottom.")
+BLANK = N_("Which layer goes in the blank of ‘{title}’?")
+BLANK_FILL = N_("Write the layer that goes in the blank of ‘{title}’.")
+ABOVE = N_("In ‘{title}’, which layer is directly above ‘{layer}’?")
+BELOW = N_("In ‘{title}’, which layer is directly below ‘{layer}’?")
+LAYERS = N_("{title} (top to bottom): {layers}")
+KIND_OF = N_("Which of the following is a kind of {parent}?")
+NOT_KIND_OF = N_("Which of the following is not a kind of {parent}?")
+KINDS_ARE = N_("Kinds of {parent}: {kinds}")
+BASIS = N_("{kinds} (basis: {basis})")
+NOT_ONE = N_("{explanation}. {term} is not one of them.")
+MATCH = N_("Match each term with its definition.")
+EXAMPLE = N_("The following is an example of {concept}.")
+EXAMPLES_ARE = N_("Examples of {concept}: {examples}")
+MESSAGES = (
+    *ASK.values(),
+    *IS_A.values(),
+    *OWNED.values(),
+    *SHARED.values(),
+    *POINT.values(),
+    TERM_FOR,
+    DEFINITION_OF,
+    ORDER,
+    BLANK,
+    BLANK_FILL,
+    ABOVE,
+    BELOW,
+    LAYERS,
+    KIND_OF,
+    NOT_KIND_OF,
+    KINDS_ARE,
+    BASIS,
+    NOT_ONE,
+    MATCH,
+    EXAMPLE,
+    EXAMPLES_ARE,
+)
 CHOICE_KIND = {"pros": "pro_of", "cons": "con_of"}
 OX_KIND = {"pros": "ox_pro", "cons": "ox_con"}
 OTHER = {"pros": "cons", "cons": "pros"}
 SHORT = {"pros": "pro", "cons": "con"}
 MATCH_MIN, MATCH_MAX = 4, 6
 STACK_SHARE = 0.25
-# The fixed words of the prompts below: they are in every question of a kind, so they say
-# nothing about its answer and the giveaway screening passes over them.
-STEM_WORDS = words(
-    "다음 뜻을 가진 용어는? 의 정의로 알맞은 것은? 다음 중 의 장점으로 단점으로 알맞은 것은?"
-    " 다음은 의 장점이다 단점이다 예이다"
-    " 구조의 계층을 위에서부터 아래로 순서대로 나열하시오. 구조에서 빈칸에 들어갈 계층은? 계층을 쓰시오"
-    " 바로 위에 아래에 있는 계층은? 다음 중 의 종류인 것은? 종류가 아닌 것은?"
-)
+
+
+@cache
+def stem_words() -> frozenset[str]:
+    """The fixed words of the bank's prompts, in every language: they are in every question of
+    a kind, so they say nothing about its answer and the giveaway screening passes over them."""
+    out: set[str] = set()
+    for lang in LANGS:
+        t = translator(lang)
+        for message in MESSAGES:
+            out |= words(re.sub(r"\{[^{}]*\}", " ", t.gettext(message)))
+    return frozenset(out)
+
+
 STACK_KEEP_ORDER = ("stack_order", "stack_missing_choice", "stack_above", "stack_below", "stack_missing_fill")
 
 
@@ -61,14 +123,14 @@ class Dropped:
     """Left out by a rule about the whole bank (a share, a balance), not for a flaw of its own."""
 
 
-def build_bank(base: FactBase, only: Collection[str] | None = None) -> tuple[Question, ...]:
-    """Every question the fact base supports (about the facts ONLY names, when given), sorted
-    by id; deterministic."""
-    return generate_bank(base, only)[0]
+def build_bank(base: FactBase, only: Collection[str] | None = None, lang: Lang | None = None) -> tuple[Question, ...]:
+    """Every question the fact base supports (about the facts ONLY names, when given), in each
+    fact's language or LANG, sorted by id; deterministic."""
+    return generate_bank(base, only, lang)[0]
 
 
 def generate_bank(
-    base: FactBase, only: Collection[str] | None = None
+    base: FactBase, only: Collection[str] | None = None, lang: Lang | None = None
 ) -> tuple[tuple[Question, ...], tuple[Dropped, ...]]:
     """The bank, sorted by id, and the questions left out of it, each with its reason.
 
@@ -77,7 +139,7 @@ def generate_bank(
     """
     try:
         with collector_paused():
-            gen = _Generator(base, frozenset(only) if only is not None else None)
+            gen = _Generator(base, frozenset(only) if only is not None else None, lang)
             excluded = {question_id for question_id, _ in base.exclude}
             kept: list[Question] = []
             for q in chain(
@@ -92,7 +154,7 @@ def generate_bank(
             ):
                 if q.id in excluded:
                     continue
-                reason = giveaway(q, STEM_WORDS)
+                reason = giveaway(q, stem_words())
                 if reason:
                     gen.drop(q, reason)
                 else:
@@ -136,14 +198,6 @@ def _choice(
     )
 
 
-def topic(word: str) -> str:
-    """WORD with the topic particle 은/는 its last syllable calls for (은(는) if not Hangul)."""
-    last = word.rstrip()[-1:]
-    if "가" <= last <= "힣":
-        return word + ("은" if (ord(last) - 0xAC00) % 28 else "는")
-    return word + "은(는)"
-
-
 def stack_text(stack: Stack) -> str:
     """The stack on one line, top first: `응용 프로그램 × 3 / 하이퍼바이저 / 하드웨어`."""
     return " / ".join(row.text for row in stack_rows(stack))
@@ -165,8 +219,9 @@ class _Filtered(Shelf):
 class _Generator:
     """One pass over a fact base: indexes are built once, then each kind is generated."""
 
-    def __init__(self, base: FactBase, only: frozenset[str] | None = None) -> None:
+    def __init__(self, base: FactBase, only: frozenset[str] | None = None, lang: Lang | None = None) -> None:
         self.base = base
+        self.lang = lang
         # Questions are made about these facts only (all when None); wrong options and
         # truth checks still draw on the whole base.
         self.only = only
@@ -197,6 +252,10 @@ class _Generator:
         self.dropped: list[Dropped] = []
         self._shared_tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._tags_of: dict[tuple[str | None, ...], tuple[str, ...]] = {}
+
+    def t(self, fact_id: str) -> Translator:
+        """The translator of the question about FACT_ID: the override, else the fact's language."""
+        return translator(self.lang or (lang_of(self.base[fact_id]) if fact_id in self.base else DEFAULT_LANG))
 
     def wanted(self, fact_id: str) -> bool:
         return self.only is None or fact_id in self.only
@@ -321,6 +380,7 @@ class _Generator:
         for d in self.base.definitions:
             if not self.wanted(d.id):
                 continue
+            t = self.t(d.id)
             alike = sorted(self._alike(d))
             label = rel.label(d.id)
             explanation, facts, tags = f"{label}: {d.definition}", (d.id,), self.tags(d.id)
@@ -330,7 +390,7 @@ class _Generator:
                 yield _choice(
                     f"{d.id}/term_from_definition/1",
                     "term_from_definition",
-                    f"다음 뜻을 가진 용어는?\n{d.definition}",
+                    f"{t._(TERM_FOR)}\n{d.definition}",
                     label,
                     wrong,
                     accepted=d.names,
@@ -347,7 +407,7 @@ class _Generator:
                 yield _choice(
                     f"{d.id}/definition_from_term/1",
                     "definition_from_term",
-                    f"{label}의 정의로 알맞은 것은?",
+                    t._(DEFINITION_OF, term=label),
                     d.definition,
                     wrong,
                     explanation=explanation,
@@ -365,6 +425,7 @@ class _Generator:
         for pc in self.base.pros_cons:
             if not self.wanted(pc.id):
                 continue
+            t = self.t(pc.id)
             concept = pc.concept
             for polarity in POLARITIES:
                 refuted = [
@@ -380,10 +441,10 @@ class _Generator:
                     yield _choice(
                         f"{pc.id}/{CHOICE_KIND[polarity]}/{i}",
                         CHOICE_KIND[polarity],
-                        f"다음 중 {rel.label(concept)}의 {WORD[polarity]}으로 알맞은 것은?",
+                        t._(ASK[polarity], concept=rel.label(concept)),
                         point.text,
                         wrong,
-                        explanation=f"{rel.label(concept)}의 {WORD[polarity]}: {point.text}{note}",
+                        explanation=t._(POINT[polarity], concept=rel.label(concept), point=point.text) + note,
                         facts=(pc.id, concept),
                         tags=self.tags(pc.id, concept),
                     )
@@ -410,7 +471,7 @@ class _Generator:
                 kind = OX_KIND[polarity]
                 for i, p in enumerate(getattr(pc, polarity), 1):
                     qid = f"{pc.id}/{kind}/{i}"
-                    why = f"{rel.label(pc.concept)}의 {WORD[polarity]}이다."
+                    why = self.t(pc.id)._(OWNED[polarity], concept=rel.label(pc.concept))
                     own: tuple[str, ...] = (pc.id, pc.concept)
                     made.setdefault(qid, self._ox(qid, kind, pc.concept, polarity, p.text, True, why, own))
         for pc in self.base.pros_cons:
@@ -423,7 +484,7 @@ class _Generator:
                         if not self.wanted(other_fact):
                             continue
                         qid = f"{other_fact}/{kind}/also-{pc.id}.{j}"
-                        why = f"{rel.label(pc.concept)}, {rel.label(other)} 모두의 {WORD[polarity]}이다."
+                        why = self.t(other_fact)._(SHARED[polarity], one=rel.label(pc.concept), other=rel.label(other))
                         shared: tuple[str, ...] = (other_fact, other, pc.id)
                         made.setdefault(qid, self._ox(qid, kind, other, polarity, p.text, True, why, shared))
         for concept in subjects:
@@ -437,7 +498,7 @@ class _Generator:
                     spc = next(e for e in rel.pros_cons[source] if p in getattr(e, polarity))
                     j = getattr(spc, polarity).index(p) + 1
                     qid = f"{subject_fact}/{kind}/{spc.id}.{j}"
-                    owner = f"{rel.label(source)}의 {WORD[polarity]}이다."
+                    owner = self.t(subject_fact)._(OWNED[polarity], concept=rel.label(source))
                     why = f"{said}. ({owner})" if said else owner
                     about: tuple[str, ...] = (subject_fact, concept, spc.id)
                     made.setdefault(qid, self._ox(qid, kind, concept, polarity, p.text, False, why, about))
@@ -476,7 +537,7 @@ class _Generator:
         return TrueFalse(
             id=qid,
             kind=kind,
-            prompt=f"다음은 {self.rel.label(concept)}의 {WORD[polarity]}이다.\n{text}",
+            prompt=f"{self.t(facts[0])._(IS_A[polarity], concept=self.rel.label(concept))}\n{text}",
             answer=true,
             explanation=explanation,
             facts=facts,
@@ -556,7 +617,8 @@ class _Generator:
         layers = stack.layers
         names = [layer.name for layer in layers]
         folded = [fold(n) for n in names]
-        explanation = f"{stack.title} (위에서 아래로): {stack_text(stack)}"
+        t = self.t(stack.id)
+        explanation = t._(LAYERS, title=stack.title, layers=stack_text(stack))
         tags = self.tags(stack.id)
         facts = (stack.id,)
         asked = layers_worth_asking(stack, self.trivial, rel.names)
@@ -564,7 +626,7 @@ class _Generator:
             yield Ordering(
                 id=f"{stack.id}/stack_order/1",
                 kind="stack_order",
-                prompt=f"‘{stack.title}’ 구조의 계층을 위에서부터 아래로 순서대로 나열하시오.",
+                prompt=t._(ORDER, title=stack.title),
                 pieces=tuple(sorted(names, key=lambda t: (fold(t), t))),
                 answer=tuple(names),
                 explanation=explanation,
@@ -596,7 +658,7 @@ class _Generator:
                 yield _choice(
                     f"{stack.id}/stack_missing_choice/{i + 1}",
                     "stack_missing_choice",
-                    f"‘{stack.title}’ 구조에서 빈칸에 들어갈 계층은?",
+                    t._(BLANK, title=stack.title),
                     layer.name,
                     wrong,
                     accepted=accepted,
@@ -609,7 +671,7 @@ class _Generator:
             yield FillIn(
                 id=f"{stack.id}/stack_missing_fill/{i + 1}",
                 kind="stack_missing_fill",
-                prompt=f"‘{stack.title}’ 구조에서 빈칸에 들어갈 계층을 쓰시오.",
+                prompt=t._(BLANK_FILL, title=stack.title),
                 answer=layer.name,
                 accepted=accepted,
                 stack=stack,
@@ -623,9 +685,9 @@ class _Generator:
             if not (asked[i] and asked[i + 1]):
                 continue
             kind, ref, ans, where_, index = (
-                ("stack_below", i, i + 1, "아래", self.below)
+                ("stack_below", i, i + 1, BELOW, self.below)
                 if i % 2 == 0
-                else ("stack_above", i + 1, i, "위", self.above)
+                else ("stack_above", i + 1, i, ABOVE, self.above)
             )
             layer, right = layers[ref], layers[ans]
 
@@ -643,7 +705,7 @@ class _Generator:
                 yield _choice(
                     f"{stack.id}/{kind}/{ref + 1}",
                     kind,
-                    f"‘{stack.title}’ 구조에서 ‘{layer.name}’ 바로 {where_}에 있는 계층은?",
+                    t._(where_, title=stack.title, layer=layer.name),
                     right.name,
                     wrong,
                     explanation=explanation,
@@ -689,8 +751,9 @@ class _Generator:
                 continue
             parent = tax.parent
             kinds = [rel.label(c) for c in tax.children]
-            basis = f" (분류 기준: {tax.basis})" if tax.basis else ""
-            explanation = f"{rel.term(parent)}의 종류: {', '.join(kinds)}{basis}"
+            t = self.t(tax.id)
+            listed = t._(KINDS_ARE, parent=rel.term(parent), kinds=t.join(kinds))
+            explanation = t._(BASIS, kinds=listed, basis=tax.basis) if tax.basis else listed
             every_kind = [n for c in sorted(rel.descendants(parent)) for n in rel.names(c)]
             for i, child in enumerate(tax.children, 1):
                 label = rel.label(child)
@@ -699,7 +762,7 @@ class _Generator:
                     yield _choice(
                         f"{tax.id}/kind_of/{i}",
                         "kind_of",
-                        f"다음 중 {rel.label(parent)}의 종류인 것은?",
+                        t._(KIND_OF, parent=rel.label(parent)),
                         label,
                         wrong,
                         accepted=rel.names(child),
@@ -718,10 +781,10 @@ class _Generator:
                 yield _choice(
                     f"{tax.id}/odd_one_out/{v}",
                     "odd_one_out",
-                    f"다음 중 {rel.label(parent)}의 종류가 아닌 것은?",
+                    t._(NOT_KIND_OF, parent=rel.label(parent)),
                     outsider.text,
                     shown,
-                    explanation=f"{explanation}. {topic(rel.term(outsider.key))} 여기에 속하지 않는다.",
+                    explanation=t._(NOT_ONE, explanation=explanation, term=rel.term(outsider.key)),
                     facts=(tax.id,),
                     tags=self.tags(tax.id),
                 )
@@ -768,7 +831,7 @@ class _Generator:
                 yield Matching(
                     id=f"{group[0].id}/matching/{index}",
                     kind="matching",
-                    prompt="용어와 정의를 알맞게 짝지으시오.",
+                    prompt=self.t(group[0].id)._(MATCH),
                     terms=tuple(term for term, _ in pairs),
                     definitions=definitions,
                     answer=tuple(definitions.index(d) for _, d in pairs),
@@ -806,9 +869,11 @@ class _Generator:
         return TrueFalse(
             id=qid,
             kind="ox_example",
-            prompt=f"다음은 {rel.label(concept)}의 예이다.\n{example}",
+            prompt=f"{self.t(owner)._(EXAMPLE, concept=rel.label(concept))}\n{example}",
             answer=true,
-            explanation=f"{rel.label(owner)}의 예: {', '.join(rel.definitions[owner].examples)}",
+            explanation=self.t(owner)._(
+                EXAMPLES_ARE, concept=rel.label(owner), examples=", ".join(rel.definitions[owner].examples)
+            ),
             facts=facts,
             tags=self.tags(*facts),
         )
@@ -823,7 +888,8 @@ class _Generator:
             stack = None
             if q.stack:
                 stack = self.rel.stack_of(q.stack)
-                explanation = f"{explanation}\n{stack.title} (위에서 아래로): {stack_text(stack)}".strip()
+                layers = self.t(q.id)._(LAYERS, title=stack.title, layers=stack_text(stack))
+                explanation = f"{explanation}\n{layers}".strip()
             facts = (q.id, q.stack) if q.stack else (q.id,)
             yield ShortAnswer(
                 id=f"{q.id}/author/1",

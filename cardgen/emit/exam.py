@@ -246,6 +246,8 @@ def make_exam(context: Context, settings: ExamSettings) -> Exam:
     version reshuffles them. Each version has its own question order.
     """
     settings.check()
+    if settings.lang is not None and settings.lang != context.lang:
+        context = replace(context, lang=settings.lang)  # the questions speak the exam's language too
     questions = choose_questions(context.bank_for(settings.seed, settings.questions), settings)
     lang = settings.lang or context.lang_for(questions)
     settings = replace(settings, lang=lang)  # the key's rebuild command names the language
