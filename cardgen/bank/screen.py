@@ -24,6 +24,11 @@ from cardgen.bank.question import Choice, Question
 _WORD = re.compile(r"\w+")
 _PARTICLES = ("으로", "에서", "에게", "은", "는", "이", "가", "을", "를", "의", "에", "로", "와", "과", "도", "만")
 _PARTICLE_END = re.compile("(?:" + "|".join(_PARTICLES) + ")$")
+# English function words: in every sentence, they tell nothing about an answer.
+_FUNCTION_WORDS = frozenset(
+    "a an the of on at in to by for from with as is are be it its or and not no that this than which who"
+    " what when where how into onto over under up out off can".split()
+)
 # How far the key's length may stand out from the wrong options' before it is a tell.
 _LONGER, _SHORTER, _MARGIN = 1.6, 0.5, 6
 
@@ -35,7 +40,7 @@ def words(text: str) -> frozenset[str]:
         particle = _PARTICLE_END.search(word)
         if particle and particle.start() >= 2:
             word = word[: particle.start()]
-        if len(word) >= 2 and not word.isdigit():
+        if len(word) >= 2 and not word.isdigit() and word not in _FUNCTION_WORDS:
             out.add(word)
     return frozenset(out)
 
