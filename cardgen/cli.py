@@ -141,12 +141,13 @@ def questions(
 def audit(
     path: Path = PathArg,
     strict: bool = typer.Option(False, "--strict", help="Exit with status 1 when anything is found."),
+    lang: Lang | None = LangOpt,
 ) -> None:
     """Report at file:line what makes questions a teacher would not sign, and what the bank left out."""
     from cardgen.bank.audit import audit as run_audit
     from cardgen.factbase.loader import load
 
-    findings = run_audit(load(path))
+    findings = run_audit(load(path), _lang(lang))
     for finding in findings:
         typer.echo(str(finding))
     typer.echo(f"{path}: {len(findings)} finding(s).", err=True)

@@ -166,7 +166,7 @@ def test_naming_pattern_and_length_tells_are_caught() -> None:
         == "the key alone breaks the naming pattern of the other options"
     )
     assert giveaway(choice(("가 (A)", "나 (B)", "다", "라 (D)"), 0)) is None  # a wrong option odd out tells nothing
-    assert giveaway(choice(("HTTP", "세션 계층", "전송 계층"), 0)).startswith("every other option has the word '계층'")
+    assert str(giveaway(choice(("HTTP", "세션 계층", "전송 계층"), 0))).startswith("every other option has the word '계층'")
     assert (
         giveaway(choice(("아주 길고 길고 또 길어서 눈에 띄는 정답", "짧음", "작음"), 0))
         == "the key is far longer than every other option"
@@ -316,7 +316,10 @@ def test_audit_reports_at_file_and_line_and_strict_fails(tmp_path: Path) -> None
         """)
         },
     )
-    result = run_cardgen("audit", str(facts))
+    korean = run_cardgen("audit", str(facts))  # the facts are Korean: so are the findings
+    assert korean.returncode == 0, korean.stderr
+    assert f"{facts / 'a.yaml'}:7: '컨테이너'의 종류가 하나뿐이다. 하나짜리 목록으로는 물을 것이 없다" in korean.stdout
+    result = run_cardgen("audit", str(facts), "--lang", "en")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert f"{facts / 'a.yaml'}:3: the term '가상 머신' is inside its own definition (a giveaway)" in out

@@ -10,12 +10,16 @@ and false) are no flaw of a fact and are not reported.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from cardgen.bank.generate import generate_bank
 from cardgen.bank.relations import fold
 from cardgen.cards import build_cards
-from cardgen.factbase.model import FactBase, Loc
+from cardgen.factbase.model import Fact, FactBase, Loc
+from cardgen.lang import N_, Lang, Translator, lang_of, majority, translator
+
+Speaker = Callable[[Fact | None], Translator]
 
 
 @dataclass(frozen=True, order=True)
@@ -27,13 +31,17 @@ class Finding:
         return f"{self.loc}: {self.message}"
 
 
-def audit(base: FactBase) -> list[Finding]:
-    """Every finding, in file and line order."""
-    found = [*_definitions(base), *_taxonomies(base), *_dropped(base), *_excludes(base)]
+def audit(base: FactBase, lang: Lang | None = None) -> list[Finding]:
+    """Every finding, in file and line order, each in its fact's language or LANG."""
+
+    def t(fact: Fact | None) -> Translator:
+        return translator(lang or (lang_of(fact) if fact is not None else majority(map(lang_of, base.facts()))))
+
+    found = [*_definitions(base, t), *_taxonomies(base, t), *_dropped(base, t), *_excludes(base, t)]
     return sorted(set(found))
 
 
-def _definitions(base: FactBase) -> list[Finding]:
+def _definitions(base: FactBase, t: Speaker) -> list[Finding]:
     out = []
     by_meaning: dict[str, list[str]] = {}
     for d in base.definitions:
@@ -42,36 +50,35 @@ def _definitions(base: FactBase) -> list[Finding]:
         by_meaning.setdefault(meaning, []).append(d.id)
         for name in d.names:
             if len(fold(name)) >= 2 and fold(name) in meaning:
-                out.append(Finding(loc, f"the term '{name}' is inside its own definition (a giveaway)"))
+                out.append(
+                    Finding(loc, t(d)._(N_("the term '{name}' is inside its own definition (a giveaway)"), name=name))
+                )
         if d.english and fold(d.english) == fold(d.term):
-            out.append(Finding(loc, f"'english' repeats the term '{d.term}'; leave it out"))
+            out.append(Finding(loc, t(d)._(N_("'english' repeats the term '{term}'; leave it out"), term=d.term)))
     for d in base.definitions:
         others = [o for o in by_meaning[fold(d.definition)] if o != d.id]
         if others:
-            out.append(
-                Finding(d.meta.loc, f"the definition also fits {', '.join(others)}: no question can tell them apart")
-            )
+            message = N_("the definition also fits {others}: no question can tell them apart")
+            out.append(Finding(d.meta.loc, t(d)._(message, others=", ".join(others))))
     return out
 
 
-def _taxonomies(base: FactBase) -> list[Finding]:
+def _taxonomies(base: FactBase, t: Speaker) -> list[Finding]:
     out = []
-    for t in base.taxonomies:
-        parent = base.definition(t.parent)
-        for child_id in t.children:
+    for tax in base.taxonomies:
+        parent = base.definition(tax.parent)
+        for child_id in tax.children:
             child = base.definition(child_id)
             if any(fold(n) in fold(c) for n in parent.names for c in child.names if len(fold(n)) >= 2):
-                out.append(
-                    Finding(
-                        t.meta.loc, f"the kind '{child.term}' contains its parent's name '{parent.term}' (a giveaway)"
-                    )
-                )
-        if len(t.children) == 1:
-            out.append(Finding(t.meta.loc, f"'{parent.term}' has one kind: a list of one asks nothing"))
+                message = N_("the kind '{kind}' contains its parent's name '{parent}' (a giveaway)")
+                out.append(Finding(tax.meta.loc, t(tax)._(message, kind=child.term, parent=parent.term)))
+        if len(tax.children) == 1:
+            message = N_("'{parent}' has one kind: a list of one asks nothing")
+            out.append(Finding(tax.meta.loc, t(tax)._(message, parent=parent.term)))
     return out
 
 
-def _dropped(base: FactBase) -> list[Finding]:
+def _dropped(base: FactBase, t: Speaker) -> list[Finding]:
     _, dropped = generate_bank(base)
     out = []
     for d in dropped:
@@ -79,17 +86,18 @@ def _dropped(base: FactBase) -> list[Finding]:
             continue
         fact = base[d.facts[0]] if d.facts and d.facts[0] in base else None
         loc = fact.meta.loc if fact is not None else Loc("<bank>", 0)
-        out.append(Finding(loc, f"{d.id} left out: {d.reason}"))
+        why = t(fact)._(d.why.message, **d.why.fields)
+        out.append(Finding(loc, t(fact)._(N_("{question} left out: {why}"), question=d.id, why=why)))
     return out
 
 
-def _excludes(base: FactBase) -> list[Finding]:
+def _excludes(base: FactBase, t: Speaker) -> list[Finding]:
     if not base.exclude:
         return []
     bank, dropped = generate_bank(replace(base, exclude=()))
     known = {q.id for q in bank} | {d.id for d in dropped} | {c.key for c in build_cards(base)}
     return [
-        Finding(loc, f"'exclude' names '{name}', which is no question or card")
+        Finding(loc, t(None)._(N_("'exclude' names '{name}', which is no question or card"), name=name))
         for name, loc in base.exclude
         if name not in known
     ]

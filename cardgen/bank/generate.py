@@ -27,7 +27,7 @@ from cardgen.bank.question import (
     TrueFalse,
 )
 from cardgen.bank.relations import POLARITIES, Relations, fold, layers_worth_asking, trivial_layers
-from cardgen.bank.screen import giveaway, shares_stem, words
+from cardgen.bank.screen import Reason, giveaway, shares_stem, words
 from cardgen.factbase.answers import accepted_forms
 from cardgen.factbase.model import Definition, FactBase, Layer, Stack
 from cardgen.gcpause import collector_paused
@@ -118,9 +118,14 @@ class Dropped:
     id: str
     kind: str
     facts: tuple[str, ...]
-    reason: str
+    why: Reason
     policy: bool = False
     """Left out by a rule about the whole bank (a share, a balance), not for a flaw of its own."""
+
+    @property
+    def reason(self) -> str:
+        """Why, in English (`why` is the catalog message)."""
+        return str(self.why)
 
 
 def build_bank(base: FactBase, only: Collection[str] | None = None, lang: Lang | None = None) -> tuple[Question, ...]:
@@ -260,9 +265,9 @@ class _Generator:
     def wanted(self, fact_id: str) -> bool:
         return self.only is None or fact_id in self.only
 
-    def drop(self, q: Question, reason: str, *, policy: bool = False) -> None:
+    def drop(self, q: Question, why: Reason, *, policy: bool = False) -> None:
         """Leave Q out of the bank, and say why (`cardgen audit` lists it)."""
-        self.dropped.append(Dropped(q.id, q.kind, q.facts, reason, policy))
+        self.dropped.append(Dropped(q.id, q.kind, q.facts, why, policy))
 
     def capped(self, questions: list[Question]) -> list[Question]:
         """QUESTIONS with stack items trimmed to at most STACK_SHARE of them: a few small stacks
@@ -275,7 +280,9 @@ class _Generator:
             return questions
         ranked = sorted(stack, key=lambda q: (STACK_KEEP_ORDER.index(q.kind), q.id))
         for q in ranked[keep:]:
-            self.drop(q, f"stack items are at most {STACK_SHARE:.0%} of the bank", policy=True)
+            self.drop(
+                q, Reason(N_("stack items are at most {share} of the bank"), share=f"{STACK_SHARE:.0%}"), policy=True
+            )
         gone = {q.id for q in ranked[keep:]}
         return [q for q in questions if q.id not in gone]
 
@@ -517,7 +524,7 @@ class _Generator:
             if not total or len(by_answer[larger]) * 100 <= total * 55:
                 break
             dropped = by_answer[larger].pop()
-            self.drop(dropped, "true and false statements are balanced over the bank", policy=True)
+            self.drop(dropped, Reason(N_("true and false statements are balanced over the bank")), policy=True)
         return {q.id for side in by_answer.values() for q in side}
 
     def _ox(

@@ -20,17 +20,73 @@ import unicodedata
 from collections.abc import Set
 
 from cardgen.bank.question import Choice, Question
+from cardgen.lang import N_, fill
 
 _WORD = re.compile(r"\w+")
 _PARTICLES = ("으로", "에서", "에게", "은", "는", "이", "가", "을", "를", "의", "에", "로", "와", "과", "도", "만")
 _PARTICLE_END = re.compile("(?:" + "|".join(_PARTICLES) + ")$")
 # English function words: in every sentence, they tell nothing about an answer.
 _FUNCTION_WORDS = frozenset(
-    "a an the of on at in to by for from with as is are be it its or and not no that this than which who"
-    " what when where how into onto over under up out off can".split()
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "on",
+        "at",
+        "in",
+        "to",
+        "by",
+        "for",
+        "from",
+        "with",
+        "as",
+        "is",
+        "are",
+        "be",
+        "it",
+        "its",
+        "or",
+        "and",
+        "not",
+        "no",
+        "that",
+        "this",
+        "than",
+        "which",
+        "who",
+        "what",
+        "when",
+        "where",
+        "how",
+        "into",
+        "onto",
+        "over",
+        "under",
+        "up",
+        "out",
+        "off",
+        "can",
+    ]
 )
 # How far the key's length may stand out from the wrong options' before it is a tell.
 _LONGER, _SHORTER, _MARGIN = 1.6, 0.5, 6
+
+
+class Reason:
+    """Why a question was left out: a catalog message and its fields; `str()` is the English."""
+
+    def __init__(self, message: str, /, **fields: str) -> None:
+        self.message, self.fields = message, fields
+
+    def __str__(self) -> str:
+        return fill(self.message, dict(self.fields))
+
+    def __eq__(self, other: object) -> bool:
+        return str(self) == other if isinstance(other, str) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(str(self))
 
 
 def words(text: str) -> frozenset[str]:
@@ -45,7 +101,7 @@ def words(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def giveaway(q: Question, stem: frozenset[str] = frozenset()) -> str | None:
+def giveaway(q: Question, stem: frozenset[str] = frozenset()) -> Reason | None:
     """Why Q can be answered from its wording alone, or None. STEM holds the fixed words of
     the prompts of Q's kind, which say nothing about any one answer."""
     if not isinstance(q, Choice):
@@ -55,14 +111,14 @@ def giveaway(q: Question, stem: frozenset[str] = frozenset()) -> str | None:
     return _key_only_word(q.prompt, key, wrong, stem) or _odd_pattern(q.options, key) or _odd_length(key, wrong)
 
 
-def _key_only_word(prompt: str, key: str, wrong: list[str], stem: frozenset[str]) -> str | None:
+def _key_only_word(prompt: str, key: str, wrong: list[str], stem: frozenset[str]) -> Reason | None:
     folded_key = unicodedata.normalize("NFKC", key).casefold()
     folded_wrong = [unicodedata.normalize("NFKC", w).casefold() for w in wrong]
     for word in sorted(words(prompt) - stem):
         if word in folded_key and not any(word in w for w in folded_wrong):
-            return f"the prompt's word '{word}' is in the key and in no other option"
+            return Reason(N_("the prompt's word '{word}' is in the key and in no other option"), word=word)
         if len(folded_wrong) >= 2 and word not in folded_key and all(word in w for w in folded_wrong):
-            return f"the prompt's word '{word}' is in every option but the key"
+            return Reason(N_("the prompt's word '{word}' is in every option but the key"), word=word)
     return None
 
 
@@ -70,27 +126,27 @@ def _bracketed(option: str) -> bool:
     return option.rstrip().endswith(")") and "(" in option
 
 
-def _odd_pattern(options: tuple[str, ...], key: str) -> str | None:
+def _odd_pattern(options: tuple[str, ...], key: str) -> Reason | None:
     """The key alone written another way than every wrong option: the only one with a name in
     brackets, or the only one without."""
     wrong = [o for o in options if o != key]
     if len(wrong) >= 2 and all(_bracketed(o) != _bracketed(key) for o in wrong):
-        return "the key alone breaks the naming pattern of the other options"
+        return Reason(N_("the key alone breaks the naming pattern of the other options"))
     # Among names (a few words each), a word every wrong option shares and the key lacks
     # marks the key out ("세션 계층", "전송 계층", "표현 계층" against "HTTP").
     if len(wrong) >= 2 and all(len(o.split()) <= 3 for o in options):
         shared = frozenset.intersection(*(words(o) for o in wrong)) - words(key)
         if shared:
-            return f"every other option has the word '{min(shared)}' and the key has not"
+            return Reason(N_("every other option has the word '{word}' and the key has not"), word=min(shared))
     return None
 
 
-def _odd_length(key: str, wrong: list[str]) -> str | None:
+def _odd_length(key: str, wrong: list[str]) -> Reason | None:
     longest, shortest = max(map(len, wrong)), min(map(len, wrong))
     if len(key) >= longest * _LONGER and len(key) - longest >= _MARGIN:
-        return "the key is far longer than every other option"
+        return Reason(N_("the key is far longer than every other option"))
     if len(key) <= shortest * _SHORTER and shortest - len(key) >= _MARGIN:
-        return "the key is far shorter than every other option"
+        return Reason(N_("the key is far shorter than every other option"))
     return None
 
 
