@@ -291,8 +291,9 @@ def _make_folders(root: Path, rel: PurePosixPath, made: list[Path]) -> None:
                     raise OutputError(folder, "is a link or a file where cardgen needs a folder", _MOVE) from None
 
 
-def _write_temp(target: Path, data: bytes, mode: int) -> str:
-    """Write DATA to a new temporary file beside TARGET; O_EXCL, so a planted link is never followed."""
+def _write_temp(target: Path, data: bytes, mode: int, *, sync: bool = True) -> str:
+    """Write DATA to a new temporary file beside TARGET; O_EXCL, so a planted link is never followed.
+    With SYNC, its bytes are on disk before it is renamed into place."""
     with _os_errors(target):
         # Only the start of the name goes into the prefix, so a long target name still leaves room.
         fd, temp = tempfile.mkstemp(prefix=f".{target.name[:40]}.", suffix=TEMP_SUFFIX, dir=target.parent)
@@ -301,7 +302,8 @@ def _write_temp(target: Path, data: bytes, mode: int) -> str:
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view) :]
-            os.fsync(fd)
+            if sync:
+                os.fsync(fd)
         except BaseException:
             os.close(fd)
             _unlink_quietly(temp)
@@ -311,7 +313,9 @@ def _write_temp(target: Path, data: bytes, mode: int) -> str:
 
 
 def _replace_file(target: Path, data: bytes) -> None:
-    temp = _write_temp(target, data, _file_mode())
+    # The manifest only: a manifest lost to a power cut makes the next run refuse the
+    # folder, which loses nothing, so it is not worth a sync of its own.
+    temp = _write_temp(target, data, _file_mode(), sync=False)
     try:
         with _os_errors(target):
             os.replace(temp, target)
