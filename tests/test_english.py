@@ -154,6 +154,8 @@ def test_everything_is_english(tmp_path: Path) -> None:
     assert re.search(r'<span class="box">True</span><span class="box">False</span>', paper)
     assert re.search(r"\b1 point\b", paper) and re.search(r"\b2 points\b", paper)
     assert "Answer key" in texts["exam exam-s3-A-key.pdf"]
+    # On the printed page the boxes hold whole words: "True  False" on one line, not "Fals" / "e".
+    assert re.search(r"^\s*True\s+False\s*$", texts["exam exam-s3-A.pdf"], re.M)
     assert any("Name its 2 advantages" in text for name, text in texts.items() if name.startswith("anki"))
     assert "# Quiz set 1 of 2" in texts["quizset quizset-s1-01.md"]
     assert json.loads(texts["quizset quizset-s1-01.json"])["questions"]
