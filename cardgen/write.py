@@ -145,7 +145,10 @@ def _require_empty_or_marked(folder: Path) -> None:
         names = os.listdir(folder) if os.path.isdir(folder) else []
     # The lock and temporary files are what a run that is under way, or was killed, leaves here;
     # a subfolder with a manifest is another command's output (`cardgen exam` into dist/exams).
-    if any(name != LOCK and not _is_temp(name) and not _is_output_folder(folder / name) for name in names):
+    strangers = any(name != LOCK and not _is_temp(name) and not _is_output_folder(folder / name) for name in names)
+    # A run under way writes its manifest before any file: files seen without one were there
+    # first, unless that run renamed its manifest in while we listed, so look once more.
+    if strangers and not os.path.lexists(folder / MANIFEST):
         raise OutputError(folder, "is not empty and was not made by cardgen", "choose a new or empty folder")
 
 
