@@ -72,6 +72,8 @@ def fill(template: str, fields: dict[str, object]) -> str:
         value = str(fields[name])
         return attach(value, particle) if particle else value
 
+    if "{" not in template and "}" not in template:
+        return template
     return _FIELD.sub(replace, template)
 
 
@@ -81,6 +83,7 @@ class Translator:
     def __init__(self, lang: Lang, catalog: _gettext.NullTranslations) -> None:
         self.lang = lang
         self.catalog = catalog
+        self._translated: dict[str, str] = {}
 
     def gettext(self, message: str) -> str:
         return self.catalog.gettext(message)
@@ -90,7 +93,10 @@ class Translator:
 
     def _(self, message: str, /, **fields: object) -> str:
         """MESSAGE translated, its `{fields}` filled (see `fill`)."""
-        return fill(self.catalog.gettext(message), fields)
+        translated = self._translated.get(message)
+        if translated is None:
+            translated = self._translated[message] = self.catalog.gettext(message)
+        return fill(translated, fields)
 
     def n_(self, singular: str, plural: str, n: int, /, **fields: object) -> str:
         """The form of SINGULAR/PLURAL for N, translated and filled; `{n}` is N."""
