@@ -372,17 +372,20 @@ def _taxonomy_cards(base: FactBase, tx: Taxonomy, t: Translator) -> list[Card]:
     parent = base.definition(tx.parent)
     children = tuple(base.definition(c).label for c in tx.children)
     basis = t._("Divided by: {basis}", basis=tx.basis) if tx.basis else ""
-    cards = [
-        _card(
-            tx.meta,
-            t,
-            "taxonomy.kinds",
-            t.n_("Name its kind", "Name its {n} kinds", len(children)),
-            subject=parent.label,
-            context=basis,
-            items=children,
+    cards: list[Card] = []
+    # "컨테이너: name its one kind" would teach that there is no other kind.
+    if len(children) >= 2:
+        cards.append(
+            _card(
+                tx.meta,
+                t,
+                "taxonomy.kinds",
+                t.n_("Name its kind", "Name its {n} kinds", len(children)),
+                subject=parent.label,
+                context=basis,
+                items=children,
+            )
         )
-    ]
     for child_id in tx.children:
         child = base.definition(child_id)
         # "리눅스 컨테이너: a kind of what?" answers itself.

@@ -31,8 +31,26 @@ def test_keys_are_unique_and_sorted_by_fact(shipped):
 def test_every_fact_but_scenarios_has_cards(shipped):
     base, cards = shipped
     with_cards = {card.fact_id for card in cards}
-    expected = {fact.id for fact in base.facts()} - {s.id for s in base.scenarios}
+    # kinds-of-container has one kind, named after its parent: no card would be worth its place.
+    expected = {fact.id for fact in base.facts()} - {s.id for s in base.scenarios} - {"kinds-of-container"}
     assert with_cards == expected
+
+
+def test_a_taxonomy_of_one_kind_asks_for_no_list_of_kinds(tmp_path):
+    facts = """\
+definitions:
+  - {id: p, term: 부모, definition: 뜻}
+  - {id: a, term: 가, definition: 뜻 하나}
+  - {id: b, term: 나, definition: 뜻 둘}
+taxonomy:
+  - {id: one, parent: p, children: [a]}
+  - {id: two, parent: p, children: [a, b]}
+"""
+    cards = build_cards(load(build_file_tree(tmp_path, {"f.yaml": facts})))
+    keys = {c.key for c in cards}
+    # "부모: name its kind (1)" would teach that 가 is the only one; asking 가's parent still stands.
+    assert "one/taxonomy.kinds" not in keys and "one/taxonomy.parent.a" in keys
+    assert by_key(cards, "two/taxonomy.kinds").items == ("가", "나")
 
 
 def test_definition_cards(shipped):
