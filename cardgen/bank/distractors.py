@@ -12,7 +12,7 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import chain
 
 from cardgen.bank.question import MAX_OPTIONS, MIN_OPTIONS
@@ -30,11 +30,13 @@ class Candidate:
     names: tuple[str, ...] = ()
     ref: str | None = None
     concepts: frozenset[str] = frozenset()
-    folded: tuple[str, ...] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        # Folded once here: a candidate is compared for many questions.
-        object.__setattr__(self, "folded", (fold(self.text), *(fold(n) for n in self.names)))
+    @property
+    def folded(self) -> tuple[str, ...]:
+        """The text and the names as compared for sameness. Folded on use, not on creation:
+        a large base makes a candidate of every definition, and a draw looks at a few
+        (`fold` remembers what it has folded while a bank is built)."""
+        return (fold(self.text), *(fold(n) for n in self.names)) if self.names else (fold(self.text),)
 
 
 def _order(c: Candidate) -> tuple[str, str]:
