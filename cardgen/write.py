@@ -40,11 +40,13 @@ MAX_NAME_BYTES = 200  # leaves room under the usual 255-byte limit for a tempora
 
 _MOVE = "move it away or choose another output folder"
 _ADVICE = {
-    errno.ENOSPC: "free some disk space or choose another output folder",
-    errno.EDQUOT: "free some disk space or choose another output folder",
-    errno.EACCES: "check the folder's permissions or choose another output folder",
-    errno.EPERM: "check the folder's permissions or choose another output folder",
-    errno.EROFS: "the disk is read-only; choose another output folder",
+    errno.ENOSPC: "free some disk space or choose another {target}",
+    errno.EDQUOT: "free some disk space or choose another {target}",
+    errno.EACCES: "check the folder's permissions or choose another {target}",
+    errno.EPERM: "check the folder's permissions or choose another {target}",
+    errno.EROFS: "the disk is read-only; choose another {target}",
+    errno.EISDIR: "it is a folder; give a file name",
+    errno.ENOTDIR: "a folder on its path is a file; choose another {target}",
     errno.ENAMETOOLONG: "choose a shorter folder or file name",
 }
 
@@ -71,7 +73,7 @@ def write_output(out_dir: Path, files: Files, *, owner: str, guard: Sequence[Pat
     _check_no_file_is_a_folder(root, wanted)
     if root == out:
         _require_empty_or_marked(root)
-        with _os_errors(root):
+        with os_errors(root):
             os.makedirs(root, exist_ok=True)
     with _locked(root):
         old_manifest = _read_bytes(root / MANIFEST)
@@ -101,7 +103,7 @@ def _checked_out_dir(out_dir: Path, guard: Sequence[Path]) -> Path:
         raise OutputError(out_dir, "is a symbolic link", "choose the folder it points to or another folder")
     if st is not None and not stat.S_ISDIR(st.st_mode):
         raise OutputError(out_dir, "exists and is not a folder", "choose a new or empty folder")
-    with _os_errors(out_dir):
+    with os_errors(out_dir):
         out = out_dir.resolve()  # OUT_DIR is no link, so this only resolves the folders above it
         precious = [(Path(g).resolve(), f"the fact base {g}") for g in guard]
         precious += [(Path.cwd(), "the current folder"), (Path.home().resolve(), "your home folder")]
@@ -141,7 +143,7 @@ def _check_no_file_is_a_folder(root: Path, wanted: Files) -> None:
 def _require_empty_or_marked(folder: Path) -> None:
     if os.path.lexists(folder / MANIFEST):
         return
-    with _os_errors(folder):
+    with os_errors(folder):
         names = os.listdir(folder) if os.path.isdir(folder) else []
     # The lock and temporary files are what a run that is under way, or was killed, leaves here;
     # a subfolder with a manifest is another command's output (`cardgen exam` into dist/exams).
@@ -162,10 +164,10 @@ def _is_temp(name: str) -> bool:
 
 @contextmanager
 def _locked(root: Path) -> Iterator[None]:
-    with _os_errors(root / LOCK):
+    with os_errors(root / LOCK):
         fd = os.open(root / LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
     try:
-        with _os_errors(root / LOCK):
+        with os_errors(root / LOCK):
             fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
@@ -235,7 +237,7 @@ def _real_folders(root: Path, rel: PurePosixPath) -> bool:
 def _remove_debris(root: Path) -> None:
     """Remove the temporary files a killed run left behind (it held the lock, so no live run owns them)."""
     emptied: set[str] = set()
-    with _os_errors(root):
+    with os_errors(root):
         for folder, subfolders, names in os.walk(root, topdown=False):  # does not descend into linked folders
             removed = any(os.path.join(folder, sub) in emptied for sub in subfolders)
             for name in names:
@@ -255,13 +257,13 @@ def _write_all(root: Path, wanted: Files, owner: str, owners: Owners, old_manife
     made: list[Path] = []
     temps: dict[str, str] = {}
     renamed = False
-    mode = _file_mode()
+    mode = new_file_mode()
     try:
         for rel, data in sorted(wanted.items()):
             _make_folders(root, PurePosixPath(rel).parent, made)
             temps[rel] = _write_temp(root / rel, data, mode)
         for rel in sorted(temps):
-            with _os_errors(root / rel):
+            with os_errors(root / rel):
                 os.replace(temps[rel], root / rel)
             del temps[rel]
             renamed = True
@@ -285,7 +287,7 @@ def _make_folders(root: Path, rel: PurePosixPath, made: list[Path]) -> None:
     folder = root
     for part in rel.parts:
         folder = folder / part
-        with _os_errors(folder):
+        with os_errors(folder):
             try:
                 os.mkdir(folder)
                 made.append(folder)
@@ -297,7 +299,7 @@ def _make_folders(root: Path, rel: PurePosixPath, made: list[Path]) -> None:
 def _write_temp(target: Path, data: bytes, mode: int, *, sync: bool = True) -> str:
     """Write DATA to a new temporary file beside TARGET; O_EXCL, so a planted link is never followed.
     With SYNC, its bytes are on disk before it is renamed into place."""
-    with _os_errors(target):
+    with os_errors(target):
         # Only the start of the name goes into the prefix, so a long target name still leaves room.
         fd, temp = tempfile.mkstemp(prefix=f".{target.name[:40]}.", suffix=TEMP_SUFFIX, dir=target.parent)
         try:
@@ -318,9 +320,9 @@ def _write_temp(target: Path, data: bytes, mode: int, *, sync: bool = True) -> s
 def _replace_file(target: Path, data: bytes) -> None:
     # The manifest only: a manifest lost to a power cut makes the next run refuse the
     # folder, which loses nothing, so it is not worth a sync of its own.
-    temp = _write_temp(target, data, _file_mode(), sync=False)
+    temp = _write_temp(target, data, new_file_mode(), sync=False)
     try:
-        with _os_errors(target):
+        with os_errors(target):
             os.replace(temp, target)
     except BaseException:
         _unlink_quietly(temp)
@@ -353,7 +355,7 @@ def _remove_stale(
 
 
 def _lstat(path: Path) -> os.stat_result | None:
-    with _os_errors(path):
+    with os_errors(path):
         try:
             return os.lstat(path)
         except FileNotFoundError:
@@ -366,7 +368,7 @@ def _read_bytes(path: Path) -> bytes | None:
         return None
     if not stat.S_ISREG(st.st_mode):
         raise OutputError(path, "is not a cardgen manifest", "move it away or choose a new output folder")
-    with _os_errors(path):
+    with os_errors(path):
         return path.read_bytes()
 
 
@@ -383,19 +385,22 @@ def _rmdir_quietly(path: Path) -> bool:
         return False
 
 
-def _file_mode() -> int:
+def new_file_mode() -> int:
+    """The mode a new file gets under the process's umask (0o666 less the umask)."""
     umask = os.umask(0o022)
     os.umask(umask)
     return 0o666 & ~umask
 
 
 @contextmanager
-def _os_errors(path: Path) -> Iterator[None]:
+def os_errors(path: Path, target: str = "output folder") -> Iterator[None]:
+    """An OSError inside as an `OutputError` on PATH: the system's words and what to do,
+    which ends in choosing another TARGET ("output folder", "file")."""
     try:
         yield
     except OSError as e:
-        advice = _ADVICE.get(e.errno or 0, "check the output folder or choose another one")
-        raise OutputError(path, e.strerror or str(e), advice) from e
+        advice = _ADVICE.get(e.errno or 0, "check the path or choose another {target}")
+        raise OutputError(path, e.strerror or str(e), advice.format(target=target)) from e
 
 
 _ILLEGAL = re.compile('[/\\\\:*?"<>|\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]')

@@ -5,12 +5,10 @@ File writing is kept in `write_file` alone, so a shared writer can replace it.
 
 from __future__ import annotations
 
-import errno
 import os
 import stat
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,17 +18,7 @@ from cardgen.draft.note import read_note
 from cardgen.draft.yamlout import is_drafted, render
 from cardgen.errors import OutputError, UsageError
 from cardgen.factbase.loader import fact_files, load_files
-
-_ADVICE = {
-    errno.ENOSPC: "free some disk space or choose another file",
-    errno.EDQUOT: "free some disk space or choose another file",
-    errno.EACCES: "check the folder's permissions or choose another file",
-    errno.EPERM: "check the folder's permissions or choose another file",
-    errno.EROFS: "the disk is read-only; choose another file",
-    errno.EISDIR: "it is a folder; give a file name",
-    errno.ENOTDIR: "a folder on its path is a file; choose another file",
-    errno.ENAMETOOLONG: "choose a shorter file name",
-}
+from cardgen.write import new_file_mode, os_errors
 
 
 @dataclass(frozen=True)
@@ -56,7 +44,7 @@ def draft_to_file(notes: list[Path], out: Path) -> Outcome:
     drafted = draft_notes(notes)
     refuse_link(out)
     if out.exists():
-        with _os_errors(out):
+        with os_errors(out, "file"):
             old = out.read_bytes()
         if not is_drafted(old.decode("utf-8-sig", errors="replace")):
             raise UsageError(f"{out}:1: not a file cardgen drafted; it is left as it is (merge into it instead)")
@@ -105,7 +93,7 @@ def write_file(path: Path, text: str) -> None:
     """
     refuse_link(path)
     data = text.encode("utf-8")
-    with _os_errors(path):
+    with os_errors(path, "file"):
         path.parent.mkdir(parents=True, exist_ok=True)
         mode = _mode(path)
         # Only the start of the name goes into the prefix, so a long name still leaves room.
@@ -138,15 +126,4 @@ def _mode(path: Path) -> int:
         st = path.stat()
         if stat.S_ISREG(st.st_mode):
             return stat.S_IMODE(st.st_mode)
-    umask = os.umask(0o022)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-@contextmanager
-def _os_errors(path: Path) -> Iterator[None]:
-    try:
-        yield
-    except OSError as exc:
-        advice = _ADVICE.get(exc.errno or 0, "check the path or choose another file")
-        raise OutputError(path, exc.strerror or str(exc), advice) from None
+    return new_file_mode()
