@@ -30,7 +30,7 @@ import sqlite3
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -43,7 +43,7 @@ from cardgen.emit.templating import default_templates, environment
 from cardgen.errors import UsageError
 from cardgen.factbase.model import FactBase
 from cardgen.gcpause import collector_paused
-from cardgen.present import stack_rows
+from cardgen.present import StackRow, stack_rows
 from cardgen.write import safe_file_name
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -185,18 +185,6 @@ _COLON_RUN = re.compile(r":(?=:)|(?<=:):")
 
 def stylesheet() -> str:
     return (default_templates() / "anki" / "style.css").read_text(encoding="utf-8")
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    """One layer of a stack drawing: `count` boxes side by side, hidden ("?") or marked.
-
-    Not a named tuple: its `count` field would hide `tuple.count`."""
-
-    name: Markup
-    count: int
-    hidden: bool
-    marked: bool
 
 
 class NoteView(NamedTuple):
@@ -348,7 +336,7 @@ class Renderer:
         row is rendered once (one template call for all) and a drawing joins its rows.
         """
         drawings: dict[_Drawing, tuple[_RowState, ...]] = {}
-        rows: dict[_RowState, Row] = {}
+        rows: dict[_RowState, StackRow] = {}  # each name escaped for Anki
         for card in cards:
             stack = card.stack
             if stack is None:
@@ -364,7 +352,7 @@ class Renderer:
                 for i, row in enumerate(stack_rows(stack, hidden, marked)):
                     state = (stack.id, i, row.hidden, row.marked)
                     if state not in rows:
-                        rows[state] = Row(self._text[row.name], row.count, row.hidden, row.marked)
+                        rows[state] = replace(row, name=self._text[row.name])
                     drawn.append(state)
                 drawings[key] = tuple(drawn)
         html_of = dict(zip(rows, self.render("stack", rows=list(rows.values())), strict=True))
