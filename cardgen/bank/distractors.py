@@ -52,27 +52,17 @@ class Shelf:
             groups.setdefault(len(c.text), []).append(c)
         self.lengths = sorted(groups)
         self.groups = {n: sorted(g, key=_order) for n, g in groups.items()}
-        self._by: dict[str, dict[str, list[Candidate]]] = {}
-
-    def _index(self, name: str, key: Callable[[Candidate], str]) -> dict[str, list[Candidate]]:
-        # Built on first use: most shelves are only ever walked.
-        if name not in self._by:
-            index: dict[str, list[Candidate]] = {}
-            for n in self.lengths:
-                for c in self.groups[n]:
-                    index.setdefault(key(c), []).append(c)
-            self._by[name] = index
-        return self._by[name]
+        self._by_key: dict[str, list[Candidate]] | None = None
 
     def get(self, keys: Iterable[str]) -> list[Candidate]:
         """The candidates with one of KEYS."""
-        index = self._index("key", lambda c: c.key)
+        index = self._by_key
+        if index is None:  # built on first use: most shelves are only ever walked
+            index = self._by_key = {}
+            for n in self.lengths:
+                for c in self.groups[n]:
+                    index.setdefault(c.key, []).append(c)
         return [c for key in keys for c in index.get(key, ())]
-
-    def with_texts(self, texts: Iterable[str]) -> list[Candidate]:
-        """The candidates whose folded text is one of TEXTS."""
-        index = self._index("text", lambda c: c.folded[0])
-        return [c for text in texts for c in index.get(text, ())]
 
     def nearest(self, length: int) -> Iterator[Candidate]:
         """Every candidate, ordered by distance from LENGTH, then key and text."""

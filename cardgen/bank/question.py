@@ -134,10 +134,6 @@ KINDS: dict[
 }
 
 
-def style_of(kind: str) -> Style:
-    return KINDS[kind].style
-
-
 def drawing(q: Question) -> tuple[Stack, int | None] | None:
     """The stack drawn with Q and the index of its blank layer, if Q draws one."""
     match q:
