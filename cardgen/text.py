@@ -1,4 +1,5 @@
-"""Text on its way out: what a terminal, a spreadsheet or a loader may see of it.
+"""Text on its way out: what a terminal, a spreadsheet or a loader may see of it; and `fold`,
+text as compared for sameness.
 
 Fact text is the user's, and a fact file may come from anyone. The loader refuses
 control characters (`control_chars`); what still reaches a terminal (messages that
@@ -9,6 +10,7 @@ goes through `terminal_safe`, and every spreadsheet cell through `formula_safe`.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # Bidirectional embeddings, overrides, isolates and marks: they reorder what a reader
 # sees ("Trojan Source") without being seen themselves.
@@ -49,3 +51,9 @@ def control_chars(text: str) -> list[str]:
 def formula_safe(cell: str) -> str:
     """CELL as a spreadsheet shows it as text: a leading apostrophe before `= + - @`, tab or CR."""
     return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
+def fold(text: str) -> str:
+    """TEXT as compared for sameness: NFKC (full-width forms, NFD Hangul), casefolded,
+    whitespace collapsed to single spaces."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())

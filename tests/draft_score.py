@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cardgen.draft.facts import fold
+from cardgen.text import fold
 from cardgen.draft.merge import similar
 from cardgen.draft.note import _is_latin
 from cardgen.factbase.model import Definition, FactBase, Layer, Stack

@@ -9,13 +9,13 @@ Everything is indexed once per fact base, so asking costs little however large i
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Iterable
 from functools import cache
 from typing import TypeVar
 
 from cardgen.bank.screen import shares_stem, words
 from cardgen.factbase.model import Definition, FactBase, Layer, Point, ProsCons, Stack, Taxonomy
+from cardgen.text import fold as text_fold
 
 POLARITIES = ("pros", "cons")
 
@@ -30,7 +30,7 @@ def fold(text: str) -> str:
     Cached without bound while a bank is built (the same few texts are compared over
     and over); `build_bank` clears the cache when it is done.
     """
-    out = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    out = text_fold(text)
     return text if out == text else out  # most Hangul text folds to itself: keep one copy
 
 

@@ -8,7 +8,6 @@ choice comes from the `random.Random` the caller passes or derives from the seed
 from __future__ import annotations
 
 import random
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -27,6 +26,7 @@ from cardgen.bank.question import (
     drawing,
 )
 from cardgen.errors import UsageError
+from cardgen.text import fold
 
 
 def quiz_sets(
@@ -197,7 +197,7 @@ def answers(q: Question) -> frozenset[str]:
             texts = ()
         case _ as unreachable:
             assert_never(unreachable)
-    return frozenset(t for t in map(_fold, texts) if len(t) >= 2)
+    return frozenset(t for t in map(fold, texts) if len(t) >= 2)
 
 
 def visible(q: Question) -> str:
@@ -217,7 +217,7 @@ def visible(q: Question) -> str:
     if (drawn := drawing(q)) is not None:
         stack, hidden = drawn
         parts += [layer.name for i, layer in enumerate(stack.layers) if i != hidden]
-    return _fold("\n".join(parts))
+    return fold("\n".join(parts))
 
 
 def reveals(a: Question, b: Question) -> bool:
@@ -227,10 +227,6 @@ def reveals(a: Question, b: Question) -> bool:
 
 def _reveals(a: tuple[frozenset[str], str], b: tuple[frozenset[str], str]) -> bool:
     return any(answer in b[1] for answer in a[0])
-
-
-def _fold(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
 def spread_positions(rng: random.Random, sizes: Sequence[int]) -> list[int]:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TypeAlias
 
 from cardgen.draft.note import Chain, Leftover, Note, PointShape, QuestionShape, Term
+from cardgen.text import fold
 
 SECTION_ORDER = ("definitions", "pros_cons", "taxonomy", "scenarios", "stacks", "questions")
 
@@ -79,11 +80,6 @@ class Draft:
     entries: tuple[Entry, ...]
     leftovers: tuple[tuple[str, Leftover], ...] = ()
     checks: tuple[str, ...] = ()  # about the file as a whole
-
-
-def fold(text: str) -> str:
-    """Text as compared: compatibility forms, case and spacing ignored."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
 def slug(text: str, words: int = 6) -> str:

@@ -17,10 +17,11 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from cardgen.draft.facts import SECTION_ORDER, Checked, Draft, Entry, Map, Value, fold, unchecked
+from cardgen.draft.facts import SECTION_ORDER, Checked, Draft, Entry, Map, Value, unchecked
 from cardgen.draft.yamlout import check_line, entry_lines, inline, item_lines, key_lines, render
 from cardgen.factbase.loader import fact_files, load_files
 from cardgen.factbase.model import AuthorQuestion, FactBase
+from cardgen.text import fold
 
 SIMILAR = 0.8  # a re-drafted point this close to one in the base is that point, perhaps edited
 _APPENDABLE = {

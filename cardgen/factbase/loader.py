@@ -36,7 +36,7 @@ from cardgen.factbase.kinds import (
 from cardgen.factbase.model import Comparison, Fact, FactBase, Layer, Loc, Meta, Point, Taxonomy
 from cardgen.gcpause import collector_paused
 from cardgen.lang import DEFAULT_LANG, LANGS, Lang, as_lang, is_lang
-from cardgen.text import control_chars
+from cardgen.text import control_chars, fold
 
 # PyYAML wheels ship libyaml; the pure-Python parser is the slow fallback.
 _YamlLoader: type[yaml.CSafeLoader] | type[yaml.SafeLoader]
@@ -289,7 +289,7 @@ class _FileReader:
                 point = _build(Point, values, loc=self.loc(item)) if values else None
             if point is None:
                 continue
-            folded = _fold(point.text)
+            folded = fold(point.text)
             if folded in first_line:
                 self.problem(item, f"repeated {singular} '{point.text}' (first at line {first_line[folded]})")
                 continue
@@ -315,10 +315,6 @@ class _FileReader:
             self.problem(node, f"a stack needs at least two layers, this one has {len(items)}")
             return None
         return tuple(layers) if len(layers) == len(items) else None
-
-
-def _fold(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
 def _unbalanced(text: str) -> bool:
