@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from cardgen.errors import OutputError
+from cardgen.text import BIDI_CONTROLS
 
 Files = Mapping[str, bytes]
 Owners = dict[str, frozenset[str]]
@@ -403,7 +404,8 @@ def os_errors(path: Path, target: str = "output folder") -> Iterator[None]:
         raise OutputError(path, e.strerror or str(e), advice.format(target=target)) from e
 
 
-_ILLEGAL = re.compile('[/\\\\:*?"<>|\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]')
+# Path separators, what Windows forbids, every control character and the bidi controls.
+_ILLEGAL = re.compile(f'[/\\\\:*?"<>|\x00-\x1f\x7f-\x9f{BIDI_CONTROLS}]')
 _RESERVED = frozenset({"CON", "PRN", "AUX", "NUL"} | {f"{d}{n}" for d in ("COM", "LPT") for n in "123456789¹²³"})
 
 
