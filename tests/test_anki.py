@@ -467,6 +467,9 @@ def test_collection_holds_exactly_the_rows_genanki_writes(tmp_path):
         conn.close()
         ours = database_rows(collection(deck, notes, T1))
         assert len(ours["notes"]) == len(ours["cards"]) == len(decks[deck])
+        # One difference: a new card's `due` is its position, the note's place in NOTES (genanki: 0).
+        assert [row[8] for row in theirs["cards"]] == [0] * len(notes)
+        theirs["cards"] = [(*row[:8], position, *row[9:]) for position, row in enumerate(theirs["cards"])]
         assert ours == theirs, deck
 
 
