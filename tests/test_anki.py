@@ -137,6 +137,20 @@ def test_korean_text_survives_exactly(shipped):
     assert back.count('<div class="cg-box">수정된 게스트 운영체제</div>') == 3
 
 
+def test_type_in_back_names_other_names_without_claiming_anki_accepts_them(shipped):
+    base, _, col, _ = shipped
+    notes = notes_by_key(col)
+    dom0 = base.definition("dom0")
+    others = [name for name in dom0.names if name not in (dom0.term, dom0.english)]
+    assert others  # the shipped Dom0 has an alias, so the back has something to name
+    card = col.get_card(notes["dom0/definition.typein"].card_ids()[0])
+    back = visible_text(card.answer())
+    assert "다른 이름: " + ", ".join(others) in back
+    # Anki compares with the Answer field alone: nothing on the card may promise more.
+    assert html.unescape(notes["dom0/definition.typein"]["Answer"]) == dom0.term
+    assert "인정" not in back and "ccept" not in back
+
+
 def test_stack_front_draws_boxes_side_by_side_and_hides_one_layer(shipped):
     _, _, col, _ = shipped
     note = notes_by_key(col)["stack-hosted-hypervisor/stack.missing.2"]
