@@ -141,11 +141,20 @@ class Card(NamedTuple):
 def build_cards(base: FactBase, lang: Lang | None = None) -> tuple[Card, ...]:
     """Every card of the fact base, ordered by fact id, then in the order the kinds are listed above.
 
+    A card is left out when its key is under a file's `exclude`, or its family is not
+    among the `cards` its fact's file chose.
+
     Each card speaks its fact's language, or LANG when given (a command's `--lang`).
     """
     excluded = {key for key, _ in base.exclude}
+    chosen = dict(base.cards)  # file -> the card families its facts get, for files that chose
     trivial = trivial_layers(base.stacks)  # once: every stack's cards ask it
-    made = [card for fact in base.facts() for card in cards_of(base, fact, lang, trivial) if card.key not in excluded]
+    made = [
+        card
+        for fact in base.facts()
+        for card in cards_of(base, fact, lang, trivial)
+        if card.key not in excluded and (not chosen or card.family in chosen.get(fact.meta.loc.file, (card.family,)))
+    ]
     cards = _stack_share_capped(made)
     # A stable sort keeps each fact's cards in the order they were made.
     return tuple(sorted(cards, key=attrgetter("fact_id")))

@@ -303,6 +303,37 @@ def history(col: Collection) -> dict[str, tuple]:
     return out
 
 
+def test_the_browser_sorts_and_shows_cards_by_their_question(shipped):
+    _, _, col, _ = shipped
+    for cid in col.find_cards(""):
+        card = col.get_card(cid)
+        sort_field = col.db.scalar("select sfld from notes where id = ?", card.nid)
+        question = visible_text(card.question())
+        assert card.note()["Key"] not in sort_field
+        shown = re.sub(r"\s", "", sort_field).split("{{c1::")[0]  # a cloze's sort field holds its markup
+        assert re.sub(r"\s", "", question).startswith(shown), card.note()["Key"]
+
+
+def test_decks_built_when_the_key_was_the_sort_field_update_in_place(tmp_path):
+    cards = build_cards(load(FACTS))
+    old = NoteMaker(stylesheet())
+    for model in old.models.values():
+        model.sort_field_index = 0  # how earlier cardgen versions sorted: by the Key field
+    (tmp_path / "v1").mkdir()
+    (tmp_path / "v1" / "deck.apkg").write_bytes(apkg_bytes(DECK, old.notes(cards), T1))
+    col = Collection(str(tmp_path / "collection.anki2"))
+    try:
+        assert import_apkgs(col, tmp_path / "v1")["new"] == len(cards)
+        write_anki(load(FACTS), tmp_path / "v2", timestamp=T1 + 86_400)
+        second = import_apkgs(col, tmp_path / "v2")
+        assert second["new"] == 0 and second["conflicting"] == 0, second
+        assert cardgen_note_types(col) == sorted(nt.name for nt in NOTE_TYPES)
+        keys = set(notes_by_key(col))
+        assert not keys & set(col.db.list("select sfld from notes"))
+    finally:
+        col.close()
+
+
 def test_update_story_keeps_review_history(tmp_path):
     facts = Path(shutil.copytree(FACTS, tmp_path / "facts"))
     col = Collection(str(tmp_path / "collection.anki2"))

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from cardgen.errors import FactError
+from cardgen.factbase.kinds import CARD_GROUPS
 from cardgen.factbase.loader import load
 from tests.conftest import build_file_tree, run_cardgen
 
@@ -32,6 +33,15 @@ def problems(tmp_path: Path, files: dict[str, str | bytes]) -> list[str]:
 
 
 CASES = {
+    "a card kind that does not exist, and one that is close": (
+        {"a.yaml": "cards: [definition.foward, flashcard, stack]\n" + GOOD_DEFS},
+        ["a.yaml:1: cards: unknown card kind 'definition.foward' (did you mean 'definition.forward'?)",
+         "a.yaml:1: cards: unknown card kind 'flashcard'; expected one of: " + ", ".join(sorted(CARD_GROUPS))],
+    ),
+    "a card choice of nothing": (
+        {"a.yaml": "cards: []\n" + GOOD_DEFS},
+        ["a.yaml:1: 'cards' names no card kind, so the file's facts would get no cards; name the kinds to keep"],
+    ),
     "a flag that is not true or false": (
         {"a.yaml": GOOD_DEFS + "taxonomy:\n  - {id: t, parent: hv, children: [vm], exhaustive: maybe}\n"},
         ["a.yaml:10: 'exhaustive' must be true or false, not 'maybe'"],
@@ -67,7 +77,7 @@ CASES = {
     ),
     "unknown top-level key": (
         {"a.yaml": "deck: D\nfacts: []\n"},
-        ["a.yaml:2: unknown key 'facts' in the file; expected one of: deck, tags, source, synonyms, exclude, lang, definitions, pros_cons, taxonomy, scenarios, stacks, questions"],
+        ["a.yaml:2: unknown key 'facts' in the file; expected one of: deck, tags, source, synonyms, exclude, lang, cards, definitions, pros_cons, taxonomy, scenarios, stacks, questions"],
     ),
     "unknown key without a close match": (
         {"a.yaml": "definitions:\n  - id: x\n    term: X\n    definition: d\n    zzz: 1\n"},

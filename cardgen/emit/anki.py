@@ -122,7 +122,7 @@ class NoteType:
             templates=[{"name": "Cloze" if self.cloze else "Card", "qfmt": self.front, "afmt": self.back}],
             css=css,
             model_type=genanki.Model.CLOZE if self.cloze else genanki.Model.FRONT_BACK,
-            sort_field_index=0,  # Key: groups a fact's cards together in the browser
+            sort_field_index=1,  # Front or Text: the browser lists cards by their question
         )
 
 
@@ -458,7 +458,7 @@ def collection(deck: str, notes: Sequence[Note], timestamp: int) -> bytes:
                 -1,
                 f" {' '.join(note.tags)} ",
                 "\x1f".join(note.fields),
-                note.fields[0],
+                note.fields[note.model.sort_field_index],
                 0,
                 0,
                 "",

@@ -71,6 +71,11 @@ FILE_KEYS = {
     "lang": Field(
         "lang", help="The language the file is written in: 'ko' (the default) or 'en'. Every output follows."
     ),
+    "cards": Field(
+        "texts",
+        help="The card kinds the file's facts get in Anki and `cardgen quiz` (default: all), "
+        "e.g. [definition.forward, definition.typein, stack]; a first part such as 'stack' names all its kinds.",
+    ),
 }
 
 POINT_KEYS = {
@@ -199,3 +204,8 @@ KINDS: tuple[FactKind, ...] = (
 
 BY_SECTION = {kind.section: kind for kind in KINDS}
 CARD_TITLES = {family: title for kind in KINDS for family, title in kind.cards.items()}
+CARD_GROUPS = {
+    name: frozenset(family for family in CARD_TITLES if name in (family, family.split(".")[0]))
+    for name in sorted({*CARD_TITLES, *(family.split(".")[0] for family in CARD_TITLES)})
+}
+"""What a file's `cards` may name: a card family, or a family's first part for all of them."""

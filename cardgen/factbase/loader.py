@@ -24,6 +24,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from cardgen.errors import FactError, Problem, UsageError
 from cardgen.factbase.kinds import (
     BY_SECTION,
+    CARD_GROUPS,
     COMMON,
     COMPARE_KEYS,
     FILE_KEYS,
@@ -90,6 +91,7 @@ class _FileReader:
         self.exclude: list[tuple[str, Loc]] = []  # question and card ids the author dropped
         self.in_flow: set[int] = set()  # the plain scalars written inside [...] or {...}
         self.deck: tuple[str, Loc] | None = None
+        self.cards: frozenset[str] | None = None  # the card families the file chose, if it did
 
     def loc(self, node: Node) -> Loc:
         return Loc(self.file, node.start_mark.line + 1)
@@ -439,6 +441,7 @@ def _load_files(files: list[Path]) -> FactBase:
     synonyms: list[tuple[str, ...]] = []
     exclude: list[tuple[str, Loc]] = []
     decks: list[tuple[str, Loc]] = []
+    cards: list[tuple[str, frozenset[str]]] = []
     for file in files:
         reader = _FileReader(str(file), problems)
         _read_file(file, reader, facts)
@@ -448,6 +451,8 @@ def _load_files(files: list[Path]) -> FactBase:
         exclude.extend(reader.exclude)
         if reader.deck is not None:
             decks.append(reader.deck)
+        if reader.cards is not None:
+            cards.append((reader.file, reader.cards))
     _check_deck_case(decks, problems)
     kinds = _check_ids(ids, problems)
     _check_refs(refs, kinds, problems)
@@ -460,6 +465,7 @@ def _load_files(files: list[Path]) -> FactBase:
         files=tuple(str(f) for f in files),
         synonyms=tuple(synonyms),
         exclude=tuple(exclude),
+        cards=tuple(cards),
     )
 
 
@@ -537,6 +543,8 @@ def _read_file(file: Path, reader: _FileReader, facts: dict[str, list[Fact]]) ->
         excluded = reader.text(item, "exclude")
         if excluded is not None:
             reader.exclude.append((excluded, reader.loc(item)))
+    if "cards" in sections:
+        reader.cards = _read_card_choice(reader, sections["cards"])
     file_tags = reader.texts(sections["tags"], "tags") if "tags" in sections else ()
     if "tags" in sections:
         _check_tags(reader, sections["tags"], file_tags)
@@ -551,6 +559,28 @@ def _read_file(file: Path, reader: _FileReader, facts: dict[str, list[Fact]]) ->
             fact = _read_fact(reader, item, kind.section, deck, header.get("source"), file_tags or (), as_lang(lang))
             if fact is not None:
                 facts[kind.section].append(fact)
+
+
+def _read_card_choice(reader: _FileReader, node: Node) -> frozenset[str] | None:
+    """The card families a file's `cards` names, or None (and a problem) when it names none or an unknown one."""
+    items = reader.sequence(node, "cards")
+    if items is None:
+        return None
+    if not items:
+        reader.problem(
+            node, "'cards' names no card kind, so the file's facts would get no cards; name the kinds to keep"
+        )
+        return None
+    families: set[str] = set()
+    for item in items:
+        name = reader.text(item, "cards")
+        if name is None:
+            continue
+        if name not in CARD_GROUPS:
+            reader.problem(item, f"cards: unknown card kind '{name}'{_did_you_mean(name, CARD_GROUPS)}")
+            continue
+        families |= CARD_GROUPS[name]
+    return frozenset(families)
 
 
 def _report_aliases(text: str, reader: _FileReader) -> None:

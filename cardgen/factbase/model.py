@@ -185,6 +185,8 @@ class FactBase:
     """Groups of words that mean the same in any answer (운영체제, OS)."""
     exclude: tuple[tuple[str, Loc], ...] = ()
     """Question and card ids the author dropped from every output, with where they were named."""
+    cards: tuple[tuple[str, frozenset[str]], ...] = ()
+    """The card families a file's facts get, for the files that chose (file, families)."""
     # Lookups derived from the facts above, built once in __post_init__.
     _index: dict[str, Fact] = field(init=False, repr=False, compare=False)
     _parents: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
