@@ -81,7 +81,7 @@ CASES = {
     ),
     "unknown key without a close match": (
         {"a.yaml": "definitions:\n  - id: x\n    term: X\n    definition: d\n    zzz: 1\n"},
-        ["a.yaml:5: unknown key 'zzz' in definition 'x'; expected one of: id, tags, source, note, term, english, aliases, definition, details, examples"],
+        ["a.yaml:5: unknown key 'zzz' in definition 'x'; expected one of: id, tags, source, note, reviewed, term, english, aliases, definition, details, examples"],
     ),
     "missing required field": (
         {"a.yaml": "definitions:\n  - id: x\n    definition: d\n"},

@@ -334,6 +334,49 @@ def test_audit_reports_at_file_and_line_and_strict_fails(tmp_path: Path) -> None
     assert run_cardgen("audit", str(clean), "--strict").returncode == 0
 
 
+def test_an_author_settles_findings_by_accepting_them_and_the_shipped_facts_audit_clean(tmp_path: Path) -> None:
+    facts = textwrap.dedent("""\
+        deck: a
+        definitions:
+          - {id: c, term: 컨테이너, definition: 격리된 프로세스}
+          - {id: lc, term: 리눅스 컨테이너, definition: 리눅스의 컨테이너}
+          - {id: vm, term: 가상 메모리, english: Virtual Memory, definition: 디스크를 함께 쓰는 메모리 관리 기법}
+          - {id: d, term: 디스크, english: Disk, definition: 자료를 오래 담아 두는 장치}
+          - {id: n, term: 네트워크, english: Network, definition: 장치를 잇는 통신망}
+        taxonomy:
+          - {id: t, parent: c, children: [lc]}
+        """)
+    root = build_file_tree(tmp_path / "open", {"a.yaml": facts})
+    found = run_cardgen("audit", str(root), "--lang", "en")
+    lines = found.stdout.splitlines()
+    assert any(line.endswith("has one kind: a list of one asks nothing [one-kind]") for line in lines)
+    assert any(line.endswith("(a giveaway) [kind-contains-parent]") for line in lines)
+    left_out = [line.split(": ")[1].split(" ")[0] for line in lines if line.endswith("[left-out]")]
+    assert any(q.startswith("vm/") for q in left_out)  # '메모리' is in the key alone
+
+    accepted = facts.replace(
+        "{id: t, parent: c,", "{id: t, reviewed: [one-kind, kind-contains-parent], parent: c,"
+    )
+    for fact in {q.split("/")[0] for q in left_out}:
+        accepted = accepted.replace(f"{{id: {fact},", f"{{id: {fact}, reviewed: [left-out],")
+    settled = build_file_tree(tmp_path / "settled", {"a.yaml": accepted})
+    assert run_cardgen("audit", str(settled), "--strict").returncode == 0
+    # A dropped question the author excludes is accepted too; a check not taken stays open.
+    by_exclude = build_file_tree(tmp_path / "excluded", {"a.yaml": facts.replace(
+        "{id: t, parent: c,", "{id: t, reviewed: [one-kind], parent: c,"
+    ) + "exclude: [" + ", ".join(left_out) + "]\n"})
+    rest = run_cardgen("audit", str(by_exclude), "--strict", "--lang", "en")
+    assert rest.returncode == 1 and rest.stdout.count("\n") == 1 and "[kind-contains-parent]" in rest.stdout
+
+    wrong = build_file_tree(tmp_path / "wrong", {"a.yaml": facts.replace("{id: t,", "{id: t, reviewed: [one-kid],")})
+    result = run_cardgen("audit", str(wrong))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"{wrong / 'a.yaml'}:9: reviewed: unknown audit check 'one-kid' (did you mean 'one-kind'?)" in result.stderr
+
+    shipped = run_cardgen("audit", str(FACTS), "--strict")
+    assert shipped.returncode == 0, shipped.stdout
+
+
 def test_questions_lists_ids_keys_and_sources() -> None:
     result = run_cardgen("questions", str(FACTS))
     assert result.returncode == 0, result.stderr

@@ -58,7 +58,21 @@ COMMON = {
     "tags": Field("texts", help="Tags added to the file's tags."),
     "source": Field("text", help="Where the fact comes from (overrides the file's source)."),
     "note": Field("text", help="A remark shown with the fact, e.g. a correction of the source."),
+    "reviewed": Field(
+        "texts",
+        help="`cardgen audit` checks the author has looked at and accepts for this fact, e.g. [kind-contains-parent].",
+    ),
 }
+
+AUDIT_CHECKS = {
+    "term-in-definition": "a name of the term inside its own definition",
+    "english-repeats-term": "an English name that repeats the term",
+    "definition-fits-two": "a definition that fits another term too",
+    "kind-contains-parent": "a kind whose name contains its parent's",
+    "one-kind": "a taxonomy of one kind",
+    "left-out": "questions about the fact that the bank's screening left out",
+}
+"""The checks of `cardgen audit` about a fact, which the fact's `reviewed` may accept."""
 
 FILE_KEYS = {
     "deck": Field("text", help="Anki deck of the file's facts; '::' separates levels."),

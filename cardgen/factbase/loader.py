@@ -23,6 +23,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from cardgen.errors import FactError, Problem, UsageError
 from cardgen.factbase.kinds import (
+    AUDIT_CHECKS,
     BY_SECTION,
     CARD_GROUPS,
     COMMON,
@@ -561,6 +562,18 @@ def _read_file(file: Path, reader: _FileReader, facts: dict[str, list[Fact]]) ->
                 facts[kind.section].append(fact)
 
 
+def _checked_reviews(reader: _FileReader, node: Node, checks: tuple[str, ...]) -> tuple[str, ...]:
+    """The audit checks a fact's `reviewed` accepts; unknown ones are problems."""
+    for check in checks:
+        if check not in AUDIT_CHECKS:
+            assert isinstance(node, MappingNode)  # a fact whose keys were read
+            line = Loc(reader.file, _line_of_key(node, "reviewed"))
+            reader.problems.append(
+                Problem(line, f"reviewed: unknown audit check '{check}'{_did_you_mean(check, AUDIT_CHECKS)}")
+            )
+    return tuple(check for check in checks if check in AUDIT_CHECKS)
+
+
 def _read_card_choice(reader: _FileReader, node: Node) -> frozenset[str] | None:
     """The card families a file's `cards` names, or None (and a problem) when it names none or an unknown one."""
     items = reader.sequence(node, "cards")
@@ -654,6 +667,7 @@ def _read_fact(
         note=cast("str | None", values.pop("note", None)),
         loc=reader.loc(node),
         lang=lang,
+        reviewed=_checked_reviews(reader, node, cast(tuple[str, ...], values.pop("reviewed", ()))),
     )
     if kind.needs_one_of and not any(values.get(key) for key in kind.needs_one_of):
         reader.problem(node, f"{owner} needs at least one of {' and '.join(repr(k) for k in kind.needs_one_of)}")

@@ -37,6 +37,8 @@ class Meta:
     loc: Loc = field(default=Loc("<memory>", 0), compare=False)
     lang: Lang = DEFAULT_LANG
     """The language the fact is written in (its file's `lang`); every output made from it follows."""
+    reviewed: tuple[str, ...] = ()
+    """The `cardgen audit` checks the author accepts for this fact."""
 
 
 class _Fact:
