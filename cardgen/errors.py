@@ -96,6 +96,8 @@ class NoFactBase(CardgenError):
         # A folder named like a fact file would be a strange place to start one.
         here = self.path == Path("facts") or self.path.suffix.lower() in (".yaml", ".yml")
         init = "cardgen init" if here else f"cardgen init {shlex.quote(str(self.path))}"
+        if t.lang != "en":  # the starter in the language the user asked for
+            init += f" --lang {t.lang}"
         return "\n".join(
             (
                 t._("{path}: no fact base here (no such file or folder)", path=looked),

@@ -82,7 +82,7 @@ def test_a_missing_path_names_where_cardgen_looked_in_the_commands_language(tmp_
     assert result.returncode == 1 and "Traceback" not in result.stderr
     first, second = result.stderr.splitlines()
     assert first.startswith(f"{tmp_path / 'notes'}: ") and HANGUL.search(first)
-    assert "cardgen quizset PATH" in second and "cardgen init notes" in second and HANGUL.search(second)
+    assert "cardgen quizset PATH" in second and "cardgen init notes --lang ko" in second and HANGUL.search(second)
 
 
 def test_a_fact_error_keeps_file_and_line(tmp_path: Path) -> None:
