@@ -545,4 +545,4 @@ def test_cli_writes_decks_and_counts_kinds(tmp_path):
     assert re.search(rf"total\s+{n}\n", result.stdout)
     assert (tmp_path / "out" / "Docker - 1. 가상화와 컨테이너.apkg").is_file()
     bad = run_cardgen("anki", str(tmp_path / "missing"), "-o", str(tmp_path / "out"))
-    assert bad.returncode == 2 and "no such file or folder" in bad.stderr and "Traceback" not in bad.stderr
+    assert bad.returncode == 1 and "no such file or folder" in bad.stderr and "Traceback" not in bad.stderr

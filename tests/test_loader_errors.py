@@ -262,8 +262,8 @@ def test_cli_reports_all_problems_without_traceback(tmp_path: Path) -> None:
 
 def test_cli_missing_path(tmp_path: Path) -> None:
     result = run_cardgen("validate", str(tmp_path / "nowhere"))
-    assert result.returncode == 2
-    assert result.stderr.strip() == f"{tmp_path / 'nowhere'}: no such file or folder"
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == f"{tmp_path / 'nowhere'}: no fact base here (no such file or folder)"
 
 
 def test_cli_folder_without_fact_files(tmp_path: Path) -> None:

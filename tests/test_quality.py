@@ -20,6 +20,7 @@ from cardgen.context import Context
 from cardgen.emit.exam import ExamSettings, make_exam
 from cardgen.factbase.loader import load
 from cardgen.factbase.model import FactBase
+from cardgen.starter import STARTER
 from tests.conftest import FACTS, build_file_tree, run_cardgen
 from tests.oracle import Oracle, f
 
@@ -373,8 +374,10 @@ def test_an_author_settles_findings_by_accepting_them_and_the_shipped_facts_audi
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert f"{wrong / 'a.yaml'}:9: reviewed: unknown audit check 'one-kid' (did you mean 'one-kind'?)" in result.stderr
 
-    shipped = run_cardgen("audit", str(FACTS), "--strict")
-    assert shipped.returncode == 0, shipped.stdout
+    starters = Path(__file__).parent.parent / "cardgen" / "starter"
+    for shipped in (FACTS, starters / "en", starters / "ko"):  # what cardgen ships audits clean
+        result = run_cardgen("audit", str(shipped), "--strict")
+        assert result.returncode == 0, result.stdout
 
 
 def test_questions_lists_ids_keys_and_sources() -> None:
@@ -402,9 +405,10 @@ def test_the_bank_of_every_rule_base_passes_the_oracle(tmp_path: Path, facts: st
             assert oracle.right_options(q) == {q.answer}, q.id
 
 
-@pytest.mark.parametrize("folder", [FACTS, Path(__file__).parent / "topics"])
+@pytest.mark.parametrize("folder", [FACTS, Path(__file__).parent / "topics", *sorted(STARTER.iterdir())])
 def test_the_shipped_facts_and_a_second_topic_pass_the_oracle_in_every_set(folder: Path) -> None:
-    """A second topic, written from the README alone, keeps every rule the shipped one does."""
+    """A second topic, written from the README alone, and the starters of `cardgen init` keep
+    every rule the shipped one does."""
     base = load(folder)
     oracle = Oracle(base)
     bank = build_bank(base)

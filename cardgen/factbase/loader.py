@@ -21,7 +21,7 @@ from typing import TypeVar, cast
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from cardgen.errors import FactError, Problem, UsageError
+from cardgen.errors import FactError, NoFactBase, Problem, UsageError
 from cardgen.factbase.kinds import (
     AUDIT_CHECKS,
     BY_SECTION,
@@ -372,7 +372,7 @@ def fact_files(path: Path) -> list[Path]:
         return files
     if path.is_symlink():
         raise UsageError(f"{path}: a broken symbolic link")
-    raise UsageError(f"{path}: no such file or folder")
+    raise NoFactBase(path)
 
 
 def _is_fact_file(name: str) -> bool:
