@@ -180,7 +180,8 @@ def test_the_shipped_korean_facts_keep_korean_chrome(tmp_path: Path) -> None:
     assert "정답표" in key and "풀이" in key and "의 장단점" in key
     assert '<span class="box">O</span><span class="box">X</span>' in paper and '<span class="marker">①</span>' in paper
     markdown = quizset_texts(context)["quizset quizset-s1-01.md"]
-    assert markdown.startswith("# 퀴즈 세트 1 / 2") and "## 정답과 해설" in markdown
+    answers = quizset_texts(context)["quizset quizset-s1-01-answers.md"]
+    assert markdown.startswith("# 퀴즈 세트 1 / 2") and answers.startswith("# 퀴즈 세트 1 / 2 · 정답과 해설")
     assert "English" not in markdown and "Quiz set" not in markdown
     cards = context.cards
     assert {c.prompt for c in cards if c.kind == "definition.forward"} == {"뜻은?"}
