@@ -393,9 +393,9 @@ def fact_name(base: FactBase, fact: Fact, t: Translator) -> str:
         case Definition():
             return fact.label
         case ProsCons():
-            return t._("pros and cons of {concept}", concept=base.definition(fact.concept).label)
+            return t._("Pros and cons of {concept}", concept=base.definition(fact.concept).label)
         case Taxonomy():
-            return t._("kinds of {concept}", concept=base.definition(fact.parent).label)
+            return t._("Kinds of {concept}", concept=base.definition(fact.parent).label)
         case Stack():
             return fact.title
         case Scenario():
