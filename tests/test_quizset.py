@@ -166,10 +166,18 @@ def test_markdown_answers_file_holds_every_answer_by_number() -> None:
 
 
 def test_quizset_files_write_the_answers_beside_the_questions(tmp_path) -> None:
-    result = run_cardgen("quizset", str(FACTS), "--sets", "2", "--size", "5", "--format", "md", "-o", str(tmp_path))
+    result = run_cardgen("quizset", str(FACTS), "--sets", "2", "--size", "5", "--format", "md", "--format", "tsv",
+                         "-o", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert sorted(Path(p).name for p in result.stdout.split()) == [
-        "quizset-s0-01-answers.md", "quizset-s0-01.md", "quizset-s0-02-answers.md", "quizset-s0-02.md"]
+        f"quizset-s0-0{n}{end}" for n in (1, 2) for end in ("-answers.md", ".md", ".tsv")]
+    # A rerun with fewer sets removes the answers and cards of the set it no longer makes, and no file of the user's.
+    (tmp_path / "quizset-s0-03-answers.md").write_text("mine", encoding="utf-8")
+    result = run_cardgen("quizset", str(FACTS), "--sets", "1", "--size", "5", "--format", "md", "--format", "tsv",
+                         "-o", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert sorted(_tree(tmp_path)) == ["quizset-s0-01-answers.md", "quizset-s0-01.md", "quizset-s0-01.tsv",
+                                       "quizset-s0-03-answers.md"]
 
 
 def test_markdown_escapes_what_markdown_would_eat(tmp_path) -> None:
