@@ -47,6 +47,7 @@ class Format(StrEnum):
     json = "json"
     md = "md"
     csv = "csv"
+    tsv = "tsv"
 
 
 class _Group(TyperGroup):
@@ -371,7 +372,7 @@ def quizset(
     out: Path = typer.Option(Path("dist/quizsets"), "-o", "--out", help="Folder to write the sets into."),
     lang: Lang | None = LangOpt,
 ) -> None:
-    """Draw randomized quiz sets from the question bank and write them as JSON, Markdown or CSV."""
+    """Draw randomized quiz sets from the question bank and write them as JSON, Markdown, CSV or TSV."""
     from cardgen.build import quizsets
     from cardgen.errors import UsageError
 
