@@ -231,6 +231,47 @@ def test_each_adjacent_pair_is_asked_once_and_the_contrasting_layer_is_offered(t
     assert "호스트 운영체제" in blank.options  # where the hosted stack has its host OS
 
 
+def test_a_cross_stack_item_offers_only_stacks_whose_drawing_denies_the_pair(tmp_path: Path) -> None:
+    more = STACKS.replace("    stacks:\n", """\
+    stacks:
+      - id: para
+        title: 반가상화 방식
+        layers: [응용 프로그램, 수정된 게스트 운영체제, 하이퍼바이저, 하드웨어]
+      - id: xen
+        title: Xen 방식
+        layers: [응용 프로그램, 게스트 운영체제, {name: Xen, concept: hv}, 하드웨어]
+      - id: wrapped
+        title: 하이퍼바이저 안의 하이퍼바이저
+        layers: [응용 프로그램, 게스트 운영체제, 하이퍼바이저, 하이퍼바이저 (중첩), 하드웨어]
+      - id: kvm
+        title: 커널 안의 하이퍼바이저
+        layers: [응용 프로그램, 게스트 운영체제, 하이퍼바이저, 리눅스 커널, 하드웨어]
+""")
+    base = base_of(tmp_path, more)
+    bank = build_bank(base)
+    cross = {q.id: q for q in bank if q.kind == "stack_cross"}
+    # "하이퍼바이저 directly on 하드웨어": native, para and xen (by concept) have it; the first by id asks it.
+    q = cross["native/stack_cross/3"]
+    assert q.prompt == "다음 중 ‘하이퍼바이저’ 바로 아래 계층이 ‘하드웨어’인 구조는?"
+    assert q.options[q.answer] == "네이티브 방식"
+    # Offered wrong: hosted (the host OS between); never para (a guest named like the asked
+    # layer still sits on the hypervisor there), xen (a hypervisor by concept) or wrapped
+    # (a layer named like the hypervisor on the hardware); never a stack without a hypervisor.
+    assert sorted(q.options) == sorted(["네이티브 방식", "호스팅 방식", "커널 안의 하이퍼바이저"])
+    assert not {"반가상화 방식", "Xen 방식", "하이퍼바이저 안의 하이퍼바이저", "컨테이너 방식", "에뮬레이션"} & set(q.options)
+    oracle = Oracle(base)
+    for item in cross.values():
+        assert oracle.right_options(item) == {item.answer}, item.id
+        assert len(item.options) >= 3
+
+
+def test_no_cross_stack_item_without_two_stacks_whose_drawings_deny_the_pair(tmp_path: Path) -> None:
+    # Only the hosted stack holds both 하이퍼바이저 and 하드웨어 apart; containers and emulation
+    # have no hypervisor, so they say nothing about where one sits: no item can be made.
+    bank = build_bank(base_of(tmp_path, STACKS))
+    assert not [q for q in bank if q.kind == "stack_cross"]
+
+
 def test_stack_items_are_at_most_a_quarter_of_bank_and_deck(tmp_path: Path) -> None:
     stacks = "".join(
         f"  - id: s{i}\n    title: 구조 {i}\n    layers: [가{i}, 나{i}, 다{i}, 라{i}, 마{i}]\n" for i in range(8)

@@ -29,6 +29,8 @@ Kinds (`Question.kind`), their variant and the shape of their answer:
 - `stack_missing_fill` (FillIn) — the same drawing; `answer` is the layer name, `accepted`
   the other names that count as right.
 - `stack_above`, `stack_below` (Choice) — which layer sits directly above / below a layer.
+- `stack_cross` (Choice) — in which stack (the options are stack titles) one layer sits
+  directly above another; the wrong options hold both layers, but not that way round.
 - `kind_of` (Choice) — which of these is a kind of X (taxonomy).
 - `odd_one_out` (Choice) — which of these is not a kind of X.
 - `matching` (Matching) — `terms` and `definitions` are the two columns in display order;

@@ -9,10 +9,11 @@ not made. Prompts speak Korean, the language of the shipped notes.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from itertools import chain
+from itertools import chain, pairwise
 
 from cardgen.bank.distractors import Candidate, Shelf, merged, nearest, pick, where
 from cardgen.bank.question import (
@@ -56,6 +57,7 @@ BLANK = N_("Which layer goes in the blank of ‘{title}’?")
 BLANK_FILL = N_("Write the layer that goes in the blank of ‘{title}’.")
 ABOVE = N_("In ‘{title}’, which layer is directly above ‘{layer}’?")
 BELOW = N_("In ‘{title}’, which layer is directly below ‘{layer}’?")
+CROSS = N_("In which of these is ‘{upper}’ directly above ‘{lower}’?")
 LAYERS = N_("{title} (top to bottom): {layers}")
 KIND_OF = N_("Which of the following is a kind of {parent}?")
 NOT_KIND_OF = N_("Which of the following is not a kind of {parent}?")
@@ -108,7 +110,14 @@ def stem_words() -> frozenset[str]:
     return frozenset(out)
 
 
-STACK_KEEP_ORDER = ("stack_order", "stack_missing_choice", "stack_above", "stack_below", "stack_missing_fill")
+STACK_KEEP_ORDER = (
+    "stack_cross",
+    "stack_order",
+    "stack_missing_choice",
+    "stack_above",
+    "stack_below",
+    "stack_missing_fill",
+)
 
 
 @dataclass(frozen=True)
@@ -152,6 +161,7 @@ def generate_bank(
                 gen.pros_cons_choice(),
                 gen.pros_cons_ox(),
                 gen.stacks(),
+                gen.cross_stacks(),
                 gen.taxonomy(),
                 gen.matching(),
                 gen.examples(),
@@ -201,6 +211,24 @@ def _choice(
         stack=stack,
         hidden_layer=hidden_layer,
     )
+
+
+def _contrasts(stack: Stack, upper: Layer, lower: Layer) -> bool:
+    """Whether STACK holds layers named (or of the concepts of) UPPER and LOWER, and no layer
+    named like UPPER sits directly above one named like LOWER: by its drawing, the pair does
+    not hold there. Named like: the same concept, or one folded name inside the other."""
+
+    def same(layer: Layer, named: Layer) -> bool:
+        return fold(layer.name) == fold(named.name) or (named.concept is not None and layer.concept == named.concept)
+
+    def like(layer: Layer, named: Layer) -> bool:
+        a, b = fold(layer.name), fold(named.name)
+        return same(layer, named) or a in b or b in a
+
+    layers = stack.layers
+    holds_both = all(any(same(layer, named) for layer in layers) for named in (upper, lower))
+    pair_like = any(like(a, upper) and like(b, lower) for a, b in pairwise(layers))
+    return holds_both and not pair_like
 
 
 def stack_text(stack: Stack) -> str:
@@ -718,6 +746,46 @@ class _Generator:
                     explanation=explanation,
                     facts=facts,
                     tags=tags,
+                )
+
+    def cross_stacks(self) -> Iterator[Question]:
+        """Which approach puts one layer directly on another ("in which is the hypervisor
+        directly above the hardware?"), asked once per pair of adjacent layers, of the first
+        stack (by id) that has the pair. The wrong options are stacks that hold both layers
+        by the same names (or concepts) but not this way round: then the facts say the pair
+        does not hold there. A stack with a layer named like either one (수정된 게스트 운영체제
+        for 게스트 운영체제) holding the pair is never a wrong option, nor is a stack whose
+        title another stack shares. Layers at the ends of every stack may be asked here:
+        what lies under the hypervisor differs from stack to stack."""
+        stacks = sorted(self.base.stacks, key=lambda s: s.id)
+        titles = Counter(fold(s.title) for s in stacks)
+        seen: set[tuple[str, str]] = set()
+        for stack in stacks:
+            for i in range(len(stack.layers) - 1):
+                upper, lower = stack.layers[i], stack.layers[i + 1]
+                pair = (fold(upper.name), fold(lower.name))
+                if pair in seen:
+                    continue
+                seen.add(pair)
+                if not self.wanted(stack.id) or titles[fold(stack.title)] > 1:
+                    continue
+                wrong = [
+                    other for other in stacks if titles[fold(other.title)] == 1 and _contrasts(other, upper, lower)
+                ]
+                if len(wrong) < MIN_OPTIONS - 1:
+                    continue
+                wrong.sort(key=lambda other: (other.scenario != stack.scenario or stack.scenario is None, other.id))
+                shown = (stack, *wrong[: MAX_OPTIONS - 1])
+                t = self.t(stack.id)
+                yield _choice(
+                    f"{stack.id}/stack_cross/{i + 1}",
+                    "stack_cross",
+                    t._(CROSS, upper=upper.name, lower=lower.name),
+                    stack.title,
+                    [other.title for other in shown[1:]],
+                    explanation="\n".join(t._(LAYERS, title=s.title, layers=stack_text(s)) for s in shown),
+                    facts=tuple(s.id for s in shown),
+                    tags=self.tags(stack.id),
                 )
 
     # --- taxonomy ---------------------------------------------------------------------

@@ -127,6 +127,7 @@ KINDS: dict[
     "stack_missing_fill": FillIn,
     "stack_above": Choice,
     "stack_below": Choice,
+    "stack_cross": Choice,
     "kind_of": Choice,
     "odd_one_out": Choice,
     "matching": Matching,

@@ -43,6 +43,7 @@ QUESTION_TITLES = {
     "stack_missing_fill": N_("stack: the missing layer"),
     "stack_above": N_("stack: the layer above"),
     "stack_below": N_("stack: the layer below"),
+    "stack_cross": N_("stacks compared"),
     "kind_of": N_("taxonomy: a kind of what?"),
     "odd_one_out": N_("taxonomy: the odd one out"),
     "matching": N_("matching"),
