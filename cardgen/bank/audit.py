@@ -5,7 +5,9 @@ English name that repeats the term, a definition that fits two terms, kinds whos
 contain their parent's, a taxonomy of one kind), every question the bank's screening had
 to drop and why (at the fact behind it), and `exclude` entries that name no question or
 card. Drops by a rule about the whole bank (its share of stack items, the balance of true
-and false) are no flaw of a fact and are not reported.
+and false) are no flaw of a fact and are not reported. The author's own choice questions
+are kept whatever their options look like; where the key stands out (its length, a word of
+the question only it repeats) they are reported too, for the author to rewrite.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from cardgen.bank.generate import generate_bank
+from cardgen.bank.generate import generate_bank, stem_words
+from cardgen.bank.question import AUTHORED
 from cardgen.bank.relations import fold
+from cardgen.bank.screen import tells
 from cardgen.cards import build_cards
 from cardgen.factbase.model import Fact, FactBase, Loc
 from cardgen.lang import N_, Lang, Translator, lang_of, majority, translator
@@ -37,7 +41,13 @@ def audit(base: FactBase, lang: Lang | None = None) -> list[Finding]:
     def t(fact: Fact | None) -> Translator:
         return translator(lang or (lang_of(fact) if fact is not None else majority(map(lang_of, base.facts()))))
 
-    found = [*_definitions(base, t), *_taxonomies(base, t), *_dropped(base, t), *_excludes(base, t)]
+    found = [
+        *_definitions(base, t),
+        *_taxonomies(base, t),
+        *_dropped(base, t),
+        *_authored(base, t),
+        *_excludes(base, t),
+    ]
     return sorted(set(found))
 
 
@@ -88,6 +98,18 @@ def _dropped(base: FactBase, t: Speaker) -> list[Finding]:
         loc = fact.meta.loc if fact is not None else Loc("<bank>", 0)
         why = t(fact)._(d.why.message, **d.why.fields)
         out.append(Finding(loc, t(fact)._(N_("{question} left out: {why}"), question=d.id, why=why)))
+    return out
+
+
+def _authored(base: FactBase, t: Speaker) -> list[Finding]:
+    bank, _ = generate_bank(base)
+    out = []
+    for q in bank:
+        if q.kind not in AUTHORED or (why := tells(q, stem_words())) is None:
+            continue
+        fact = base[q.facts[0]]
+        message = N_("{question} gives its answer away: {why} (kept: the options are yours; rewrite them)")
+        out.append(Finding(fact.meta.loc, t(fact)._(message, question=q.id, why=t(fact)._(why.message, **why.fields))))
     return out
 
 

@@ -21,6 +21,7 @@ from cardgen.bank.question import (
     Choice,
     FillIn,
     Matching,
+    MultiChoice,
     Ordering,
     Question,
     ShortAnswer,
@@ -124,10 +125,12 @@ def _stack_json(stack: Stack | None) -> dict[str, Any] | None:
     }
 
 
-def _answer_json(q: Question) -> int | str | list[str] | list[list[str]]:
+def _answer_json(q: Question) -> int | str | list[int] | list[str] | list[list[str]]:
     match q:
         case Choice() | FillIn() | ShortAnswer():
             return q.answer
+        case MultiChoice():
+            return list(q.answers)
         case TrueFalse():
             return 0 if q.answer else 1
         case Ordering():
@@ -140,7 +143,7 @@ def _answer_json(q: Question) -> int | str | list[str] | list[list[str]]:
 
 def _options_json(q: Question, marks: Markers) -> list[str]:
     match q:
-        case Choice():
+        case Choice() | MultiChoice():
             return list(q.options)
         case TrueFalse():
             return list(marks.true_false)
@@ -201,7 +204,7 @@ def stack_lines(q: Question) -> list[str]:
 def option_lines(q: Question, m: Markers) -> list[str]:
     """Each option as shown, with its marker: `① 하이퍼바이저`, `ㄱ 하드웨어`; `A Hypervisor`, `a Hardware`."""
     match q:
-        case Choice():
+        case Choice() | MultiChoice():
             return [f"{m.option(i)} {o}" for i, o in enumerate(q.options)]
         case Ordering():
             return [f"{m.item(i)} {o}" for i, o in enumerate(q.pieces)]
