@@ -229,11 +229,11 @@ CASES = {
     ),
     "fewer than two options": (
         {"a.yaml": GOOD_DEFS + "questions:\n  - {id: q, question: 무엇?, answer: VM, choices: [VM]}\n"},
-        ["a.yaml:10: 'choices' needs 2 to 10 options, this one has 1"],
+        ["a.yaml:10: 'choices' needs 2 to 9 options, this one has 1"],
     ),
-    "more than ten options": (
-        {"a.yaml": GOOD_DEFS + "questions:\n  - {id: q, question: 무엇?, answer: a, choices: [a, b, c, d, e, f, g, h, i, j, k]}\n"},
-        ["a.yaml:10: 'choices' needs 2 to 10 options, this one has 11"],
+    "more than nine options": (
+        {"a.yaml": GOOD_DEFS + "questions:\n  - {id: q, question: 무엇?, answer: a, choices: [a, b, c, d, e, f, g, h, i, j]}\n"},
+        ["a.yaml:10: 'choices' needs 2 to 9 options, this one has 10"],
     ),
     "no right option": (
         {"a.yaml": GOOD_DEFS + "questions:\n  - {id: q, question: 무엇?, choices: [VM, Xen, LXC]}\n"},

@@ -38,7 +38,7 @@ Kinds (`Question.kind`), their variant and the shape of their answer:
 - `author` (ShortAnswer) — the author's own question; `answer` is the expected answer text.
 - `author_choice` (Choice), `author_multi` (MultiChoice) — the author's own choice question,
   with one right option or several ("choose all that apply"); its options are the author's
-  (2 to 10, kept even where the screening would drop a generated question) and `fixed` when
+  (2 to 9, kept even where the screening would drop a generated question) and `fixed` when
   the author's order must stay.
 
 Generated choice questions have at least `MIN_OPTIONS` (3) and at most `MAX_OPTIONS` (4)

@@ -12,11 +12,11 @@ the question only it repeats) they are reported too, for the author to rewrite.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from cardgen.bank.generate import generate_bank, stem_words
-from cardgen.bank.question import AUTHORED
+from cardgen.bank.generate import Dropped, generate_bank, stem_words
+from cardgen.bank.question import AUTHORED, Question
 from cardgen.bank.relations import fold
 from cardgen.bank.screen import tells
 from cardgen.cards import build_cards
@@ -41,11 +41,12 @@ def audit(base: FactBase, lang: Lang | None = None) -> list[Finding]:
     def t(fact: Fact | None) -> Translator:
         return translator(lang or (lang_of(fact) if fact is not None else majority(map(lang_of, base.facts()))))
 
+    bank, dropped = generate_bank(base)
     found = [
         *_definitions(base, t),
         *_taxonomies(base, t),
-        *_dropped(base, t),
-        *_authored(base, t),
+        *_dropped(base, dropped, t),
+        *_authored(base, bank, t),
         *_excludes(base, t),
     ]
     return sorted(set(found))
@@ -88,8 +89,7 @@ def _taxonomies(base: FactBase, t: Speaker) -> list[Finding]:
     return out
 
 
-def _dropped(base: FactBase, t: Speaker) -> list[Finding]:
-    _, dropped = generate_bank(base)
+def _dropped(base: FactBase, dropped: Sequence[Dropped], t: Speaker) -> list[Finding]:
     out = []
     for d in dropped:
         if d.policy:
@@ -101,8 +101,7 @@ def _dropped(base: FactBase, t: Speaker) -> list[Finding]:
     return out
 
 
-def _authored(base: FactBase, t: Speaker) -> list[Finding]:
-    bank, _ = generate_bank(base)
+def _authored(base: FactBase, bank: Sequence[Question], t: Speaker) -> list[Finding]:
     out = []
     for q in bank:
         if q.kind not in AUTHORED or (why := tells(q, stem_words())) is None:

@@ -19,7 +19,7 @@ from cardgen.lang import N_
 
 MAX_LAYER_COUNT = 99
 MAX_POINTS = 100
-MIN_CHOICES, MAX_CHOICES = 2, 10
+MIN_CHOICES, MAX_CHOICES = 2, 9  # one key press picks an option in the terminal quiz
 
 
 @dataclass(frozen=True)
@@ -166,7 +166,7 @@ KINDS: tuple[FactKind, ...] = (
             "basis": Field("text", help="What the division is based on."),
             "exhaustive": Field("flag", help="The children are all the kinds there are."),
         },
-        parts=(("taxonomy links", lambda t: len(t.children)),),
+        parts=(("taxonomy links", lambda t: len(t.children)), ("taxonomy groups", lambda t: len(t.groups))),
         cards={
             "taxonomy.kinds": N_("taxonomy: the kinds"),
             "taxonomy.parent": N_("taxonomy: a kind of what?"),
@@ -225,6 +225,7 @@ KINDS: tuple[FactKind, ...] = (
             "about": Field("text", ref="fact", help="The id of the fact the question is about."),
             "points": Field("positive", help=f"What the question is worth on an exam (1 to {MAX_POINTS})."),
         },
+        parts=(("choice questions", lambda q: 1 if q.choices else 0),),
         cards={"question": N_("question")},
     ),
 )
