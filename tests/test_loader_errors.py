@@ -247,6 +247,10 @@ CASES = {
         {"a.yaml": GOOD_DEFS + "questions:\n  - id: q\n    question: 무엇?\n    answer: VM\n    choices: [{text: VM, correct: true}, Xen]\n"},
         ["a.yaml:12: question 'q': say which options are right once, by 'answer' or by 'correct: true', not both"],
     ),
+    "an answer that is an option marked wrong": (
+        {"a.yaml": GOOD_DEFS + "questions:\n  - id: q\n    question: 무엇?\n    answer: Xen\n    choices: [VM, {text: Xen, correct: false}, LXC]\n"},
+        ["a.yaml:12: question 'q': the answer 'Xen' is an option marked 'correct: false'"],
+    ),
     "a list of answers without choices": (
         {"a.yaml": GOOD_DEFS + "questions:\n  - {id: q, question: 무엇?, answer: [VM, Xen]}\n"},
         ["a.yaml:10: question 'q': a list of answers needs 'choices' to pick them from"],

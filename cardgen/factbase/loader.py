@@ -408,6 +408,17 @@ class _FileReader:
         return tuple(layers) if len(layers) == len(items) else None
 
 
+def _marked_wrong(node: Node) -> set[str]:
+    """The folded texts of the options in NODE, a list of choices, written with `correct: false`."""
+    out = set()
+    for item in node.value if isinstance(node, SequenceNode) else ():
+        if isinstance(item, MappingNode) and {"text", "correct"} <= _keys_of(item):
+            correct, text = _value_of(item, "correct"), _value_of(item, "text")
+            if isinstance(correct, ScalarNode) and correct.value.lower() in ("false", "no", "off"):
+                out.add(fold(str(text.value)))
+    return out
+
+
 def _keys_of(node: Node) -> set[str]:
     """The keys written in NODE, a mapping."""
     if not isinstance(node, MappingNode):
@@ -818,6 +829,14 @@ def _finish_question(
         if unknown:
             return None
         right = {fold(a) for a in answer}
+        denied = _marked_wrong(_value_of(node, "choices")) & right
+        for a in answer:
+            if fold(a) in denied:
+                reader.problem(
+                    _value_of(node, "answer"), f"{owner}: the answer '{a}' is an option marked 'correct: false'"
+                )
+        if denied:
+            return None
         choices = tuple(Option(o.text, fold(o.text) in right, o.loc) for o in choices)
     if not any(o.correct for o in choices):
         reader.problem(
