@@ -114,16 +114,16 @@ class Oracle:
             j = i - 1 if q.kind == "stack_above" else i + 1
             return o == f(stack.layers[j].name)
         if q.kind == "stack_cross":
-            # Right: a stack whose drawing puts a layer named (or of the concept of) the upper
-            # one directly above one named like the lower one, names compared loosely.
-            upper, lower = (f(quoted.split("’")[0]) for quoted in q.prompt.split("‘")[1:3])
-            concepts = {f(layer.name): layer.concept for s in self.base.stacks for layer in s.layers}
+            # Right: a stack whose drawing puts a layer like the asked upper one directly above
+            # one like the lower one; like: the same concept, or one name inside the other.
+            key: Stack = self.base[main]
+            i = int(q.id.rsplit("/", 1)[1]) - 1
+            upper, lower = key.layers[i], key.layers[i + 1]
             stack = next(s for s in self.base.stacks if f(s.title) == o)
 
-            def like(layer, name: str) -> bool:
-                a = f(layer.name)
-                return a == name or a in name or name in a or (
-                    concepts.get(name) is not None and layer.concept == concepts.get(name))
+            def like(layer, named) -> bool:
+                a, b = f(layer.name), f(named.name)
+                return a in b or b in a or (named.concept is not None and layer.concept == named.concept)
             return any(like(a, upper) and like(b, lower) for a, b in zip(stack.layers, stack.layers[1:]))
         if q.kind == "kind_of":
             tax: Taxonomy = self.base[main]

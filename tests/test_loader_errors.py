@@ -214,6 +214,86 @@ CASES = {
         {"a.yaml": "deck: A\n---\ndeck: B\n"},
         ["a.yaml:2: YAML syntax error: but found another document"],
     ),
+    # --- the author's choice questions ---
+    "an answer that is not among the choices, with a close one": (
+        {"a.yaml": GOOD_DEFS + "questions:\n  - id: q\n    question: 무엇?\n    choices: [가상 머신, 하이퍼바이저, 컨테이너]\n    answer: 하이퍼바이져\n"},
+        ["a.yaml:13: question 'q': the answer '하이퍼바이져' is not one of the choices (did you mean '하이퍼바이저'?)"],
+    ),
+    "one of several answers not among the choices": (
+        {"a.yaml": GOOD_DEFS + "questions:\n  - id: q\n    question: 무엇?\n    choices: [A, B, C]\n    answer: [A, D]\n"},
+        ["a.yaml:13: question 'q': the answer 'D' is not one of the choices"],
+    ),
+    "a repeated option, compared as answers are": (
+        {"a.yaml": GOOD_DEFS + "questions:\n  - id: q\n    question: 무엇?\n    answer: VM\n    choices:\n      - VM\n      - Xen\n      - \" vm \"\n"},
+        ["a.yaml:16: repeated option 'vm' (first at line 14)"],
+    ),
+    "fewer than two options": (
+        {"a.yaml": GOOD_DEFS + "questions:\n  - {id: q, question: 무엇?, answer: VM, choices: [VM]}\n"},
+        ["a.yaml:10: 'choices' needs 2 to 9 options, this one has 1"],
+    ),
+    "more than nine options": (
+        {"a.yaml": GOOD_DEFS + "questions:\n  - {id: q, question: 무엇?, answer: a, choices: [a, b, c, d, e, f, g, h, i, j]}\n"},
+        ["a.yaml:10: 'choices' needs 2 to 9 options, this one has 10"],
+    ),
+    "no right option": (
+        {"a.yaml": GOOD_DEFS + "questions:\n  - {id: q, question: 무엇?, choices: [VM, Xen, LXC]}\n"},
+        ["a.yaml:10: question 'q': no option is right; give 'answer' or mark an option 'correct: true'"],
+    ),
+    "every option right": (
+        {"a.yaml": GOOD_DEFS + "questions:\n  - {id: q, question: 무엇?, choices: [VM, Xen], answer: [Xen, VM]}\n"},
+        ["a.yaml:10: question 'q': every option is right, so the question asks nothing; add a wrong option"],
+    ),
+    "the right options said twice": (
+        {"a.yaml": GOOD_DEFS + "questions:\n  - id: q\n    question: 무엇?\n    answer: VM\n    choices: [{text: VM, correct: true}, Xen]\n"},
+        ["a.yaml:12: question 'q': say which options are right once, by 'answer' or by 'correct: true', not both"],
+    ),
+    "an answer that is an option marked wrong": (
+        {"a.yaml": GOOD_DEFS + "questions:\n  - id: q\n    question: 무엇?\n    answer: Xen\n    choices: [VM, {text: Xen, correct: false}, LXC]\n"},
+        ["a.yaml:12: question 'q': the answer 'Xen' is an option marked 'correct: false'"],
+    ),
+    "a list of answers without choices": (
+        {"a.yaml": GOOD_DEFS + "questions:\n  - {id: q, question: 무엇?, answer: [VM, Xen]}\n"},
+        ["a.yaml:10: question 'q': a list of answers needs 'choices' to pick them from"],
+    ),
+    "a question with neither answer nor choices": (
+        {"a.yaml": GOOD_DEFS + "questions:\n  - {id: q, question: 무엇?}\n"},
+        ["a.yaml:10: question 'q' is missing required key 'answer'"],
+    ),
+    "shuffle without choices": (
+        {"a.yaml": GOOD_DEFS + "questions:\n  - {id: q, question: 무엇?, answer: VM, shuffle: false}\n"},
+        ["a.yaml:10: question 'q': 'shuffle' orders 'choices', and there are none"],
+    ),
+    "an option with an unknown key and a 'correct' that is no flag": (
+        {"a.yaml": GOOD_DEFS + "questions:\n  - id: q\n    question: 무엇?\n    choices:\n      - {text: VM, correct: yes please}\n      - {txt: Xen}\n"},
+        ["a.yaml:13: 'correct' must be true or false, not 'yes please'",
+         "a.yaml:14: an option of 'choices' is missing required key 'text'",
+         "a.yaml:14: unknown key 'txt' in an option of 'choices' (did you mean 'text'?); a ',' inside {...} ends a value: if 'txt' belongs to the text before, quote it"],
+    ),
+    "points that are not a positive whole number": (
+        {"a.yaml": GOOD_DEFS + "questions:\n  - {id: q, question: 무엇?, answer: VM, points: 0}\n  - {id: r, question: 왜?, answer: VM, points: 2.5}\n"},
+        ["a.yaml:10: 'points' must be a whole number from 1 to 100, not '0'",
+         "a.yaml:11: 'points' must be a whole number from 1 to 100, not '2.5'"],
+    ),
+    "'about' naming no fact": (
+        {"a.yaml": GOOD_DEFS + "questions:\n  - {id: q, question: 무엇?, answer: VM, about: hv2}\n"},
+        ["a.yaml:10: question 'q' refers to unknown fact 'hv2' (did you mean 'hv'?)"],
+    ),
+    # --- taxonomy groups ---
+    "a kind in two groups of one taxonomy": (
+        {"a.yaml": GOOD_DEFS + "  - {id: c, term: C, definition: 셋째}\ntaxonomy:\n  - id: t\n    parent: hv\n    children:\n      - {group: 하나, children: [vm, c]}\n      - {group: 둘, children: [c]}\n"},
+        ["a.yaml:15: 'c' is repeated in 'children' (first at line 14)"],
+    ),
+    "a group without a label, one naming an unknown kind, one nested": (
+        {"a.yaml": GOOD_DEFS + "taxonomy:\n  - id: t\n    parent: hv\n    children:\n      - {children: [vm]}\n      - {group: 둘, children: [vmm]}\n      - {group: 셋, children: [{group: 넷, children: [vm]}]}\n"},
+        ["a.yaml:13: a group is missing required key 'group'",
+         "a.yaml:14: taxonomy entry 't' refers to unknown definition 'vmm' (did you mean 'vm'?)",
+         "a.yaml:15: 'children' must be text, not a mapping"],
+    ),
+    "a group with an unknown key": (
+        {"a.yaml": GOOD_DEFS + "taxonomy:\n  - id: t\n    parent: hv\n    children:\n      - {grup: 하나, children: [vm]}\n"},
+        ["a.yaml:13: a group is missing required key 'group'",
+         "a.yaml:13: unknown key 'grup' in a group (did you mean 'group'?); a ',' inside {...} ends a value: if 'grup' belongs to the text before, quote it"],
+    ),
 }
 
 

@@ -5,7 +5,9 @@ English name that repeats the term, a definition that fits two terms, kinds whos
 contain their parent's, a taxonomy of one kind), every question the bank's screening had
 to drop and why (at the fact behind it), and `exclude` entries that name no question or
 card. Drops by a rule about the whole bank (its share of stack items, the balance of true
-and false) are no flaw of a fact and are not reported.
+and false) are no flaw of a fact and are not reported. The author's own choice questions
+are kept whatever their options look like; where the key stands out (its length, a word of
+the question only it repeats) they are reported too, for the author to rewrite.
 
 The author settles a finding by fixing the fact, or by accepting it: each finding about
 a fact names its check, which the fact may list under `reviewed` (`left-out` accepts the
@@ -15,11 +17,13 @@ accepted too. A base whose findings are all settled audits clean.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from cardgen.bank.generate import generate_bank
+from cardgen.bank.generate import Dropped, generate_bank, stem_words
+from cardgen.bank.question import AUTHORED, Question
 from cardgen.bank.relations import fold
+from cardgen.bank.screen import tells
 from cardgen.cards import build_cards
 from cardgen.factbase.model import Fact, FactBase, Loc
 from cardgen.lang import N_, Lang, Translator, lang_of, majority, translator
@@ -49,7 +53,14 @@ def audit(base: FactBase, lang: Lang | None = None) -> list[Finding]:
     def t(fact: Fact | None) -> Translator:
         return translator(lang or (lang_of(fact) if fact is not None else majority(map(lang_of, base.facts()))))
 
-    found = [*_definitions(base, t), *_taxonomies(base, t), *_dropped(base, t), *_excludes(base, t)]
+    bank, dropped = generate_bank(base)
+    found = [
+        *_definitions(base, t),
+        *_taxonomies(base, t),
+        *_dropped(base, dropped, t),
+        *_authored(base, bank, t),
+        *_excludes(base, t),
+    ]
     return sorted(set(found))
 
 
@@ -91,8 +102,7 @@ def _taxonomies(base: FactBase, t: Speaker) -> list[Finding]:
     return out
 
 
-def _dropped(base: FactBase, t: Speaker) -> list[Finding]:
-    _, dropped = generate_bank(base)
+def _dropped(base: FactBase, dropped: Sequence[Dropped], t: Speaker) -> list[Finding]:
     accepted = {name for name, _ in base.exclude}
     out = []
     for d in dropped:
@@ -105,6 +115,17 @@ def _dropped(base: FactBase, t: Speaker) -> list[Finding]:
             out.append(Finding(Loc("<bank>", 0), message))
         else:
             out += _unless_reviewed(fact, "left-out", message)
+    return out
+
+
+def _authored(base: FactBase, bank: Sequence[Question], t: Speaker) -> list[Finding]:
+    out = []
+    for q in bank:
+        if q.kind not in AUTHORED or (why := tells(q, stem_words())) is None:
+            continue
+        fact = base[q.facts[0]]
+        message = N_("{question} gives its answer away: {why} (kept: the options are yours; rewrite them)")
+        out.append(Finding(fact.meta.loc, t(fact)._(message, question=q.id, why=t(fact)._(why.message, **why.fields))))
     return out
 
 

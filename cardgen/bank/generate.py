@@ -17,11 +17,13 @@ from itertools import chain, pairwise
 
 from cardgen.bank.distractors import Candidate, Shelf, merged, nearest, pick, where
 from cardgen.bank.question import (
+    AUTHORED,
     MAX_OPTIONS,
     MIN_OPTIONS,
     Choice,
     FillIn,
     Matching,
+    MultiChoice,
     Ordering,
     Question,
     ShortAnswer,
@@ -30,7 +32,7 @@ from cardgen.bank.question import (
 from cardgen.bank.relations import POLARITIES, Relations, fold, layers_worth_asking, trivial_layers
 from cardgen.bank.screen import Reason, giveaway, shares_stem, words
 from cardgen.factbase.answers import accepted_forms
-from cardgen.factbase.model import Definition, FactBase, Layer, Stack
+from cardgen.factbase.model import Definition, FactBase, Layer, Stack, Taxonomy
 from cardgen.gcpause import collector_paused
 from cardgen.lang import DEFAULT_LANG, LANGS, N_, Lang, Translator, lang_of, translator
 from cardgen.present import stack_rows
@@ -67,6 +69,9 @@ NOT_ONE = N_("{explanation}. {term} is not one of them.")
 MATCH = N_("Match each term with its definition.")
 EXAMPLE = N_("The following is an example of {concept}.")
 EXAMPLES_ARE = N_("Examples of {concept}: {examples}")
+ALL_THAT_APPLY = N_("{question} (choose all that apply)")
+IN_GROUP = N_("Among the kinds of {parent}, which is one of ‘{group}’?")
+GROUP_KINDS = N_("{group}: {kinds}")
 MESSAGES = (
     *ASK.values(),
     *IS_A.values(),
@@ -89,6 +94,9 @@ MESSAGES = (
     MATCH,
     EXAMPLE,
     EXAMPLES_ARE,
+    ALL_THAT_APPLY,
+    IN_GROUP,
+    GROUP_KINDS,
 )
 CHOICE_KIND = {"pros": "pro_of", "cons": "con_of"}
 OX_KIND = {"pros": "ox_pro", "cons": "ox_con"}
@@ -148,8 +156,9 @@ def generate_bank(
 ) -> tuple[tuple[Question, ...], tuple[Dropped, ...]]:
     """The bank, sorted by id, and the questions left out of it, each with its reason.
 
-    Every question is screened for giveaways (`cardgen.bank.screen`); the ids the author
-    listed under `exclude` are left out without a word.
+    Every generated question is screened for giveaways (`cardgen.bank.screen`); the
+    author's own choice questions are kept as written (`cardgen audit` screens them). The
+    ids the author listed under `exclude` are left out without a word.
     """
     try:
         with collector_paused():
@@ -169,7 +178,7 @@ def generate_bank(
             ):
                 if q.id in excluded:
                     continue
-                reason = giveaway(q, stem_words())
+                reason = None if q.kind in AUTHORED else giveaway(q, stem_words())
                 if reason:
                     gen.drop(q, reason)
                 else:
@@ -264,6 +273,7 @@ class _Generator:
         labels = {d.id: Candidate(rel.label(d.id), d.id, rel.names(d.id)) for d in defs}
         meanings = {d.id: Candidate(d.definition, d.id) for d in defs}
         self.labels = Shelf(labels.values())
+        self.labels_of = labels
         self.meanings = Shelf(meanings.values())
         by_tag: dict[str, list[str]] = {}
         for d in defs:
@@ -825,9 +835,8 @@ class _Generator:
             if not self.wanted(tax.id):
                 continue
             parent = tax.parent
-            kinds = [rel.label(c) for c in tax.children]
             t = self.t(tax.id)
-            listed = t._(KINDS_ARE, parent=rel.term(parent), kinds=t.join(kinds))
+            listed = t._(KINDS_ARE, parent=rel.term(parent), kinds=self._kinds_text(tax, t))
             explanation = t._(BASIS, kinds=listed, basis=tax.basis) if tax.basis else listed
             every_kind = [n for c in sorted(rel.descendants(parent)) for n in rel.names(c)]
             for i, child in enumerate(tax.children, 1):
@@ -863,6 +872,47 @@ class _Generator:
                     facts=(tax.id,),
                     tags=self.tags(tax.id),
                 )
+
+            yield from self._group_members(tax, explanation, t)
+
+    def _kinds_text(self, tax: Taxonomy, t: Translator) -> str:
+        """The kinds of TAX in the author's order, a group's together under its label."""
+        parts: list[str] = []
+        done: set[str] = set()
+        for child in tax.children:
+            group = tax.group_of(child)
+            if group is None:
+                parts.append(self.rel.label(child))
+            elif group.label not in done:
+                done.add(group.label)
+                kinds = t.join([self.rel.label(c) for c in group.children])
+                parts.append(t._(GROUP_KINDS, group=group.label, kinds=kinds))
+        return "; ".join(parts) if tax.groups else t.join(parts)
+
+    def _group_members(self, tax: Taxonomy, explanation: str, t: Translator) -> Iterator[Question]:
+        """Which kind is in a group: the wrong options are the kinds of the taxonomy's other
+        groups (the author put them elsewhere), never an ungrouped kind, which may belong too.
+        The group's label is asked about, never offered as an answer."""
+        rel = self.rel
+        for g, group in enumerate(tax.groups, 1):
+            others = [c for other in tax.groups if other is not group for c in other.children]
+            if len(others) < MIN_OPTIONS - 1:
+                continue
+            for i, child in enumerate(group.children, 1):
+                label = rel.label(child)
+                wrong = pick(label, [nearest([self.labels_of[c] for c in others], len(label))])
+                if wrong:
+                    yield _choice(
+                        f"{tax.id}/group_member/{g}.{i}",
+                        "group_member",
+                        t._(IN_GROUP, parent=rel.label(tax.parent), group=group.label),
+                        label,
+                        wrong,
+                        accepted=rel.names(child),
+                        explanation=explanation,
+                        facts=(tax.id, child),
+                        tags=self.tags(tax.id, child),
+                    )
 
     # --- matching ---------------------------------------------------------------------
 
@@ -959,22 +1009,62 @@ class _Generator:
         for q in self.base.questions:
             if not self.wanted(q.id):
                 continue
+            t = self.t(q.id)
             explanation = q.explanation or ""
-            stack = None
             if q.stack:
                 stack = self.rel.stack_of(q.stack)
-                layers = self.t(q.id)._(LAYERS, title=stack.title, layers=stack_text(stack))
+                layers = t._(LAYERS, title=stack.title, layers=stack_text(stack))
                 explanation = f"{explanation}\n{layers}".strip()
-            facts = (q.id, q.stack) if q.stack else (q.id,)
-            yield ShortAnswer(
-                id=f"{q.id}/author/1",
-                kind="author",
-                prompt=q.question,
-                answer=q.answer,
-                explanation=explanation,
-                facts=facts,
-                tags=self.tags(*facts),
-            )
+            facts = tuple(dict.fromkeys(f for f in (q.id, q.about, q.stack) if f))
+            tags = self.tags(*facts)
+            if not q.choices:
+                yield ShortAnswer(
+                    id=f"{q.id}/author/1",
+                    kind="author",
+                    prompt=q.question,
+                    answer=q.answer,
+                    explanation=explanation,
+                    facts=facts,
+                    tags=tags,
+                    points=q.points,
+                )
+                continue
+            texts = [o.text for o in q.choices]
+            # Canonical order, as for every generated question, unless the author fixed theirs.
+            options = tuple(texts if not q.shuffle else sorted(texts, key=lambda x: (fold(x), x)))
+            right = set(q.right)
+            if q.multiple:
+                yield MultiChoice(
+                    id=f"{q.id}/author_multi/1",
+                    kind="author_multi",
+                    prompt=_all_that_apply(q.question, t),
+                    options=options,
+                    answers=tuple(i for i, o in enumerate(options) if o in right),
+                    fixed=not q.shuffle,
+                    explanation=explanation,
+                    facts=facts,
+                    tags=tags,
+                    points=q.points,
+                )
+            else:
+                yield Choice(
+                    id=f"{q.id}/author_choice/1",
+                    kind="author_choice",
+                    prompt=q.question,
+                    options=options,
+                    answer=options.index(q.right[0]),
+                    fixed=not q.shuffle,
+                    explanation=explanation,
+                    facts=facts,
+                    tags=tags,
+                    points=q.points,
+                )
+
+
+def _all_that_apply(question: str, t: Translator) -> str:
+    """QUESTION with "(choose all that apply)" on its first line, the question proper."""
+    first, *rest = question.split("\n")
+    return "\n".join((t._(ALL_THAT_APPLY, question=first), *rest))
 
 
 def _chunks(defs: list[Definition]) -> list[list[Definition]]:

@@ -201,6 +201,8 @@ class NoteView(NamedTuple):
     details: tuple[Markup, ...]
     front_stack: Markup | None
     back_stack: Markup | None
+    options: tuple[Markup, ...] = ()
+    """The options of a choice question, with their markers, shown on the front."""
 
 
 class ClozeView(NamedTuple):
@@ -316,6 +318,7 @@ class Renderer:
                     tuple(map(text, card.details)),
                     front_stack,
                     back_stack,
+                    tuple(map(text, card.option_lines)),
                 )
             )
             if blank is not None:

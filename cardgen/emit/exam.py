@@ -27,7 +27,17 @@ from itertools import zip_longest
 from pathlib import Path
 from typing import TypedDict, assert_never
 
-from cardgen.bank.question import Choice, FillIn, Matching, Ordering, Question, ShortAnswer, TrueFalse, drawing
+from cardgen.bank.question import (
+    Choice,
+    FillIn,
+    Matching,
+    MultiChoice,
+    Ordering,
+    Question,
+    ShortAnswer,
+    TrueFalse,
+    drawing,
+)
 from cardgen.bank.sample import quiz_sets, select, shuffle_options
 from cardgen.context import Context
 from cardgen.errors import UsageError
@@ -39,8 +49,9 @@ DEFAULT_QUESTIONS = 20
 MAX_VERSIONS = 26
 
 # The bank's question styles, in the order the sections of a paper follow.
-SECTIONS = ("ox", "choice", "match", "order", "fill", "short")
-POINTS = {"ox": 1, "choice": 2, "match": 1, "order": 3, "fill": 3, "short": 5}  # match: per pair
+SECTIONS = ("ox", "choice", "multi", "match", "order", "fill", "short")
+# The default points of each style (match: per pair); the author's `points` replace them.
+POINTS = {"ox": 1, "choice": 2, "multi": 3, "match": 1, "order": 3, "fill": 3, "short": 5}
 WRITING_LINES = 4
 GRID_COLUMNS = 2  # the key's answer grid: two columns of number, answer, points fit ~40 questions on a page
 
@@ -68,6 +79,7 @@ INSTRUCTIONS = (
     ("all", N_("Check the version (A, B, ...) and the number of pages. Points are shown after each question.")),
     ("ox", N_("True or false: circle True if the statement is true, False if it is false.")),
     ("choice", N_("Multiple choice: circle the letter of the one correct answer.")),
+    ("multi", N_("Choose all that apply: circle the letter of every correct answer.")),
     ("match", N_("Matching: write the letter of the matching right-hand item in the brackets.")),
     ("order", N_("Ordering: write the letter of the right item in each numbered box.")),
     ("fill", N_("Fill in: write the missing word on the answer line.")),
@@ -185,7 +197,7 @@ class Item:
     points: int
     points_label: str
     key: KeyEntry
-    choices: tuple[Mark, ...] = ()  # choice, ox
+    choices: tuple[Mark, ...] = ()  # choice, multi, ox
     stack: tuple[DrawnLayer, ...] = ()  # drawn under the prompt, one layer left blank
     rows: tuple[MatchRow, ...] = ()  # match
     slots: tuple[str, ...] = ()  # order: the numbered boxes, top to bottom
@@ -327,7 +339,7 @@ class _StyleFields(TypedDict, total=False):
 def _item(number: int, q: Question, base: FactBase, t: Translator) -> Item:
     marks = markers(t.lang)
     fields: _StyleFields = {}
-    points = POINTS[q.style]
+    points = q.points or POINTS[q.style]
     accepted: tuple[str, ...] = ()
     answer = answer_text(q, marks)
     brief = answer
@@ -337,13 +349,16 @@ def _item(number: int, q: Question, base: FactBase, t: Translator) -> Item:
             fields["choices"] = tuple(Mark(marks.option(i), text) for i, text in enumerate(q.options))
             accepted = q.accepted
             brief = marks.option(q.answer)
+        case MultiChoice():
+            fields["choices"] = tuple(Mark(marks.option(i), text) for i, text in enumerate(q.options))
+            brief = ", ".join(marks.option(i) for i in q.answers)
         case TrueFalse():
             fields["choices"] = tuple(Mark(marks.truth(value), "") for value in (True, False))
         case Matching():
             lefts = [Mark(marks.number(i), term) for i, term in enumerate(q.terms)]
             rights = [Mark(marks.item(i), text) for i, text in enumerate(q.definitions)]
             fields["rows"] = tuple(MatchRow(left, right) for left, right in zip_longest(lefts, rights))
-            points *= len(q.terms)
+            points = q.points or points * len(q.terms)
             detail = tuple(
                 f"{marks.number(i)} {term} → {marks.item(d)} {q.definitions[d]}"
                 for i, (term, d) in enumerate(zip(q.terms, q.answer, strict=True))

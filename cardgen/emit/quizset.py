@@ -25,6 +25,7 @@ from cardgen.bank.question import (
     Choice,
     FillIn,
     Matching,
+    MultiChoice,
     Ordering,
     Question,
     ShortAnswer,
@@ -133,10 +134,12 @@ def _stack_json(stack: Stack | None) -> dict[str, Any] | None:
     }
 
 
-def _answer_json(q: Question) -> int | str | list[str] | list[list[str]]:
+def _answer_json(q: Question) -> int | str | list[int] | list[str] | list[list[str]]:
     match q:
         case Choice() | FillIn() | ShortAnswer():
             return q.answer
+        case MultiChoice():
+            return list(q.answers)
         case TrueFalse():
             return 0 if q.answer else 1
         case Ordering():
@@ -149,7 +152,7 @@ def _answer_json(q: Question) -> int | str | list[str] | list[list[str]]:
 
 def _options_json(q: Question, marks: Markers) -> list[str]:
     match q:
-        case Choice():
+        case Choice() | MultiChoice():
             return list(q.options)
         case TrueFalse():
             return list(marks.true_false)
@@ -210,7 +213,7 @@ def stack_lines(q: Question) -> list[str]:
 def option_lines(q: Question, m: Markers) -> list[str]:
     """Each option as shown, with its marker: `① 하이퍼바이저`, `ㄱ 하드웨어`; `A Hypervisor`, `a Hardware`."""
     match q:
-        case Choice():
+        case Choice() | MultiChoice():
             return [f"{m.option(i)} {o}" for i, o in enumerate(q.options)]
         case Ordering():
             return [f"{m.item(i)} {o}" for i, o in enumerate(q.pieces)]
@@ -333,7 +336,7 @@ def card_row(q: Question, marks: Markers) -> tuple[str, str]:
 def csv_options(q: Question, marks: Markers) -> tuple[str, ...]:
     """The options of Q, one a column: a choice's options, O and X, an ordering's pieces, a matching's right column."""
     match q:
-        case Choice():
+        case Choice() | MultiChoice():
             return q.options
         case TrueFalse():
             return marks.true_false
@@ -353,6 +356,8 @@ def csv_answer(q: Question, marks: Markers) -> str:
     match q:
         case Choice():
             return q.options[q.answer]
+        case MultiChoice():
+            return "; ".join(q.right)
         case TrueFalse():
             return marks.truth(q.answer)
         case Ordering():

@@ -3,7 +3,8 @@
 Modes choose what is reviewed, each thing always under its own schedule key:
 - flash (default): every card (`cardgen.cards`), front then back, self-graded;
 - typed: the cards that have typed answers, checked leniently (`cardgen.review.compare`);
-- choice: the single-choice questions of the bank (`cardgen.bank`);
+- choice: the choice questions of the bank (`cardgen.bank`), the author's "choose all that
+  apply" questions among them;
 - mixed: all of them, each card typed when it has typed answers.
 
 Flash is the default: it needs only the cards, so it starts fastest on a big fact base.
@@ -23,7 +24,7 @@ from cardgen.factbase.kinds import CARD_TITLES
 from cardgen.lang import N_, Lang, Translator, translator
 
 if TYPE_CHECKING:
-    from cardgen.bank.question import Choice, Question
+    from cardgen.bank.question import Choice, MultiChoice, Question
     from cardgen.cards import Card
     from cardgen.context import Context
     from cardgen.review.session import Item
@@ -48,6 +49,8 @@ QUESTION_TITLES = {
     "odd_one_out": N_("taxonomy: the odd one out"),
     "matching": N_("matching"),
     "author": N_("question"),
+    "author_choice": N_("question"),
+    "author_multi": N_("question"),
 }
 
 
@@ -117,30 +120,32 @@ def card_items(cards: Sequence[Card], mode: str, t: Translator | None = None) ->
 
 
 def choice_items(bank: Sequence[Question], t: Translator | None = None) -> list[Item]:
-    """The bank's single-choice questions as review items.
+    """The bank's choice questions (one right option, or several) as review items.
 
     Options are shuffled once with a fixed seed, spreading the right answers evenly
     over the positions, so a question looks the same in every session.
     """
     import random
 
-    from cardgen.bank.question import Choice
+    from cardgen.bank.question import Choice, MultiChoice
     from cardgen.bank.sample import shuffle_options
     from cardgen.review.session import Item
 
     t = t or translator("en")
     out: list[Item] = []
-    for q in shuffle_options([q for q in bank if isinstance(q, Choice)], random.Random(0)):
-        assert isinstance(q, Choice)
+    for q in shuffle_options([q for q in bank if isinstance(q, Choice | MultiChoice)], random.Random(0)):
+        assert isinstance(q, Choice | MultiChoice)
+        multi = isinstance(q, MultiChoice)
         out.append(
             Item(
                 key=q.id,
-                style="choice",
+                style="multi" if multi else "choice",
                 fact_id=q.facts[0] if q.facts else q.id,
                 title=t.gettext(QUESTION_TITLES[q.kind]) if q.kind in QUESTION_TITLES else q.kind.replace("_", " "),
                 faces=_choice_faces(q),
                 options=q.options,
-                correct=q.answer,
+                correct=q.answer if isinstance(q, Choice) else None,
+                right=q.answers if isinstance(q, MultiChoice) else (),
                 tags=q.tags,
             )
         )
@@ -151,16 +156,17 @@ def _card_faces(card: Card) -> Callable[[], tuple[str, str]]:
     return lambda: (card.front, card.back)
 
 
-def _choice_faces(question: Choice) -> Callable[[], tuple[str, str]]:
+def _choice_faces(question: Choice | MultiChoice) -> Callable[[], tuple[str, str]]:
     return lambda: (_question_front(question), question.explanation)
 
 
-def _question_front(question: Choice) -> str:
+def _question_front(question: Choice | MultiChoice) -> str:
+    from cardgen.bank.question import drawing
     from cardgen.present import draw_stack_text
 
-    if question.stack is None:
+    if (drawn := drawing(question)) is None:
         return question.prompt
-    return question.prompt + "\n" + draw_stack_text(question.stack, hidden=question.hidden_layer)
+    return question.prompt + "\n" + draw_stack_text(*drawn)
 
 
 def _selected(context: Context, options: QuizOptions) -> tuple[Item, ...]:

@@ -92,26 +92,27 @@ class RichScreen:
             return
         self._redraw(item)
 
-    def _question(self, item: Item, chosen: int | None = None) -> Text:
+    def _question(self, item: Item, chosen: frozenset[int] | None = None) -> Text:
         body = Text(safe(item.front))
         if item.options:
             body.append("\n")
             body.append_text(self._options(item, chosen))
         return body
 
-    def _options(self, item: Item, chosen: int | None = None) -> Text:
+    def _options(self, item: Item, chosen: frozenset[int] | None = None) -> Text:
         """Numbered options; once answered (CHOSEN), marked right and wrong."""
         text = Text()
+        right = item.right_options
         for n, option in enumerate(item.options):
             mark, style, suffix = "", "", ""
             if chosen is not None:
-                mark = "✓ " if n == item.correct else "✗ " if n == chosen else "  "
-                style = "bold green" if n == item.correct else "red" if n == chosen else ""
-                suffix = "   " + self.t._("← your answer") if n == chosen else ""
+                mark = "✓ " if n in right else "✗ " if n in chosen else "  "
+                style = "bold green" if n in right else "red" if n in chosen else ""
+                suffix = "   " + self.t._("← your answer") if n in chosen else ""
             text.append(f"\n{mark}{n + 1}. {safe(option, lines=False)}{suffix}", style=style)
         return text
 
-    def _redraw(self, item: Item, chosen: int | None = None) -> None:
+    def _redraw(self, item: Item, chosen: frozenset[int] | None = None) -> None:
         """A fresh screen with the header and the card's front: every step of a card starts so on 80x24."""
         self.console.clear()
         # The progress line sits in the panel's bottom border: one more row for long cards.
@@ -167,7 +168,9 @@ class RichScreen:
             text.append(safe(segment.text, lines=False), style=styles[segment.op])
         return text
 
-    def choice_result(self, item: Item, chosen: int, rating: Rating) -> None:
+    def choice_result(self, item: Item, chosen: int | frozenset[int], rating: Rating) -> None:
+        if isinstance(chosen, int):
+            chosen = frozenset((chosen,))
         if self.plain:
             self._print(self._options(item, chosen))
         else:
