@@ -29,6 +29,11 @@ Kinds (`Question.kind`), their variant and the shape of their answer:
 - `stack_missing_fill` (FillIn) — the same drawing; `answer` is the layer name, `accepted`
   the other names that count as right.
 - `stack_above`, `stack_below` (Choice) — which layer sits directly above / below a layer.
+- `process_order` (Ordering, `flow` set) — the steps of a process, first to last.
+- `process_next`, `process_previous` (Choice) — the step right after / before a step,
+  drawn as a two-step `flow` with the asked step as "?"; each adjacent pair is asked once.
+- `process_step` (Choice) — a step's `detail` is shown; pick the step it describes.
+  Wrong options of the three are the process's other steps, then other processes' steps.
 - `kind_of` (Choice) — which of these is a kind of X (taxonomy).
 - `odd_one_out` (Choice) — which of these is not a kind of X.
 - `matching` (Matching) — `terms` and `definitions` are the two columns in display order;

@@ -30,6 +30,7 @@ from cardgen.bank.sample import quiz_sets, select, shuffle_options
 from cardgen.context import Context
 from cardgen.errors import UsageError
 from cardgen.factbase.model import FactBase, Stack
+from cardgen.flow import FlowStep
 from cardgen.lang import LANGS, N_, Lang, Translator, is_lang, translator
 from cardgen.present import answer_text, markers, stack_rows
 
@@ -174,8 +175,10 @@ class Item:
     key: KeyEntry
     choices: tuple[Mark, ...] = ()  # choice, ox
     stack: tuple[DrawnLayer, ...] = ()  # drawn under the prompt, one layer left blank
+    flow: tuple[FlowStep, ...] = ()  # a part of a process drawn under the prompt, the asked step as "?"
     rows: tuple[MatchRow, ...] = ()  # match
     slots: tuple[str, ...] = ()  # order: the numbered boxes, top to bottom
+    in_flow: bool = False  # order: the slots are the steps of a process, joined by arrows
     pieces: tuple[Mark, ...] = ()  # order: the lettered items to place
     lines: int = 0  # short: writing lines
 
@@ -299,8 +302,10 @@ class _StyleFields(TypedDict, total=False):
 
     choices: tuple[Mark, ...]
     stack: tuple[DrawnLayer, ...]
+    flow: tuple[FlowStep, ...]
     rows: tuple[MatchRow, ...]
     slots: tuple[str, ...]
+    in_flow: bool
     pieces: tuple[Mark, ...]
     lines: int
 
@@ -314,6 +319,8 @@ def _item(number: int, q: Question, t: Translator) -> Item:
         case Choice():
             fields["choices"] = tuple(Mark(marks.option(i), text) for i, text in enumerate(q.options))
             accepted = q.accepted
+            if q.flow:
+                fields["flow"] = q.flow
         case TrueFalse():
             fields["choices"] = tuple(Mark(marks.truth(value), "") for value in (True, False))
         case Matching():
@@ -324,6 +331,7 @@ def _item(number: int, q: Question, t: Translator) -> Item:
         case Ordering():
             fields["slots"] = tuple(marks.number(i) for i in range(len(q.answer)))
             fields["pieces"] = tuple(Mark(marks.item(i), text) for i, text in enumerate(q.pieces))
+            fields["in_flow"] = q.flow
         case FillIn():
             accepted = q.accepted
         case ShortAnswer():

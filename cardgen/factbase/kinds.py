@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from cardgen.factbase.model import AuthorQuestion, Definition, Fact, ProsCons, Scenario, Stack, Taxonomy
+from cardgen.factbase.model import AuthorQuestion, Definition, Fact, Process, ProsCons, Scenario, Stack, Taxonomy
 from cardgen.lang import N_
 
 MAX_LAYER_COUNT = 99
@@ -24,7 +24,7 @@ MAX_LAYER_COUNT = 99
 class Field:
     """One key of a mapping: its value type, whether it is required, what it refers to."""
 
-    kind: str  # "text", "texts", "count", "points", "layers", "compare", "ids"
+    kind: str  # "text", "texts", "count", "points", "layers", "steps", "compare", "ids"
     required: bool = False
     ref: str | None = None  # the `refers_as` of the fact kind it names: "definition", "scenario", "stack"
     help: str = ""
@@ -91,6 +91,12 @@ LAYER_KEYS = {
     "name": Field("text", True),
     "count": Field("count", help=f"How many side by side (1 to {MAX_LAYER_COUNT})."),
     "concept": Field("text", ref="definition", help="The definition id this layer is an instance of."),
+}
+
+STEP_KEYS = {
+    "name": Field("text", True),
+    "detail": Field("text", help="What happens in this step."),
+    "concept": Field("text", ref="definition", help="The definition id this step is an instance of."),
 }
 
 KINDS: tuple[FactKind, ...] = (
@@ -184,6 +190,24 @@ KINDS: tuple[FactKind, ...] = (
             "stack.missing": N_("stack: the missing layer"),
             "stack.above": N_("stack: the layer above"),
             "stack.below": N_("stack: the layer below"),
+        },
+    ),
+    FactKind(
+        "processes",
+        "process",
+        "processes",
+        Process,
+        "processes",
+        {
+            "title": Field("text", True),
+            "steps": Field("steps", True, help="First to last; at least two, each named once."),
+            "illustrates": Field("text", ref="definition", help="The definition id the process illustrates."),
+        },
+        parts=(("process steps", lambda p: len(p.steps)),),
+        cards={
+            "process.order": N_("process: the steps in order"),
+            "process.next": N_("process: the next step"),
+            "process.previous": N_("process: the step before"),
         },
     ),
     FactKind(

@@ -20,6 +20,7 @@ from cardgen.factbase.kinds import (
     LAYER_KEYS,
     MAX_LAYER_COUNT,
     POINT_KEYS,
+    STEP_KEYS,
     Field,
 )
 from cardgen.factbase.loader import ID_PATTERN
@@ -49,6 +50,8 @@ def _value(spec: Field) -> dict[str, Any]:
         return {"type": "array", "items": {"anyOf": [dict(TEXT), _object(POINT_KEYS)]}}
     if spec.kind == "layers":
         return {"type": "array", "minItems": 2, "items": {"anyOf": [dict(TEXT), _object(LAYER_KEYS)]}}
+    if spec.kind == "steps":
+        return {"type": "array", "minItems": 2, "items": {"anyOf": [dict(TEXT), _object(STEP_KEYS)]}}
     raise ValueError(spec.kind)
 
 

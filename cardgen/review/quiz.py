@@ -155,11 +155,14 @@ def _choice_faces(question: Choice) -> Callable[[], tuple[str, str]]:
 
 
 def _question_front(question: Choice) -> str:
-    from cardgen.present import draw_stack_text
+    from cardgen.present import draw_flow_text, draw_stack_text
 
-    if question.stack is None:
-        return question.prompt
-    return question.prompt + "\n" + draw_stack_text(question.stack, hidden=question.hidden_layer)
+    parts = [question.prompt]
+    if question.stack is not None:
+        parts.append(draw_stack_text(question.stack, hidden=question.hidden_layer))
+    if question.flow:
+        parts.append(draw_flow_text(question.flow))
+    return "\n".join(parts)
 
 
 def _selected(context: Context, options: QuizOptions) -> tuple[Item, ...]:
