@@ -294,3 +294,19 @@ def test_the_terminal_quiz_draws_the_flow(tmp_path: Path) -> None:
     child.send("q")
     child.expect(pexpect.EOF)
     assert finish(child) == 0
+
+
+def test_the_readme_example_loads_and_makes_the_card_it_shows(tmp_path: Path) -> None:
+    import shutil
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"a stack for\nwhat sits on what:\n\n```yaml\n(.*?)```\n\ngives, among others, the card\n\n```\n(.*?)```",
+                        readme, re.S)
+    assert example, "the README lost its process example"
+    folder = tmp_path / "facts"
+    folder.mkdir()
+    shutil.copy(TOPICS / "docker-images.yaml", folder)
+    definition = "definitions:\n  - {id: build-context, term: 빌드 컨텍스트, definition: 빌드에 넘기는 폴더}\n"
+    (folder / "build.yaml").write_text(example.group(1) + definition, encoding="utf-8")
+    card = next(c for c in build_cards(load(folder)) if c.key == "docker-build-steps/process.next.1")
+    assert card.front + "\n" == example.group(2)
