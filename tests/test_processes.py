@@ -174,6 +174,18 @@ def test_which_step_asks_from_the_detail_and_a_detail_naming_its_step_is_left_ou
     assert left_out.id == "build/process_step/5" and "태그" in left_out.reason
 
 
+def test_a_step_sharing_a_word_with_the_key_is_no_question_even_when_another_option_has_it(tmp_path: Path) -> None:
+    shared = "deck: D\nprocesses:\n  - {id: ship, title: 배포, steps: [이미지 빌드, 이미지 올리기, 이미지 내려받기, 컨테이너 실행, 상태 확인]}\n"
+    bank, dropped = generate_bank(base_of(tmp_path, shared))
+    asked = [q.id for q in bank if q.kind in ("process_next", "process_previous")]
+    assert "ship/process_next/3" in asked  # after 이미지 내려받기: 컨테이너 실행
+    left_out = {d.id: d.reason for d in dropped if d.id in ("ship/process_next/1", "ship/process_previous/3")}
+    assert left_out == {
+        "ship/process_next/1": "the step or detail the prompt shows shares the word '이미지' with the key",
+        "ship/process_previous/3": "the step or detail the prompt shows shares the word '이미지' with the key",
+    }
+
+
 def test_ordering_the_steps_is_a_flow_and_needs_three_steps(tmp_path: Path) -> None:
     two = "deck: D\nprocesses:\n  - {id: two, title: 둘, steps: [켜기, 끄기]}\n"
     bank = build_bank(base_of(tmp_path, BUILD, two))

@@ -772,6 +772,21 @@ class _Generator:
             return ()
         return tuple(n for n in rel.names(concept) if fold(n) != fold(step.name))
 
+    def _unless_shared(self, given: str, q: Choice) -> Iterator[Question]:
+        """Q, unless GIVEN (the step or the detail its prompt shows) shares a word with the key:
+        "what comes after ‘Build the image’?" must not be answered by "Push the image" for its
+        word alone, even where other options have the word too."""
+        shared = words(given) & words(q.answer_text)
+        if shared:
+            self.drop(
+                q,
+                Reason(
+                    N_("the step or detail the prompt shows shares the word '{word}' with the key"), word=min(shared)
+                ),
+            )
+            return
+        yield q
+
     def _process_questions(self, process: Process) -> Iterator[Question]:
         """The steps in order; each adjacent pair once, alternately as "right after" the first
         and "right before" the second (never before the first step or after the last); and
@@ -800,31 +815,37 @@ class _Generator:
             )
             wrong = self._step_options(process, ans, ref)
             if wrong:
-                yield _choice(
-                    f"{process.id}/{kind}/{ref + 1}",
-                    kind,
-                    t._(message, title=process.title, step=names[ref]),
-                    names[ans],
-                    wrong,
-                    accepted=self._step_names(steps[ans]),
-                    flow=flow_of(process, shown=(ref, ans), hidden=ans),
-                    explanation=explanation,
-                    facts=facts,
-                    tags=tags,
+                yield from self._unless_shared(
+                    names[ref],
+                    _choice(
+                        f"{process.id}/{kind}/{ref + 1}",
+                        kind,
+                        t._(message, title=process.title, step=names[ref]),
+                        names[ans],
+                        wrong,
+                        accepted=self._step_names(steps[ans]),
+                        flow=flow_of(process, shown=(ref, ans), hidden=ans),
+                        explanation=explanation,
+                        facts=facts,
+                        tags=tags,
+                    ),
                 )
         for i, step in enumerate(steps):
             wrong = self._step_options(process, i, None) if step.detail else None
             if step.detail and wrong:
-                yield _choice(
-                    f"{process.id}/process_step/{i + 1}",
-                    "process_step",
-                    f"{t._(WHICH_STEP, title=process.title)}\n{step.detail}",
-                    step.name,
-                    wrong,
-                    accepted=self._step_names(step),
-                    explanation=explanation,
-                    facts=facts,
-                    tags=tags,
+                yield from self._unless_shared(
+                    step.detail,
+                    _choice(
+                        f"{process.id}/process_step/{i + 1}",
+                        "process_step",
+                        f"{t._(WHICH_STEP, title=process.title)}\n{step.detail}",
+                        step.name,
+                        wrong,
+                        accepted=self._step_names(step),
+                        explanation=explanation,
+                        facts=facts,
+                        tags=tags,
+                    ),
                 )
 
     # --- taxonomy ---------------------------------------------------------------------
