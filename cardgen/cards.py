@@ -22,6 +22,11 @@ stack
   ``stack.missing.N``         the stack drawn with layer N hidden
   ``stack.above.N``           what sits directly above layer N (every layer but the top)
   ``stack.below.N``           what sits directly below layer N (every layer but the bottom)
+process
+  ``process.order``           recall the steps, first to last
+  ``process.next.N``          the step right after step N
+  ``process.previous.N``      the step right before step N; each adjacent pair is
+                              asked once, alternately as "next" and "before"
 taxonomy
   ``taxonomy.kinds``          recall the kinds of the parent concept
   ``taxonomy.parent.CHILD``   the child definition id -> what it is a kind of
@@ -51,13 +56,15 @@ from cardgen.factbase.model import (
     FactBase,
     Meta,
     Point,
+    Process,
     ProsCons,
     Scenario,
     Stack,
     Taxonomy,
 )
+from cardgen.flow import FlowStep, flow_of
 from cardgen.lang import Lang, Translator, lang_of, translator
-from cardgen.present import draw_stack_text, markers
+from cardgen.present import draw_flow_text, draw_stack_text, markers
 
 
 class Card(NamedTuple):
@@ -100,6 +107,10 @@ class Card(NamedTuple):
     """0-based indexes of the right `options`."""
     fixed: bool = False
     """The options keep the author's order."""
+    front_flow: tuple[FlowStep, ...] = ()
+    """A part of a process drawn on the front, the asked step as "?"."""
+    back_flow: tuple[FlowStep, ...] = ()
+    """The whole process drawn on the back, the asked steps marked."""
     source: str | None = None
     note: str | None = None
     lang: Lang = "ko"
@@ -130,6 +141,8 @@ class Card(NamedTuple):
             parts.append(_bullets(self.items, blank=self.cloze))
         if self.stack is not None and self.hidden_layer is not None:  # stack_on_front
             parts.append(draw_stack_text(self.stack, hidden=self.hidden_layer))
+        if self.front_flow:
+            parts.append(draw_flow_text(self.front_flow))
         parts.extend(self.option_lines)
         return "\n".join(parts)
 
@@ -150,6 +163,8 @@ class Card(NamedTuple):
         parts.extend(self.details)
         if self.stack is not None:
             parts.append(draw_stack_text(self.stack, marked=self.marked_layers))
+        if self.back_flow:
+            parts.append(draw_flow_text(self.back_flow))
         if self.note:
             parts.append(f"※ {self.note}")
         return "\n".join(parts)
@@ -222,6 +237,8 @@ class _CardFields(TypedDict, total=False):
     marked_layers: tuple[int, ...]
     options: tuple[str, ...]
     fixed: bool
+    front_flow: tuple[FlowStep, ...]
+    back_flow: tuple[FlowStep, ...]
 
 
 STACK_SHARE = 0.25
@@ -251,6 +268,8 @@ def cards_of(base: FactBase, fact: Fact, lang: Lang | None = None, trivial: froz
             return _pros_cons_cards(base, fact, t)
         case Stack():
             return _stack_cards(base, fact, t, trivial_layers(base.stacks) if trivial is None else trivial)
+        case Process():
+            return _process_cards(fact, t)
         case Taxonomy():
             return _taxonomy_cards(base, fact, t)
         case AuthorQuestion():
@@ -420,6 +439,47 @@ def _stack_cards(base: FactBase, s: Stack, t: Translator, trivial: frozenset[str
                 answer=names[answer],
                 stack=s,
                 marked_layers=tuple(sorted((ref, answer))),
+            )
+        )
+    return cards
+
+
+# --- processes ----------------------------------------------------------------------
+
+
+def _process_cards(p: Process, t: Translator) -> list[Card]:
+    """The steps in order, and each adjacent pair once: alternately "what comes after the
+    first?" and "what comes before the second?", so no card asks a step before the first
+    or after the last, and no pair is asked both ways."""
+    names = tuple(step.name for step in p.steps)
+    cards = [
+        _card(
+            p.meta,
+            t,
+            "process.order",
+            t._("Name the steps in order, first to last"),
+            subject=p.title,
+            back_flow=flow_of(p),
+        )
+    ]
+    for i in range(len(names) - 1):
+        if i % 2 == 0:
+            family, ref, answer = "next", i, i + 1
+            prompt = t._("What comes after ‘{step}’?", step=names[ref])
+        else:
+            family, ref, answer = "previous", i + 1, i
+            prompt = t._("What comes before ‘{step}’?", step=names[ref])
+        cards.append(
+            _card(
+                p.meta,
+                t,
+                f"process.{family}.{ref + 1}",
+                prompt,
+                subject=p.title,
+                answer=names[answer],
+                details=(detail,) if (detail := p.steps[answer].detail) else (),
+                front_flow=flow_of(p, shown=(ref, answer), hidden=answer),
+                back_flow=flow_of(p, marked=(ref, answer)),
             )
         )
     return cards

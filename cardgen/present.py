@@ -1,4 +1,4 @@
-"""How every output shows a question: option markers, the answer as text, a stack's rows.
+"""How every output shows a question: option markers, the answer as text, a stack's rows, a flow.
 
 Exams, quiz sets, Anki cards and the terminal quiz all take these from here, so a
 student sees the same answer written the same way, with the same markers, wherever
@@ -14,6 +14,7 @@ from typing import assert_never
 
 from cardgen.bank.question import Choice, FillIn, Matching, MultiChoice, Ordering, Question, ShortAnswer, TrueFalse
 from cardgen.factbase.model import Stack
+from cardgen.flow import FlowStep
 from cardgen.lang import Lang, translator
 
 HIDDEN = "?"
@@ -125,4 +126,26 @@ def draw_stack_text(stack: Stack, hidden: int | None = None, marked: tuple[int, 
             boxes.append("[" + " " * (pad // 2) + row.name + " " * (pad - pad // 2) + "]")
         line = " ".join(boxes)
         lines.append(f"{line}  ◀" if row.marked else line)
+    return "\n".join(lines)
+
+
+FLOW_ARROW = "↓"
+
+
+def draw_flow_text(steps: tuple[FlowStep, ...]) -> str:
+    """The steps as a column, first on top, each numbered and joined to the next by an arrow:
+
+        1. Write the Dockerfile
+           ↓
+        2. ?
+
+    A marked step ends with "◀".
+    """
+    lines: list[str] = []
+    indent = " " * (len(str(max((s.number for s in steps), default=1))) + 2)
+    for n, step in enumerate(steps):
+        if n:
+            lines.append(indent + FLOW_ARROW)
+        number = f"{step.number}.".rjust(len(indent) - 1)
+        lines.append(f"{number} {step.name}  ◀" if step.marked else f"{number} {step.name}")
     return "\n".join(lines)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import unicodedata
 
 from cardgen.bank.question import Choice, TrueFalse
-from cardgen.factbase.model import Definition, FactBase, ProsCons, Stack, Taxonomy
+from cardgen.factbase.model import Definition, FactBase, Process, ProsCons, Stack, Taxonomy
 
 
 def f(text: str) -> str:
@@ -125,6 +125,14 @@ class Oracle:
                 a, b = f(layer.name), f(named.name)
                 return a in b or b in a or (named.concept is not None and layer.concept == named.concept)
             return any(like(a, upper) and like(b, lower) for a, b in zip(stack.layers, stack.layers[1:]))
+        if q.kind in ("process_next", "process_previous", "process_step"):
+            process: Process = self.base[main]
+            names = [f(step.name) for step in process.steps]
+            if q.kind == "process_step":
+                detail = f(q.prompt.split("\n", 1)[1])
+                return any(o == names[i] for i, step in enumerate(process.steps) if f(step.detail or "") == detail)
+            i = int(q.id.rsplit("/", 1)[1]) - 1
+            return o == names[i + 1 if q.kind == "process_next" else i - 1]
         if q.kind == "kind_of":
             tax: Taxonomy = self.base[main]
             return any(o in self.names(c) for c in self.below(tax.parent))

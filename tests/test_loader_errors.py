@@ -77,7 +77,7 @@ CASES = {
     ),
     "unknown top-level key": (
         {"a.yaml": "deck: D\nfacts: []\n"},
-        ["a.yaml:2: unknown key 'facts' in the file; expected one of: deck, tags, source, synonyms, exclude, lang, cards, definitions, pros_cons, taxonomy, scenarios, stacks, questions"],
+        ["a.yaml:2: unknown key 'facts' in the file; expected one of: deck, tags, source, synonyms, exclude, lang, cards, definitions, pros_cons, taxonomy, scenarios, stacks, processes, questions"],
     ),
     "unknown key without a close match": (
         {"a.yaml": "definitions:\n  - id: x\n    term: X\n    definition: d\n    zzz: 1\n"},
@@ -209,6 +209,38 @@ CASES = {
     "tag with a space": (
         {"a.yaml": "tags: [운영 체제]\ndefinitions:\n  - id: x\n    term: X\n    definition: d\n"},
         ["a.yaml:1: tag '운영 체제' contains a space; Anki tags are single words (use '_' or '::')"],
+    ),
+    "a process of one step": (
+        {"a.yaml": "processes:\n  - id: p\n    title: P\n    steps: [only]\n"},
+        ["a.yaml:4: a process needs at least two steps, this one has 1"],
+    ),
+    "a process without steps": (
+        {"a.yaml": "processes:\n  - id: p\n    title: P\n"},
+        ["a.yaml:2: process 'p' is missing required key 'steps'"],
+    ),
+    "steps that are not a list": (
+        {"a.yaml": "processes:\n  - id: p\n    title: P\n    steps: build then run\n"},
+        ["a.yaml:4: 'steps' must be a list, not 'build then run'"],
+    ),
+    "a step named twice": (
+        {"a.yaml": "processes:\n  - id: p\n    title: P\n    steps:\n      - 빌드\n      - 실행\n      - {name: 빌드 }\n"},
+        ["a.yaml:7: repeated step '빌드' (first at line 5); name each step once"],
+    ),
+    "a step with a misspelt key, and one without a name": (
+        {"a.yaml": "processes:\n  - id: p\n    title: P\n    steps:\n      - name: 빌드\n        detial: 이미지를 만든다\n"
+                   "      - detail: 컨테이너를 띄운다\n"},
+        ["a.yaml:6: unknown key 'detial' in a step (did you mean 'detail'?)",
+         "a.yaml:7: a step is missing required key 'name'"],
+    ),
+    "a step or a process naming an unknown definition": (
+        {"a.yaml": GOOD_DEFS + "processes:\n  - id: p\n    title: P\n    illustrates: hvv\n"
+                   "    steps:\n      - {name: 부팅, concept: hv}\n      - {name: 실행, concept: vmm}\n"},
+        ["a.yaml:12: process 'p' refers to unknown definition 'hvv' (did you mean 'hv'?)",
+         "a.yaml:15: process 'p' refers to unknown definition 'vmm' (did you mean 'vm'?)"],
+    ),
+    "an empty step": (
+        {"a.yaml": "processes:\n  - id: p\n    title: P\n    steps: [빌드, '']\n"},
+        ["a.yaml:4: 'steps' must not be empty"],
     ),
     "two documents": (
         {"a.yaml": "deck: A\n---\ndeck: B\n"},

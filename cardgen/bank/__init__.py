@@ -31,6 +31,11 @@ Kinds (`Question.kind`), their variant and the shape of their answer:
 - `stack_above`, `stack_below` (Choice) — which layer sits directly above / below a layer.
 - `stack_cross` (Choice) — in which stack (the options are stack titles) one layer sits
   directly above another; the wrong options hold both layers, but not that way round.
+- `process_order` (Ordering, `flow` set) — the steps of a process, first to last.
+- `process_next`, `process_previous` (Choice) — the step right after / before a step,
+  drawn as a two-step `flow` with the asked step as "?"; each adjacent pair is asked once.
+- `process_step` (Choice) — a step's `detail` is shown; pick the step it describes.
+  Wrong options of the three are the process's other steps, then other processes' steps.
 - `kind_of` (Choice) — which of these is a kind of X (taxonomy).
 - `odd_one_out` (Choice) — which of these is not a kind of X.
 - `group_member` (Choice) — which of X's kinds is in a group the author named; the wrong

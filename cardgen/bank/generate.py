@@ -32,7 +32,8 @@ from cardgen.bank.question import (
 from cardgen.bank.relations import POLARITIES, Relations, fold, layers_worth_asking, trivial_layers
 from cardgen.bank.screen import Reason, giveaway, shares_stem, words
 from cardgen.factbase.answers import accepted_forms
-from cardgen.factbase.model import Definition, FactBase, Layer, Stack, Taxonomy
+from cardgen.factbase.model import Definition, FactBase, Layer, Process, Stack, Step, Taxonomy
+from cardgen.flow import FlowStep, flow_of
 from cardgen.gcpause import collector_paused
 from cardgen.lang import DEFAULT_LANG, LANGS, N_, Lang, Translator, lang_of, translator
 from cardgen.present import stack_rows
@@ -61,6 +62,11 @@ ABOVE = N_("In ‘{title}’, which layer is directly above ‘{layer}’?")
 BELOW = N_("In ‘{title}’, which layer is directly below ‘{layer}’?")
 CROSS = N_("In which of these is ‘{upper}’ directly above ‘{lower}’?")
 LAYERS = N_("{title} (top to bottom): {layers}")
+STEP_ORDER = N_("Put the steps of ‘{title}’ in order, first to last.")
+NEXT_STEP = N_("In ‘{title}’, which step comes right after ‘{step}’?")
+PREVIOUS_STEP = N_("In ‘{title}’, which step comes right before ‘{step}’?")
+WHICH_STEP = N_("In ‘{title}’, which step does the following?")
+STEPS = N_("{title}, first to last: {steps}")
 KIND_OF = N_("Which of the following is a kind of {parent}?")
 NOT_KIND_OF = N_("Which of the following is not a kind of {parent}?")
 KINDS_ARE = N_("Kinds of {parent}: {kinds}")
@@ -86,6 +92,11 @@ MESSAGES = (
     ABOVE,
     BELOW,
     LAYERS,
+    STEP_ORDER,
+    NEXT_STEP,
+    PREVIOUS_STEP,
+    WHICH_STEP,
+    STEPS,
     KIND_OF,
     NOT_KIND_OF,
     KINDS_ARE,
@@ -171,6 +182,7 @@ def generate_bank(
                 gen.pros_cons_ox(),
                 gen.stacks(),
                 gen.cross_stacks(),
+                gen.processes(),
                 gen.taxonomy(),
                 gen.matching(),
                 gen.examples(),
@@ -204,6 +216,7 @@ def _choice(
     accepted: tuple[str, ...] = (),
     stack: Stack | None = None,
     hidden_layer: int | None = None,
+    flow: tuple[FlowStep, ...] = (),
 ) -> Choice:
     texts = [w.text if isinstance(w, Candidate) else w for w in wrong]
     options = tuple(sorted((answer, *texts), key=lambda t: (fold(t), t)))
@@ -219,6 +232,7 @@ def _choice(
         accepted=accepted,
         stack=stack,
         hidden_layer=hidden_layer,
+        flow=flow,
     )
 
 
@@ -288,6 +302,13 @@ class _Generator:
             for name in rel.folded_names(d.id):
                 self.by_name.setdefault(name, []).append(d.id)
         self.layer_names, self.scenario_layer_names = self._layer_shelves()
+        self.step_names = Shelf(
+            {
+                fold(step.name): Candidate(step.name, f"{p.id}-{i:03d}")
+                for p in sorted(base.processes, key=lambda p: p.id, reverse=True)
+                for i, step in enumerate(p.steps)
+            }.values()
+        )
         self._stack_index()
         self._named_index()
         # Equal strings and tuples that many questions hold: one copy each.
@@ -796,6 +817,113 @@ class _Generator:
                     explanation="\n".join(t._(LAYERS, title=s.title, layers=stack_text(s)) for s in shown),
                     facts=tuple(s.id for s in shown),
                     tags=self.tags(stack.id),
+                )
+
+    # --- processes --------------------------------------------------------------------
+
+    def processes(self) -> Iterator[Question]:
+        for process in self.base.processes:
+            if self.wanted(process.id):
+                yield from self._process_questions(process)
+
+    def _step_options(self, process: Process, answer: int, shown: int | None) -> tuple[Candidate, ...] | None:
+        """Wrong options for step ANSWER: the process's other steps nearest to it in the flow
+        (never SHOWN, the step the prompt names), then other processes' steps; never another
+        name of the answer's concept."""
+        steps = process.steps
+        mine = {fold(step.name) for step in steps}
+        own = [
+            Candidate(step.name, f"{abs(j - answer):03d}-{j:03d}")
+            for j, step in enumerate(steps)
+            if j not in (answer, shown)
+        ]
+        length = len(steps[answer].name)
+        others = where(lambda c: c.folded[0] not in mine, self.step_names.nearest(length))
+        return pick(
+            steps[answer].name, [sorted(own, key=lambda c: c.key), others], avoid=self._step_names(steps[answer])
+        )
+
+    def _step_names(self, step: Step) -> tuple[str, ...]:
+        """Other names of STEP: its concept's, when the step is named after the concept."""
+        rel, concept = self.rel, step.concept
+        if not concept or fold(step.name) not in rel.folded_names(concept):
+            return ()
+        return tuple(n for n in rel.names(concept) if fold(n) != fold(step.name))
+
+    def _unless_shared(self, given: str, q: Choice) -> Iterator[Question]:
+        """Q, unless GIVEN (the step or the detail its prompt shows) shares a word with the key:
+        "what comes after ‘Build the image’?" must not be answered by "Push the image" for its
+        word alone, even where other options have the word too."""
+        shared = words(given) & words(q.answer_text)
+        if shared:
+            self.drop(
+                q,
+                Reason(
+                    N_("the step or detail the prompt shows shares the word '{word}' with the key"), word=min(shared)
+                ),
+            )
+            return
+        yield q
+
+    def _process_questions(self, process: Process) -> Iterator[Question]:
+        """The steps in order; each adjacent pair once, alternately as "right after" the first
+        and "right before" the second (never before the first step or after the last); and
+        each step's detail -> the step."""
+        steps = process.steps
+        names = [step.name for step in steps]
+        t = self.t(process.id)
+        numbered = " → ".join(f"{n}. {name}" for n, name in enumerate(names, 1))
+        explanation = t._(STEPS, title=process.title, steps=numbered)
+        facts, tags = (process.id,), self.tags(process.id)
+        if len(steps) >= 3:
+            yield Ordering(
+                id=f"{process.id}/process_order/1",
+                kind="process_order",
+                prompt=t._(STEP_ORDER, title=process.title),
+                pieces=tuple(sorted(names, key=lambda t: (fold(t), t))),
+                answer=tuple(names),
+                flow=True,
+                explanation=explanation,
+                facts=facts,
+                tags=tags,
+            )
+        for i in range(len(steps) - 1):
+            kind, ref, ans, message = (
+                ("process_next", i, i + 1, NEXT_STEP) if i % 2 == 0 else ("process_previous", i + 1, i, PREVIOUS_STEP)
+            )
+            wrong = self._step_options(process, ans, ref)
+            if wrong:
+                yield from self._unless_shared(
+                    names[ref],
+                    _choice(
+                        f"{process.id}/{kind}/{ref + 1}",
+                        kind,
+                        t._(message, title=process.title, step=names[ref]),
+                        names[ans],
+                        wrong,
+                        accepted=self._step_names(steps[ans]),
+                        flow=flow_of(process, shown=(ref, ans), hidden=ans),
+                        explanation=explanation,
+                        facts=facts,
+                        tags=tags,
+                    ),
+                )
+        for i, step in enumerate(steps):
+            wrong = self._step_options(process, i, None) if step.detail else None
+            if step.detail and wrong:
+                yield from self._unless_shared(
+                    step.detail,
+                    _choice(
+                        f"{process.id}/process_step/{i + 1}",
+                        "process_step",
+                        f"{t._(WHICH_STEP, title=process.title)}\n{step.detail}",
+                        step.name,
+                        wrong,
+                        accepted=self._step_names(step),
+                        explanation=explanation,
+                        facts=facts,
+                        tags=tags,
+                    ),
                 )
 
     # --- taxonomy ---------------------------------------------------------------------

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import ClassVar, Literal, assert_never
 
 from cardgen.factbase.model import Stack
+from cardgen.flow import FlowStep
 
 Style = Literal["choice", "multi", "ox", "order", "match", "fill", "short"]
 
@@ -45,8 +46,9 @@ class _Asked:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Choice(_Asked):
     """Pick the one right option; `answer` indexes `options`. `stack` is drawn with the
-    prompt, the layer at `hidden_layer` as a blank box. `accepted` are other names of the
-    answer (never offered as wrong options)."""
+    prompt, the layer at `hidden_layer` as a blank box; `flow` is a part of a process drawn
+    with the prompt, the asked step as "?". `accepted` are other names of the answer (never
+    offered as wrong options)."""
 
     style: ClassVar[Style] = "choice"
     options: tuple[str, ...]
@@ -55,6 +57,7 @@ class Choice(_Asked):
     stack: Stack | None = None
     hidden_layer: int | None = None
     fixed: bool = False
+    flow: tuple[FlowStep, ...] = ()
 
     @property
     def answer_text(self) -> str:
@@ -87,11 +90,13 @@ class TrueFalse(_Asked):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Ordering(_Asked):
-    """Put `pieces` (shown in this order) in the order `answer` gives, top to bottom."""
+    """Put `pieces` (shown in this order) in the order `answer` gives: top to bottom, or,
+    when `flow` is set, the steps of a process first to last."""
 
     style: ClassVar[Style] = "order"
     pieces: tuple[str, ...]
     answer: tuple[str, ...]
+    flow: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -155,6 +160,10 @@ KINDS: dict[
     "stack_above": Choice,
     "stack_below": Choice,
     "stack_cross": Choice,
+    "process_order": Ordering,
+    "process_next": Choice,
+    "process_previous": Choice,
+    "process_step": Choice,
     "kind_of": Choice,
     "odd_one_out": Choice,
     "group_member": Choice,
@@ -177,6 +186,11 @@ def drawing(q: Question) -> tuple[Stack, int | None] | None:
             return None
         case _ as unreachable:
             assert_never(unreachable)
+
+
+def flow_drawn(q: Question) -> tuple[FlowStep, ...]:
+    """The part of a process drawn with Q, if Q draws one."""
+    return q.flow if isinstance(q, Choice) else ()
 
 
 def also_accepted(q: Question) -> tuple[str, ...]:

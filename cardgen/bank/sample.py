@@ -25,6 +25,7 @@ from cardgen.bank.question import (
     ShortAnswer,
     TrueFalse,
     drawing,
+    flow_drawn,
 )
 from cardgen.errors import UsageError
 from cardgen.text import fold
@@ -223,6 +224,7 @@ def visible(q: Question) -> str:
     if (drawn := drawing(q)) is not None:
         stack, hidden = drawn
         parts += [layer.name for i, layer in enumerate(stack.layers) if i != hidden]
+    parts += [step.name for step in flow_drawn(q) if not step.hidden]
     return fold("\n".join(parts))
 
 

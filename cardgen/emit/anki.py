@@ -43,6 +43,7 @@ from cardgen.emit.order import author_rank, study_order
 from cardgen.emit.templating import default_templates, environment
 from cardgen.errors import UsageError
 from cardgen.factbase.model import FactBase
+from cardgen.flow import FlowStep
 from cardgen.gcpause import collector_paused
 from cardgen.present import StackRow, stack_rows
 from cardgen.write import safe_file_name
@@ -201,6 +202,8 @@ class NoteView(NamedTuple):
     details: tuple[Markup, ...]
     front_stack: Markup | None
     back_stack: Markup | None
+    front_flow: Markup | None
+    back_flow: Markup | None
     options: tuple[Markup, ...] = ()
     """The options of a choice question, with their markers, shown on the front."""
 
@@ -251,7 +254,9 @@ class Renderer:
         # autoescaping: every value they print is text already escaped for Anki by
         # `escape_text` or `escape_cloze`, which HTML escaping alone would not be.
         env = environment(autoescape=False)
-        self.templates = {name: env.get_template(f"anki/{name}.html") for name in ("front", "back", "cloze", "stack")}
+        self.templates = {
+            name: env.get_template(f"anki/{name}.html") for name in ("front", "back", "cloze", "stack", "flow")
+        }
         self._text = _Escaped(escape_text)
         self._cloze = _Escaped(escape_cloze)
 
@@ -293,6 +298,7 @@ class Renderer:
         """A NoteView per card, and a ClozeView per cloze card."""
         text, cloze_text = self._text.__getitem__, self._cloze.__getitem__
         drawings = self._draw_stacks(cards)
+        flows = self._draw_flows(cards)
         families: dict[str, str] = {}
         notes: list[NoteView] = []
         clozes: list[ClozeView] = []
@@ -318,6 +324,8 @@ class Renderer:
                     tuple(map(text, card.details)),
                     front_stack,
                     back_stack,
+                    flows[card.front_flow] if card.front_flow else None,
+                    flows[card.back_flow] if card.back_flow else None,
                     tuple(map(text, card.option_lines)),
                 )
             )
@@ -361,6 +369,12 @@ class Renderer:
                 drawings[key] = tuple(drawn)
         html_of = dict(zip(rows, self.render("stack", rows=list(rows.values())), strict=True))
         return {key: Markup("".join([html_of[state] for state in states])) for key, states in drawings.items()}
+
+    def _draw_flows(self, cards: Sequence[Card]) -> dict[tuple[FlowStep, ...], Markup]:
+        """Every distinct flow CARDS draw, rendered once (one template call for all)."""
+        wanted = list(dict.fromkeys(flow for card in cards for flow in (card.front_flow, card.back_flow) if flow))
+        views = [[replace(step, name=self._text[step.name]) for step in flow] for flow in wanted]
+        return dict(zip(wanted, map(Markup, self.render("flow", flows=views)), strict=True))
 
 
 # --- decks and packages ---------------------------------------------------------------

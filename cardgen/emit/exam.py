@@ -41,7 +41,18 @@ from cardgen.bank.question import (
 from cardgen.bank.sample import quiz_sets, select, shuffle_options
 from cardgen.context import Context
 from cardgen.errors import UsageError
-from cardgen.factbase.model import AuthorQuestion, Definition, Fact, FactBase, ProsCons, Scenario, Stack, Taxonomy
+from cardgen.factbase.model import (
+    AuthorQuestion,
+    Definition,
+    Fact,
+    FactBase,
+    Process,
+    ProsCons,
+    Scenario,
+    Stack,
+    Taxonomy,
+)
+from cardgen.flow import FlowStep
 from cardgen.lang import LANGS, N_, Lang, Translator, is_lang, translator
 from cardgen.present import answer_text, markers, stack_rows
 
@@ -199,8 +210,10 @@ class Item:
     key: KeyEntry
     choices: tuple[Mark, ...] = ()  # choice, multi, ox
     stack: tuple[DrawnLayer, ...] = ()  # drawn under the prompt, one layer left blank
+    flow: tuple[FlowStep, ...] = ()  # a part of a process drawn under the prompt, the asked step as "?"
     rows: tuple[MatchRow, ...] = ()  # match
     slots: tuple[str, ...] = ()  # order: the numbered boxes, top to bottom
+    in_flow: bool = False  # order: the slots are the steps of a process, joined by arrows
     pieces: tuple[Mark, ...] = ()  # order: the lettered items to place
     lines: int = 0  # short: writing lines
 
@@ -330,8 +343,10 @@ class _StyleFields(TypedDict, total=False):
 
     choices: tuple[Mark, ...]
     stack: tuple[DrawnLayer, ...]
+    flow: tuple[FlowStep, ...]
     rows: tuple[MatchRow, ...]
     slots: tuple[str, ...]
+    in_flow: bool
     pieces: tuple[Mark, ...]
     lines: int
 
@@ -349,6 +364,8 @@ def _item(number: int, q: Question, base: FactBase, t: Translator) -> Item:
             fields["choices"] = tuple(Mark(marks.option(i), text) for i, text in enumerate(q.options))
             accepted = q.accepted
             brief = marks.option(q.answer)
+            if q.flow:
+                fields["flow"] = q.flow
         case MultiChoice():
             fields["choices"] = tuple(Mark(marks.option(i), text) for i, text in enumerate(q.options))
             brief = ", ".join(marks.option(i) for i in q.answers)
@@ -367,6 +384,7 @@ def _item(number: int, q: Question, base: FactBase, t: Translator) -> Item:
             fields["slots"] = tuple(marks.number(i) for i in range(len(q.answer)))
             fields["pieces"] = tuple(Mark(marks.item(i), text) for i, text in enumerate(q.pieces))
             brief = ", ".join(f"{marks.number(i)} {marks.item(q.pieces.index(p))}" for i, p in enumerate(q.answer))
+            fields["in_flow"] = q.flow
         case FillIn():
             accepted = q.accepted
         case ShortAnswer():
@@ -411,7 +429,7 @@ def fact_name(base: FactBase, fact: Fact, t: Translator) -> str:
             return t._("Pros and cons of {concept}", concept=base.definition(fact.concept).label)
         case Taxonomy():
             return t._("Kinds of {concept}", concept=base.definition(fact.parent).label)
-        case Stack():
+        case Stack() | Process():
             return fact.title
         case Scenario():
             return fact.text.splitlines()[0]

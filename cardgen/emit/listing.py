@@ -20,10 +20,11 @@ from cardgen.bank.question import (
     TrueFalse,
     also_accepted,
     drawing,
+    flow_drawn,
 )
 from cardgen.context import Context
 from cardgen.lang import Translator, translator
-from cardgen.present import Markers, answer_text, markers, stack_rows
+from cardgen.present import Markers, answer_text, draw_flow_text, markers, stack_rows
 
 
 def _options(q: Question, marks: Markers, t: Translator) -> list[str]:
@@ -60,6 +61,8 @@ def questions_markdown(context: Context) -> str:
         lines += [f"> {line}" for line in q.prompt.splitlines()]
         if (drawn := drawing(q)) is not None:
             lines += ["", " / ".join(row.text for row in stack_rows(*drawn))]
+        if flow := flow_drawn(q):
+            lines += ["", draw_flow_text(flow)]
         lines += ["", *[f"- {o}" for o in _options(q, marks, t)]]
         lines += ["", t._("answer: {answer}", answer=answer_text(q, marks))]
         if accepted := also_accepted(q):

@@ -32,6 +32,7 @@ from cardgen.bank.question import (
     TrueFalse,
     also_accepted,
     drawing,
+    flow_drawn,
 )
 from cardgen.bank.sample import quiz_sets
 from cardgen.context import Context
@@ -168,7 +169,7 @@ def _options_json(q: Question, marks: Markers) -> list[str]:
 
 def question_json(q: Question, number: int, marks: Markers) -> dict[str, Any]:
     drawn = drawing(q)
-    return {
+    doc = {
         "number": number,
         "id": q.id,
         "kind": q.kind,
@@ -183,6 +184,9 @@ def question_json(q: Question, number: int, marks: Markers) -> dict[str, Any]:
         "stack": _stack_json(drawn[0] if drawn else None),
         "hidden_layer": drawn[1] if drawn else None,
     }
+    if flow := flow_drawn(q):
+        doc["flow"] = [{"number": step.number, "name": None if step.hidden else step.name} for step in flow]
+    return doc
 
 
 def to_json(qs: QuizSet) -> bytes:
@@ -208,6 +212,12 @@ def stack_lines(q: Question) -> list[str]:
     if (drawn := drawing(q)) is None:
         return []
     return ["( ? )" if row.hidden else row.text for row in stack_rows(*drawn)]
+
+
+def flow_line(q: Question) -> str:
+    """The part of a process drawn with Q on one line, first step first, the asked step as `( ? )`:
+    `2. Build the image → 3. ( ? )`; empty when Q draws none."""
+    return " → ".join(f"{step.number}. {'( ? )' if step.hidden else step.name}" for step in flow_drawn(q))
 
 
 def option_lines(q: Question, m: Markers) -> list[str]:
@@ -254,6 +264,7 @@ class _MdQuestion:
     lead: str
     body: tuple[str, ...]
     stack: tuple[str, ...]
+    flow: str
     options: tuple[str, ...]
     terms: tuple[str, ...]
     answer: str
@@ -275,6 +286,7 @@ def _md_view(q: Question, number: int, marks: Markers, safe: Callable[[str], str
         lead=m(lead),
         body=tuple(m(b) for b in body),
         stack=tuple(m(r) for r in stack_lines(q)),
+        flow=m(flow_line(q)),
         options=tuple(m(o) for o in option_lines(q, marks)),
         terms=terms,
         answer=m(answer_text(q, marks)),
@@ -318,6 +330,8 @@ def question_line(q: Question, marks: Markers) -> str:
     parts = [_one_line(q.prompt)]
     if stack := stack_lines(q):
         parts.append("[" + " / ".join(stack) + "]")
+    if flow := flow_line(q):
+        parts.append(f"[{flow}]")
     if isinstance(q, Matching):
         parts.append(" ".join(f"{marks.number(i)} {a}" for i, a in enumerate(q.terms)))
     return " ".join(parts)

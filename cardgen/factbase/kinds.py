@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from cardgen.factbase.model import AuthorQuestion, Definition, Fact, ProsCons, Scenario, Stack, Taxonomy
+from cardgen.factbase.model import AuthorQuestion, Definition, Fact, Process, ProsCons, Scenario, Stack, Taxonomy
 from cardgen.lang import N_
 
 MAX_LAYER_COUNT = 99
@@ -26,7 +26,7 @@ MIN_CHOICES, MAX_CHOICES = 2, 9  # one key press picks an option in the terminal
 class Field:
     """One key of a mapping: its value type, whether it is required, what it refers to."""
 
-    kind: str  # "text", "texts", "count", "points", "layers", "compare", "ids", "kinds", "answer", "choices", ...
+    kind: str  # "text", "texts", "count", "points", "layers", "steps", "compare", "ids", "kinds", "answer", ...
     required: bool = False
     ref: str | None = None  # the `refers_as` of the fact kind it names ("definition", "stack"), or "fact" for any
     help: str = ""
@@ -116,6 +116,11 @@ GROUP_KEYS = {
 CHOICE_KEYS = {
     "text": Field("text", True),
     "correct": Field("flag", help="This option is a right answer."),
+}
+STEP_KEYS = {
+    "name": Field("text", True),
+    "detail": Field("text", help="What happens in this step."),
+    "concept": Field("text", ref="definition", help="The definition id this step is an instance of."),
 }
 
 KINDS: tuple[FactKind, ...] = (
@@ -214,6 +219,24 @@ KINDS: tuple[FactKind, ...] = (
             "stack.missing": N_("stack: the missing layer"),
             "stack.above": N_("stack: the layer above"),
             "stack.below": N_("stack: the layer below"),
+        },
+    ),
+    FactKind(
+        "processes",
+        "process",
+        "processes",
+        Process,
+        "processes",
+        {
+            "title": Field("text", True),
+            "steps": Field("steps", True, help="First to last; at least two, each named once."),
+            "illustrates": Field("text", ref="definition", help="The definition id the process illustrates."),
+        },
+        parts=(("process steps", lambda p: len(p.steps)),),
+        cards={
+            "process.order": N_("process: the steps in order"),
+            "process.next": N_("process: the next step"),
+            "process.previous": N_("process: the step before"),
         },
     ),
     FactKind(

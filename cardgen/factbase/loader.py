@@ -38,9 +38,10 @@ from cardgen.factbase.kinds import (
     MAX_POINTS,
     MIN_CHOICES,
     POINT_KEYS,
+    STEP_KEYS,
     Field,
 )
-from cardgen.factbase.model import Comparison, Fact, FactBase, Group, Layer, Loc, Meta, Option, Point, Taxonomy
+from cardgen.factbase.model import Comparison, Fact, FactBase, Group, Layer, Loc, Meta, Option, Point, Step, Taxonomy
 from cardgen.gcpause import collector_paused
 from cardgen.lang import DEFAULT_LANG, LANGS, Lang, as_lang, is_lang
 from cardgen.text import control_chars, fold
@@ -407,6 +408,37 @@ class _FileReader:
             self.problem(node, f"a stack needs at least two layers, this one has {len(items)}")
             return None
         return tuple(layers) if len(layers) == len(items) else None
+
+    def _read_steps(self, node: Node, key: str, owner: str) -> tuple[Step, ...] | None:
+        items = self.sequence(node, key)
+        if items is None:
+            return None
+        steps: list[Step] = []
+        first_line: dict[str, int] = {}
+        broken = False
+        for item in items:
+            if isinstance(item, ScalarNode):
+                name = self.text(item, key)
+                step = Step(name, loc=self.loc(item)) if name else None
+            else:
+                values = self.fields(item, STEP_KEYS, "a step", owner)
+                step = _build(Step, values, loc=self.loc(item)) if values else None
+            if step is None:
+                broken = True
+                continue
+            folded = fold(step.name)
+            if folded in first_line:
+                self.problem(
+                    item, f"repeated step '{step.name}' (first at line {first_line[folded]}); name each step once"
+                )
+                broken = True
+                continue
+            first_line[folded] = step.loc.line
+            steps.append(step)
+        if len(items) < 2:
+            self.problem(node, f"a process needs at least two steps, this one has {len(items)}")
+            return None
+        return None if broken else tuple(steps)
 
 
 def _marked_wrong(node: Node) -> set[str]:

@@ -185,6 +185,26 @@ class Option:
 
 
 @dataclass(frozen=True)
+class Step:
+    """One step of a process: its name, what happens in it (`detail`), the definition it is an instance of."""
+
+    name: str
+    detail: str | None = None
+    concept: str | None = None
+    loc: Loc = field(default=Loc("<memory>", 0), compare=False)
+
+
+@dataclass(frozen=True)
+class Process(_Fact):
+    """Ordered steps, first to last: a flow, not a stack of layers."""
+
+    meta: Meta
+    title: str
+    steps: tuple[Step, ...]
+    illustrates: str | None = None
+
+
+@dataclass(frozen=True)
 class AuthorQuestion(_Fact):
     """A question the author wrote, with the answer, optionally drawn as a stack.
 
@@ -216,11 +236,11 @@ class AuthorQuestion(_Fact):
         return len(self.right) > 1
 
 
-Fact = Definition | ProsCons | Taxonomy | Scenario | Stack | AuthorQuestion
+Fact = Definition | ProsCons | Taxonomy | Scenario | Stack | Process | AuthorQuestion
 
 
 #: The fields of `FactBase` that hold facts, one per fact kind.
-KIND_FIELDS = ("definitions", "pros_cons", "taxonomies", "scenarios", "stacks", "questions")
+KIND_FIELDS = ("definitions", "pros_cons", "taxonomies", "scenarios", "stacks", "processes", "questions")
 
 
 @dataclass(frozen=True)
@@ -232,6 +252,7 @@ class FactBase:
     taxonomies: tuple[Taxonomy, ...] = ()
     scenarios: tuple[Scenario, ...] = ()
     stacks: tuple[Stack, ...] = ()
+    processes: tuple[Process, ...] = ()
     questions: tuple[AuthorQuestion, ...] = ()
     files: tuple[str, ...] = ()
     synonyms: tuple[tuple[str, ...], ...] = ()

@@ -25,6 +25,7 @@ from cardgen.factbase.kinds import (
     MAX_POINTS,
     MIN_CHOICES,
     POINT_KEYS,
+    STEP_KEYS,
     Field,
 )
 from cardgen.factbase.loader import ID_PATTERN
@@ -67,6 +68,8 @@ def _value(spec: Field) -> dict[str, Any]:
         }
     if spec.kind == "layers":
         return {"type": "array", "minItems": 2, "items": {"anyOf": [dict(TEXT), _object(LAYER_KEYS)]}}
+    if spec.kind == "steps":
+        return {"type": "array", "minItems": 2, "items": {"anyOf": [dict(TEXT), _object(STEP_KEYS)]}}
     raise ValueError(spec.kind)
 
 

@@ -45,6 +45,9 @@ QUESTION_TITLES = {
     "stack_above": N_("stack: the layer above"),
     "stack_below": N_("stack: the layer below"),
     "stack_cross": N_("stacks compared"),
+    "process_next": N_("process: the next step"),
+    "process_previous": N_("process: the step before"),
+    "process_step": N_("process: which step?"),
     "kind_of": N_("taxonomy: a kind of what?"),
     "odd_one_out": N_("taxonomy: the odd one out"),
     "matching": N_("matching"),
@@ -161,12 +164,15 @@ def _choice_faces(question: Choice | MultiChoice) -> Callable[[], tuple[str, str
 
 
 def _question_front(question: Choice | MultiChoice) -> str:
-    from cardgen.bank.question import drawing
-    from cardgen.present import draw_stack_text
+    from cardgen.bank.question import drawing, flow_drawn
+    from cardgen.present import draw_flow_text, draw_stack_text
 
-    if (drawn := drawing(question)) is None:
-        return question.prompt
-    return question.prompt + "\n" + draw_stack_text(*drawn)
+    parts = [question.prompt]
+    if (drawn := drawing(question)) is not None:
+        parts.append(draw_stack_text(*drawn))
+    if flow := flow_drawn(question):
+        parts.append(draw_flow_text(flow))
+    return "\n".join(parts)
 
 
 def _selected(context: Context, options: QuizOptions) -> tuple[Item, ...]:
