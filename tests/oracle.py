@@ -113,6 +113,10 @@ class Oracle:
             i = int(q.id.rsplit("/", 1)[1]) - 1
             j = i - 1 if q.kind == "stack_above" else i + 1
             return o == f(stack.layers[j].name)
+        if q.kind == "stack_band":
+            stack = self.base[main]
+            layer = stack.layers[int(q.id.rsplit("/", 1)[1]) - 1]
+            return any(o == f(band.name) and layer.name in band.layers for band in stack.bands)
         if q.kind == "kind_of":
             tax: Taxonomy = self.base[main]
             return any(o in self.names(c) for c in self.below(tax.parent))
@@ -125,6 +129,8 @@ class Oracle:
         """True / False when the fact base decides Q's statement, None when it is silent."""
         if q.kind == "ox_example":
             return self.example_is_of(q)
+        if q.kind == "stack_band_ox":
+            return self.band_holds(q)
         polarity = "pros" if q.kind == "ox_pro" else "cons"
         concept = self.concept_of(q.facts[0])
         text = f(q.prompt.split("\n", 1)[1])
@@ -135,6 +141,15 @@ class Oracle:
         if self.established_false(concept, polarity, text):
             return False
         return None  # the facts are silent: no item may claim either answer
+
+    def band_holds(self, q: TrueFalse) -> bool | None:
+        """Whether the layer of Q's statement is in the band it names (quoted in its first line)."""
+        head, layer = q.prompt.split("\n", 1)
+        stack: Stack = self.base[q.facts[0]]
+        named = [band for band in stack.bands if f"‘{band.name}’" in head]
+        if len(named) != 1 or all(layer not in band.layers for band in stack.bands):
+            return None
+        return layer in named[0].layers
 
     def example_is_of(self, q: TrueFalse) -> bool | None:
         """Whether the example in Q's statement is an example of the concept Q names: true when

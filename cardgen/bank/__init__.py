@@ -29,6 +29,9 @@ Kinds (`Question.kind`), their variant and the shape of their answer:
 - `stack_missing_fill` (FillIn) — the same drawing; `answer` is the layer name, `accepted`
   the other names that count as right.
 - `stack_above`, `stack_below` (Choice) — which layer sits directly above / below a layer.
+- `stack_band` (Choice) — which band (a named group of layers) a layer is in, for a stack
+  of three or more bands; `stack_band_ox` (TrueFalse) — "this layer is in band B", for a
+  stack of two. Neither draws the stack, which would show the answer.
 - `kind_of` (Choice) — which of these is a kind of X (taxonomy).
 - `odd_one_out` (Choice) — which of these is not a kind of X.
 - `matching` (Matching) — `terms` and `definitions` are the two columns in display order;

@@ -127,6 +127,8 @@ KINDS: dict[
     "stack_missing_fill": FillIn,
     "stack_above": Choice,
     "stack_below": Choice,
+    "stack_band": Choice,
+    "stack_band_ox": TrueFalse,
     "kind_of": Choice,
     "odd_one_out": Choice,
     "matching": Matching,

@@ -13,8 +13,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from cardgen.factbase.kinds import (
+    BAND_KEYS,
     COMMON,
     COMPARE_KEYS,
+    COUNT_SYMBOL,
     FILE_KEYS,
     KINDS,
     LAYER_KEYS,
@@ -42,13 +44,22 @@ def _value(spec: Field) -> dict[str, Any]:
     if spec.kind == "synonyms":
         return {"type": "array", "items": {"type": "array", "items": dict(TEXT), "minItems": 2}}
     if spec.kind == "count":
-        return {"type": "integer", "minimum": 1, "maximum": MAX_LAYER_COUNT}
+        return {
+            "anyOf": [
+                {"type": "integer", "minimum": 1, "maximum": MAX_LAYER_COUNT},
+                {"type": "string", "pattern": "^" + COUNT_SYMBOL + "$"},
+            ]
+        }
     if spec.kind == "compare":
         return _object(COMPARE_KEYS)
     if spec.kind == "points":
         return {"type": "array", "items": {"anyOf": [dict(TEXT), _object(POINT_KEYS)]}}
     if spec.kind == "layers":
         return {"type": "array", "minItems": 2, "items": {"anyOf": [dict(TEXT), _object(LAYER_KEYS)]}}
+    if spec.kind == "bands":
+        band = _object(BAND_KEYS)
+        band["properties"]["layers"]["minItems"] = 1
+        return {"type": "array", "items": band}
     raise ValueError(spec.kind)
 
 

@@ -43,6 +43,8 @@ QUESTION_TITLES = {
     "stack_missing_fill": N_("stack: the missing layer"),
     "stack_above": N_("stack: the layer above"),
     "stack_below": N_("stack: the layer below"),
+    "stack_band": N_("stack: the band of a layer"),
+    "stack_band_ox": N_("stack: the band of a layer"),
     "kind_of": N_("taxonomy: a kind of what?"),
     "odd_one_out": N_("taxonomy: the odd one out"),
     "matching": N_("matching"),
