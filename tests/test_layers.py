@@ -20,7 +20,7 @@ from cardgen.emit.quizset import question_json
 from cardgen.factbase.loader import load
 from cardgen.factbase.model import FactBase, Stack
 from cardgen.present import draw_stack_text, markers
-from tests.conftest import build_file_tree
+from tests.conftest import build_file_tree, run_cardgen
 from tests.oracle import Oracle
 from tests.test_quizset import VALIDATOR
 
@@ -255,3 +255,21 @@ def test_the_readme_example_loads_and_is_drawn_as_the_readme_shows(tmp_path: Pat
     # The README shows the worked example's stack as it is.
     shown, whole = stack(base, "cloud-stack-iaas"), stack(load(EXAMPLE), "cloud-stack-iaas")
     assert (shown.layers, shown.bands) == (whole.layers, whole.bands)
+
+
+def test_the_terminal_quiz_shows_bands_and_notes_on_the_back_of_a_band_card(tmp_path: Path) -> None:
+    facts = build_file_tree(tmp_path / "facts", {"f.yaml": EXAMPLE.read_text(encoding="utf-8"),
+                                                  "filler.yaml": FILLER})
+    keys = " \n3\n" * 150 + "q\n"
+    result = run_cardgen("quiz", str(facts), "--cram", "--tags", "cloud", input=keys,
+                         env={"CARDGEN_NOW": "2026-12-01T10:00:00+00:00", "CARDGEN_FUZZ": "0"})
+    assert result.returncode == 0, result.stderr
+    screen = result.stdout
+    question = "Which group does 'Operating system' belong to?"
+    assert question in screen
+    back = screen.split(question, 1)[1].split("Space/Enter: show answer", 1)[1].split("q: quit\n", 1)[1]
+    back = back.split("1 Again", 1)[0]
+    assert back.lstrip().startswith("customer-managed\n[")  # the answer, then the drawing with both brackets
+    assert "┐ provider-managed" in back and "the customer patches it" in back
+    ask = screen.split(question, 1)[1].split("Space/Enter: show answer", 1)[0]
+    assert "managed" not in ask and "┐" not in ask
