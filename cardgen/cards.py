@@ -22,6 +22,7 @@ stack
   ``stack.missing.N``         the stack drawn with layer N hidden
   ``stack.above.N``           what sits directly above layer N (every layer but the top)
   ``stack.below.N``           what sits directly below layer N (every layer but the bottom)
+  ``stack.band.N``            which band layer N is in (stacks of two or more bands)
 process
   ``process.order``           recall the steps, first to last
   ``process.next.N``          the step right after step N
@@ -45,8 +46,8 @@ import random
 from operator import attrgetter
 from typing import NamedTuple, TypedDict, Unpack, assert_never
 
+from cardgen.bank.relations import band_worth_asking, blank_worth_asking, layers_worth_asking, trivial_layers
 from cardgen.bank.relations import fold as _fold
-from cardgen.bank.relations import layers_worth_asking, trivial_layers
 from cardgen.bank.sample import spread_positions
 from cardgen.factbase.answers import accepted_forms
 from cardgen.factbase.model import (
@@ -242,12 +243,12 @@ class _CardFields(TypedDict, total=False):
 
 
 STACK_SHARE = 0.25
-_STACK_KEEP = ("stack.order", "stack.missing", "stack.below", "stack.above")
+_STACK_KEEP = ("stack.order", "stack.missing", "stack.band", "stack.below", "stack.above")
 
 
 def _stack_share_capped(cards: list[Card]) -> list[Card]:
     """CARDS with stack cards trimmed to at most STACK_SHARE of the deck (adjacency first,
-    then blanks, the last by key first), so a few small stacks never make it layer drill."""
+    then bands, then blanks, the last by key first), so a few small stacks never make it layer drill."""
     stack = [c for c in cards if c.family in _STACK_KEEP]
     keep = int(STACK_SHARE * (len(cards) - len(stack)) / (1 - STACK_SHARE))
     if len(stack) <= keep:
@@ -405,7 +406,7 @@ def _stack_cards(base: FactBase, s: Stack, t: Translator, trivial: frozenset[str
             )
         )
     for i, layer in enumerate(s.layers):
-        if not asked[i]:
+        if not (asked[i] and blank_worth_asking(s, i)):
             continue
         cards.append(
             _card(
@@ -439,6 +440,31 @@ def _stack_cards(base: FactBase, s: Stack, t: Translator, trivial: frozenset[str
                 answer=names[answer],
                 stack=s,
                 marked_layers=tuple(sorted((ref, answer))),
+            )
+        )
+    return cards + _band_cards(s, t)
+
+
+def _band_cards(s: Stack, t: Translator) -> list[Card]:
+    """Which band each layer is in, for a stack of two or more bands (as the bank asks)."""
+    if len(s.bands) < 2:
+        return []
+    asked = band_worth_asking(s)
+    cards = []
+    for i, layer in enumerate(s.layers):
+        band = s.band_of(i)
+        if band is None or not asked[i]:
+            continue
+        cards.append(
+            _card(
+                s.meta,
+                t,
+                f"stack.band.{i + 1}",
+                t._("Which group does '{layer}' belong to?", layer=layer.name),
+                subject=s.title,
+                answer=band.name,
+                stack=s,
+                marked_layers=(i,),
             )
         )
     return cards

@@ -80,27 +80,51 @@ def answer_text(q: Question, markers: Markers) -> str:
 class StackRow:
     """One layer of a drawn stack: `count` boxes side by side, `name` in each unless `hidden`.
 
+    `times` labels a symbolic count (`× N`, one box); `note` is drawn beside the boxes
+    (empty on the hidden layer, which it could name). `band` is the name of the layer's
+    band, `band_rows` the rows it spans on its first row and 0 on the others.
+
     Not a named tuple: its `count` field would hide `tuple.count`."""
 
     name: str
     count: int
     hidden: bool
     marked: bool
+    times: str = ""
+    note: str = ""
+    band: str = ""
+    band_rows: int = 0
 
     @property
     def text(self) -> str:
-        """The row as one line of text: `게스트 운영체제 × 3`, or `?` when hidden."""
+        """The row as one line of text: `게스트 운영체제 × 3`, `Pod × N — one per service`, or `?` when hidden."""
         if self.hidden:
             return HIDDEN
-        return f"{self.name} × {self.count}" if self.count > 1 else self.name
+        text = f"{self.name} × {self.count}" if self.count > 1 else self.name
+        if self.times:
+            text = f"{text} {self.times}"
+        return f"{text} — {self.note}" if self.note else text
 
 
 def stack_rows(stack: Stack, hidden: int | None = None, marked: tuple[int, ...] = ()) -> tuple[StackRow, ...]:
     """STACK's layers top to bottom; the layer at index HIDDEN has no name, those in MARKED are marked."""
-    return tuple(
-        StackRow(HIDDEN if i == hidden else layer.name, layer.count, i == hidden, i in marked)
-        for i, layer in enumerate(stack.layers)
-    )
+    rows = []
+    for i, layer in enumerate(stack.layers):
+        band = stack.band_of(i)
+        first = band is not None and (i == 0 or stack.band_of(i - 1) is not band)
+        rows.append(
+            StackRow(
+                HIDDEN if i == hidden else layer.name,
+                layer.boxes,
+                i == hidden,
+                i in marked,
+                times=layer.times if not isinstance(layer.count, int) else "",
+                note=layer.note if layer.note and i != hidden else "",
+                band=band.name if band is not None else "",
+                band_rows=len(band.layers) if band is not None and first else 0,
+            )
+        )
+    return tuple(rows)
 
 
 def text_width(text: str) -> int:
@@ -111,21 +135,38 @@ def text_width(text: str) -> int:
 def draw_stack_text(stack: Stack, hidden: int | None = None, marked: tuple[int, ...] = ()) -> str:
     """The stack as rows of `[ box ]`, top layer first, every row as wide as the widest.
 
-    A layer with `count` > 1 is that many boxes side by side; a hidden layer shows "?".
+    A layer with `count` > 1 is that many boxes side by side, one with a symbolic count
+    one box marked `× N`; a hidden layer shows "?". Notes follow the boxes in a column of
+    their own, and bands are brackets with their names to the right of everything.
     """
     rows = stack_rows(stack, hidden, marked)
-    width = max(row.count * (text_width(row.name) + 4) + row.count - 1 for row in rows)
+    labels = [f"{row.name} {row.times}" if row.times else row.name for row in rows]
+    width = max(row.count * (text_width(label) + 4) + row.count - 1 for row, label in zip(rows, labels, strict=True))
+    notes = max(text_width(row.note) for row in rows)
     lines = []
-    for row in rows:
+    left = 0  # rows still to draw of the current band
+    for row, label in zip(rows, labels, strict=True):
         # Spread the row's spare columns over its boxes so every row ends at the same column.
         spare = width - (row.count - 1)
         boxes = []
         for n in range(row.count):
             inner = spare // row.count + (1 if n < spare % row.count else 0) - 2
-            pad = inner - text_width(row.name)
-            boxes.append("[" + " " * (pad // 2) + row.name + " " * (pad - pad // 2) + "]")
+            pad = inner - text_width(label)
+            boxes.append("[" + " " * (pad // 2) + label + " " * (pad - pad // 2) + "]")
         line = " ".join(boxes)
-        lines.append(f"{line}  ◀" if row.marked else line)
+        if not (notes or stack.bands):
+            lines.append(f"{line}  ◀" if row.marked else line)
+            continue
+        line += "  ◀" if row.marked else "   "
+        if notes:
+            line += "  " + row.note + " " * (notes - text_width(row.note))
+        if row.band_rows:
+            left = row.band_rows
+            line += f"  {'┐' if left > 1 else '─'} {row.band}"
+        elif left:
+            line += "  " + ("┘" if left == 1 else "│")
+        left = max(left - 1, 0)
+        lines.append(line.rstrip())
     return "\n".join(lines)
 
 

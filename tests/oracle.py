@@ -133,6 +133,10 @@ class Oracle:
                 return any(o == names[i] for i, step in enumerate(process.steps) if f(step.detail or "") == detail)
             i = int(q.id.rsplit("/", 1)[1]) - 1
             return o == names[i + 1 if q.kind == "process_next" else i - 1]
+        if q.kind == "stack_band":
+            stack = self.base[main]
+            layer = stack.layers[int(q.id.rsplit("/", 1)[1]) - 1]
+            return any(o == f(band.name) and layer.name in band.layers for band in stack.bands)
         if q.kind == "kind_of":
             tax: Taxonomy = self.base[main]
             return any(o in self.names(c) for c in self.below(tax.parent))
@@ -145,6 +149,8 @@ class Oracle:
         """True / False when the fact base decides Q's statement, None when it is silent."""
         if q.kind == "ox_example":
             return self.example_is_of(q)
+        if q.kind == "stack_band_ox":
+            return self.band_holds(q)
         polarity = "pros" if q.kind == "ox_pro" else "cons"
         concept = self.concept_of(q.facts[0])
         text = f(q.prompt.split("\n", 1)[1])
@@ -155,6 +161,15 @@ class Oracle:
         if self.established_false(concept, polarity, text):
             return False
         return None  # the facts are silent: no item may claim either answer
+
+    def band_holds(self, q: TrueFalse) -> bool | None:
+        """Whether the layer of Q's statement is in the band it names (quoted in its first line)."""
+        head, layer = q.prompt.split("\n", 1)
+        stack: Stack = self.base[q.facts[0]]
+        named = [band for band in stack.bands if f"‘{band.name}’" in head]
+        if len(named) != 1 or all(layer not in band.layers for band in stack.bands):
+            return None
+        return layer in named[0].layers
 
     def example_is_of(self, q: TrueFalse) -> bool | None:
         """Whether the example in Q's statement is an example of the concept Q names: true when

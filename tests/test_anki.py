@@ -546,3 +546,32 @@ def test_cli_writes_decks_and_counts_kinds(tmp_path):
     assert (tmp_path / "out" / "Docker - 1. 가상화와 컨테이너.apkg").is_file()
     bad = run_cardgen("anki", str(tmp_path / "missing"), "-o", str(tmp_path / "out"))
     assert bad.returncode == 1 and "no such file or folder" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_bands_notes_and_symbolic_counts_render_in_real_anki(tmp_path):
+    """The worked example of layer notes, `count: N` and bands, imported into Anki: every card
+    renders, band labels and notes show beside the layers, and a band card's front gives no band."""
+    from tests.test_layers import example
+
+    base = example(tmp_path / "facts")
+    write_anki(base, tmp_path / "dist", timestamp=T1)
+    col = Collection(str(tmp_path / "collection.anki2"))
+    try:
+        import_apkgs(col, tmp_path / "dist")
+        rendered = {}
+        for cid in col.find_cards(""):
+            card = col.get_card(cid)
+            front, back = visible_text(card.question()), visible_text(card.answer())
+            key = card.note()["Key"]
+            assert front.strip() and back.strip(), key
+            for side in (front.lower(), back.lower()):
+                assert not any(problem in side for problem in TEMPLATE_ERRORS), (key, side)
+            rendered[key] = (" ".join(front.split()), " ".join(back.split()), card.answer())
+    finally:
+        col.close()
+    front, back, html_back = rendered["cloud-stack-iaas/stack.band.4"]
+    assert "Operating system" in front and "managed" not in front
+    assert "customer-managed" in back and "provider-managed" in back and "the customer patches it" in back
+    assert 'class="cg-band" style="grid-row: span 4"' in html_back
+    stack_backs = [b for k, (_, b, _) in rendered.items() if k.startswith("cloud-stack-kubernetes/")]
+    assert stack_backs and all("Pod × N" in b and "one per replica" in b for b in stack_backs)

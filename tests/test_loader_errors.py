@@ -165,8 +165,8 @@ CASES = {
     ),
     "bad layer count": (
         {"a.yaml": "stacks:\n  - id: s\n    title: S\n    layers:\n      - {name: 앱, count: 0}\n      - {name: OS, count: three}\n"},
-        ["a.yaml:5: 'count' must be a whole number from 1 to 99, not '0'",
-         "a.yaml:6: 'count' must be a whole number from 1 to 99, not 'three'"],
+        ["a.yaml:5: 'count' must be a whole number from 1 to 99 or a short symbol such as N, not '0'",
+         "a.yaml:6: 'count' must be a whole number from 1 to 99 or a short symbol such as N, not 'three'"],
     ),
     "repeated pro and con": (
         {"a.yaml": GOOD_DEFS + "pros_cons:\n  - id: p\n    concept: hv\n    pros: [빠름, 빠름]\n    cons:\n      - 비쌈\n      - '비쌈 '\n"},
@@ -241,6 +241,56 @@ CASES = {
     "an empty step": (
         {"a.yaml": "processes:\n  - id: p\n    title: P\n    steps: [빌드, '']\n"},
         ["a.yaml:4: 'steps' must not be empty"],
+    ),
+    "a band naming a layer the stack lacks": (
+        {"a.yaml": "stacks:\n  - id: s\n    title: S\n    layers: [Application, Runtime, Servers]\n"
+                   "    bands:\n      - {name: customer, layers: [Aplication]}\n"
+                   "      - {name: provider, layers: [Storage]}\n"},
+        ["a.yaml:6: band 'customer' names 'Aplication', which is not a layer of stack 's' (did you mean 'Application'?)",
+         "a.yaml:7: band 'provider' names 'Storage', which is not a layer of stack 's'"],
+    ),
+    "bands that overlap": (
+        {"a.yaml": "stacks:\n  - id: s\n    title: S\n    layers: [Application, Runtime, Servers]\n"
+                   "    bands:\n      - {name: customer, layers: [Application, Runtime]}\n"
+                   "      - {name: provider, layers: [Runtime, Servers]}\n"},
+        ["a.yaml:7: band 'provider' names 'Runtime' in band 'customer' too; a layer is in one band at most"],
+    ),
+    "a band that is not one run of adjacent layers": (
+        {"a.yaml": "stacks:\n  - id: s\n    title: S\n    layers: [Application, Runtime, Servers, Network]\n"
+                   "    bands:\n      - {name: customer, layers: [Application, Servers]}\n"},
+        ["a.yaml:6: band 'customer' is not one run of adjacent layers: 'Runtime' lies between its layers; "
+         "add it to the band or split the band"],
+    ),
+    "two bands of one name, and a layer named twice in a band": (
+        {"a.yaml": "stacks:\n  - id: s\n    title: S\n    layers: [Application, Runtime, Servers, Network]\n"
+                   "    bands:\n      - {name: customer, layers: [Application, Application]}\n"
+                   "      - {name: Customer, layers: [Runtime]}\n"},
+        ["a.yaml:6: band 'customer' names 'Application' twice",
+         "a.yaml:7: stack 's' has two bands named 'Customer' (first at line 6)"],
+    ),
+    "a band naming a layer the stack has twice": (
+        {"a.yaml": "stacks:\n  - id: s\n    title: S\n    layers: [Pod, Pod, Node]\n"
+                   "    bands:\n      - {name: customer, layers: [Pod]}\n"},
+        ["a.yaml:6: band 'customer' names 'Pod', which is twice in stack 's'; rename one"],
+    ),
+    "a band without its layers, and bands that are not a list": (
+        {"a.yaml": "stacks:\n  - id: s\n    title: S\n    layers: [A, B]\n    bands:\n      - {name: x}\n"
+                   "  - id: t\n    title: T\n    layers: [A, B]\n    bands: {name: x}\n"
+                   "  - id: u\n    title: U\n    layers: [A, B]\n    bands: [{name: x, layers: []}]\n"},
+        ["a.yaml:6: a band is missing required key 'layers'",
+         "a.yaml:10: 'bands' must be a list, not a mapping",
+         "a.yaml:14: band 'x' names no layer; list its layers under 'layers'"],
+    ),
+    "a count that is neither a number from 1 to 99 nor a short symbol": (
+        {"a.yaml": "stacks:\n  - id: s\n    title: S\n    layers:\n      - {name: Pod, count: many pods}\n"
+                   "      - {name: Node, count: 0}\n      - {name: Disk, count: '3'}\n"},
+        ["a.yaml:5: 'count' must be a whole number from 1 to 99 or a short symbol such as N, not 'many pods'",
+         "a.yaml:6: 'count' must be a whole number from 1 to 99 or a short symbol such as N, not '0'",
+         "a.yaml:7: 'count' must be a whole number from 1 to 99 or a short symbol such as N, not '3'"],
+    ),
+    "a layer note that is not text": (
+        {"a.yaml": "stacks:\n  - id: s\n    title: S\n    layers:\n      - {name: OS, note: [customer]}\n      - B\n"},
+        ["a.yaml:5: 'note' must be text, not a list"],
     ),
     "two documents": (
         {"a.yaml": "deck: A\n---\ndeck: B\n"},

@@ -138,3 +138,29 @@ def test_a_hanging_browser_is_stopped_at_the_timeout(tmp_path: Path) -> None:
 def test_missing_html_is_reported(tmp_path: Path) -> None:
     with pytest.raises(PrintFailed, match=r"no such HTML file"):
         print_pdf(tmp_path / "missing.html", tmp_path / "x.pdf", "chromium")
+
+
+def test_an_exam_prints_band_labels_layer_notes_and_symbolic_counts(tmp_path: Path) -> None:
+    """The worked example's stacks, printed: every band's label and every drawn note is on the page."""
+    from cardgen.bank.generate import build_bank
+    from cardgen.context import Context
+    from cardgen.emit.exam import ExamSettings, make_exam, render_exam
+    from tests.test_layers import example
+
+    browser = require_program("chromium")
+    require_program("pdftotext")
+    base = example(tmp_path)
+    kinds = ("stack_missing_choice", "stack_missing_fill")
+    asked = [q for q in build_bank(base) if q.kind in kinds]
+    exam = make_exam(Context(base), ExamSettings(versions=1, questions=len(asked), seed=3, kinds=kinds, lang="en"))
+    (name, html), = ((n, h) for n, h in render_exam(exam).items() if not n.endswith("-key.html"))
+    source = tmp_path / name
+    source.write_text(html, encoding="utf-8")
+    pdf = print_pdf(source, tmp_path / "exam.pdf", browser)
+    text = re.sub(r"\s+", " ", "".join(page_text(pdf, n) for n in range(1, page_count(pdf) + 1)))
+    for label in ("customer-managed", "provider-managed", "the customer", "the provider",
+                  "in the provider's data centre", "one per replica", "Pod × N"):
+        assert label in text, label
+    # Band labels sit beside the layers, on the lines of the boxes they group.
+    layout = "".join(page_text(pdf, n) for n in range(1, page_count(pdf) + 1))
+    assert re.search(r"(Application|\?)\s+customer-managed", layout), layout

@@ -31,6 +31,9 @@ Kinds (`Question.kind`), their variant and the shape of their answer:
 - `stack_above`, `stack_below` (Choice) — which layer sits directly above / below a layer.
 - `stack_cross` (Choice) — in which stack (the options are stack titles) one layer sits
   directly above another; the wrong options hold both layers, but not that way round.
+- `stack_band` (Choice) — which band (a named group of layers) a layer is in, for a stack
+  of three or more bands; `stack_band_ox` (TrueFalse) — "this layer is in band B", for a
+  stack of two. Neither draws the stack, which would show the answer.
 - `process_order` (Ordering, `flow` set) — the steps of a process, first to last.
 - `process_next`, `process_previous` (Choice) — the step right after / before a step,
   drawn as a two-step `flow` with the asked step as "?"; each adjacent pair is asked once.

@@ -29,7 +29,15 @@ from cardgen.bank.question import (
     ShortAnswer,
     TrueFalse,
 )
-from cardgen.bank.relations import POLARITIES, Relations, fold, layers_worth_asking, trivial_layers
+from cardgen.bank.relations import (
+    POLARITIES,
+    Relations,
+    band_worth_asking,
+    blank_worth_asking,
+    fold,
+    layers_worth_asking,
+    trivial_layers,
+)
 from cardgen.bank.screen import Reason, giveaway, shares_stem, words
 from cardgen.factbase.answers import accepted_forms
 from cardgen.factbase.model import Definition, FactBase, Layer, Process, Stack, Step, Taxonomy
@@ -62,6 +70,9 @@ ABOVE = N_("In ‘{title}’, which layer is directly above ‘{layer}’?")
 BELOW = N_("In ‘{title}’, which layer is directly below ‘{layer}’?")
 CROSS = N_("In which of these is ‘{upper}’ directly above ‘{lower}’?")
 LAYERS = N_("{title} (top to bottom): {layers}")
+BAND = N_("In ‘{title}’, which group does ‘{layer}’ belong to?")
+BAND_IS = N_("In ‘{title}’, the following layer belongs to the group ‘{band}’.")
+BANDS = N_("{title}: {bands}")
 STEP_ORDER = N_("Put the steps of ‘{title}’ in order, first to last.")
 NEXT_STEP = N_("In ‘{title}’, which step comes right after ‘{step}’?")
 PREVIOUS_STEP = N_("In ‘{title}’, which step comes right before ‘{step}’?")
@@ -92,6 +103,9 @@ MESSAGES = (
     ABOVE,
     BELOW,
     LAYERS,
+    BAND,
+    BAND_IS,
+    BANDS,
     STEP_ORDER,
     NEXT_STEP,
     PREVIOUS_STEP,
@@ -132,7 +146,9 @@ def stem_words() -> frozenset[str]:
 STACK_KEEP_ORDER = (
     "stack_cross",
     "stack_order",
+    "stack_band",
     "stack_missing_choice",
+    "stack_band_ox",
     "stack_above",
     "stack_below",
     "stack_missing_fill",
@@ -700,7 +716,7 @@ class _Generator:
                 tags=tags,
             )
         for i, layer in enumerate(layers):
-            if not asked[i]:
+            if not (asked[i] and blank_worth_asking(stack, i)):
                 continue
             also: tuple[str, ...] = ()
             if layer.concept and fold(layer.name) in rel.folded_names(layer.concept):
@@ -778,6 +794,51 @@ class _Generator:
                     facts=facts,
                     tags=tags,
                 )
+
+        yield from self._band_questions(stack)
+
+    def _band_questions(self, stack: Stack) -> Iterator[Question]:
+        """For each layer that a band holds, which band: a choice among the stack's bands when
+        it has three or more, else a statement naming one of the two (true and false in turn).
+        Never about a layer whose name or title shares a word with a band's own words."""
+        if len(stack.bands) < 2:
+            return
+        t = self.t(stack.id)
+        bands = "; ".join(f"{band.name}: {', '.join(band.layers)}" for band in stack.bands)
+        explanation = t._(BANDS, title=stack.title, bands=bands)
+        facts = (stack.id,)
+        tags = self.tags(stack.id)
+        names = [band.name for band in stack.bands]
+        asked = band_worth_asking(stack)
+        for i, layer in enumerate(stack.layers):
+            band = stack.band_of(i)
+            if band is None or not asked[i]:
+                continue
+            if len(names) >= MIN_OPTIONS:
+                others = [n for n in names if n != band.name]
+                wrong = sorted(others, key=lambda n: (abs(len(n) - len(band.name)), fold(n), n))[: MAX_OPTIONS - 1]
+                yield _choice(
+                    f"{stack.id}/stack_band/{i + 1}",
+                    "stack_band",
+                    t._(BAND, title=stack.title, layer=layer.name),
+                    band.name,
+                    wrong,
+                    explanation=explanation,
+                    facts=facts,
+                    tags=tags,
+                )
+                continue
+            true = i % 2 == 0
+            named = band.name if true else next(n for n in names if n != band.name)
+            yield TrueFalse(
+                id=f"{stack.id}/stack_band_ox/{i + 1}",
+                kind="stack_band_ox",
+                prompt=f"{t._(BAND_IS, title=stack.title, band=named)}\n{layer.name}",
+                answer=true,
+                explanation=explanation,
+                facts=facts,
+                tags=tags,
+            )
 
     def cross_stacks(self) -> Iterator[Question]:
         """Which approach puts one layer directly on another ("in which is the hypervisor

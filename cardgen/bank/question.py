@@ -160,6 +160,8 @@ KINDS: dict[
     "stack_above": Choice,
     "stack_below": Choice,
     "stack_cross": Choice,
+    "stack_band": Choice,
+    "stack_band_ox": TrueFalse,
     "process_order": Ordering,
     "process_next": Choice,
     "process_previous": Choice,

@@ -365,3 +365,41 @@ def layers_worth_asking(
         own = words(layer.name) | {w for n in (names(layer.concept) if layer.concept else ()) for w in words(n)}
         out.append(folded[k] not in trivial and not shares_stem(own, title) and folded.count(folded[k]) == 1)
     return tuple(out)
+
+
+def blank_worth_asking(stack: Stack, index: int) -> bool:
+    """Whether the layer at INDEX may be drawn blank: not when what sets a band's label apart,
+    or another layer's note, drawn beside the blank, shares a word with its name."""
+    own = words(stack.layers[index].name)
+    notes = [words(layer.note) for i, layer in enumerate(stack.layers) if layer.note and i != index]
+    return not any(shares_stem(own, shown) for shown in (_band_words(stack), *notes))
+
+
+def band_worth_asking(stack: Stack) -> tuple[bool, ...]:
+    """For each layer of STACK, whether an item may ask its band: only a layer next to a layer
+    of another band (where the lesson's line is drawn: the operating system is the customer's
+    in IaaS, the provider's in PaaS), never one named twice in the stack, nor one whose name
+    (or the stack's title) shares a word with what sets one band's name apart from the others'."""
+    bands, title = _band_words(stack), words(stack.title)
+    folded = [fold(layer.name) for layer in stack.layers]
+    of = [stack.band_of(i) for i in range(len(stack.layers))]
+
+    def at_edge(k: int) -> bool:
+        return any(0 <= j < len(of) and of[j] is not None and of[j] is not of[k] for j in (k - 1, k + 1))
+
+    return tuple(
+        of[k] is not None
+        and at_edge(k)
+        and folded.count(folded[k]) == 1
+        and not shares_stem(bands, words(layer.name) | title)
+        for k, layer in enumerate(stack.layers)
+    )
+
+
+def _band_words(stack: Stack) -> frozenset[str]:
+    """The words of STACK's band names but those all of them share (`customer`, `provider` of
+    `customer-managed`, `provider-managed`)."""
+    names = [words(band.name) for band in stack.bands]
+    if len(names) < 2:
+        return frozenset().union(*names)
+    return frozenset().union(*names) - frozenset.intersection(*names)

@@ -200,6 +200,9 @@ def answers(q: Question) -> frozenset[str]:
             texts = (q.answer, *q.accepted)
         case Matching():
             texts = (*q.terms, *q.definitions)
+        case TrueFalse() if q.kind == "stack_band_ox":
+            # "X is in band B": a drawing of X's stack, which brackets X in its band, answers it.
+            texts = tuple(q.prompt.split("\n")[1:])
         case Ordering() | TrueFalse() | ShortAnswer():
             texts = ()
         case _ as unreachable:
@@ -224,6 +227,8 @@ def visible(q: Question) -> str:
     if (drawn := drawing(q)) is not None:
         stack, hidden = drawn
         parts += [layer.name for i, layer in enumerate(stack.layers) if i != hidden]
+        parts += [layer.note for i, layer in enumerate(stack.layers) if layer.note and i != hidden]
+        parts += [band.name for band in stack.bands]
     parts += [step.name for step in flow_drawn(q) if not step.hidden]
     return fold("\n".join(parts))
 

@@ -364,7 +364,12 @@ class Renderer:
                 for i, row in enumerate(stack_rows(stack, hidden, marked)):
                     state = (stack.id, i, row.hidden, row.marked)
                     if state not in rows:
-                        rows[state] = replace(row, name=self._text[row.name])
+                        rows[state] = replace(
+                            row,
+                            name=self._text[row.name],
+                            note=self._text[row.note] if row.note else "",
+                            band=self._text[row.band] if row.band else "",
+                        )
                     drawn.append(state)
                 drawings[key] = tuple(drawn)
         html_of = dict(zip(rows, self.render("stack", rows=list(rows.values())), strict=True))

@@ -161,10 +161,17 @@ class Mark:
 
 @dataclass(frozen=True)
 class DrawnLayer:
-    """One layer of a drawn stack: one box per side-by-side copy, blank when it is asked for."""
+    """One layer of a drawn stack: one box per side-by-side copy, blank when it is asked for.
+
+    `times` labels a symbolic count (`× N`); `note` is printed small in the first box;
+    `band` and `band_rows` are set on the first layer of a band, which spans that many."""
 
     boxes: tuple[str, ...]
     blank: bool
+    times: str = ""
+    note: str = ""
+    band: str = ""
+    band_rows: int = 0
 
 
 @dataclass(frozen=True)
@@ -448,7 +455,14 @@ def relative_file(base: FactBase, file: str) -> str:
 def draw_stack(stack: Stack, hidden: int | None) -> tuple[DrawnLayer, ...]:
     """STACK's layers top to bottom, the one at index HIDDEN left blank (its name never printed)."""
     return tuple(
-        DrawnLayer(boxes=("" if row.hidden else row.name,) * row.count, blank=row.hidden)
+        DrawnLayer(
+            boxes=("" if row.hidden else row.name,) * row.count,
+            blank=row.hidden,
+            times=row.times,
+            note=row.note,
+            band=row.band,
+            band_rows=row.band_rows,
+        )
         for row in stack_rows(stack, hidden)
     )
 

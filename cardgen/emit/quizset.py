@@ -131,8 +131,18 @@ def _stack_json(stack: Stack | None) -> dict[str, Any] | None:
     return {
         "id": stack.id,
         "title": stack.title,
-        "layers": [{"name": layer.name, "count": layer.count, "concept": layer.concept} for layer in stack.layers],
+        "layers": [_layer_json(stack, i) for i in range(len(stack.layers))],
     }
+
+
+def _layer_json(stack: Stack, index: int) -> dict[str, Any]:
+    layer, band = stack.layers[index], stack.band_of(index)
+    out: dict[str, Any] = {"name": layer.name, "count": layer.count, "concept": layer.concept}
+    if layer.note:
+        out["note"] = layer.note
+    if band is not None:
+        out["band"] = band.name
+    return out
 
 
 def _answer_json(q: Question) -> int | str | list[int] | list[str] | list[list[str]]:

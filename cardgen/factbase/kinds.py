@@ -20,13 +20,15 @@ from cardgen.lang import N_
 MAX_LAYER_COUNT = 99
 MAX_POINTS = 100
 MIN_CHOICES, MAX_CHOICES = 2, 9  # one key press picks an option in the terminal quiz
+COUNT_SYMBOL = r"×?\s*([^\W\d_][\w+\-]{0,3})"
+"""A symbolic count: a short word starting with a letter (`N`, `n`, `k`), with or without a leading `×`."""
 
 
 @dataclass(frozen=True)
 class Field:
     """One key of a mapping: its value type, whether it is required, what it refers to."""
 
-    kind: str  # "text", "texts", "count", "points", "layers", "steps", "compare", "ids", "kinds", "answer", ...
+    kind: str  # "text", "texts", "count", "points", "layers", "bands", "steps", "compare", "ids", "kinds", ...
     required: bool = False
     ref: str | None = None  # the `refers_as` of the fact kind it names ("definition", "stack"), or "fact" for any
     help: str = ""
@@ -105,8 +107,16 @@ COMPARE_KEYS = {
 }
 LAYER_KEYS = {
     "name": Field("text", True),
-    "count": Field("count", help=f"How many side by side (1 to {MAX_LAYER_COUNT})."),
+    "count": Field(
+        "count",
+        help=f"How many side by side: 1 to {MAX_LAYER_COUNT}, or a short symbol such as N for an unstated number.",
+    ),
     "concept": Field("text", ref="definition", help="The definition id this layer is an instance of."),
+    "note": Field("text", help="A remark drawn beside the layer (who manages it, say); never part of its name."),
+}
+BAND_KEYS = {
+    "name": Field("text", True, help="The band's name, e.g. customer-managed."),
+    "layers": Field("texts", True, help="The names of its layers: adjacent ones, in no other band."),
 }
 
 GROUP_KEYS = {
@@ -211,6 +221,7 @@ KINDS: tuple[FactKind, ...] = (
             "layers": Field("layers", True, help="Top to bottom; at least two."),
             "illustrates": Field("text", ref="definition", help="The definition id the stack illustrates."),
             "scenario": Field("text", ref="scenario", help="The scenario id that frames the stack."),
+            "bands": Field("bands", help="Groups of adjacent layers, each a name and its layers."),
         },
         refers_as="stack",
         parts=(("stack layers", lambda s: len(s.layers)),),
@@ -219,6 +230,7 @@ KINDS: tuple[FactKind, ...] = (
             "stack.missing": N_("stack: the missing layer"),
             "stack.above": N_("stack: the layer above"),
             "stack.below": N_("stack: the layer below"),
+            "stack.band": N_("stack: the band of a layer"),
         },
     ),
     FactKind(

@@ -14,7 +14,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar, cast
 
@@ -24,11 +24,13 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from cardgen.errors import FactError, NoFactBase, Problem, UsageError
 from cardgen.factbase.kinds import (
     AUDIT_CHECKS,
+    BAND_KEYS,
     BY_SECTION,
     CARD_GROUPS,
     CHOICE_KEYS,
     COMMON,
     COMPARE_KEYS,
+    COUNT_SYMBOL,
     FILE_KEYS,
     GROUP_KEYS,
     KINDS,
@@ -41,7 +43,21 @@ from cardgen.factbase.kinds import (
     STEP_KEYS,
     Field,
 )
-from cardgen.factbase.model import Comparison, Fact, FactBase, Group, Layer, Loc, Meta, Option, Point, Step, Taxonomy
+from cardgen.factbase.model import (
+    Band,
+    Comparison,
+    Fact,
+    FactBase,
+    Group,
+    Layer,
+    Loc,
+    Meta,
+    Option,
+    Point,
+    Stack,
+    Step,
+    Taxonomy,
+)
 from cardgen.gcpause import collector_paused
 from cardgen.lang import DEFAULT_LANG, LANGS, Lang, as_lang, is_lang
 from cardgen.text import control_chars, fold
@@ -199,12 +215,22 @@ class _FileReader:
             self.in_flow.update(id(item) for item in items)
         return items
 
-    def count(self, node: Node, key: str) -> int | None:
+    def count(self, node: Node, key: str) -> int | str | None:
         if isinstance(node, ScalarNode) and node.tag == _YAML + "int" and node.value.isdigit():
             value = int(node.value)
             if 1 <= value <= MAX_LAYER_COUNT:
                 return value
-        self.problem(node, f"'{key}' must be a whole number from 1 to {MAX_LAYER_COUNT}, not {_describe(node)}")
+        elif (
+            isinstance(node, ScalarNode)
+            and node.tag == _YAML + "str"
+            and (symbol := _COUNT_SYMBOL.fullmatch(node.value))
+        ):
+            return unicodedata.normalize("NFC", symbol.group(1))
+        self.problem(
+            node,
+            f"'{key}' must be a whole number from 1 to {MAX_LAYER_COUNT} or a short symbol such as N, "
+            f"not {_describe(node)}",
+        )
         return None
 
     def ref(self, node: Node, value: str | None, kind: str, owner: str) -> None:
@@ -241,7 +267,7 @@ class _FileReader:
     def _read_texts(self, node: Node, key: str, owner: str) -> tuple[str, ...] | None:
         return self.texts(node, key)
 
-    def _read_count(self, node: Node, key: str, owner: str) -> int | None:
+    def _read_count(self, node: Node, key: str, owner: str) -> int | str | None:
         return self.count(node, key)
 
     def _read_positive(self, node: Node, key: str, owner: str) -> int | None:
@@ -439,6 +465,74 @@ class _FileReader:
             self.problem(node, f"a process needs at least two steps, this one has {len(items)}")
             return None
         return None if broken else tuple(steps)
+
+    def _read_bands(self, node: Node, key: str, owner: str) -> tuple[Band, ...] | None:
+        items = self.sequence(node, key)
+        if items is None:
+            return None
+        bands: list[Band] = []
+        for item in items:
+            values = self.fields(item, BAND_KEYS, "a band", owner)
+            if values is None:
+                continue
+            if not values["layers"]:
+                self.problem(item, f"band '{values['name']}' names no layer; list its layers under 'layers'")
+                continue
+            bands.append(_build(Band, values, loc=self.loc(item)))
+        return tuple(bands) if len(bands) == len(items) else None
+
+
+_COUNT_SYMBOL = re.compile(COUNT_SYMBOL)
+
+
+def _fitted_bands(reader: _FileReader, stack: Stack, owner: str) -> Stack | None:
+    """STACK with its bands' layers in stack order, or None (and problems) when a band names a
+    layer the stack lacks or has twice, repeats one, shares one with another band, or is not
+    one run of adjacent layers."""
+    names = [layer.name for layer in stack.layers]
+    taken: dict[str, str] = {}  # layer -> the band that has it
+    first: dict[str, int] = {}  # folded band name -> line
+    fitted: list[Band] = []
+    ok = True
+    for band in stack.bands:
+        where = band.loc
+        line = first.setdefault(fold(band.name), where.line)
+        if line != where.line:
+            reader.problems.append(Problem(where, f"{owner} has two bands named '{band.name}' (first at line {line})"))
+            ok = False
+        rows: list[int] = []
+        for name in band.layers:
+            if name not in names:
+                hint = _did_you_mean(name, names) if difflib.get_close_matches(name, names, n=1, cutoff=0.6) else ""
+                reader.problems.append(
+                    Problem(where, f"band '{band.name}' names '{name}', which is not a layer of {owner}{hint}")
+                )
+            elif names.count(name) > 1:
+                reader.problems.append(
+                    Problem(where, f"band '{band.name}' names '{name}', which is twice in {owner}; rename one")
+                )
+            elif name in taken:
+                other = taken[name]
+                said = "twice" if other == band.name else f"in band '{other}' too; a layer is in one band at most"
+                reader.problems.append(Problem(where, f"band '{band.name}' names '{name}' {said}"))
+            else:
+                taken[name] = band.name
+                rows.append(names.index(name))
+                continue
+            ok = False
+        rows.sort()
+        gaps = [names[i] for i in range(rows[0], rows[-1] + 1) if i not in rows] if rows else []
+        if gaps:
+            reader.problems.append(
+                Problem(
+                    where,
+                    f"band '{band.name}' is not one run of adjacent layers: "
+                    f"{', '.join(repr(g) for g in gaps)} lies between its layers; add it to the band or split the band",
+                )
+            )
+            ok = False
+        fitted.append(Band(band.name, tuple(names[i] for i in rows), band.loc))
+    return replace(stack, bands=tuple(fitted)) if ok else None
 
 
 def _marked_wrong(node: Node) -> set[str]:
@@ -824,7 +918,10 @@ def _read_fact(
         if finished is None:
             return None
         values = finished
-    return kind.model(meta, **values)
+    fact = kind.model(meta, **values)
+    if isinstance(fact, Stack) and fact.bands:
+        return _fitted_bands(reader, fact, owner)
+    return fact
 
 
 def _finish_taxonomy(

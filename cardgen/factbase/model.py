@@ -148,11 +148,37 @@ class Taxonomy(_Fact):
 
 @dataclass(frozen=True)
 class Layer:
-    """One layer of a stack; `count` > 1 means that many side by side."""
+    """One layer of a stack.
+
+    `count` > 1 means that many side by side; a symbol ("N") means an unstated number of
+    them, drawn as one box marked "× N". `note` is a remark drawn beside the layer, never
+    part of its name: no answer, option or typed key ever holds it.
+    """
 
     name: str
-    count: int = 1
+    count: int | str = 1
     concept: str | None = None
+    note: str | None = None
+    loc: Loc = field(default=Loc("<memory>", 0), compare=False)
+
+    @property
+    def boxes(self) -> int:
+        """How many boxes the layer is drawn as: its count, or one for a symbolic count."""
+        return self.count if isinstance(self.count, int) else 1
+
+    @property
+    def times(self) -> str:
+        """The count as a label, `× 3` or `× N`; empty for a single layer."""
+        return "" if self.count == 1 else f"× {self.count}"
+
+
+@dataclass(frozen=True)
+class Band:
+    """A named group of adjacent layers of a stack (customer-managed, provider-managed)."""
+
+    name: str
+    layers: tuple[str, ...]
+    """The names of its layers, as the stack spells them."""
     loc: Loc = field(default=Loc("<memory>", 0), compare=False)
 
 
@@ -173,6 +199,13 @@ class Stack(_Fact):
     layers: tuple[Layer, ...]
     illustrates: str | None = None
     scenario: str | None = None
+    bands: tuple[Band, ...] = ()
+    """Groups of adjacent layers, top to bottom; a layer is in at most one."""
+
+    def band_of(self, index: int) -> Band | None:
+        """The band that holds the layer at INDEX (0-based), if any."""
+        name = self.layers[index].name
+        return next((band for band in self.bands if name in band.layers), None)
 
 
 @dataclass(frozen=True)

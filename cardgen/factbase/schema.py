@@ -13,9 +13,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from cardgen.factbase.kinds import (
+    BAND_KEYS,
     CHOICE_KEYS,
     COMMON,
     COMPARE_KEYS,
+    COUNT_SYMBOL,
     FILE_KEYS,
     GROUP_KEYS,
     KINDS,
@@ -48,7 +50,12 @@ def _value(spec: Field) -> dict[str, Any]:
     if spec.kind == "synonyms":
         return {"type": "array", "items": {"type": "array", "items": dict(TEXT), "minItems": 2}}
     if spec.kind == "count":
-        return {"type": "integer", "minimum": 1, "maximum": MAX_LAYER_COUNT}
+        return {
+            "anyOf": [
+                {"type": "integer", "minimum": 1, "maximum": MAX_LAYER_COUNT},
+                {"type": "string", "pattern": "^" + COUNT_SYMBOL + "$"},
+            ]
+        }
     if spec.kind == "compare":
         return _object(COMPARE_KEYS)
     if spec.kind == "points":
@@ -70,6 +77,10 @@ def _value(spec: Field) -> dict[str, Any]:
         return {"type": "array", "minItems": 2, "items": {"anyOf": [dict(TEXT), _object(LAYER_KEYS)]}}
     if spec.kind == "steps":
         return {"type": "array", "minItems": 2, "items": {"anyOf": [dict(TEXT), _object(STEP_KEYS)]}}
+    if spec.kind == "bands":
+        band = _object(BAND_KEYS)
+        band["properties"]["layers"]["minItems"] = 1
+        return {"type": "array", "items": band}
     raise ValueError(spec.kind)
 
 

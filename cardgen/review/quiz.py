@@ -45,6 +45,8 @@ QUESTION_TITLES = {
     "stack_above": N_("stack: the layer above"),
     "stack_below": N_("stack: the layer below"),
     "stack_cross": N_("stacks compared"),
+    "stack_band": N_("stack: the band of a layer"),
+    "stack_band_ox": N_("stack: the band of a layer"),
     "process_next": N_("process: the next step"),
     "process_previous": N_("process: the step before"),
     "process_step": N_("process: which step?"),
