@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -140,6 +141,13 @@ def test_the_output_may_not_be_a_folder_the_project_lists(docker: Path) -> None:
     assert result.returncode == 1
     assert "is or contains the fact base" in result.stderr and "ch1" in result.stderr
     assert sorted(p.name for p in (docker / "ch1").iterdir()) == ["basics.yaml"]
+
+
+def test_the_question_bank_of_two_paths_cites_facts_of_both(docker: Path) -> None:
+    result = run_cardgen("questions", "ch2", "ch1", "--format", "json", cwd=docker)
+    assert result.returncode == 0, result.stderr
+    cited = {source.split(" (")[1].split(":")[0] for q in json.loads(result.stdout) for source in q["sources"]}
+    assert cited == {"ch1/basics.yaml", "ch2/images.yaml"}
 
 
 # --- what the outputs take from several paths ----------------------------------------------
