@@ -30,6 +30,12 @@ if TYPE_CHECKING:  # the emitters are imported by the commands that use them
     from cardgen.lang import Lang
 
 Files = dict[str, bytes]
+Paths = Path | Sequence[Path]
+"""One fact path or several, which load as one base."""
+
+
+def _paths(path: Paths) -> tuple[Path, ...]:
+    return (path,) if isinstance(path, Path) else tuple(path)
 
 
 @dataclass(frozen=True)
@@ -67,24 +73,24 @@ STEPS: tuple[Step, ...] = (
 
 def write(out_dir: Path, files: Files, *, owner: str, context: Context) -> tuple[Path, ...]:
     """FILES written into OUT_DIR by the one writer; their paths as the user named the folder, in FILES' order."""
-    write_output(out_dir, files, owner=owner, guard=context.paths)
+    write_output(out_dir, files, owner=owner, guard=(*context.paths, *context.roots))
     return tuple(out_dir / name for name in files)
 
 
 def build(
-    path: Path,
+    path: Paths,
     out_dir: Path,
     steps: Sequence[Step] = STEPS,
     report: Callable[[str], None] | None = None,
     lang: Lang | None = None,
 ) -> tuple[Path, ...]:
-    """Load the facts at PATH, run STEPS and write all their files into OUT_DIR; the files written.
+    """Load the facts at PATH (one or several), run STEPS and write all their files into OUT_DIR; the files written.
 
     Everything is written in each fact's language, or in LANG when given."""
     say = report or (lambda message: None)
     started = time.monotonic()
-    context = load_context(path, lang=lang)
-    check_output(out_dir, context.paths)  # refuse a bad folder before any work
+    context = load_context(*_paths(path), lang=lang)
+    check_output(out_dir, (*context.paths, *context.roots))  # refuse a bad folder before any work
     say(f"loaded {len(context.base)} facts from {len(context.base.files)} file(s)")
     files: Files = {}
     for n, step in enumerate(steps, 1):
@@ -97,19 +103,19 @@ def build(
 
 
 def anki(
-    path: Path, out_dir: Path, timestamp: int | None = None, lang: Lang | None = None
+    path: Paths, out_dir: Path, timestamp: int | None = None, lang: Lang | None = None
 ) -> tuple[AnkiOutput, tuple[Path, ...]]:
     """`cardgen anki`: one package per deck into OUT_DIR, in each fact's language or LANG."""
     from cardgen.emit.anki import emit_anki
 
-    context = load_context(path, lang=lang)
-    check_output(out_dir, context.paths)  # refuse a bad folder before any work
+    context = load_context(*_paths(path), lang=lang)
+    check_output(out_dir, (*context.paths, *context.roots))  # refuse a bad folder before any work
     result = emit_anki(context, timestamp)
     return result, write(out_dir, result.files, owner="anki", context=context)
 
 
 def exam(
-    path: Path,
+    path: Paths,
     settings: ExamSettings,
     out_dir: Path,
     *,
@@ -127,14 +133,14 @@ def exam(
 
     settings.check()
     executable = printer.find_browser(browser) if pdf else None  # a missing browser stops us before any work
-    context = load_context(path, lang=settings.lang)
-    check_output(out_dir, context.paths)  # refuse a bad folder before any work
+    context = load_context(*_paths(path), lang=settings.lang)
+    check_output(out_dir, (*context.paths, *context.roots))  # refuse a bad folder before any work
     files = exam_files(make_exam(context, settings), templates=templates, browser=executable)
     return write(out_dir, files, owner=f"exam:s{settings.seed}", context=context)
 
 
 def quizsets(
-    path: Path,
+    path: Paths,
     out_dir: Path,
     *,
     formats: Sequence[str],
@@ -148,8 +154,8 @@ def quizsets(
     """`cardgen quizset`: SETS sets drawn with SEED, in each of FORMATS, into OUT_DIR (in LANG if given)."""
     from cardgen.emit.quizset import quizset_files
 
-    context = load_context(path, lang=lang)
-    check_output(out_dir, context.paths)  # refuse a bad folder before any work
+    context = load_context(*_paths(path), lang=lang)
+    check_output(out_dir, (*context.paths, *context.roots))  # refuse a bad folder before any work
     files = quizset_files(context, formats=formats, sets=sets, size=size, seed=seed, kinds=kinds, tags=tags)
     return write(out_dir, files, owner=f"quizset:s{seed}", context=context)
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from cardgen.lang import Lang as LangCode
 
-FACTS = Path("facts")
+FACTS = Path("facts")  # where `cardgen init` writes by default, and where a command looks without a project
 # The choices as the library knows them, repeated here so that `--help` needs no heavy import;
 # tests/test_cli.py checks that they agree.
 
@@ -100,7 +100,13 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-PathArg = typer.Argument(FACTS, help="A fact file or a folder of them.", show_default=True)
+PathArg = typer.Argument(
+    None,
+    help="Fact files, folders of them, or project folders (with cardgen.yaml); all load as one base."
+    " Default: the current folder if it holds cardgen.yaml, else facts/.",
+    metavar="[PATH]...",
+    show_default=False,
+)
 KindsOpt = typer.Option(None, "--kinds", help="Only these question kinds (repeat or comma-separate).")
 TagsOpt = typer.Option(None, "--tags", help="Only questions carrying one of these tags (repeat or comma-separate).")
 LangOpt = typer.Option(
@@ -127,23 +133,25 @@ def _root(
 
 
 @app.command()
-def validate(path: Path = PathArg) -> None:
+def validate(paths: list[Path] | None = PathArg) -> None:
     """Check the fact base and report every problem as file:line."""
     from cardgen.factbase.loader import load
     from cardgen.text import terminal_safe
 
-    base = load(path)
-    typer.echo(terminal_safe(f"{path}: {len(base)} facts in {len(base.files)} file(s), no problems."))
+    named = _named(paths)
+    base = load(*named)
+    where = " ".join(str(path) for path in named)
+    typer.echo(terminal_safe(f"{where}: {len(base)} facts in {len(base.files)} file(s), no problems."))
 
 
 @app.command()
-def stats(path: Path = PathArg) -> None:
+def stats(paths: list[Path] | None = PathArg) -> None:
     """Summarise the fact base: facts per kind, per file and per tag."""
     from cardgen.factbase.loader import load
     from cardgen.factbase.stats import summary
     from cardgen.text import terminal_safe
 
-    typer.echo(terminal_safe(summary(load(path))), nl=False)
+    typer.echo(terminal_safe(summary(load(*_named(paths)))), nl=False)
 
 
 class Listing(StrEnum):
@@ -153,7 +161,7 @@ class Listing(StrEnum):
 
 @app.command()
 def questions(
-    path: Path = PathArg,
+    paths: list[Path] | None = PathArg,
     fmt: Listing = typer.Option(Listing.md, "--format", help="Markdown to read, or JSON."),
     lang: Lang | None = LangOpt,
 ) -> None:
@@ -161,13 +169,13 @@ def questions(
     from cardgen.context import load_context
     from cardgen.emit.listing import questions_json, questions_markdown
 
-    context = load_context(path, lang=_lang(lang))
+    context = load_context(*_named(paths), lang=_lang(lang))
     typer.echo(questions_json(context) if fmt is Listing.json else questions_markdown(context), nl=False)
 
 
 @app.command()
 def audit(
-    path: Path = PathArg,
+    paths: list[Path] | None = PathArg,
     strict: bool = typer.Option(False, "--strict", help="Exit with status 1 when anything is found."),
     lang: Lang | None = LangOpt,
 ) -> None:
@@ -175,10 +183,11 @@ def audit(
     from cardgen.bank.audit import audit as run_audit
     from cardgen.factbase.loader import load
 
-    findings = run_audit(load(path), _lang(lang))
+    named = _named(paths)
+    findings = run_audit(load(*named), _lang(lang))
     for finding in findings:
         typer.echo(str(finding))
-    typer.echo(f"{path}: {len(findings)} finding(s).", err=True)
+    typer.echo(f"{' '.join(str(path) for path in named)}: {len(findings)} finding(s).", err=True)
     if strict and findings:
         raise typer.Exit(1)
 
@@ -224,7 +233,7 @@ OutOpt = typer.Option(DIST, "-o", "--out", help="The folder to write into.", sho
 
 @app.command()
 def anki(
-    path: Path = PathArg,
+    paths: list[Path] | None = PathArg,
     out: Path = OutOpt,
     by_kind: bool = typer.Option(False, "--by-kind", help="Also print how many cards of each kind were made."),
     lang: Lang | None = LangOpt,
@@ -234,23 +243,23 @@ def anki(
     from cardgen.emit.anki import summary
     from cardgen.text import terminal_safe
 
-    result, _ = run_anki(path, out, lang=_lang(lang))
+    result, _ = run_anki(_named(paths), out, lang=_lang(lang))
     typer.echo(terminal_safe(summary(result, out, by_kind=by_kind)), nl=False)
 
 
 @app.command()
-def build(path: Path = PathArg, out: Path = OutOpt, lang: Lang | None = LangOpt) -> None:
+def build(paths: list[Path] | None = PathArg, out: Path = OutOpt, lang: Lang | None = LangOpt) -> None:
     """Run every generator into OUT at once; a failed build leaves OUT as it was."""
     from cardgen.build import build as run_build
     from cardgen.build import stderr_reporter
 
-    for file in run_build(path, out, report=stderr_reporter(), lang=_lang(lang)):
+    for file in run_build(_named(paths), out, report=stderr_reporter(), lang=_lang(lang)):
         typer.echo(file)
 
 
 @app.command()
 def quiz(
-    path: Path = PathArg,
+    paths: list[Path] | None = PathArg,
     mode: Mode = typer.Option(
         Mode.flash,
         "--mode",
@@ -278,7 +287,7 @@ def quiz(
     from cardgen.context import load_context
     from cardgen.review import quiz as session
 
-    context = load_context(path, lang=_lang(lang))
+    context = load_context(*_named(paths), lang=_lang(lang))
     options = session.QuizOptions(mode.value, tuple(_split(tags) or ()), new, cram, limit, state)
     if show_stats:
         session.show_stats(context, options)
@@ -288,7 +297,7 @@ def quiz(
 
 @app.command()
 def exam(
-    path: Path = PathArg,
+    paths: list[Path] | None = PathArg,
     versions: int = typer.Option(2, "--versions", help="How many versions (A, B, C...) to make."),
     questions: int = typer.Option(20, "--questions", help="Questions per exam."),
     seed: int = typer.Option(0, "--seed", help="Seed of every random choice; the same seed rebuilds the same exam."),
@@ -315,6 +324,7 @@ def exam(
     from cardgen.emit.exam import ExamSettings
 
     _check_seed(seed)
+    named = _named(paths)
     settings = ExamSettings(
         versions=versions,
         questions=questions,
@@ -324,9 +334,9 @@ def exam(
         tags=tuple(_split(tags) or ()),
         paper=paper.value,
         lang=_lang(lang),
-        source=str(path),
+        sources=tuple(str(path) for path in named),
     )
-    for file in run_exam(path, settings, out, templates=templates, pdf=pdf, browser=browser):
+    for file in run_exam(named, settings, out, templates=templates, pdf=pdf, browser=browser):
         typer.echo(file)
 
 
@@ -351,6 +361,13 @@ def _lang(value: Lang | None) -> LangCode | None:
     return None if value is None else as_lang(value.value)
 
 
+def _named(paths: list[Path] | None) -> tuple[Path, ...]:
+    """The fact paths given, else the default: the current folder if it is a project, else facts/."""
+    from cardgen.factbase.loader import default_paths
+
+    return tuple(paths or ()) or default_paths()
+
+
 def _split(values: list[str] | None) -> list[str] | None:
     """Repeated options and comma-separated lists mean the same: `--kinds a,b` = `--kinds a --kinds b`."""
     if values is None:
@@ -360,7 +377,7 @@ def _split(values: list[str] | None) -> list[str] | None:
 
 @app.command()
 def quizset(
-    path: Path = PathArg,
+    paths: list[Path] | None = PathArg,
     sets: int = typer.Option(1, "--sets", help="How many sets to draw."),
     size: int = typer.Option(10, "--size", help="Questions per set."),
     seed: int = typer.Option(0, "--seed", help="Seed of every random choice; the same seed gives the same files."),
@@ -380,7 +397,7 @@ def quizset(
     if sets > MAX_SETS:
         raise UsageError(f"--sets: at most {MAX_SETS} sets at once, not {sets}")
     for file in quizsets(
-        path,
+        _named(paths),
         out,
         formats=[f.value for f in formats],
         sets=sets,

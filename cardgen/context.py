@@ -30,6 +30,8 @@ class Context:
     """Where the facts were loaded from, as the user named them."""
     lang: Lang | None = None
     """The language every output is written in (`--lang`); None: each fact's own."""
+    roots: tuple[Path, ...] = ()
+    """The files and folders the facts are in, with the paths that project files list."""
 
     def lang_of_question(self, q: Question) -> Lang:
         """The language of Q: the override, else that of its main fact."""
@@ -78,8 +80,8 @@ class Context:
 
 
 def load_context(*paths: Path, lang: Lang | None = None) -> Context:
-    """Load and validate the fact base at PATHS (one path today); LANG overrides the facts' languages."""
-    from cardgen.factbase.loader import load
+    """Load and validate the fact base at PATHS as one base; LANG overrides the facts' languages."""
+    from cardgen.factbase.loader import find_sources, load_sources
 
-    (path,) = paths
-    return Context(load(path), paths, lang)
+    sources = find_sources(paths)
+    return Context(load_sources(sources), sources.paths, lang, sources.roots)

@@ -65,7 +65,7 @@ def anki_texts(context: Context, folder: Path) -> dict[str, str]:
 
 
 def exam_texts(context: Context, folder: Path, *, pdf: bool) -> dict[str, str]:
-    settings = ExamSettings(versions=2, questions=30, seed=3, source="tests/english")
+    settings = ExamSettings(versions=2, questions=30, seed=3, sources=("tests/english",))
     browser = require_program("chromium") if pdf else None
     files = exam_files(make_exam(context, settings), browser=browser)
     texts = {}

@@ -545,7 +545,7 @@ definitions:
 def test_a_fact_containing_script_prints_literally(tmp_path: Path) -> None:
     facts = build_file_tree(tmp_path / "facts", SCRIPT_FACTS)
     settings = ExamSettings(versions=1, questions=1, seed=0, kinds=("term_from_definition",),
-                            lang="en", paper="letter", source=str(facts))
+                            lang="en", paper="letter", sources=(str(facts),))
     # The one question the screening keeps quotes the definition with the script in its prompt.
     written = write_exam(make_exam(Context(load(facts)), settings), tmp_path / "out")
     html = written[0].read_text(encoding="utf-8")

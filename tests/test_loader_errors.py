@@ -23,6 +23,17 @@ definitions:
     definition: 가상 머신을 만드는 소프트웨어
 """
 
+CONTAINERS = """\
+definitions:
+  - id: containerd
+    term: containerd
+    definition: 컨테이너의 생명 주기를 관리하는 런타임
+  - id: container
+    term: 컨테이너
+    definition: 호스트 커널을 공유하는 격리된 프로세스
+"""
+NOT_GIVEN = ", which is not in the given paths; define it, or give the file that does"
+
 
 def problems(tmp_path: Path, files: dict[str, str | bytes]) -> list[str]:
     """Load FILES and return the reported problems, paths relative to the tree."""
@@ -52,7 +63,7 @@ CASES = {
     ),
     "'also' naming an unknown concept": (
         {"a.yaml": GOOD_DEFS + "pros_cons:\n  - id: p\n    concept: hv\n    pros:\n      - {text: 빠름, also: [vmm]}\n"},
-        ["a.yaml:13: pros/cons entry 'p' refers to unknown definition 'vmm' (did you mean 'vm'?)"],
+        ["a.yaml:13: pros/cons entry 'p' refers to unknown definition 'vmm'" + NOT_GIVEN],
     ),
     "yaml syntax error": (
         {"a.yaml": "definitions:\n  - id: x\n    term: [unclosed\n"},
@@ -132,20 +143,64 @@ CASES = {
         ["b.yaml:2: duplicate id 'hv' (first defined at {root}/a.yaml:6)"],
     ),
     "dangling reference with a suggestion": (
-        {"a.yaml": GOOD_DEFS + "pros_cons:\n  - id: p\n    concept: hvv\n    pros: [빠름]\n"},
-        ["a.yaml:11: pros/cons entry 'p' refers to unknown definition 'hvv' (did you mean 'hv'?)"],
+        {"a.yaml": CONTAINERS + "pros_cons:\n  - id: p\n    concept: contaner\n    pros: [빠름]\n"},
+        ["a.yaml:10: pros/cons entry 'p' refers to unknown definition 'contaner' (did you mean 'container'?)"],
+    ),
+    "dangling reference that only an extended id resembles": (
+        {"a.yaml": CONTAINERS + "pros_cons:\n  - id: p\n    concept: containe\n    pros: [빠름]\n"},
+        ["a.yaml:10: pros/cons entry 'p' refers to unknown definition 'containe'" + NOT_GIVEN],
+    ),
+    "dangling reference close to an id of another kind": (
+        {"a.yaml": CONTAINERS + "scenarios:\n  - id: runtimes\n    text: t\n"
+                   "stacks:\n  - id: s\n    title: S\n    illustrates: runtime\n    layers: [a, b]\n"},
+        ["a.yaml:14: stack 's' refers to unknown definition 'runtime'" + NOT_GIVEN],
     ),
     "dangling reference in another file": (
         {"a.yaml": GOOD_DEFS, "b.yaml": "taxonomy:\n  - id: t\n    parent: hv\n    children: [vm, container]\n"},
-        ["b.yaml:4: taxonomy entry 't' refers to unknown definition 'container'"],
+        ["b.yaml:4: taxonomy entry 't' refers to unknown definition 'container'" + NOT_GIVEN],
     ),
     "reference to the wrong kind": (
         {"a.yaml": GOOD_DEFS + "scenarios:\n  - id: sc\n    text: t\nstacks:\n  - id: s\n    title: S\n    illustrates: sc\n    layers: [a, b]\n"},
-        ["a.yaml:15: stack 's' refers to unknown definition 'sc'"],
+        ["a.yaml:15: stack 's' refers to unknown definition 'sc'; 'sc' is a scenario, not a definition"],
     ),
     "dangling comparison": (
         {"a.yaml": GOOD_DEFS + "pros_cons:\n  - id: p\n    concept: hv\n    pros:\n      - text: 빠름\n        compare: {concept: emu, text: 느림}\n"},
-        ["a.yaml:14: pros/cons entry 'p' refers to unknown definition 'emu'"],
+        ["a.yaml:14: pros/cons entry 'p' refers to unknown definition 'emu'" + NOT_GIVEN],
+    ),
+    "project file: a YAML syntax error": (
+        {"cardgen.yaml": "paths: [ch1\n", "ch1/a.yaml": GOOD_DEFS},
+        ["cardgen.yaml:2: YAML syntax error: did not find expected ',' or ']'"],
+    ),
+    "project file: a misspelt key": (
+        {"cardgen.yaml": "path: [ch1]\n", "ch1/a.yaml": GOOD_DEFS},
+        ["cardgen.yaml:1: the project file is missing required key 'paths'",
+         "cardgen.yaml:1: unknown key 'path' in the project file (did you mean 'paths'?)"],
+    ),
+    "project file: paths that are not a list": (
+        {"cardgen.yaml": "paths: ch1\n", "ch1/a.yaml": GOOD_DEFS},
+        ["cardgen.yaml:1: 'paths' must be a list, not 'ch1'"],
+    ),
+    "project file: no paths": (
+        {"cardgen.yaml": "paths: []\n", "ch1/a.yaml": GOOD_DEFS},
+        ["cardgen.yaml:1: 'paths' names nothing; list the fact files and folders of the project"],
+    ),
+    "project file: empty": (
+        {"cardgen.yaml": "", "ch1/a.yaml": GOOD_DEFS},
+        ["cardgen.yaml:1: the project file is empty; list the fact files and folders under 'paths'"],
+    ),
+    "project file: a path that does not exist, and a folder without facts": (
+        {"cardgen.yaml": "paths:\n  - ch1\n  - ch2\n  - notes\n", "ch1/a.yaml": GOOD_DEFS, "notes/n.md": "# notes\n"},
+        ["cardgen.yaml:3: 'paths' lists {root}/ch2: no such file or folder",
+         "cardgen.yaml:4: 'paths' lists {root}/notes: no fact files (*.yaml, *.yml) in this folder"],
+    ),
+    "project file: a path that is not text": (
+        {"cardgen.yaml": "paths:\n  - ch1\n  - {folder: ch2}\n", "ch1/a.yaml": GOOD_DEFS},
+        ["cardgen.yaml:3: 'paths' must be text, not a mapping; a ': ' inside text starts a mapping, so put the text in quotes"],
+    ),
+    "a chapter referring to a chapter the project lists": (
+        {"cardgen.yaml": "paths: [ch1, ch2]\n", "ch1/a.yaml": CONTAINERS,
+         "ch2/b.yaml": "taxonomy:\n  - id: t\n    parent: container\n    children: [containerd, contaner]\n"},
+        ["ch2/b.yaml:4: taxonomy entry 't' refers to unknown definition 'contaner' (did you mean 'container'?)"],
     ),
     "taxonomy cycle": (
         {"a.yaml": GOOD_DEFS + "taxonomy:\n  - id: t1\n    parent: vm\n    children: [hv]\n  - id: t2\n    parent: hv\n    children: [vm]\n"},
@@ -235,8 +290,13 @@ CASES = {
     "a step or a process naming an unknown definition": (
         {"a.yaml": GOOD_DEFS + "processes:\n  - id: p\n    title: P\n    illustrates: hvv\n"
                    "    steps:\n      - {name: 부팅, concept: hv}\n      - {name: 실행, concept: vmm}\n"},
-        ["a.yaml:12: process 'p' refers to unknown definition 'hvv' (did you mean 'hv'?)",
-         "a.yaml:15: process 'p' refers to unknown definition 'vmm' (did you mean 'vm'?)"],
+        ["a.yaml:12: process 'p' refers to unknown definition 'hvv', which is not in the given paths; define it, or give the file that does",
+         "a.yaml:15: process 'p' refers to unknown definition 'vmm', which is not in the given paths; define it, or give the file that does"],
+    ),
+    "a process named where a definition is due": (
+        {"a.yaml": GOOD_DEFS + "processes:\n  - id: p\n    title: P\n    steps: [a, b]\n"
+                   "stacks:\n  - id: s\n    title: S\n    layers: [A, B]\n    illustrates: p\n"},
+        ["a.yaml:17: stack 's' refers to unknown definition 'p'; 'p' is a process, not a definition"],
     ),
     "an empty step": (
         {"a.yaml": "processes:\n  - id: p\n    title: P\n    steps: [빌드, '']\n"},
@@ -358,7 +418,7 @@ CASES = {
     ),
     "'about' naming no fact": (
         {"a.yaml": GOOD_DEFS + "questions:\n  - {id: q, question: 무엇?, answer: VM, about: hv2}\n"},
-        ["a.yaml:10: question 'q' refers to unknown fact 'hv2' (did you mean 'hv'?)"],
+        ["a.yaml:10: question 'q' refers to unknown fact 'hv2', which is not in the given paths; define it, or give the file that does"],
     ),
     # --- taxonomy groups ---
     "a kind in two groups of one taxonomy": (
@@ -368,7 +428,7 @@ CASES = {
     "a group without a label, one naming an unknown kind, one nested": (
         {"a.yaml": GOOD_DEFS + "taxonomy:\n  - id: t\n    parent: hv\n    children:\n      - {children: [vm]}\n      - {group: 둘, children: [vmm]}\n      - {group: 셋, children: [{group: 넷, children: [vm]}]}\n"},
         ["a.yaml:13: a group is missing required key 'group'",
-         "a.yaml:14: taxonomy entry 't' refers to unknown definition 'vmm' (did you mean 'vm'?)",
+         "a.yaml:14: taxonomy entry 't' refers to unknown definition 'vmm', which is not in the given paths; define it, or give the file that does",
          "a.yaml:15: 'children' must be text, not a mapping"],
     ),
     "a group with an unknown key": (

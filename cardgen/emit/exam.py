@@ -114,7 +114,8 @@ class ExamSettings:
     paper: str = "a4"
     lang: Lang | None = None
     """The language of the exam's words; None: the language most of its questions' facts are in."""
-    source: str = "facts"
+    sources: tuple[str, ...] = ("facts",)
+    """The fact paths, as the rebuild command names them."""
 
     def check(self) -> None:
         if not 1 <= self.versions <= MAX_VERSIONS:
@@ -131,7 +132,7 @@ class ExamSettings:
         args = [
             "cardgen",
             "exam",
-            self.source,
+            *self.sources,
             "--versions",
             str(self.versions),
             "--questions",
@@ -321,9 +322,14 @@ def make_exam(context: Context, settings: ExamSettings) -> Exam:
 
 
 def default_title(base: FactBase, t: Translator) -> str:
-    """The last level of the fact base's deck when it has one deck (`Docker::1. 가상화` -> `1. 가상화`)."""
-    decks = base.decks()
-    return decks[0].split("::")[-1].strip() if len(decks) == 1 else t._("Exam")
+    """The last level the fact base's decks share: one deck's own (`Docker::1. 가상화` -> `1. 가상화`),
+    the parent of chapters (`Docker::1. 가상화`, `Docker::2. 이미지` -> `Docker`), else "Exam"."""
+    shared: list[str] = []
+    for column in zip(*(deck.split("::") for deck in base.decks()), strict=False):
+        if len({level.strip() for level in column}) > 1:
+            break
+        shared.append(column[0].strip())
+    return shared[-1] if shared else t._("Exam")
 
 
 def _version(letter: str, questions: Sequence[Question], base: FactBase, t: Translator) -> Version:
@@ -521,7 +527,8 @@ def default_exam_files(context: Context) -> dict[str, bytes]:
     available = len(context.bank)
     if not available:
         return {}
-    settings = ExamSettings(questions=min(DEFAULT_QUESTIONS, available), source=source_of(context.base))
+    sources = tuple(str(path) for path in context.paths) or (source_of(context.base),)
+    settings = ExamSettings(questions=min(DEFAULT_QUESTIONS, available), sources=sources)
     return exam_files(make_exam(context, settings))
 
 

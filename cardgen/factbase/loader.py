@@ -13,7 +13,7 @@ import errno
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar, cast
@@ -21,7 +21,7 @@ from typing import TypeVar, cast
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from cardgen.errors import FactError, NoFactBase, Problem, UsageError
+from cardgen.errors import CardgenError, FactError, NoFactBase, Problem, UsageError
 from cardgen.factbase.kinds import (
     AUDIT_CHECKS,
     BAND_KEYS,
@@ -58,6 +58,7 @@ from cardgen.factbase.model import (
     Step,
     Taxonomy,
 )
+from cardgen.factbase.suggest import close_ids
 from cardgen.gcpause import collector_paused
 from cardgen.lang import DEFAULT_LANG, LANGS, Lang, as_lang, is_lang
 from cardgen.text import control_chars, fold
@@ -70,6 +71,9 @@ except AttributeError:  # pragma: no cover
     _YamlLoader = yaml.SafeLoader
 
 FACT_SUFFIXES = (".yaml", ".yml")
+PROJECT_FILE = "cardgen.yaml"
+"""A project file lists the paths of one fact base; it is never itself a fact file."""
+PROJECT_KEYS = {"paths": Field("texts", True, help="The project's fact files and folders, relative to this file.")}
 ID_PATTERN = re.compile(r"[^\W_][\w.\-]*\Z")
 
 _YAML = "tag:yaml.org,2002:"
@@ -596,10 +600,11 @@ def _describe(node: Node) -> str:
 def fact_files(path: Path) -> list[Path]:
     """The fact files at PATH: the file itself, or every *.yaml / *.yml below a folder.
 
-    Suffixes match in any case (`x.YAML`). Symbolic links are followed, to files and
-    folders alike; a file reached twice is read once. Nothing is skipped in silence: a
-    folder that cannot be read, a broken link, a link that loops back to a folder it is
-    in, or a fact file that is not a regular file raises `FactError`, listing them all.
+    Suffixes match in any case (`x.YAML`); a project file (`cardgen.yaml`) is never a
+    fact file. Symbolic links are followed, to files and folders alike; a file reached
+    twice is read once. Nothing is skipped in silence: a folder that cannot be read, a
+    broken link, a link that loops back to a folder it is in, or a fact file that is not
+    a regular file raises `FactError`, listing them all.
     """
     if path.is_file():
         return [path]
@@ -616,7 +621,7 @@ def fact_files(path: Path) -> list[Path]:
 
 
 def _is_fact_file(name: str) -> bool:
-    return name.lower().endswith(FACT_SUFFIXES)
+    return name.lower().endswith(FACT_SUFFIXES) and name.lower() != PROJECT_FILE
 
 
 def _walk(root: Path) -> tuple[list[Path], list[Problem]]:
@@ -664,9 +669,100 @@ def _walk(root: Path) -> tuple[list[Path], list[Problem]]:
     return sorted(files.values()), problems
 
 
-def load(path: Path | str) -> FactBase:
-    """Load and validate every fact file at PATH; raise `FactError` listing all problems."""
-    return load_files(fact_files(Path(path)))
+# --- several paths and project files -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Where a fact base is read from."""
+
+    paths: tuple[Path, ...]
+    """The paths as the user named them."""
+    roots: tuple[Path, ...]
+    """The files and folders that hold the facts: the named paths, each project by the paths it lists."""
+    files: tuple[Path, ...]
+    """Every fact file once (the first time it was reached), in the order the paths were named."""
+
+
+def default_paths(folder: Path | None = None) -> tuple[Path, ...]:
+    """What a command reads when given no path: FOLDER (default: the current one) when it
+    holds a project file, else its `facts` folder."""
+    here = Path(".") if folder is None else folder
+    return (here,) if (here / PROJECT_FILE).is_file() else (here / "facts",)
+
+
+def project_file(path: Path) -> Path | None:
+    """The project file PATH names: PATH itself if it is one, or the one in folder PATH."""
+    if path.name.lower() == PROJECT_FILE and path.is_file():
+        return path
+    inside = path / PROJECT_FILE
+    return inside if path.is_dir() and inside.is_file() else None
+
+
+def find_sources(paths: Sequence[Path | str]) -> Sources:
+    """The fact files of PATHS (files, folders or projects; `default_paths()` when none).
+
+    A path reached twice (named twice, a file inside a named folder, a folder a project
+    lists again) is read once. Mistakes in a project file are `FactError`s at its lines; a
+    named path that does not exist is a `NoFactBase` (which says where cardgen looked).
+    """
+    named = tuple(Path(p) for p in paths) or default_paths()
+    problems: list[Problem] = []
+    roots: list[tuple[Path, Loc | None]] = []
+    for path in named:
+        project = project_file(path)
+        roots += _read_project(project, problems) if project else [(path, None)]
+    files: dict[str, Path] = {}
+    for root, listed_at in roots:
+        try:
+            found = fact_files(root)
+        except FactError as exc:
+            problems += exc.problems
+            continue
+        except UsageError as exc:
+            if listed_at is None:
+                raise
+            problems.append(Problem(listed_at, f"'paths' lists {exc}"))
+            continue
+        except NoFactBase:
+            if listed_at is None:
+                raise  # a named path: the command says where it looked and how to start a base
+            problems.append(Problem(listed_at, f"'paths' lists {root}: no such file or folder"))
+            continue
+        for file in found:
+            files.setdefault(os.path.realpath(file), file)
+    if problems:
+        raise FactError(problems)
+    return Sources(named, tuple(dict.fromkeys(root for root, _ in roots)), tuple(files.values()))
+
+
+def _read_project(file: Path, problems: list[Problem]) -> list[tuple[Path, Loc]]:
+    """The paths a project FILE lists, relative to its folder, each with where it is listed."""
+    reader = _FileReader(str(file), problems)
+    root = _compose(file, reader, "the project file is empty; list the fact files and folders under 'paths'")
+    keys = reader.mapping(root, PROJECT_KEYS, "the project file") if root is not None else None
+    if keys is None or "paths" not in keys:
+        return []
+    items = reader.sequence(keys["paths"], "paths")
+    if items == []:
+        reader.problem(keys["paths"], "'paths' names nothing; list the fact files and folders of the project")
+    listed = ((reader.text(item, "paths"), reader.loc(item)) for item in items or ())
+    return [(file.parent / text, loc) for text, loc in listed if text is not None]
+
+
+def load(*paths: Path | str) -> FactBase:
+    """Load and validate the fact files at PATHS as one base; raise `FactError` listing all problems.
+
+    Each path is a fact file, a folder of them or a project; ids are unique across all of
+    them and references cross them. With no path, `default_paths()`.
+    """
+    return load_sources(find_sources(paths))
+
+
+def load_sources(sources: Sources) -> FactBase:
+    """The fact base of SOURCES; an unknown reference says whether a project lists a file that defines it."""
+    with collector_paused():
+        return _load_files(list(sources.files), lambda: _unloaded_ids(sources))
 
 
 def load_files(files: list[Path]) -> FactBase:
@@ -674,7 +770,7 @@ def load_files(files: list[Path]) -> FactBase:
         return _load_files(files)
 
 
-def _load_files(files: list[Path]) -> FactBase:
+def _load_files(files: list[Path], elsewhere: Callable[[], _Elsewhere] | None = None) -> FactBase:
     problems: list[Problem] = []
     facts: dict[str, list[Fact]] = {kind.section: [] for kind in KINDS}
     refs: list[_Ref] = []
@@ -696,7 +792,7 @@ def _load_files(files: list[Path]) -> FactBase:
             cards.append((reader.file, reader.cards))
     _check_deck_case(decks, problems)
     kinds = _check_ids(ids, problems)
-    _check_refs(refs, kinds, problems)
+    _check_refs(refs, kinds, problems, elsewhere)
     _check_taxonomy([link for link in facts["taxonomy"] if isinstance(link, Taxonomy)], problems)
     if problems:
         raise FactError(problems)
@@ -732,10 +828,11 @@ def _decode(file: Path, reader: _FileReader) -> str | None:
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
-def _read_file(file: Path, reader: _FileReader, facts: dict[str, list[Fact]]) -> None:
+def _compose(file: Path, reader: _FileReader, empty: str) -> Node | None:
+    """FILE's YAML as nodes, or None once its problems (EMPTY for an empty file) are reported."""
     text = _decode(file, reader)
     if text is None:
-        return
+        return None
     try:
         root = yaml.compose(text, Loader=_YamlLoader)
     except yaml.MarkedYAMLError as exc:
@@ -750,23 +847,27 @@ def _read_file(file: Path, reader: _FileReader, facts: dict[str, list[Fact]]) ->
         if mark and "\t" in _line(text, mark.line)[: mark.column + 1]:
             message = "a tab cannot indent YAML; use spaces"
         reader.problems.append(Problem(Loc(reader.file, line), f"YAML syntax error: {message}"))
-        return
+        return None
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1
         reader.problems.append(
             Problem(Loc(reader.file, line), f"control character {control_chars(chr(exc.character))[0]}; remove it")
         )
-        return
+        return None
     except yaml.YAMLError as exc:
         reader.problems.append(Problem(Loc(reader.file, 1), f"YAML error: {' '.join(str(exc).split())}"))
-        return
+        return None
     reader.may_alias = "*" in text
     if reader.may_alias:
         _report_aliases(text, reader)
     if root is None:
-        reader.problems.append(
-            Problem(Loc(reader.file, 1), "the file is empty; expected a mapping with sections such as 'definitions'")
-        )
+        reader.problems.append(Problem(Loc(reader.file, 1), empty))
+    return root
+
+
+def _read_file(file: Path, reader: _FileReader, facts: dict[str, list[Fact]]) -> None:
+    root = _compose(file, reader, "the file is empty; expected a mapping with sections such as 'definitions'")
+    if root is None:
         return
     sections = reader.mapping(root, {**FILE_KEYS, **{kind.section: Field("facts") for kind in KINDS}}, "the file")
     if sections is None:
@@ -1047,15 +1148,84 @@ def _check_deck_case(decks: list[tuple[str, Loc]], problems: list[Problem]) -> N
                 break
 
 
-def _check_refs(refs: list[_Ref], kinds: dict[str, dict[str, str]], problems: list[Problem]) -> None:
+def _check_refs(
+    refs: list[_Ref],
+    kinds: dict[str, dict[str, str]],
+    problems: list[Problem],
+    elsewhere: Callable[[], _Elsewhere] | None = None,
+) -> None:
+    unloaded: _Elsewhere | None = None
     for ref in refs:
         if ref.target in kinds[ref.kind]:
             continue
-        hint = ""
-        close = difflib.get_close_matches(ref.target, list(kinds[ref.kind]), n=1, cutoff=0.6)
+        problem = f"{ref.owner} refers to unknown {ref.kind} '{ref.target}'"
+        close = close_ids(ref.target, kinds[ref.kind])
+        # The id's own kind: what references call it, else (a kind nothing refers to) its entry's name.
+        section = kinds["fact"].get(ref.target)
+        other = _KIND_OF_SECTION.get(section) or BY_SECTION[section].name if section else None
         if close:
-            hint = f" (did you mean '{close[0]}'?)"
-        problems.append(Problem(ref.loc, f"{ref.owner} refers to unknown {ref.kind} '{ref.target}'{hint}"))
+            hint = " (did you mean " + " or ".join(f"'{c}'" for c in close) + "?)"
+        elif other is not None:
+            hint = f"; '{ref.target}' is a {other}, not a {ref.kind}"
+        else:
+            if unloaded is None:
+                unloaded = elsewhere() if elsewhere else {}
+            where = unloaded.get((ref.kind, ref.target))
+            hint = ", which is not in the given paths"
+            hint += f"; {where} defines it: give that path too" if where else "; define it, or give the file that does"
+        problems.append(Problem(ref.loc, problem + hint))
+
+
+# (kind, id) -> where a fact file the project lists, but the command was not given, defines it
+_Elsewhere = dict[tuple[str, str], Loc]
+
+
+def _unloaded_ids(sources: Sources) -> _Elsewhere:
+    """The ids that fact files of the nearest project around SOURCES define, in files that were not loaded.
+
+    The project is the first `cardgen.yaml` in the folder of a named path or a folder above
+    it; a path that is a project itself was loaded whole.
+    """
+    project = _enclosing_project(sources.paths)
+    if project is None:
+        return {}
+    loaded = {os.path.realpath(file) for file in sources.files}
+    found: _Elsewhere = {}
+    for root, _ in _read_project(project, []):
+        try:
+            files = fact_files(root)
+        except CardgenError:
+            continue
+        for file in files:
+            if os.path.realpath(file) in loaded:
+                continue
+            reader = _FileReader(_shown(file), [])
+            node = _compose(file, reader, "")
+            for key, value in node.value if isinstance(node, MappingNode) else ():
+                kind = _KIND_OF_SECTION.get(key.value) if isinstance(key, ScalarNode) else None
+                if kind is None or not isinstance(value, SequenceNode):
+                    continue
+                for item in value.value:
+                    if fact_id := _peek_id(item):
+                        found.setdefault((kind, fact_id), reader.loc(item))
+    return found
+
+
+def _enclosing_project(paths: Sequence[Path]) -> Path | None:
+    for path in paths:
+        if project_file(path):
+            continue
+        folder = path.absolute() if path.is_dir() else path.absolute().parent
+        for above in (folder, *folder.parents):
+            if (above / PROJECT_FILE).is_file():
+                return above / PROJECT_FILE
+    return None
+
+
+def _shown(path: Path) -> str:
+    """PATH relative to the current folder when it is below it, as messages name files."""
+    relative = os.path.relpath(path)
+    return path.as_posix() if relative.startswith("..") else relative
 
 
 def _check_taxonomy(links: list[Taxonomy], problems: list[Problem]) -> None:
