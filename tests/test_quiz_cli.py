@@ -84,8 +84,11 @@ def test_stats_report(tmp_path):
     total = len(items_for(Context(load(FACTS)), "flash"))
     assert re.search(rf"^카드: +{total}$", result.stdout, re.M)
     assert re.search(rf"^상태별: +새 카드 {total - 3}, 학습 중 2, 복습 1, 재학습 0$", result.stdout, re.M)
-    assert re.search(r"^오늘 복습: +2$", result.stdout, re.M)
+    # The two learning cards are due in minutes: later today, not now (a session now has nothing due).
+    assert re.search(r"^지금 복습: +0$", result.stdout, re.M)
+    assert re.search(r"^오늘 이따가 복습: +2$", result.stdout, re.M)
     assert re.search(r"^오늘 새 카드: +20장 중 3장$", result.stdout, re.M)
+    assert re.search(r"^보류: +일시정지 0장, 미룸 0장$", result.stdout, re.M)
 
 
 def test_tags_filter_and_no_match(tmp_path):

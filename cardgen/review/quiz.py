@@ -1,10 +1,10 @@
 """`cardgen quiz`: turn the fact base into review items, open the store, run a session in the terminal.
 
 Modes choose what is reviewed, each thing always under its own schedule key:
-- flash (default): every card (`cardgen.cards`), front then back, self-graded;
+- flash (default): every card (`cardgen.cards`) but the type-in ones, front then back, self-graded;
 - typed: the cards that have typed answers, checked leniently (`cardgen.review.compare`);
 - choice: the single-choice questions of the bank (`cardgen.bank`);
-- mixed: all of them, each card typed when it has typed answers.
+- mixed: all of them, each card typed when it has typed answers, the kinds taken in turn.
 
 Flash is the default: it needs only the cards, so it starts fastest on a big fact base.
 """
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 MODES = ("flash", "typed", "choice", "mixed")
 
-# The title a choice question is shown under, by the bank's kind.
+# The title a choice question is shown under, by the bank's kind: plain words, never the kind's id.
 QUESTION_TITLES = {
     "term_from_definition": N_("definition → term"),
     "definition_from_term": N_("term → definition"),
@@ -38,6 +38,7 @@ QUESTION_TITLES = {
     "con_of": N_("disadvantages"),
     "ox_pro": N_("advantages: true or false"),
     "ox_con": N_("disadvantages: true or false"),
+    "ox_example": N_("examples: true or false"),
     "stack_order": N_("stack: the layers in order"),
     "stack_missing_choice": N_("stack: the missing layer"),
     "stack_missing_fill": N_("stack: the missing layer"),
@@ -48,6 +49,7 @@ QUESTION_TITLES = {
     "matching": N_("matching"),
     "author": N_("question"),
 }
+OTHER_TITLE = N_("question")
 
 
 @dataclass(frozen=True)
@@ -83,22 +85,35 @@ def items_for(context: Context, mode: str) -> tuple[Item, ...]:
         raise UsageError(f"unknown mode '{mode}'; choose one of: {', '.join(MODES)}")
     t = translator(session_lang(context))
     items: list[Item] = []
+    where = _places(context)
     if mode in ("flash", "typed", "mixed"):
-        items += card_items(context.cards, mode, t)
+        items += card_items(context.cards, mode, t, where)
     if mode in ("choice", "mixed"):
-        items += choice_items(context.bank, t)
+        items += choice_items(context.bank, t, where)
     return tuple(items)
 
 
-def card_items(cards: Sequence[Card], mode: str, t: Translator | None = None) -> list[Item]:
-    """Cards as review items; in typed and mixed mode a type-in card is typed, others are flash."""
+def _places(context: Context) -> dict[str, tuple[str, int]]:
+    """Each fact's file and line, for opening it in an editor."""
+    return {fact.id: (fact.meta.loc.file, fact.meta.loc.line) for fact in context.base.facts() if fact.meta.loc.line}
+
+
+def card_items(
+    cards: Sequence[Card], mode: str, t: Translator | None = None, where: dict[str, tuple[str, int]] | None = None
+) -> list[Item]:
+    """Cards as review items; in typed and mixed mode a type-in card is typed, others are flash.
+
+    Flash mode leaves the type-in cards out: their prompt asks for typing, and the
+    self-graded reverse card of the same definition already asks for the term.
+    """
     from cardgen.review.session import Item
 
     t = t or translator("en")
+    where = where or {}
     out: list[Item] = []
     for card in cards:
         typed = card.is_typein and mode != "flash"
-        if mode == "typed" and not typed:
+        if (mode == "typed" and not typed) or (mode == "flash" and card.is_typein):
             continue
         family = card.family
         out.append(
@@ -110,12 +125,15 @@ def card_items(cards: Sequence[Card], mode: str, t: Translator | None = None) ->
                 faces=_card_faces(card),
                 accepted=card.answers,
                 tags=card.tags,
+                where=where.get(card.fact_id),
             )
         )
     return out
 
 
-def choice_items(bank: Sequence[Question], t: Translator | None = None) -> list[Item]:
+def choice_items(
+    bank: Sequence[Question], t: Translator | None = None, where: dict[str, tuple[str, int]] | None = None
+) -> list[Item]:
     """The bank's single-choice questions as review items.
 
     Options are shuffled once with a fixed seed, spreading the right answers evenly
@@ -128,6 +146,7 @@ def choice_items(bank: Sequence[Question], t: Translator | None = None) -> list[
     from cardgen.review.session import Item
 
     t = t or translator("en")
+    where = where or {}
     out: list[Item] = []
     for q in shuffle_options([q for q in bank if isinstance(q, Choice)], random.Random(0)):
         assert isinstance(q, Choice)
@@ -136,11 +155,12 @@ def choice_items(bank: Sequence[Question], t: Translator | None = None) -> list[
                 key=q.id,
                 style="choice",
                 fact_id=q.facts[0] if q.facts else q.id,
-                title=t.gettext(QUESTION_TITLES[q.kind]) if q.kind in QUESTION_TITLES else q.kind.replace("_", " "),
+                title=t.gettext(QUESTION_TITLES.get(q.kind, OTHER_TITLE)),
                 faces=_choice_faces(q),
                 options=q.options,
                 correct=q.answer,
                 tags=q.tags,
+                where=where.get(q.facts[0]) if q.facts else None,
             )
         )
     return out
@@ -181,7 +201,7 @@ def run(context: Context, options: QuizOptions, stdin: TextIO | None = None, std
     from cardgen.review.schedule import clock_from_env, fuzz_from_env, make_scheduler
     from cardgen.review.session import Session
     from cardgen.review.store import Store
-    from cardgen.review.terminal import LineKeys, RichScreen, TtyKeys
+    from cardgen.review.terminal import LineKeys, RichScreen, TtyKeys, open_editor
 
     stdin = _open_stream(stdin or sys.stdin, "input", "cardgen quiz reads the answers from it")
     stdout = _open_stream(stdout or sys.stdout, "output", "cardgen quiz shows the cards on it")
@@ -215,6 +235,7 @@ def run(context: Context, options: QuizOptions, stdin: TextIO | None = None, std
             cram=options.cram,
             limit=options.limit,
             lang=lang,
+            edit=lambda file, line: open_editor(file, line, keys, translator(lang)),
         )
         with terminal:
             summary = session.run()
@@ -235,6 +256,19 @@ def show_stats(context: Context, options: QuizOptions, stdout: TextIO | None = N
     with Store.open(state_path(options.state), readonly=True) as store:
         report = stats(items, store, clock_from_env()(), facts=facts, new_per_day=options.new)
     RichScreen.for_stream(stdout or sys.stdout, session_lang(context)).stats(report)
+
+
+def unsuspend(context: Context, options: QuizOptions, stdout: TextIO | None = None) -> int:
+    """Bring back the suspended items among the selected ones; print and return how many."""
+    from cardgen.review.store import Store
+
+    stdout = _open_stream(stdout or sys.stdout, "output", "there is nowhere to say what was brought back")
+    items = _selected(context, options)
+    with Store.open(state_path(options.state)) as store:
+        released = store.release([item.key for item in items], "suspended")
+    t = translator(session_lang(context))
+    stdout.write(t.n_("{n} suspended card brought back.", "{n} suspended cards brought back.", released) + "\n")
+    return released
 
 
 def _open_stream(stream: TextIO | None, name: str, need: str) -> TextIO:

@@ -15,6 +15,8 @@ from __future__ import annotations
 import os
 import sys
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import IO, TextIO
 
 from fsrs import Rating
@@ -48,7 +50,8 @@ class RichScreen:
         self.console = console
         self.plain = plain
         self.t = translator(lang)
-        self._header = ""
+        self._header = Text()
+        self._notice: Text | None = None
 
     @classmethod
     def for_stream(cls, stream: TextIO, lang: Lang = DEFAULT_LANG) -> RichScreen:
@@ -83,14 +86,23 @@ class RichScreen:
         mode = t.gettext(MODE_NAMES.get(progress.mode, progress.mode))
         if progress.cram:
             mode = t._("{mode} (cram)", mode=mode)
-        self._header = t._(
-            "{mode} · {done} answered · {left} more queued", mode=mode, done=progress.done, left=progress.left
-        )
+        self._header = Text(t._("{mode} · {done} answered", mode=mode, done=progress.done) + " · ")
+        self._header.append_text(self._counts(progress))
         if self.plain:
-            self._print(f"\n--- cardgen quiz · {self._header} ---\n[{safe(item.title, lines=False)}]")
+            self._print(f"\n--- cardgen quiz · {self._header.plain} ---\n[{safe(item.title, lines=False)}]")
             self._print(self._question(item))
             return
         self._redraw(item)
+
+    def _counts(self, progress: Progress) -> Text:
+        """New, learning and review cards still to ask, in Anki's colours; the current card's kind underlined."""
+        t = self.t
+        counts = (
+            (t._("new {n}", n=progress.new), "blue"),
+            (t._("learning {n}", n=progress.learning), "red"),
+            (t._("review {n}", n=progress.review), "green"),
+        )
+        return Text(" · ").join(Text(text, style=style) for text, style in counts)
 
     def _question(self, item: Item, chosen: int | None = None) -> Text:
         body = Text(safe(item.front))
@@ -127,6 +139,9 @@ class RichScreen:
                 width=self._width,
             )
         )
+        if self._notice is not None:
+            self._print(self._notice)
+            self._notice = None
 
     def back(self, item: Item, preview: Preview | None) -> None:
         if not self.plain and preview is not None:
@@ -187,7 +202,10 @@ class RichScreen:
         self._print(Text(text, style=RATING_STYLES[rating]))
 
     def message(self, text: str) -> None:
-        self._print(Text(safe(text), style="yellow"))
+        shown = Text(safe(text), style="yellow")
+        self._print(shown)
+        if not self.plain:
+            self._notice = shown  # the next card clears the screen: it shows the message again under its panel
 
     def hint(self, text: str) -> None:
         self._print(Text(safe(text), style="dim"))
@@ -225,6 +243,15 @@ def render_summary(summary: Summary, plain: bool = True, t: Translator | None = 
         lines.append(t._("  next due: {when}", when=describe_due(summary.next_due, summary.now, t)))
     elif not summary.due_now:
         lines.append(t._("  next due: nothing scheduled yet"))
+    if summary.new_waiting:
+        lines.append(
+            t.n_(
+                "  new:      today's {limit} are done; {n} more waits (--new N raises the daily limit)",
+                "  new:      today's {limit} are done; {n} more wait (--new N raises the daily limit)",
+                summary.new_waiting,
+                limit=summary.new_per_day,
+            )
+        )
     text = "\n".join(lines)
     return text if plain else Panel(text, title=t._("summary"), title_align="left", border_style="magenta")
 
@@ -244,10 +271,12 @@ def render_stats(stats: Stats, plain: bool = True, t: Translator | None = None) 
     rows = [
         (t._("cards:"), str(stats.total)),
         (t._("by state:"), ", ".join(f"{t.gettext(STATE_NAMES[name])} {n}" for name, n in stats.by_state)),
-        (t._("due today:"), str(stats.due_today)),
+        (t._("due now:"), str(stats.due_now)),
+        (t._("due later today:"), str(stats.due_later_today)),
         (t._("due tomorrow:"), str(stats.due_tomorrow)),
         (t._("due in 7 days:"), str(stats.due_week)),
-        (t._("new today:"), t._("{seen} of {limit}", seen=stats.new_today, limit=stats.new_per_day)),
+        (t._("new today:"), _new_today(stats, t)),
+        (t._("set aside:"), t._("{s} suspended, {b} buried", s=stats.suspended, b=stats.buried)),
         (t._("reviews:"), t._("{n} in the last 30 days", n=stats.reviews_30d)),
         (t._("retention:"), retention),
     ]
@@ -265,6 +294,15 @@ def render_stats(stats: Stats, plain: bool = True, t: Translator | None = None) 
     width = max(_columns(label) for label, _ in rows) + 2
     text = "\n".join(label + " " * (width - _columns(label)) + value for label, value in rows)
     return text if plain else Panel(text, title=t._("review statistics"), title_align="left", border_style="cyan")
+
+
+def _new_today(stats: Stats, t: Translator) -> str:
+    """'3 of 20', or, once the limit is reached (or was raised with --new earlier), how many and that none are left."""
+    if stats.new_today < stats.new_per_day:
+        return t._("{seen} of {limit}", seen=stats.new_today, limit=stats.new_per_day)
+    return t._(
+        "{seen} (the limit of {limit} is reached; --new N raises it)", seen=stats.new_today, limit=stats.new_per_day
+    )
 
 
 def _columns(text: str) -> int:
@@ -289,6 +327,11 @@ class LineKeys:
             return "eof"
         text = line.strip()
         return text.lower() if text else "enter"
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """Nothing to give back: lines are read as they come."""
+        yield
 
     def rejected(self, key: str) -> None:
         if self.echo is not None:
@@ -340,6 +383,18 @@ class TtyKeys:
         self._release_signals()
         self._cbreak = None
         self._restore()
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """The terminal as it was before the session (for an editor), then cbreak mode again."""
+        import termios
+
+        cbreak = termios.tcgetattr(self.fd)
+        self._restore()
+        try:
+            yield
+        finally:
+            termios.tcsetattr(self.fd, termios.TCSADRAIN, cbreak)
 
     def _restore(self) -> None:
         import termios
@@ -451,6 +506,37 @@ class TtyKeys:
         finally:
             self._cbreak = cbreak
             termios.tcsetattr(self.fd, termios.TCSADRAIN, cbreak)
+
+
+def open_editor(file: str, line: int, keys: TtyKeys | LineKeys, t: Translator) -> str | None:
+    """Run `$VISUAL` (else `$EDITOR`) as `EDITOR +LINE FILE` with the terminal given back; a message if it failed.
+
+    Ctrl-C belongs to the editor while it runs: the session waits for it rather than ending.
+    """
+    import shlex
+    import subprocess
+
+    command = os.environ.get("VISUAL") or os.environ.get("EDITOR") or ""
+    try:
+        argv = shlex.split(command)
+    except ValueError:
+        argv = []
+    if not argv:
+        return t._("Set $EDITOR to edit facts from here; this one is at {file}:{line}.", file=file, line=line)
+    with keys.paused():
+        try:
+            process = subprocess.Popen([*argv, f"+{line}", file])
+        except OSError as exc:
+            return t._("Could not start the editor '{command}': {error}", command=command, error=exc.strerror or exc)
+        while True:
+            try:
+                code = process.wait()
+                break
+            except KeyboardInterrupt:
+                continue
+    if code != 0:
+        return t._("The editor '{command}' exited with status {code}.", command=command, code=code)
+    return None
 
 
 def _utf8_length(lead: int) -> int:
