@@ -86,8 +86,11 @@ class RichScreen:
         mode = t.gettext(MODE_NAMES.get(progress.mode, progress.mode))
         if progress.cram:
             mode = t._("{mode} (cram)", mode=mode)
+        counts = self._counts(progress)
         self._header = Text(t._("{mode} · {done} answered", mode=mode, done=progress.done) + " · ")
-        self._header.append_text(self._counts(progress))
+        self._header.append_text(counts)
+        if self._header.cell_len + 6 > self._width:
+            self._header = counts  # a narrow terminal: the three counts matter most
         if self.plain:
             self._print(f"\n--- cardgen quiz · {self._header.plain} ---\n[{safe(item.title, lines=False)}]")
             self._print(self._question(item))
