@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from cardgen.bank.question import Choice, Question
     from cardgen.cards import Card
     from cardgen.context import Context
+    from cardgen.review.layout import Layout
     from cardgen.review.session import Item
 
 MODES = ("flash", "typed", "choice", "mixed")
@@ -126,6 +127,7 @@ def card_items(
                 accepted=card.answers,
                 tags=card.tags,
                 where=where.get(card.fact_id),
+                layout=_card_layout(card),
             )
         )
     return out
@@ -161,9 +163,22 @@ def choice_items(
                 correct=q.answer,
                 tags=q.tags,
                 where=where.get(q.facts[0]) if q.facts else None,
+                layout=_choice_layout(q),
             )
         )
     return out
+
+
+def _card_layout(card: Card) -> Callable[[], Layout]:
+    from cardgen.review.layout import card_layout
+
+    return lambda: card_layout(card)
+
+
+def _choice_layout(question: Choice) -> Callable[[], Layout]:
+    from cardgen.review.layout import choice_layout
+
+    return lambda: choice_layout(question)
 
 
 def _card_faces(card: Card) -> Callable[[], tuple[str, str]]:

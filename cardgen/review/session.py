@@ -25,7 +25,7 @@ from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from fsrs import Card, Rating, Scheduler, State
 
@@ -35,6 +35,9 @@ from cardgen.review.compare import Verdict, check
 from cardgen.review.compare import key as answer_key
 from cardgen.review.schedule import LEARN_AHEAD, Clock, local_day, local_midnight_utc
 from cardgen.review.store import HoldKind, Schedule, Store
+
+if TYPE_CHECKING:
+    from cardgen.review.layout import Layout
 
 Style = Literal["flash", "typed", "choice"]
 RATING_KEYS = {"1": Rating.Again, "2": Rating.Hard, "3": Rating.Good, "4": Rating.Easy}
@@ -59,6 +62,12 @@ class Item:
     correct: int | None = None  # choice: index into options
     tags: tuple[str, ...] = ()
     where: tuple[str, int] | None = None  # the fact's file and line, for editing it
+    # The faces part by part (the answer, list entries, stacks) for a screen that lays them out.
+    layout: Callable[[], Layout] | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def parts(self) -> Layout | None:
+        return self.layout() if self.layout is not None else None
 
     @cached_property
     def _texts(self) -> tuple[str, str]:

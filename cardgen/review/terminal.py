@@ -14,19 +14,18 @@ from __future__ import annotations
 
 import os
 import sys
-import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import IO, TextIO
+from typing import IO, TextIO, assert_never
 
 from fsrs import Rating
 from rich.console import Console, RenderableType
 from rich.panel import Panel
-from rich.rule import Rule
 from rich.text import Text
 
 from cardgen.lang import DEFAULT_LANG, N_, Lang, Translator, translator
-from cardgen.review.compare import Verdict, plain_diff
+from cardgen.review.compare import Verdict, aligned, columns
+from cardgen.review.layout import BULLET, MARK, Part, stack_lines, wrap
 from cardgen.review.schedule import describe_due, short_interval
 from cardgen.review.session import Item, Preview, Progress, Stats, Summary
 from cardgen.text import terminal_safe as safe
@@ -92,7 +91,7 @@ class RichScreen:
         if self._header.cell_len + 6 > self._width:
             self._header = counts  # a narrow terminal: the three counts matter most
         if self.plain:
-            self._print(f"\n--- cardgen quiz · {self._header.plain} ---\n[{safe(item.title, lines=False)}]")
+            self._print(f"\n--- cardgen quiz · {self._header.plain} ---\n[{_title(item.title)}]")
             self._print(self._question(item))
             return
         self._redraw(item)
@@ -107,15 +106,54 @@ class RichScreen:
         )
         return Text(" · ").join(Text(text, style=style) for text, style in counts)
 
+    def _columns_for(self, panel: bool) -> int | None:
+        """The columns text may fill: none off a terminal (a transcript keeps lines whole), less in a panel."""
+        if not self.console.is_terminal:
+            return None
+        return self._width - (4 if panel and not self.plain else 0)
+
     def _question(self, item: Item, chosen: int | None = None) -> Text:
-        body = Text(safe(item.front))
+        cols = self._columns_for(panel=True)
+        layout = item.parts
+        body = self._lay_out(layout.front, cols) if layout else self._lines(item.front, cols)
         if item.options:
             body.append("\n")
-            body.append_text(self._options(item, chosen))
+            body.append_text(self._options(item, chosen, cols))
         return body
 
-    def _options(self, item: Item, chosen: int | None = None) -> Text:
-        """Numbered options; once answered (CHOSEN), marked right and wrong."""
+    def _lines(self, text: str, cols: int | None, style: str = "") -> Text:
+        out = Text()
+        for n, line in enumerate(line for para in safe(text).split("\n") for line in wrap(para, cols)):
+            out.append(("\n" if n else "") + line, style=style)
+        return out
+
+    def _lay_out(self, parts: Sequence[Part], cols: int | None) -> Text:
+        """PARTS one under another: the answer emphasised, entries bulleted with a hanging indent, stacks fitted."""
+        out = Text()
+        for part in parts:
+            if out:
+                out.append("\n")
+            match part.kind:
+                case "text":
+                    out.append_text(self._lines(part.text, cols))
+                case "answer":
+                    out.append_text(self._lines(part.text, cols, "bold green"))
+                case "bullet":
+                    glue = f"  {MARK}" if part.mark else ""
+                    lines = wrap(safe(part.text, lines=False), cols, BULLET, glue=glue)
+                    out.append("\n".join(lines), style="bold" if part.mark else "")
+                case "stack":
+                    assert part.stack is not None
+                    lines = stack_lines(part.stack, cols, part.hidden, part.marked)
+                    out.append("\n".join(safe(line, lines=False) for line in lines))
+                case "note":
+                    out.append("\n".join(wrap(safe(part.text, lines=False), cols, "※ ")), style="yellow")
+                case _ as unreachable:
+                    assert_never(unreachable)
+        return out
+
+    def _options(self, item: Item, chosen: int | None, cols: int | None) -> Text:
+        """Numbered options wrapped with a hanging indent; once answered (CHOSEN), marked right and wrong."""
         text = Text()
         for n, option in enumerate(item.options):
             mark, style, suffix = "", "", ""
@@ -123,7 +161,8 @@ class RichScreen:
                 mark = "✓ " if n == item.correct else "✗ " if n == chosen else "  "
                 style = "bold green" if n == item.correct else "red" if n == chosen else ""
                 suffix = "   " + self.t._("← your answer") if n == chosen else ""
-            text.append(f"\n{mark}{n + 1}. {safe(option, lines=False)}{suffix}", style=style)
+            lines = wrap(safe(option, lines=False), cols, f"{mark}{n + 1}. ", glue=suffix)
+            text.append("\n" + "\n".join(lines), style=style)
         return text
 
     def _redraw(self, item: Item, chosen: int | None = None) -> None:
@@ -133,7 +172,7 @@ class RichScreen:
         self._print(
             Panel(
                 self._question(item, chosen),
-                title=safe(item.title, lines=False),
+                title=_title(item.title),
                 title_align="left",
                 subtitle=self._header,
                 subtitle_align="right",
@@ -155,11 +194,11 @@ class RichScreen:
             self._print(Text(line, style="bold"))
 
     def _answer(self, item: Item) -> None:
-        if self.plain:
-            self._print(f"\n{safe(item.back)}")
-        else:
-            self._print(Rule(self.t._("answer"), style="green", align="left"), width=self._width)
-            self._print(Text(safe(item.back)), width=self._width)
+        cols = self._columns_for(panel=False)
+        layout = item.parts
+        body = self._lay_out(layout.back, cols) if layout else self._lines(item.back, cols)
+        # Styled, the panel's border above and the emphasised answer set the back apart; plain, a blank line.
+        self._print(Text("\n") + body if self.plain else body, width=None if self.plain else self._width)
 
     def verdict(self, item: Item, verdict: Verdict, rating: Rating) -> None:
         if not self.plain:
@@ -167,27 +206,35 @@ class RichScreen:
             self._print(Text("> ") + Text(safe(verdict.given, lines=False)))
         if verdict.correct:
             self._print(Text(self.t._("✓ Correct: {answer}", answer=safe(verdict.expected)), style="bold green"))
+        elif verdict.diff:
+            self._print(self._diff(verdict))
         else:
             self._print(
                 Text(self.t._("✗ Not quite. Answer: "), style="bold red") + Text(safe(verdict.expected), style="bold")
             )
-            if verdict.diff:
-                self._print(Text(self.t._("  diff: ")) + self._diff(verdict))
         self._answer(item)
         self._grade(rating)
 
     def _diff(self, verdict: Verdict) -> Text:
-        if self.plain:
-            return Text(safe(plain_diff(verdict.diff), lines=False))
-        styles = {"same": "", "extra": "red strike", "missing": "bold green underline"}
+        """What was typed over the answer, column for column; off colour, '^' under what differs."""
+        lines = aligned(verdict.diff)
+        head = self.t._("✗ Not quite.") + "  "
+        labels = (self.t._("yours:"), self.t._("correct:"))
+        width = max(columns(label) for label in labels) + 1
+        styles = {"same": "", "extra": "bold red", "missing": "bold green"}
         text = Text()
-        for segment in verdict.diff:
-            text.append(safe(segment.text, lines=False), style=styles[segment.op])
+        for n, (label, segments) in enumerate(zip(labels, (lines.yours, lines.correct), strict=True)):
+            text.append(head if n == 0 else "\n" + " " * columns(head), style="bold red")
+            text.append(label + " " * (width - columns(label)))
+            for segment in segments:
+                text.append(safe(segment.text, lines=False), style=styles[segment.op])
+        if self.plain:
+            text.append("\n" + " " * (columns(head) + width) + lines.marks.rstrip())
         return text
 
     def choice_result(self, item: Item, chosen: int, rating: Rating) -> None:
         if self.plain:
-            self._print(self._options(item, chosen))
+            self._print(self._options(item, chosen, self._columns_for(panel=False)))
         else:
             self._redraw(item, chosen)
         if item.back:
@@ -294,9 +341,15 @@ def render_stats(stats: Stats, plain: bool = True, t: Translator | None = None) 
                 ),
             )
         )
-    width = max(_columns(label) for label, _ in rows) + 2
-    text = "\n".join(label + " " * (width - _columns(label)) + value for label, value in rows)
+    width = max(columns(label) for label, _ in rows) + 2
+    text = "\n".join(label + " " * (width - columns(label)) + value for label, value in rows)
     return text if plain else Panel(text, title=t._("review statistics"), title_align="left", border_style="cyan")
+
+
+def _title(title: str) -> str:
+    """A card's title as a heading: 'definition → term' reads 'Definition → term' (Hangul has no case)."""
+    shown = safe(title, lines=False)
+    return shown[:1].upper() + shown[1:]
 
 
 def _new_today(stats: Stats, t: Translator) -> str:
@@ -306,11 +359,6 @@ def _new_today(stats: Stats, t: Translator) -> str:
     return t._(
         "{seen} (the limit of {limit} is reached; --new N raises it)", seen=stats.new_today, limit=stats.new_per_day
     )
-
-
-def _columns(text: str) -> int:
-    """Terminal columns of TEXT: Hangul takes two (as `cardgen.present.text_width`, not imported on this path)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 # --- input ----------------------------------------------------------------------
