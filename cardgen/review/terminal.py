@@ -97,7 +97,7 @@ class RichScreen:
         self._redraw(item)
 
     def _counts(self, progress: Progress) -> Text:
-        """New, learning and review cards still to ask, in Anki's colours; the current card's kind underlined."""
+        """New, learning and review cards still to ask, in Anki's colours."""
         t = self.t
         counts = (
             (t._("new {n}", n=progress.new), "blue"),
