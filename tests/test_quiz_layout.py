@@ -158,6 +158,25 @@ def test_the_typed_diff_shows_yours_over_correct():
     assert lines[yours + 2].rstrip().endswith("^") and lines[yours + 2].count("^") == 1
 
 
+@pytest.mark.parametrize("width, rows", [(80, 1), (50, 2), (40, 2)])
+def test_the_grade_buttons_wrap_between_buttons(width, rows):
+    from datetime import timedelta
+
+    from fsrs import Rating
+
+    from cardgen.review.session import Preview
+
+    out = io.StringIO()
+    console = Console(file=out, width=width, force_terminal=True, color_system=None)
+    item = items_for(Context(load(FACTS)), "flash")[0]
+    intervals = ((Rating.Again, timedelta(minutes=1)), (Rating.Hard, timedelta(minutes=6)),
+                 (Rating.Good, timedelta(minutes=10)), (Rating.Easy, timedelta(days=8)))
+    RichScreen(console, plain=False, lang="ko").back(item, Preview(intervals))
+    lines = [line for line in ANSI.sub("", out.getvalue()).split("\n") if re.match(r"^[1-4] (다시|어려움|좋음|쉬움)", line)]
+    assert len(lines) == rows and all(cell_len(line) <= width for line in lines)
+    assert re.search(r"(^|  )4 쉬움 8일$", lines[-1]) and all(re.search(r"\d(분|일)$", line) for line in lines)
+
+
 # --- in a pseudo-terminal ------------------------------------------------------------------------
 
 

@@ -190,8 +190,8 @@ class RichScreen:
             self._redraw(item)
         self._answer(item)
         if preview is not None:
-            line = "  ·  ".join(f"{int(r)} {self._rating(r)} {short_interval(d, self.t)}" for r, d in preview.intervals)
-            self._print(Text(line, style="bold"))
+            buttons = [f"{int(r)} {self._rating(r)} {short_interval(d, self.t)}" for r, d in preview.intervals]
+            self._print(Text("\n".join(_rows(buttons, "  ·  ", self._columns_for(panel=False))), style="bold"))
 
     def _answer(self, item: Item) -> None:
         cols = self._columns_for(panel=False)
@@ -344,6 +344,17 @@ def render_stats(stats: Stats, plain: bool = True, t: Translator | None = None) 
     width = max(columns(label) for label, _ in rows) + 2
     text = "\n".join(label + " " * (width - columns(label)) + value for label, value in rows)
     return text if plain else Panel(text, title=t._("review statistics"), title_align="left", border_style="cyan")
+
+
+def _rows(entries: list[str], separator: str, cols: int | None) -> list[str]:
+    """ENTRIES joined by SEPARATOR, a new row wherever the next would pass COLS: an entry is never split."""
+    rows = [entries[0]]
+    for entry in entries[1:]:
+        if cols is not None and columns(rows[-1] + separator + entry) > cols:
+            rows.append(entry)
+        else:
+            rows[-1] += separator + entry
+    return rows
 
 
 def _title(title: str) -> str:
