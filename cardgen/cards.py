@@ -27,18 +27,22 @@ taxonomy
   ``taxonomy.parent.CHILD``   the child definition id -> what it is a kind of
 question
   ``question``                the author's question -> answer, with its stack
-                              drawn on the back when it has one
+                              drawn on the back when it has one; a choice question
+                              shows its options on the front and the right one(s),
+                              with their markers, on the back
 
 Scenarios make no cards of their own; their text frames the stack cards.
 """
 
 from __future__ import annotations
 
+import random
 from operator import attrgetter
 from typing import NamedTuple, TypedDict, Unpack, assert_never
 
 from cardgen.bank.relations import fold as _fold
 from cardgen.bank.relations import layers_worth_asking, trivial_layers
+from cardgen.bank.sample import spread_positions
 from cardgen.factbase.answers import accepted_forms
 from cardgen.factbase.model import (
     AuthorQuestion,
@@ -53,7 +57,7 @@ from cardgen.factbase.model import (
     Taxonomy,
 )
 from cardgen.lang import Lang, Translator, lang_of, translator
-from cardgen.present import draw_stack_text
+from cardgen.present import draw_stack_text, markers
 
 
 class Card(NamedTuple):
@@ -90,6 +94,12 @@ class Card(NamedTuple):
     """0-based index of the layer drawn as "?" on the front."""
     marked_layers: tuple[int, ...] = ()
     """0-based indexes of layers highlighted on the back."""
+    options: tuple[str, ...] = ()
+    """The options of the author's choice question, in the order shown (see `deal_options`)."""
+    right: tuple[int, ...] = ()
+    """0-based indexes of the right `options`."""
+    fixed: bool = False
+    """The options keep the author's order."""
     source: str | None = None
     note: str | None = None
     lang: Lang = "ko"
@@ -120,7 +130,14 @@ class Card(NamedTuple):
             parts.append(_bullets(self.items, blank=self.cloze))
         if self.stack is not None and self.hidden_layer is not None:  # stack_on_front
             parts.append(draw_stack_text(self.stack, hidden=self.hidden_layer))
+        parts.extend(self.option_lines)
         return "\n".join(parts)
+
+    @property
+    def option_lines(self) -> tuple[str, ...]:
+        """The options with their markers, as shown on the front: `① RUN`, `A RUN`."""
+        marks = markers(self.lang)
+        return tuple(f"{marks.option(i)} {option}" for i, option in enumerate(self.options))
 
     @property
     def back(self) -> str:
@@ -141,14 +158,53 @@ class Card(NamedTuple):
 def build_cards(base: FactBase, lang: Lang | None = None) -> tuple[Card, ...]:
     """Every card of the fact base, ordered by fact id, then in the order the kinds are listed above.
 
+    A card is left out when its key is under a file's `exclude`, or its family is not
+    among the `cards` its fact's file chose.
+
     Each card speaks its fact's language, or LANG when given (a command's `--lang`).
     """
     excluded = {key for key, _ in base.exclude}
+    chosen = dict(base.cards)  # file -> the card families its facts get, for files that chose
     trivial = trivial_layers(base.stacks)  # once: every stack's cards ask it
-    made = [card for fact in base.facts() for card in cards_of(base, fact, lang, trivial) if card.key not in excluded]
-    cards = _stack_share_capped(made)
+    made = [
+        card
+        for fact in base.facts()
+        for card in cards_of(base, fact, lang, trivial)
+        if card.key not in excluded and (not chosen or card.family in chosen.get(fact.meta.loc.file, (card.family,)))
+    ]
+    cards = deal_options(_stack_share_capped(made))
     # A stable sort keeps each fact's cards in the order they were made.
     return tuple(sorted(cards, key=attrgetter("fact_id")))
+
+
+def deal_options(cards: list[Card]) -> list[Card]:
+    """CARDS with the options of the author's choice questions shuffled, the right option of
+    the single-choice ones spread evenly over the positions (as in quiz sets and exams);
+    options the author fixed keep their order. Seeded, so a rebuilt deck shows the same order."""
+    rng = random.Random("cardgen-cards")
+    dealt = [i for i, card in enumerate(cards) if card.options and not card.fixed]
+    single = [i for i in dealt if len(cards[i].right) == 1]
+    targets = dict(zip(single, spread_positions(rng, [len(cards[i].options) for i in single]), strict=True))
+    out = list(cards)
+    for i in dealt:
+        card = cards[i]
+        right = [card.options[r] for r in card.right]
+        wrong = [o for n, o in enumerate(card.options) if n not in card.right]
+        rng.shuffle(wrong)
+        if i in targets:
+            options = [*wrong[: targets[i]], *right, *wrong[targets[i] :]]
+        else:
+            options = [*right, *wrong]
+            rng.shuffle(options)
+        out[i] = _with_options(card, tuple(options), tuple(n for n, o in enumerate(options) if o in right))
+    return out
+
+
+def _with_options(card: Card, options: tuple[str, ...], right: tuple[int, ...]) -> Card:
+    """CARD showing OPTIONS, its answer the RIGHT ones with their markers."""
+    marks = markers(card.lang)
+    answer = ", ".join(f"{marks.option(i)} {options[i]}" for i in right)
+    return card._replace(options=options, right=right, answer=answer)
 
 
 class _CardFields(TypedDict, total=False):
@@ -164,6 +220,8 @@ class _CardFields(TypedDict, total=False):
     stack: Stack | None
     hidden_layer: int | None
     marked_layers: tuple[int, ...]
+    options: tuple[str, ...]
+    fixed: bool
 
 
 STACK_SHARE = 0.25
@@ -256,7 +314,9 @@ def _definition_cards(base: FactBase, d: Definition, t: Translator) -> list[Card
             context=context,
             answer=d.label,
             answers=accepted_forms(d.names, base.synonyms),
-            details=tuple([t._("Accepted answers: {names}", names=t.join(d.names)), *extra]),
+            # Anki checks a typed answer against the term alone: the back names the others
+            # without claiming Anki accepts them (`cardgen quiz` does).
+            details=tuple(names_line + extra),
         ),
     ]
 
@@ -375,6 +435,10 @@ def _taxonomy_cards(base: FactBase, tx: Taxonomy, t: Translator) -> list[Card]:
     cards: list[Card] = []
     # "컨테이너: name its one kind" would teach that there is no other kind.
     if len(children) >= 2:
+        context = basis
+        if tx.groups:
+            groups = t.join([t._("{group} ({n})", group=g.label, n=len(g.children)) for g in tx.groups])
+            context = "\n".join(p for p in (basis, t._("In groups: {groups}", groups=groups)) if p)
         cards.append(
             _card(
                 tx.meta,
@@ -382,8 +446,8 @@ def _taxonomy_cards(base: FactBase, tx: Taxonomy, t: Translator) -> list[Card]:
                 "taxonomy.kinds",
                 t.n_("Name its kind", "Name its {n} kinds", len(children)),
                 subject=parent.label,
-                context=basis,
-                items=children,
+                context=context,
+                items=_grouped_kinds(base, tx, t),
             )
         )
     for child_id in tx.children:
@@ -391,6 +455,8 @@ def _taxonomy_cards(base: FactBase, tx: Taxonomy, t: Translator) -> list[Card]:
         # "리눅스 컨테이너: a kind of what?" answers itself.
         if any(len(p) >= 2 and p in c for p in map(_fold, parent.names) for c in map(_fold, child.names)):
             continue
+        group = tx.group_of(child_id)
+        in_group = t._("In the group: {group}", group=group.label) if group else ""
         cards.append(
             _card(
                 tx.meta,
@@ -399,10 +465,26 @@ def _taxonomy_cards(base: FactBase, tx: Taxonomy, t: Translator) -> list[Card]:
                 t._("A kind of what?"),
                 subject=child.label,
                 answer=parent.label,
-                details=(basis,) if basis else (),
+                details=tuple(line for line in (basis, in_group) if line),
             )
         )
     return cards
+
+
+def _grouped_kinds(base: FactBase, tx: Taxonomy, t: Translator) -> tuple[str, ...]:
+    """The kinds in the author's order, a group's kinds on one line under its label:
+    `instructions that create a layer: RUN, COPY`. A group is a heading, never a kind."""
+    out: list[str] = []
+    done: set[str] = set()
+    for child in tx.children:
+        group = tx.group_of(child)
+        if group is None:
+            out.append(base.definition(child).label)
+        elif group.label not in done:
+            done.add(group.label)
+            kinds = t.join([base.definition(c).label for c in group.children])
+            out.append(t._("{group}: {kinds}", group=group.label, kinds=kinds))
+    return tuple(out)
 
 
 # --- the author's questions --------------------------------------------------------------
@@ -411,18 +493,22 @@ def _taxonomy_cards(base: FactBase, tx: Taxonomy, t: Translator) -> list[Card]:
 def _question_cards(base: FactBase, q: AuthorQuestion, t: Translator) -> list[Card]:
     stack = base[q.stack] if q.stack else None
     assert stack is None or isinstance(stack, Stack), q.stack
-    return [
-        _card(
-            q.meta,
-            t,
-            "question",
-            "",
-            subject=q.question,
-            answer=q.answer,
-            details=(q.explanation,) if q.explanation else (),
-            stack=stack,
-        )
-    ]
+    prompt = t._("Choose all that apply.") if q.multiple else ""
+    card = _card(
+        q.meta,
+        t,
+        "question",
+        prompt,
+        subject=q.question,
+        answer=q.answer,
+        details=(q.explanation,) if q.explanation else (),
+        stack=stack,
+        fixed=not q.shuffle,
+    )
+    if q.choices:
+        options = tuple(o.text for o in q.choices)
+        card = _with_options(card, options, tuple(i for i, o in enumerate(q.choices) if o.correct))
+    return [card]
 
 
 # --- plain-text drawing ----------------------------------------------------------------

@@ -47,6 +47,7 @@ class Format(StrEnum):
     json = "json"
     md = "md"
     csv = "csv"
+    tsv = "tsv"
 
 
 class _Group(TyperGroup):
@@ -60,13 +61,35 @@ class _Group(TyperGroup):
             return super().invoke(ctx)
         except CardgenError as exc:
             # Messages echo keys, ids and paths from the user's files, escapes and all.
-            typer.secho(terminal_safe(str(exc)), fg="red", err=True)
+            typer.secho(terminal_safe(_message(exc, ctx)), fg="red", err=True)
             if isinstance(exc, FactError) and exc.problems:
                 typer.secho(f"{len(exc.problems)} problem(s) found.", fg="red", err=True)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             typer.echo("Interrupted.", err=True)
             raise typer.Exit(130) from None
+
+
+def _message(exc: Exception, ctx: Context) -> str:
+    """EXC's message; a missing fact base is told in the command's `--lang`, with that command."""
+    from cardgen.errors import NoFactBase
+    from cardgen.lang import translator
+
+    if not isinstance(exc, NoFactBase):
+        return str(exc)
+    command = ctx.invoked_subcommand or "build"
+    example = "cardgen draft NOTE.md --into PATH" if command == "draft" else f"cardgen {command} PATH"
+    return exc.advice(translator(ctx.meta.get(_LANG_KEY) or "en"), example)
+
+
+_LANG_KEY = "cardgen.lang"
+
+
+def _remember_lang(ctx: typer.Context, value: Lang | None) -> Lang | None:
+    """Keep `--lang` where the error boundary finds it (a context's `meta` is shared with its parent)."""
+    if value is not None:
+        ctx.meta[_LANG_KEY] = value.value
+    return value
 
 
 app = typer.Typer(
@@ -80,7 +103,12 @@ app = typer.Typer(
 PathArg = typer.Argument(FACTS, help="A fact file or a folder of them.", show_default=True)
 KindsOpt = typer.Option(None, "--kinds", help="Only these question kinds (repeat or comma-separate).")
 TagsOpt = typer.Option(None, "--tags", help="Only questions carrying one of these tags (repeat or comma-separate).")
-LangOpt = typer.Option(None, "--lang", help="Write in this language (default: each fact file's 'lang', else ko).")
+LangOpt = typer.Option(
+    None,
+    "--lang",
+    help="Write in this language (default: each fact file's 'lang', else ko).",
+    callback=_remember_lang,
+)
 
 
 def _version(value: bool) -> None:
@@ -153,6 +181,21 @@ def audit(
     typer.echo(f"{path}: {len(findings)} finding(s).", err=True)
     if strict and findings:
         raise typer.Exit(1)
+
+
+@app.command()
+def init(
+    folder: Path = typer.Argument(FACTS, help="The folder to write the starter into: new or empty."),
+    lang: Lang = typer.Option(Lang.en, "--lang", help="The language of the starter's facts."),
+) -> None:
+    """Start a fact base: a small example with every fact kind, each key explained, to edit into yours."""
+    from cardgen.lang import as_lang
+    from cardgen.starter import next_steps, write_starter
+    from cardgen.text import terminal_safe
+
+    code = as_lang(lang.value)
+    written = write_starter(folder, code)
+    typer.echo(terminal_safe(next_steps(folder, written, code)), nl=False)
 
 
 DRAFT_SHAPES = """\b
@@ -335,7 +378,7 @@ def quizset(
     out: Path = typer.Option(Path("dist/quizsets"), "-o", "--out", help="Folder to write the sets into."),
     lang: Lang | None = LangOpt,
 ) -> None:
-    """Draw randomized quiz sets from the question bank and write them as JSON, Markdown or CSV."""
+    """Draw randomized quiz sets from the question bank and write them as JSON, Markdown, CSV or TSV."""
     from cardgen.build import quizsets
     from cardgen.errors import UsageError
 

@@ -6,10 +6,13 @@ traceback; anything else that escapes is a bug in cardgen.
 
 from __future__ import annotations
 
+import os
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
 from cardgen.factbase.model import Loc
+from cardgen.lang import Translator, translator
 
 
 class CardgenError(Exception):
@@ -74,6 +77,37 @@ class OutputError(CardgenError):
     def __init__(self, path: Path | str, problem: str, advice: str) -> None:
         self.path, self.problem, self.advice = path, problem, advice
         super().__init__(f"{path}: {problem}; {advice}")
+
+
+class NoFactBase(CardgenError):
+    """The fact base's path names nothing: say where cardgen looked, how to point elsewhere or start one.
+
+    The command and the language are known only to the command line, which words the
+    message with `advice`; `str()` is the message in English.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(self.advice(translator("en")))
+
+    def advice(self, t: Translator, example: str = "cardgen build PATH") -> str:
+        """The message in T's language; EXAMPLE is the command that names the fact base."""
+        looked = os.path.abspath(self.path)
+        # A folder named like a fact file would be a strange place to start one.
+        here = self.path == Path("facts") or self.path.suffix.lower() in (".yaml", ".yml")
+        init = "cardgen init" if here else f"cardgen init {shlex.quote(str(self.path))}"
+        if t.lang != "en":  # the starter in the language the user asked for
+            init += f" --lang {t.lang}"
+        return "\n".join(
+            (
+                t._("{path}: no fact base here (no such file or folder)", path=looked),
+                t._(
+                    "Give the path of yours ({example}) or start one: {init}",
+                    example=example,
+                    init=init,
+                ),
+            )
+        )
 
 
 class NoteError(UsageError):

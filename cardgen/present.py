@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import assert_never
 
-from cardgen.bank.question import Choice, FillIn, Matching, Ordering, Question, ShortAnswer, TrueFalse
+from cardgen.bank.question import Choice, FillIn, Matching, MultiChoice, Ordering, Question, ShortAnswer, TrueFalse
 from cardgen.factbase.model import Stack
 from cardgen.lang import Lang, translator
 
@@ -58,6 +58,8 @@ def answer_text(q: Question, markers: Markers) -> str:
     match q:
         case Choice():
             return f"{markers.option(q.answer)} {q.options[q.answer]}"
+        case MultiChoice():
+            return ", ".join(f"{markers.option(i)} {q.options[i]}" for i in q.answers)
         case TrueFalse():
             return markers.truth(q.answer)
         case Ordering():

@@ -113,6 +113,18 @@ class Oracle:
             i = int(q.id.rsplit("/", 1)[1]) - 1
             j = i - 1 if q.kind == "stack_above" else i + 1
             return o == f(stack.layers[j].name)
+        if q.kind == "stack_cross":
+            # Right: a stack whose drawing puts a layer like the asked upper one directly above
+            # one like the lower one; like: the same concept, or one name inside the other.
+            key: Stack = self.base[main]
+            i = int(q.id.rsplit("/", 1)[1]) - 1
+            upper, lower = key.layers[i], key.layers[i + 1]
+            stack = next(s for s in self.base.stacks if f(s.title) == o)
+
+            def like(layer, named) -> bool:
+                a, b = f(layer.name), f(named.name)
+                return a in b or b in a or (named.concept is not None and layer.concept == named.concept)
+            return any(like(a, upper) and like(b, lower) for a, b in zip(stack.layers, stack.layers[1:]))
         if q.kind == "kind_of":
             tax: Taxonomy = self.base[main]
             return any(o in self.names(c) for c in self.below(tax.parent))

@@ -137,6 +137,20 @@ def test_korean_text_survives_exactly(shipped):
     assert back.count('<div class="cg-box">수정된 게스트 운영체제</div>') == 3
 
 
+def test_type_in_back_names_other_names_without_claiming_anki_accepts_them(shipped):
+    base, _, col, _ = shipped
+    notes = notes_by_key(col)
+    dom0 = base.definition("dom0")
+    others = [name for name in dom0.names if name not in (dom0.term, dom0.english)]
+    assert others  # the shipped Dom0 has an alias, so the back has something to name
+    card = col.get_card(notes["dom0/definition.typein"].card_ids()[0])
+    back = visible_text(card.answer())
+    assert "다른 이름: " + ", ".join(others) in back
+    # Anki compares with the Answer field alone: nothing on the card may promise more.
+    assert html.unescape(notes["dom0/definition.typein"]["Answer"]) == dom0.term
+    assert "인정" not in back and "ccept" not in back
+
+
 def test_stack_front_draws_boxes_side_by_side_and_hides_one_layer(shipped):
     _, _, col, _ = shipped
     note = notes_by_key(col)["stack-hosted-hypervisor/stack.missing.2"]
@@ -287,6 +301,37 @@ def history(col: Collection) -> dict[str, tuple]:
         revlog = col.db.scalar("select count() from revlog where cid = ?", cid)
         out[key] = (cid, card.reps, card.ivl, card.type, revlog)
     return out
+
+
+def test_the_browser_sorts_and_shows_cards_by_their_question(shipped):
+    _, _, col, _ = shipped
+    for cid in col.find_cards(""):
+        card = col.get_card(cid)
+        sort_field = col.db.scalar("select sfld from notes where id = ?", card.nid)
+        question = visible_text(card.question())
+        assert card.note()["Key"] not in sort_field
+        shown = re.sub(r"\s", "", sort_field).split("{{c1::")[0]  # a cloze's sort field holds its markup
+        assert re.sub(r"\s", "", question).startswith(shown), card.note()["Key"]
+
+
+def test_decks_built_when_the_key_was_the_sort_field_update_in_place(tmp_path):
+    cards = build_cards(load(FACTS))
+    old = NoteMaker(stylesheet())
+    for model in old.models.values():
+        model.sort_field_index = 0  # how earlier cardgen versions sorted: by the Key field
+    (tmp_path / "v1").mkdir()
+    (tmp_path / "v1" / "deck.apkg").write_bytes(apkg_bytes(DECK, old.notes(cards), T1))
+    col = Collection(str(tmp_path / "collection.anki2"))
+    try:
+        assert import_apkgs(col, tmp_path / "v1")["new"] == len(cards)
+        write_anki(load(FACTS), tmp_path / "v2", timestamp=T1 + 86_400)
+        second = import_apkgs(col, tmp_path / "v2")
+        assert second["new"] == 0 and second["conflicting"] == 0, second
+        assert cardgen_note_types(col) == sorted(nt.name for nt in NOTE_TYPES)
+        keys = set(notes_by_key(col))
+        assert not keys & set(col.db.list("select sfld from notes"))
+    finally:
+        col.close()
 
 
 def test_update_story_keeps_review_history(tmp_path):
@@ -467,6 +512,9 @@ def test_collection_holds_exactly_the_rows_genanki_writes(tmp_path):
         conn.close()
         ours = database_rows(collection(deck, notes, T1))
         assert len(ours["notes"]) == len(ours["cards"]) == len(decks[deck])
+        # One difference: a new card's `due` is its position, the note's place in NOTES (genanki: 0).
+        assert [row[8] for row in theirs["cards"]] == [0] * len(notes)
+        theirs["cards"] = [(*row[:8], position, *row[9:]) for position, row in enumerate(theirs["cards"])]
         assert ours == theirs, deck
 
 
@@ -497,4 +545,4 @@ def test_cli_writes_decks_and_counts_kinds(tmp_path):
     assert re.search(rf"total\s+{n}\n", result.stdout)
     assert (tmp_path / "out" / "Docker - 1. 가상화와 컨테이너.apkg").is_file()
     bad = run_cardgen("anki", str(tmp_path / "missing"), "-o", str(tmp_path / "out"))
-    assert bad.returncode == 2 and "no such file or folder" in bad.stderr and "Traceback" not in bad.stderr
+    assert bad.returncode == 1 and "no such file or folder" in bad.stderr and "Traceback" not in bad.stderr

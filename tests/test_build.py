@@ -13,7 +13,8 @@ from conftest import FACTS, build_file_tree, run_cardgen
 EPOCH = {"SOURCE_DATE_EPOCH": "1700000000"}
 APKG = "Docker - 1. 가상화와 컨테이너.apkg"
 EXAMS = tuple(Path("exams") / f"exam-s0-{v}{k}.html" for v in "AB" for k in ("", "-key"))
-QUIZSETS = tuple(Path("quizsets") / f"quizset-s0-0{n}.{ext}" for n in (1, 2, 3) for ext in ("json", "md", "csv"))
+QUIZSETS = tuple(Path("quizsets") / f"quizset-s0-0{n}{end}" for n in (1, 2, 3)
+                 for end in (".json", ".md", "-answers.md", ".csv", ".tsv"))
 OWN = (".cardgen-output.json", ".cardgen-output.lock")
 
 
@@ -102,7 +103,7 @@ def test_build_ships_quiz_sets_that_match_the_quizset_command(tmp_path, monkeypa
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     build(FACTS, tmp_path / "dist")
     result = run_cardgen("quizset", str(FACTS), "--sets", "3", "--size", "20", "--format", "json", "--format", "md", "--format", "csv",
-                         "-o", str(tmp_path / "alone"))
+                         "--format", "tsv", "-o", str(tmp_path / "alone"))
     assert result.returncode == 0, result.stderr
     assert snapshot(tmp_path / "dist" / "quizsets") == snapshot(tmp_path / "alone")
 

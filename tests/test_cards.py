@@ -53,6 +53,33 @@ taxonomy:
     assert by_key(cards, "two/taxonomy.kinds").items == ("가", "나")
 
 
+def test_a_file_chooses_the_card_kinds_its_facts_get(tmp_path):
+    stack = """\
+stacks:
+  - id: s
+    title: 구조
+    layers: [위, 가운데, 아래, 바닥]
+"""
+    definitions = """\
+definitions:
+  - {id: a, term: 가, definition: 첫째 뜻}
+  - {id: b, term: 나, definition: 둘째 뜻}
+"""
+    every = {c.family for c in build_cards(load(build_file_tree(tmp_path / "all", {
+        "d.yaml": definitions, "s.yaml": stack})))}
+    assert {"definition.reverse", "definition.typein", "stack.order", "stack.missing"} <= every
+
+    chosen = build_cards(load(build_file_tree(tmp_path / "chosen", {
+        "d.yaml": "cards: [definition.forward, definition.typein]\n" + definitions,
+        "s.yaml": "cards: [stack]\n" + stack,  # a first part names all of its kinds
+        "e.yaml": definitions.replace("id: a", "id: c").replace("id: b", "id: d"),  # no choice: every kind
+    })))
+    families = {fact: {c.family for c in chosen if c.fact_id == fact} for fact in "abcds"}
+    assert families["a"] == families["b"] == {"definition.forward", "definition.typein"}
+    assert families["c"] == families["d"] == {"definition.forward", "definition.reverse", "definition.typein"}
+    assert families["s"] == {f for f in every if f.startswith("stack.")}
+
+
 def test_definition_cards(shipped):
     base, cards = shipped
     vpn = base.definition("vpn")

@@ -68,7 +68,24 @@ def test_readme_worked_example_is_a_valid_fact_file(tmp_path) -> None:
     (tmp_path / "osi.yaml").write_text(example.group(1), encoding="utf-8")
     base = load(tmp_path)
     assert base.decks() == ("Network::OSI",)
-    assert {len(base.definitions), len(base.pros_cons), len(base.taxonomies), len(base.stacks), len(base.questions)} == {4, 1}
+    counts = (len(base.definitions), len(base.pros_cons), len(base.taxonomies), len(base.stacks), len(base.questions))
+    assert counts == (4, 1, 1, 1, 3)
+    assert [q.right for q in base.questions if q.choices] == [("TCP",), ("TCP", "UDP")]
+
+
+def test_readme_taxonomy_group_example_is_valid(tmp_path) -> None:
+    from cardgen.factbase.loader import load
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"A taxonomy with groups .*?:\n\n```yaml\n(.*?)```", readme, re.S)
+    assert example, "the README lost its taxonomy group example"
+    ids = ("dockerfile-instruction", "run", "copy", "env", "expose")
+    definitions = "definitions:\n" + "".join(f"  - {{id: {i}, term: {i.upper()}, definition: {i} 명령}}\n" for i in ids)
+    (tmp_path / "groups.yaml").write_text(definitions + example.group(1), encoding="utf-8")
+    (taxonomy,) = load(tmp_path).taxonomies
+    assert taxonomy.children == ("run", "copy", "env", "expose")
+    assert [(g.label, g.children) for g in taxonomy.groups] == [
+        ("레이어를 만드는 명령", ("run", "copy")), ("메타데이터만 바꾸는 명령", ("env", "expose"))]
 
 
 def test_ci_runs_the_readme_test_command() -> None:

@@ -153,7 +153,8 @@ def test_everything_is_english(tmp_path: Path) -> None:
     assert re.search(r'<span class="marker">A</span>', paper)
     assert re.search(r'<span class="box">True</span><span class="box">False</span>', paper)
     assert re.search(r"\b1 point\b", paper) and re.search(r"\b2 points\b", paper)
-    assert "Answer key" in texts["exam exam-s3-A-key.pdf"]
+    assert "Answer key" in texts["exam exam-s3-A-key.pdf"] and "Answer grid" in texts["exam exam-s3-A-key.pdf"]
+    assert "(cloud.yaml)" in texts["exam exam-s3-A-key.pdf"]
     # On the printed page the boxes hold whole words: "True  False" on one line, not "Fals" / "e".
     assert re.search(r"^\s*True\s+False\s*$", texts["exam exam-s3-A.pdf"], re.M)
     assert any("Name its 2 advantages" in text for name, text in texts.items() if name.startswith("anki"))
@@ -173,11 +174,14 @@ def test_the_bank_speaks_english_too(tmp_path: Path) -> None:
 
 def test_the_shipped_korean_facts_keep_korean_chrome(tmp_path: Path) -> None:
     context = load_context(ROOT / "facts")
-    paper = exam_texts(context, tmp_path / "exams", pdf=False)["exam exam-s3-A-key.html"]
-    assert '<html lang="ko">' in paper and "A형" in paper and "유의 사항" in paper and "정답 및 해설" in paper
+    exams = exam_texts(context, tmp_path / "exams", pdf=False)
+    paper, key = exams["exam exam-s3-A.html"], exams["exam exam-s3-A-key.html"]
+    assert '<html lang="ko">' in paper and "A형" in paper and "유의 사항" in paper and "정답 및 해설" in key
+    assert "정답표" in key and "풀이" in key and "의 장단점" in key
     assert '<span class="box">O</span><span class="box">X</span>' in paper and '<span class="marker">①</span>' in paper
     markdown = quizset_texts(context)["quizset quizset-s1-01.md"]
-    assert markdown.startswith("# 퀴즈 세트 1 / 2") and "## 정답과 해설" in markdown
+    answers = quizset_texts(context)["quizset quizset-s1-01-answers.md"]
+    assert markdown.startswith("# 퀴즈 세트 1 / 2") and answers.startswith("# 퀴즈 세트 1 / 2 · 정답과 해설")
     assert "English" not in markdown and "Quiz set" not in markdown
     cards = context.cards
     assert {c.prompt for c in cards if c.kind == "definition.forward"} == {"뜻은?"}

@@ -249,9 +249,76 @@ def test_html_is_self_contained_and_print_ready(exam: Exam) -> None:
         assert "break-inside: avoid" in page and "word-break: keep-all" in page
         assert "Noto Sans CJK KR" in page
     paper, key = pages["exam-s7-A.html"], pages["exam-s7-A-key.html"]
-    assert paper.count('class="question ') == 30 and 'class="key"' not in paper
+    assert paper.count('class="question ') == 30 and 'class="key' not in paper
     assert key.count('class="key-entry"') == 30 and "break-before: page" in key
+    assert 'class="question ' not in key  # the key is the grid and the worked answers, not the paper again
     assert "시드 7" in key and '<span class="word">--seed</span> <span class="word">7</span>' in key
+
+
+def visible_text(page: str) -> str:
+    """What a page (or a part of its body) shows: the text without tags, attributes or the stylesheet."""
+    body = page.split("<body>", 1)[-1]
+    return html.unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+def test_the_key_grid_and_worked_answers_hold_every_question(exam: Exam) -> None:
+    pages = render_exam(exam)
+    for version in exam.versions:
+        key = pages[f"exam-s7-{version.letter}-key.html"]
+        grid = key.split('class="key worked"')[0]
+        rows = re.findall(r'<td class="no">(\d+)</td><td class="brief">(.*?)</td><td class="pts">(\d+)</td>', grid)
+        assert [(int(n), int(p)) for n, _, p in rows] == [(item.number, item.points) for item in version.items]
+        for (_, brief, _), item in zip(rows, version.items):
+            assert html.unescape(re.sub(r"<[^>]+>", "", brief)).startswith(item.key.brief)
+            if item.style == "choice":
+                assert item.key.brief == item.key.answer.split(" ", 1)[0] and len(item.key.brief) == 1
+        worked = visible_text(key.split('class="key worked"')[1])
+        for item in version.items:
+            # Readable alone: the question's own text comes with its answer.
+            assert in_order([f"{item.number}.", item.prompt, *item.quote, "정답:", item.key.answer], worked), item.number
+
+
+def test_the_key_names_sources_by_name_and_file_never_by_id(exam: Exam, base) -> None:
+    text = visible_text(render_exam(exam)["exam-s7-A-key.html"])
+    for item in exam.versions[0].items:
+        assert item.id not in text
+        assert item.key.sources
+        for source in item.key.sources:
+            assert source.file in ("virtualization.yaml", "stacks.yaml")
+    fact_ids = {fact.id for fact in base.facts()}
+    sources = re.findall(r"출처: ([^\n]*)", text)
+    assert len(sources) == 30
+    assert not [word for line in sources for word in re.split(r"[\s;()]+", line) if word in fact_ids]
+    assert re.search(r"출처: 에뮬레이터 \(Emulator\)의 장단점\s+\(virtualization\.yaml\)", text)
+
+
+@pytest.mark.parametrize("kinds", [(), ("stack_missing_fill", "ox_pro", "author")])
+def test_a_student_paper_holds_no_answer(base, kinds: tuple[str, ...]) -> None:
+    exam = make_exam(Context(base), ExamSettings(versions=2, questions=12, seed=7, kinds=kinds))
+    pages = render_exam(exam)
+    assert kinds == () or sum(item.style == "fill" for item in exam.versions[0].items) >= 3
+    for version in exam.versions:
+        paper, key = pages[f"exam-s7-{version.letter}.html"], pages[f"exam-s7-{version.letter}-key.html"]
+        assert explanations_in(visible_text(key), version.items)  # what the paper must not hold, the key does
+        text = visible_text(paper)
+        assert not re.search(r"정답|해설|인정 답안|출처|시드", text)
+        assert not re.search(r"correct|key|data-answer|class=\"answer\"", paper.split("<body>", 1)[1])
+        assert not explanations_in(text, version.items)
+        for item in (item for item in version.items if item.style == "fill"):
+            block = paper.split(f'id="q{item.number}"', 1)[1].split('<div class="question', 1)[0]
+            assert item.key.answer not in visible_text(block)
+
+
+def explanations_in(text: str, items) -> list[str]:
+    """The explanation lines of ITEMS found in TEXT, leaving out a line that restates the item's own prompt."""
+    flat = squash(text)
+    found = []
+    for item in items:
+        own = squash(" ".join([item.prompt, *item.quote]))
+        for line in item.key.explanation:
+            if squash(line) not in own and squash(line) in flat:
+                found.append(line)
+    return found
 
 
 def test_a_hostile_title_stays_text_in_the_page_and_the_stylesheet(base) -> None:
@@ -306,13 +373,18 @@ def test_user_template_overrides_one_piece(base, tmp_path: Path) -> None:
 # --- printing -----------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def printed(tmp_path_factory: pytest.TempPathFactory, exam: Exam) -> dict[str, list[str]]:
+def printed_pdfs(tmp_path_factory: pytest.TempPathFactory, exam: Exam) -> dict[str, Path]:
     browser = require_program("chromium")
     require_program("pdftotext")
     require_program("pdfinfo")
     out = tmp_path_factory.mktemp("exam")
     written = write_exam(exam, out, browser=browser)
-    return {f.stem: pdf_pages(f) for f in written if f.suffix == ".pdf"}
+    return {f.stem: f for f in written if f.suffix == ".pdf"}
+
+
+@pytest.fixture(scope="module")
+def printed(printed_pdfs: dict[str, Path]) -> dict[str, list[str]]:
+    return {stem: pdf_pages(pdf) for stem, pdf in printed_pdfs.items()}
 
 
 @pytest.mark.slow
@@ -330,23 +402,67 @@ def test_pdf_page_counts(printed: dict[str, list[str]]) -> None:
     for letter in "AB":
         paper, key = printed[f"exam-s7-{letter}"], printed[f"exam-s7-{letter}-key"]
         assert 3 <= len(paper) <= 8
-        # The key is the paper again, then the answers from a fresh page on.
-        assert len(paper) < len(key) <= 2 * len(paper)
-        heading = f"{letter}형 정답 및 해설"
-        first_key_page = next(n for n, text in enumerate(key) if heading in text.replace(" ·", ""))
-        assert first_key_page == len(paper)
-        body = [re.sub(r"\d+/\d+", "", squash(text)) for text in paper]  # all but the page numbers
-        assert [re.sub(r"\d+/\d+", "", squash(text)) for text in key[:len(paper)]] == body
+        # The key is the grid, then the worked answers, not the paper again.
+        assert 2 <= len(key) <= len(paper)
 
 
 @pytest.mark.slow
-def test_the_key_starts_on_its_own_page(printed: dict[str, list[str]], exam: Exam) -> None:
-    key = printed["exam-s7-A-key"]
-    paper_pages = len(printed["exam-s7-A"])
-    start = squash(key[paper_pages])
-    assert "A형정답및해설" in start and "—끝—" not in start
-    assert not any("정답및해설" in squash(page).replace("A형·정답및해설", "") for page in key[:paper_pages])
-    assert "시드7" in start and "--seed7" in start
+def test_the_key_opens_with_a_one_page_grid_of_every_answer(
+    printed: dict[str, list[str]], printed_pdfs: dict[str, Path], exam: Exam
+) -> None:
+    for version in exam.versions:
+        key = printed[f"exam-s7-{version.letter}-key"]
+        assert "시드 7" in key[0] and "--seed 7" in key[0] and "정답표" in key[0]
+        assert squash(f"합계: {version.total_label}") in squash(key[0])
+        # The worked answers start on page 2; nothing of the grid runs over.
+        assert squash(f"{version.label} 풀이") in squash(key[1]) and "정답표" not in key[1] and "번호" not in key[1]
+        assert "풀이" not in key[0]
+    for version in exam.versions:
+        assert read_grid(printed_pdfs[f"exam-s7-{version.letter}-key"]) == expected_grid(version)
+
+
+def expected_grid(version) -> dict[int, tuple[str, str]]:
+    """What the grid must say of each question: the brief answer (a fill-in's other right answers beside
+    it), and the points."""
+    def answer(item) -> str:
+        accepted = f"({', '.join(item.key.accepted)})" if item.style == "fill" and item.key.accepted else ""
+        return squash(item.key.brief + accepted)
+    return {item.number: (answer(item), str(item.points)) for item in version.items}
+
+
+def page_words(pdf: Path, page: int) -> list[tuple[float, float, str]]:
+    """The words of PAGE of PDF with the left and top of each, as `pdftotext -bbox` places them."""
+    out = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    return [(float(x), float(y), html.unescape(word))
+            for x, y, word in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>(.*?)</word>', out)]
+
+
+def read_grid(pdf: Path) -> dict[int, tuple[str, str]]:
+    """The answer grid on page 1 of a printed key, read back by position: number -> (answer, points).
+
+    Each column of the grid has a header row (번호, 정답, 배점); a row runs from its number down
+    to the next number of its column, so an answer that wraps is read whole."""
+    words = page_words(pdf, 1)
+    heads = sorted((x, y) for x, y, w in words if w == "번호")
+    assert len(heads) == 2, heads  # two columns
+    header_y = heads[0][1]
+    answer_x = sorted(x for x, y, w in words if w == "정답" and abs(y - header_y) < 1)
+    points_x = sorted(x for x, y, w in words if w == "배점" and abs(y - header_y) < 1)
+    bottom = min(y for x, y, w in words if w.startswith("합계"))
+    grid: dict[int, tuple[str, str]] = {}
+    for column, (left, _) in enumerate(heads):
+        right = heads[column + 1][0] if column + 1 < len(heads) else float("inf")
+        cells = [(x, y, w) for x, y, w in words if left - 3 <= x < right - 3 and header_y + 1 < y < bottom]
+        numbers = sorted((y, int(w)) for x, y, w in cells if x < answer_x[column] - 2 and re.fullmatch(r"[0-9]+", w))
+        for n, (top, number) in enumerate(numbers):
+            end = numbers[n + 1][0] if n + 1 < len(numbers) else bottom
+            row = sorted((y, x, w) for x, y, w in cells if top - 1 <= y < end - 1)
+            answer = "".join(w for y, x, w in row if answer_x[column] - 2 <= x < points_x[column] - 2)
+            points = "".join(w for y, x, w in row if x >= points_x[column] - 2)
+            assert number not in grid, number
+            grid[number] = (answer, points)
+    return grid
 
 
 @pytest.mark.slow
@@ -370,6 +486,27 @@ def test_each_question_is_whole_on_one_page(printed: dict[str, list[str]], exam:
             parts += [box for layer in item.stack for box in layer.boxes if box]
             for part in parts:
                 assert in_order(part.split(), page), (version.letter, item.number, part)
+
+
+@pytest.mark.slow
+def test_a_printed_student_paper_holds_no_answer(printed: dict[str, list[str]], exam: Exam) -> None:
+    for version in exam.versions:
+        text = "".join(printed[f"exam-s7-{version.letter}"])
+        assert not re.search(r"정답|해설|인정답안|출처|시드", squash(text))
+        assert not explanations_in(text, version.items)
+
+
+@pytest.mark.slow
+def test_the_grid_of_forty_questions_fits_one_page(base, tmp_path: Path) -> None:
+    browser = require_program("chromium")
+    require_program("pdftotext")
+    exam = make_exam(Context(base), ExamSettings(versions=1, questions=40, seed=3))
+    assert sum(item.style == "short" for item in exam.versions[0].items) >= 8  # long answers in the grid
+    source = tmp_path / "key.html"
+    source.write_text(render_exam(exam)["exam-s3-A-key.html"], encoding="utf-8")
+    pdf = print_pdf(source, tmp_path / "key.pdf", browser)
+    assert read_grid(pdf) == expected_grid(exam.versions[0])
+    assert "풀이" not in pdf_pages(pdf)[0] and "정답표" not in pdf_pages(pdf)[1]
 
 
 @pytest.mark.slow

@@ -28,7 +28,14 @@ from rich.console import Console
 from cardgen.context import Context
 from cardgen.emit.anki import emit_anki
 from cardgen.emit.exam import default_exam_files
-from cardgen.emit.quizset import QuizSet, build_quizset_files, option_lines, stack_lines, to_markdown
+from cardgen.emit.quizset import (
+    QuizSet,
+    build_quizset_files,
+    option_lines,
+    stack_lines,
+    to_markdown,
+    to_markdown_answers,
+)
 from cardgen.factbase.loader import load
 from cardgen.present import answer_text, markers
 from cardgen.review.compare import check
@@ -158,22 +165,36 @@ def check_markdown(qs: QuizSet) -> None:
     tokens = MarkdownIt("commonmark").enable("table").parse(to_markdown(qs).decode("utf-8"))
     blocks = [t.type for t in tokens if t.nesting >= 0 and t.type != "inline"]
     assert "html_block" not in blocks and "code_block" not in blocks and "fence" not in blocks
-    assert blocks.count("hr") == 1 and blocks.count("heading_open") == 2
+    assert "hr" not in blocks and blocks.count("heading_open") == 1
     assert blocks.count("table_open") == sum(1 for q in qs.questions if stack_lines(q))
-    # Each option is one item of a top-level bullet list and reads back as itself.
-    items, bullet = [], False
-    for i, t in enumerate(tokens):
-        if t.level == 0 and t.type in ("bullet_list_open", "ordered_list_open"):
-            bullet = t.type == "bullet_list_open"
-        elif bullet and t.type == "list_item_open" and t.level == 1:
-            items.append(_inline_text(tokens[i + 2]))
-    wanted = [_one_line(line) for q in qs.questions if q.style != "ox" for line in option_lines(q, markers("ko"))]
+    # Each option is one line of an option paragraph (lines ended by hard breaks) and reads back as itself.
+    assert "bullet_list_open" not in blocks and "ordered_list_open" not in blocks
+    items = [line for t in tokens if t.type == "inline" and "hardbreak" in [c.type for c in t.children]
+             for line in _lines(t)]
+    marks = markers("ko")
+    wanted = [_one_line(line) for q in qs.questions
+              for line in [*(f"{marks.number(i)} {term}" for i, term in enumerate(getattr(q, "terms", ()))),
+                           *(option_lines(q, marks) if q.style != "ox" else [])]]
     assert items == wanted
     cells = [_inline_text(tokens[i + 1]) for i, t in enumerate(tokens) if t.type == "td_open"]
     assert cells == [_one_line(row) for q in qs.questions for row in stack_lines(q)]
-    strong = [_inline_text_strong(tokens[i]) for i, t in enumerate(tokens) if t.type == "inline"]
-    answers = [s for group in strong for s in group][len(qs.questions):]  # after the question numbers
+    answers_tokens = MarkdownIt("commonmark").parse(to_markdown_answers(qs).decode("utf-8"))
+    strong = [_inline_text_strong(t) for t in answers_tokens if t.type == "inline"]
+    answers = [s for group in strong for s in group]
     assert answers == [_one_line(answer_text(q, markers("ko"))) for q in qs.questions]
+
+
+def _lines(token) -> list[str]:
+    """An inline token's lines (split at hard breaks) as a reader sees them; fails on any inline markup."""
+    lines, line = [], []
+    for child in token.children or ():
+        assert child.type in ("text", "text_special", "hardbreak"), (child.type, token.content)
+        if child.type == "hardbreak":
+            lines.append("".join(line))
+            line = []
+        else:
+            line.append(child.content)
+    return [*lines, "".join(line)]
 
 
 def _inline_text_strong(token) -> list[str]:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from cardgen.errors import FactError
+from cardgen.factbase.kinds import CARD_GROUPS
 from cardgen.factbase.loader import load
 from tests.conftest import build_file_tree, run_cardgen
 
@@ -32,6 +33,15 @@ def problems(tmp_path: Path, files: dict[str, str | bytes]) -> list[str]:
 
 
 CASES = {
+    "a card kind that does not exist, and one that is close": (
+        {"a.yaml": "cards: [definition.foward, flashcard, stack]\n" + GOOD_DEFS},
+        ["a.yaml:1: cards: unknown card kind 'definition.foward' (did you mean 'definition.forward'?)",
+         "a.yaml:1: cards: unknown card kind 'flashcard'; expected one of: " + ", ".join(sorted(CARD_GROUPS))],
+    ),
+    "a card choice of nothing": (
+        {"a.yaml": "cards: []\n" + GOOD_DEFS},
+        ["a.yaml:1: 'cards' names no card kind, so the file's facts would get no cards; name the kinds to keep"],
+    ),
     "a flag that is not true or false": (
         {"a.yaml": GOOD_DEFS + "taxonomy:\n  - {id: t, parent: hv, children: [vm], exhaustive: maybe}\n"},
         ["a.yaml:10: 'exhaustive' must be true or false, not 'maybe'"],
@@ -67,11 +77,11 @@ CASES = {
     ),
     "unknown top-level key": (
         {"a.yaml": "deck: D\nfacts: []\n"},
-        ["a.yaml:2: unknown key 'facts' in the file; expected one of: deck, tags, source, synonyms, exclude, lang, definitions, pros_cons, taxonomy, scenarios, stacks, questions"],
+        ["a.yaml:2: unknown key 'facts' in the file; expected one of: deck, tags, source, synonyms, exclude, lang, cards, definitions, pros_cons, taxonomy, scenarios, stacks, questions"],
     ),
     "unknown key without a close match": (
         {"a.yaml": "definitions:\n  - id: x\n    term: X\n    definition: d\n    zzz: 1\n"},
-        ["a.yaml:5: unknown key 'zzz' in definition 'x'; expected one of: id, tags, source, note, term, english, aliases, definition, details, examples"],
+        ["a.yaml:5: unknown key 'zzz' in definition 'x'; expected one of: id, tags, source, note, reviewed, term, english, aliases, definition, details, examples"],
     ),
     "missing required field": (
         {"a.yaml": "definitions:\n  - id: x\n    definition: d\n"},
@@ -204,6 +214,86 @@ CASES = {
         {"a.yaml": "deck: A\n---\ndeck: B\n"},
         ["a.yaml:2: YAML syntax error: but found another document"],
     ),
+    # --- the author's choice questions ---
+    "an answer that is not among the choices, with a close one": (
+        {"a.yaml": GOOD_DEFS + "questions:\n  - id: q\n    question: 무엇?\n    choices: [가상 머신, 하이퍼바이저, 컨테이너]\n    answer: 하이퍼바이져\n"},
+        ["a.yaml:13: question 'q': the answer '하이퍼바이져' is not one of the choices (did you mean '하이퍼바이저'?)"],
+    ),
+    "one of several answers not among the choices": (
+        {"a.yaml": GOOD_DEFS + "questions:\n  - id: q\n    question: 무엇?\n    choices: [A, B, C]\n    answer: [A, D]\n"},
+        ["a.yaml:13: question 'q': the answer 'D' is not one of the choices"],
+    ),
+    "a repeated option, compared as answers are": (
+        {"a.yaml": GOOD_DEFS + "questions:\n  - id: q\n    question: 무엇?\n    answer: VM\n    choices:\n      - VM\n      - Xen\n      - \" vm \"\n"},
+        ["a.yaml:16: repeated option 'vm' (first at line 14)"],
+    ),
+    "fewer than two options": (
+        {"a.yaml": GOOD_DEFS + "questions:\n  - {id: q, question: 무엇?, answer: VM, choices: [VM]}\n"},
+        ["a.yaml:10: 'choices' needs 2 to 9 options, this one has 1"],
+    ),
+    "more than nine options": (
+        {"a.yaml": GOOD_DEFS + "questions:\n  - {id: q, question: 무엇?, answer: a, choices: [a, b, c, d, e, f, g, h, i, j]}\n"},
+        ["a.yaml:10: 'choices' needs 2 to 9 options, this one has 10"],
+    ),
+    "no right option": (
+        {"a.yaml": GOOD_DEFS + "questions:\n  - {id: q, question: 무엇?, choices: [VM, Xen, LXC]}\n"},
+        ["a.yaml:10: question 'q': no option is right; give 'answer' or mark an option 'correct: true'"],
+    ),
+    "every option right": (
+        {"a.yaml": GOOD_DEFS + "questions:\n  - {id: q, question: 무엇?, choices: [VM, Xen], answer: [Xen, VM]}\n"},
+        ["a.yaml:10: question 'q': every option is right, so the question asks nothing; add a wrong option"],
+    ),
+    "the right options said twice": (
+        {"a.yaml": GOOD_DEFS + "questions:\n  - id: q\n    question: 무엇?\n    answer: VM\n    choices: [{text: VM, correct: true}, Xen]\n"},
+        ["a.yaml:12: question 'q': say which options are right once, by 'answer' or by 'correct: true', not both"],
+    ),
+    "an answer that is an option marked wrong": (
+        {"a.yaml": GOOD_DEFS + "questions:\n  - id: q\n    question: 무엇?\n    answer: Xen\n    choices: [VM, {text: Xen, correct: false}, LXC]\n"},
+        ["a.yaml:12: question 'q': the answer 'Xen' is an option marked 'correct: false'"],
+    ),
+    "a list of answers without choices": (
+        {"a.yaml": GOOD_DEFS + "questions:\n  - {id: q, question: 무엇?, answer: [VM, Xen]}\n"},
+        ["a.yaml:10: question 'q': a list of answers needs 'choices' to pick them from"],
+    ),
+    "a question with neither answer nor choices": (
+        {"a.yaml": GOOD_DEFS + "questions:\n  - {id: q, question: 무엇?}\n"},
+        ["a.yaml:10: question 'q' is missing required key 'answer'"],
+    ),
+    "shuffle without choices": (
+        {"a.yaml": GOOD_DEFS + "questions:\n  - {id: q, question: 무엇?, answer: VM, shuffle: false}\n"},
+        ["a.yaml:10: question 'q': 'shuffle' orders 'choices', and there are none"],
+    ),
+    "an option with an unknown key and a 'correct' that is no flag": (
+        {"a.yaml": GOOD_DEFS + "questions:\n  - id: q\n    question: 무엇?\n    choices:\n      - {text: VM, correct: yes please}\n      - {txt: Xen}\n"},
+        ["a.yaml:13: 'correct' must be true or false, not 'yes please'",
+         "a.yaml:14: an option of 'choices' is missing required key 'text'",
+         "a.yaml:14: unknown key 'txt' in an option of 'choices' (did you mean 'text'?); a ',' inside {...} ends a value: if 'txt' belongs to the text before, quote it"],
+    ),
+    "points that are not a positive whole number": (
+        {"a.yaml": GOOD_DEFS + "questions:\n  - {id: q, question: 무엇?, answer: VM, points: 0}\n  - {id: r, question: 왜?, answer: VM, points: 2.5}\n"},
+        ["a.yaml:10: 'points' must be a whole number from 1 to 100, not '0'",
+         "a.yaml:11: 'points' must be a whole number from 1 to 100, not '2.5'"],
+    ),
+    "'about' naming no fact": (
+        {"a.yaml": GOOD_DEFS + "questions:\n  - {id: q, question: 무엇?, answer: VM, about: hv2}\n"},
+        ["a.yaml:10: question 'q' refers to unknown fact 'hv2' (did you mean 'hv'?)"],
+    ),
+    # --- taxonomy groups ---
+    "a kind in two groups of one taxonomy": (
+        {"a.yaml": GOOD_DEFS + "  - {id: c, term: C, definition: 셋째}\ntaxonomy:\n  - id: t\n    parent: hv\n    children:\n      - {group: 하나, children: [vm, c]}\n      - {group: 둘, children: [c]}\n"},
+        ["a.yaml:15: 'c' is repeated in 'children' (first at line 14)"],
+    ),
+    "a group without a label, one naming an unknown kind, one nested": (
+        {"a.yaml": GOOD_DEFS + "taxonomy:\n  - id: t\n    parent: hv\n    children:\n      - {children: [vm]}\n      - {group: 둘, children: [vmm]}\n      - {group: 셋, children: [{group: 넷, children: [vm]}]}\n"},
+        ["a.yaml:13: a group is missing required key 'group'",
+         "a.yaml:14: taxonomy entry 't' refers to unknown definition 'vmm' (did you mean 'vm'?)",
+         "a.yaml:15: 'children' must be text, not a mapping"],
+    ),
+    "a group with an unknown key": (
+        {"a.yaml": GOOD_DEFS + "taxonomy:\n  - id: t\n    parent: hv\n    children:\n      - {grup: 하나, children: [vm]}\n"},
+        ["a.yaml:13: a group is missing required key 'group'",
+         "a.yaml:13: unknown key 'grup' in a group (did you mean 'group'?); a ',' inside {...} ends a value: if 'grup' belongs to the text before, quote it"],
+    ),
 }
 
 
@@ -252,8 +342,8 @@ def test_cli_reports_all_problems_without_traceback(tmp_path: Path) -> None:
 
 def test_cli_missing_path(tmp_path: Path) -> None:
     result = run_cardgen("validate", str(tmp_path / "nowhere"))
-    assert result.returncode == 2
-    assert result.stderr.strip() == f"{tmp_path / 'nowhere'}: no such file or folder"
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == f"{tmp_path / 'nowhere'}: no fact base here (no such file or folder)"
 
 
 def test_cli_folder_without_fact_files(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from cardgen.context import Context
 from cardgen.emit.exam import ExamSettings, make_exam
 from cardgen.factbase.loader import load
 from cardgen.factbase.model import FactBase
+from cardgen.starter import STARTER
 from tests.conftest import FACTS, build_file_tree, run_cardgen
 from tests.oracle import Oracle, f
 
@@ -230,6 +231,47 @@ def test_each_adjacent_pair_is_asked_once_and_the_contrasting_layer_is_offered(t
     assert "호스트 운영체제" in blank.options  # where the hosted stack has its host OS
 
 
+def test_a_cross_stack_item_offers_only_stacks_whose_drawing_denies_the_pair(tmp_path: Path) -> None:
+    more = STACKS.replace("    stacks:\n", """\
+    stacks:
+      - id: para
+        title: 반가상화 방식
+        layers: [응용 프로그램, 수정된 게스트 운영체제, 하이퍼바이저, 하드웨어]
+      - id: xen
+        title: Xen 방식
+        layers: [응용 프로그램, 게스트 운영체제, {name: Xen, concept: hv}, 하드웨어]
+      - id: wrapped
+        title: 하이퍼바이저 안의 하이퍼바이저
+        layers: [응용 프로그램, 게스트 운영체제, 하이퍼바이저, 하이퍼바이저 (중첩), 하드웨어]
+      - id: kvm
+        title: 커널 안의 하이퍼바이저
+        layers: [응용 프로그램, 게스트 운영체제, 하이퍼바이저, 리눅스 커널, 하드웨어]
+""")
+    base = base_of(tmp_path, more)
+    bank = build_bank(base)
+    cross = {q.id: q for q in bank if q.kind == "stack_cross"}
+    # "하이퍼바이저 directly on 하드웨어": native, para and xen (by concept) have it; the first by id asks it.
+    q = cross["native/stack_cross/3"]
+    assert q.prompt == "다음 중 ‘하이퍼바이저’ 바로 아래 계층이 ‘하드웨어’인 구조는?"
+    assert q.options[q.answer] == "네이티브 방식"
+    # Offered wrong: hosted (the host OS between); never para (a guest named like the asked
+    # layer still sits on the hypervisor there), xen (a hypervisor by concept) or wrapped
+    # (a layer named like the hypervisor on the hardware); never a stack without a hypervisor.
+    assert sorted(q.options) == sorted(["네이티브 방식", "호스팅 방식", "커널 안의 하이퍼바이저"])
+    assert not {"반가상화 방식", "Xen 방식", "하이퍼바이저 안의 하이퍼바이저", "컨테이너 방식", "에뮬레이션"} & set(q.options)
+    oracle = Oracle(base)
+    for item in cross.values():
+        assert oracle.right_options(item) == {item.answer}, item.id
+        assert len(item.options) >= 3
+
+
+def test_no_cross_stack_item_without_two_stacks_whose_drawings_deny_the_pair(tmp_path: Path) -> None:
+    # Only the hosted stack holds both 하이퍼바이저 and 하드웨어 apart; containers and emulation
+    # have no hypervisor, so they say nothing about where one sits: no item can be made.
+    bank = build_bank(base_of(tmp_path, STACKS))
+    assert not [q for q in bank if q.kind == "stack_cross"]
+
+
 def test_stack_items_are_at_most_a_quarter_of_bank_and_deck(tmp_path: Path) -> None:
     stacks = "".join(
         f"  - id: s{i}\n    title: 구조 {i}\n    layers: [가{i}, 나{i}, 다{i}, 라{i}, 마{i}]\n" for i in range(8)
@@ -334,6 +376,51 @@ def test_audit_reports_at_file_and_line_and_strict_fails(tmp_path: Path) -> None
     assert run_cardgen("audit", str(clean), "--strict").returncode == 0
 
 
+def test_an_author_settles_findings_by_accepting_them_and_the_shipped_facts_audit_clean(tmp_path: Path) -> None:
+    facts = textwrap.dedent("""\
+        deck: a
+        definitions:
+          - {id: c, term: 컨테이너, definition: 격리된 프로세스}
+          - {id: lc, term: 리눅스 컨테이너, definition: 리눅스의 컨테이너}
+          - {id: vm, term: 가상 메모리, english: Virtual Memory, definition: 디스크를 함께 쓰는 메모리 관리 기법}
+          - {id: d, term: 디스크, english: Disk, definition: 자료를 오래 담아 두는 장치}
+          - {id: n, term: 네트워크, english: Network, definition: 장치를 잇는 통신망}
+        taxonomy:
+          - {id: t, parent: c, children: [lc]}
+        """)
+    root = build_file_tree(tmp_path / "open", {"a.yaml": facts})
+    found = run_cardgen("audit", str(root), "--lang", "en")
+    lines = found.stdout.splitlines()
+    assert any(line.endswith("has one kind: a list of one asks nothing [one-kind]") for line in lines)
+    assert any(line.endswith("(a giveaway) [kind-contains-parent]") for line in lines)
+    left_out = [line.split(": ")[1].split(" ")[0] for line in lines if line.endswith("[left-out]")]
+    assert any(q.startswith("vm/") for q in left_out)  # '메모리' is in the key alone
+
+    accepted = facts.replace(
+        "{id: t, parent: c,", "{id: t, reviewed: [one-kind, kind-contains-parent], parent: c,"
+    )
+    for fact in {q.split("/")[0] for q in left_out}:
+        accepted = accepted.replace(f"{{id: {fact},", f"{{id: {fact}, reviewed: [left-out],")
+    settled = build_file_tree(tmp_path / "settled", {"a.yaml": accepted})
+    assert run_cardgen("audit", str(settled), "--strict").returncode == 0
+    # A dropped question the author excludes is accepted too; a check not taken stays open.
+    by_exclude = build_file_tree(tmp_path / "excluded", {"a.yaml": facts.replace(
+        "{id: t, parent: c,", "{id: t, reviewed: [one-kind], parent: c,"
+    ) + "exclude: [" + ", ".join(left_out) + "]\n"})
+    rest = run_cardgen("audit", str(by_exclude), "--strict", "--lang", "en")
+    assert rest.returncode == 1 and rest.stdout.count("\n") == 1 and "[kind-contains-parent]" in rest.stdout
+
+    wrong = build_file_tree(tmp_path / "wrong", {"a.yaml": facts.replace("{id: t,", "{id: t, reviewed: [one-kid],")})
+    result = run_cardgen("audit", str(wrong))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"{wrong / 'a.yaml'}:9: reviewed: unknown audit check 'one-kid' (did you mean 'one-kind'?)" in result.stderr
+
+    starters = Path(__file__).parent.parent / "cardgen" / "starter"
+    for shipped in (FACTS, starters / "en", starters / "ko"):  # what cardgen ships audits clean
+        result = run_cardgen("audit", str(shipped), "--strict")
+        assert result.returncode == 0, result.stdout
+
+
 def test_questions_lists_ids_keys_and_sources() -> None:
     result = run_cardgen("questions", str(FACTS))
     assert result.returncode == 0, result.stderr
@@ -359,9 +446,10 @@ def test_the_bank_of_every_rule_base_passes_the_oracle(tmp_path: Path, facts: st
             assert oracle.right_options(q) == {q.answer}, q.id
 
 
-@pytest.mark.parametrize("folder", [FACTS, Path(__file__).parent / "topics"])
+@pytest.mark.parametrize("folder", [FACTS, Path(__file__).parent / "topics", *sorted(STARTER.iterdir())])
 def test_the_shipped_facts_and_a_second_topic_pass_the_oracle_in_every_set(folder: Path) -> None:
-    """A second topic, written from the README alone, keeps every rule the shipped one does."""
+    """A second topic, written from the README alone, and the starters of `cardgen init` keep
+    every rule the shipped one does."""
     base = load(folder)
     oracle = Oracle(base)
     bank = build_bank(base)

@@ -57,7 +57,7 @@ def top_level_imports(path: Path) -> set[str]:
 def test_the_registry_names_every_fact_kind_once() -> None:
     held = list(model.KIND_FIELDS)
     others = {f.name for f in dataclasses.fields(model.FactBase) if f.init} - set(held)
-    assert others == {"files", "synonyms", "exclude"}, others
+    assert others == {"files", "synonyms", "exclude", "cards"}, others
     assert sorted(kind.attribute for kind in KINDS) == sorted(held)
     assert {kind.model for kind in KINDS} == set(typing.get_args(model.Fact))
     assert len({kind.section for kind in KINDS}) == len(KINDS)

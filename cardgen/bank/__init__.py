@@ -29,14 +29,22 @@ Kinds (`Question.kind`), their variant and the shape of their answer:
 - `stack_missing_fill` (FillIn) — the same drawing; `answer` is the layer name, `accepted`
   the other names that count as right.
 - `stack_above`, `stack_below` (Choice) — which layer sits directly above / below a layer.
+- `stack_cross` (Choice) — in which stack (the options are stack titles) one layer sits
+  directly above another; the wrong options hold both layers, but not that way round.
 - `kind_of` (Choice) — which of these is a kind of X (taxonomy).
 - `odd_one_out` (Choice) — which of these is not a kind of X.
+- `group_member` (Choice) — which of X's kinds is in a group the author named; the wrong
+  options are kinds the author put in the taxonomy's other groups.
 - `matching` (Matching) — `terms` and `definitions` are the two columns in display order;
   `answer[i]` is the index of term i's definition.
 - `author` (ShortAnswer) — the author's own question; `answer` is the expected answer text.
+- `author_choice` (Choice), `author_multi` (MultiChoice) — the author's own choice question,
+  with one right option or several ("choose all that apply"); its options are the author's
+  (2 to 9, kept even where the screening would drop a generated question) and `fixed` when
+  the author's order must stay.
 
-Choice questions have at least `MIN_OPTIONS` (3) and at most `MAX_OPTIONS` (4) options and
-exactly one right one. A wrong option is never something the fact base says is also true
+Generated choice questions have at least `MIN_OPTIONS` (3) and at most `MAX_OPTIONS` (4)
+options and exactly one right one. A wrong option is never something the fact base says is also true
 (texts compared after NFKC, casefold and collapsed whitespace), never a duplicate and never
 another name of the answer; a question that cannot get enough good options is not made.
 "Also true" includes taxonomy lineage: a kind of X fits X's definition, what X is a kind

@@ -9,18 +9,21 @@ not made. Prompts speak Korean, the language of the shipped notes.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from itertools import chain
+from itertools import chain, pairwise
 
 from cardgen.bank.distractors import Candidate, Shelf, merged, nearest, pick, where
 from cardgen.bank.question import (
+    AUTHORED,
     MAX_OPTIONS,
     MIN_OPTIONS,
     Choice,
     FillIn,
     Matching,
+    MultiChoice,
     Ordering,
     Question,
     ShortAnswer,
@@ -29,7 +32,7 @@ from cardgen.bank.question import (
 from cardgen.bank.relations import POLARITIES, Relations, fold, layers_worth_asking, trivial_layers
 from cardgen.bank.screen import Reason, giveaway, shares_stem, words
 from cardgen.factbase.answers import accepted_forms
-from cardgen.factbase.model import Definition, FactBase, Layer, Stack
+from cardgen.factbase.model import Definition, FactBase, Layer, Stack, Taxonomy
 from cardgen.gcpause import collector_paused
 from cardgen.lang import DEFAULT_LANG, LANGS, N_, Lang, Translator, lang_of, translator
 from cardgen.present import stack_rows
@@ -56,6 +59,7 @@ BLANK = N_("Which layer goes in the blank of ‘{title}’?")
 BLANK_FILL = N_("Write the layer that goes in the blank of ‘{title}’.")
 ABOVE = N_("In ‘{title}’, which layer is directly above ‘{layer}’?")
 BELOW = N_("In ‘{title}’, which layer is directly below ‘{layer}’?")
+CROSS = N_("In which of these is ‘{upper}’ directly above ‘{lower}’?")
 LAYERS = N_("{title} (top to bottom): {layers}")
 KIND_OF = N_("Which of the following is a kind of {parent}?")
 NOT_KIND_OF = N_("Which of the following is not a kind of {parent}?")
@@ -65,6 +69,9 @@ NOT_ONE = N_("{explanation}. {term} is not one of them.")
 MATCH = N_("Match each term with its definition.")
 EXAMPLE = N_("The following is an example of {concept}.")
 EXAMPLES_ARE = N_("Examples of {concept}: {examples}")
+ALL_THAT_APPLY = N_("{question} (choose all that apply)")
+IN_GROUP = N_("Among the kinds of {parent}, which is one of ‘{group}’?")
+GROUP_KINDS = N_("{group}: {kinds}")
 MESSAGES = (
     *ASK.values(),
     *IS_A.values(),
@@ -87,6 +94,9 @@ MESSAGES = (
     MATCH,
     EXAMPLE,
     EXAMPLES_ARE,
+    ALL_THAT_APPLY,
+    IN_GROUP,
+    GROUP_KINDS,
 )
 CHOICE_KIND = {"pros": "pro_of", "cons": "con_of"}
 OX_KIND = {"pros": "ox_pro", "cons": "ox_con"}
@@ -108,7 +118,14 @@ def stem_words() -> frozenset[str]:
     return frozenset(out)
 
 
-STACK_KEEP_ORDER = ("stack_order", "stack_missing_choice", "stack_above", "stack_below", "stack_missing_fill")
+STACK_KEEP_ORDER = (
+    "stack_cross",
+    "stack_order",
+    "stack_missing_choice",
+    "stack_above",
+    "stack_below",
+    "stack_missing_fill",
+)
 
 
 @dataclass(frozen=True)
@@ -139,8 +156,9 @@ def generate_bank(
 ) -> tuple[tuple[Question, ...], tuple[Dropped, ...]]:
     """The bank, sorted by id, and the questions left out of it, each with its reason.
 
-    Every question is screened for giveaways (`cardgen.bank.screen`); the ids the author
-    listed under `exclude` are left out without a word.
+    Every generated question is screened for giveaways (`cardgen.bank.screen`); the
+    author's own choice questions are kept as written (`cardgen audit` screens them). The
+    ids the author listed under `exclude` are left out without a word.
     """
     try:
         with collector_paused():
@@ -152,6 +170,7 @@ def generate_bank(
                 gen.pros_cons_choice(),
                 gen.pros_cons_ox(),
                 gen.stacks(),
+                gen.cross_stacks(),
                 gen.taxonomy(),
                 gen.matching(),
                 gen.examples(),
@@ -159,7 +178,7 @@ def generate_bank(
             ):
                 if q.id in excluded:
                     continue
-                reason = giveaway(q, stem_words())
+                reason = None if q.kind in AUTHORED else giveaway(q, stem_words())
                 if reason:
                     gen.drop(q, reason)
                 else:
@@ -203,6 +222,24 @@ def _choice(
     )
 
 
+def _contrasts(stack: Stack, upper: Layer, lower: Layer) -> bool:
+    """Whether STACK holds layers named (or of the concepts of) UPPER and LOWER, and no layer
+    named like UPPER sits directly above one named like LOWER: by its drawing, the pair does
+    not hold there. Named like: the same concept, or one folded name inside the other."""
+
+    def same(layer: Layer, named: Layer) -> bool:
+        return fold(layer.name) == fold(named.name) or (named.concept is not None and layer.concept == named.concept)
+
+    def like(layer: Layer, named: Layer) -> bool:
+        a, b = fold(layer.name), fold(named.name)
+        return same(layer, named) or a in b or b in a
+
+    layers = stack.layers
+    holds_both = all(any(same(layer, named) for layer in layers) for named in (upper, lower))
+    pair_like = any(like(a, upper) and like(b, lower) for a, b in pairwise(layers))
+    return holds_both and not pair_like
+
+
 def stack_text(stack: Stack) -> str:
     """The stack on one line, top first: `응용 프로그램 × 3 / 하이퍼바이저 / 하드웨어`."""
     return " / ".join(row.text for row in stack_rows(stack))
@@ -236,6 +273,7 @@ class _Generator:
         labels = {d.id: Candidate(rel.label(d.id), d.id, rel.names(d.id)) for d in defs}
         meanings = {d.id: Candidate(d.definition, d.id) for d in defs}
         self.labels = Shelf(labels.values())
+        self.labels_of = labels
         self.meanings = Shelf(meanings.values())
         by_tag: dict[str, list[str]] = {}
         for d in defs:
@@ -720,6 +758,46 @@ class _Generator:
                     tags=tags,
                 )
 
+    def cross_stacks(self) -> Iterator[Question]:
+        """Which approach puts one layer directly on another ("in which is the hypervisor
+        directly above the hardware?"), asked once per pair of adjacent layers, of the first
+        stack (by id) that has the pair. The wrong options are stacks that hold both layers
+        by the same names (or concepts) but not this way round: then the facts say the pair
+        does not hold there. A stack with a layer named like either one (수정된 게스트 운영체제
+        for 게스트 운영체제) holding the pair is never a wrong option, nor is a stack whose
+        title another stack shares. Layers at the ends of every stack may be asked here:
+        what lies under the hypervisor differs from stack to stack."""
+        stacks = sorted(self.base.stacks, key=lambda s: s.id)
+        titles = Counter(fold(s.title) for s in stacks)
+        seen: set[tuple[str, str]] = set()
+        for stack in stacks:
+            for i in range(len(stack.layers) - 1):
+                upper, lower = stack.layers[i], stack.layers[i + 1]
+                pair = (fold(upper.name), fold(lower.name))
+                if pair in seen:
+                    continue
+                seen.add(pair)
+                if not self.wanted(stack.id) or titles[fold(stack.title)] > 1:
+                    continue
+                wrong = [
+                    other for other in stacks if titles[fold(other.title)] == 1 and _contrasts(other, upper, lower)
+                ]
+                if len(wrong) < MIN_OPTIONS - 1:
+                    continue
+                wrong.sort(key=lambda other: (other.scenario != stack.scenario or stack.scenario is None, other.id))
+                shown = (stack, *wrong[: MAX_OPTIONS - 1])
+                t = self.t(stack.id)
+                yield _choice(
+                    f"{stack.id}/stack_cross/{i + 1}",
+                    "stack_cross",
+                    t._(CROSS, upper=upper.name, lower=lower.name),
+                    stack.title,
+                    [other.title for other in shown[1:]],
+                    explanation="\n".join(t._(LAYERS, title=s.title, layers=stack_text(s)) for s in shown),
+                    facts=tuple(s.id for s in shown),
+                    tags=self.tags(stack.id),
+                )
+
     # --- taxonomy ---------------------------------------------------------------------
 
     def _outsiders(self, parent: str, length: int) -> list[Iterable[Candidate]]:
@@ -757,9 +835,8 @@ class _Generator:
             if not self.wanted(tax.id):
                 continue
             parent = tax.parent
-            kinds = [rel.label(c) for c in tax.children]
             t = self.t(tax.id)
-            listed = t._(KINDS_ARE, parent=rel.term(parent), kinds=t.join(kinds))
+            listed = t._(KINDS_ARE, parent=rel.term(parent), kinds=self._kinds_text(tax, t))
             explanation = t._(BASIS, kinds=listed, basis=tax.basis) if tax.basis else listed
             every_kind = [n for c in sorted(rel.descendants(parent)) for n in rel.names(c)]
             for i, child in enumerate(tax.children, 1):
@@ -795,6 +872,47 @@ class _Generator:
                     facts=(tax.id,),
                     tags=self.tags(tax.id),
                 )
+
+            yield from self._group_members(tax, explanation, t)
+
+    def _kinds_text(self, tax: Taxonomy, t: Translator) -> str:
+        """The kinds of TAX in the author's order, a group's together under its label."""
+        parts: list[str] = []
+        done: set[str] = set()
+        for child in tax.children:
+            group = tax.group_of(child)
+            if group is None:
+                parts.append(self.rel.label(child))
+            elif group.label not in done:
+                done.add(group.label)
+                kinds = t.join([self.rel.label(c) for c in group.children])
+                parts.append(t._(GROUP_KINDS, group=group.label, kinds=kinds))
+        return "; ".join(parts) if tax.groups else t.join(parts)
+
+    def _group_members(self, tax: Taxonomy, explanation: str, t: Translator) -> Iterator[Question]:
+        """Which kind is in a group: the wrong options are the kinds of the taxonomy's other
+        groups (the author put them elsewhere), never an ungrouped kind, which may belong too.
+        The group's label is asked about, never offered as an answer."""
+        rel = self.rel
+        for g, group in enumerate(tax.groups, 1):
+            others = [c for other in tax.groups if other is not group for c in other.children]
+            if len(others) < MIN_OPTIONS - 1:
+                continue
+            for i, child in enumerate(group.children, 1):
+                label = rel.label(child)
+                wrong = pick(label, [nearest([self.labels_of[c] for c in others], len(label))])
+                if wrong:
+                    yield _choice(
+                        f"{tax.id}/group_member/{g}.{i}",
+                        "group_member",
+                        t._(IN_GROUP, parent=rel.label(tax.parent), group=group.label),
+                        label,
+                        wrong,
+                        accepted=rel.names(child),
+                        explanation=explanation,
+                        facts=(tax.id, child),
+                        tags=self.tags(tax.id, child),
+                    )
 
     # --- matching ---------------------------------------------------------------------
 
@@ -891,22 +1009,62 @@ class _Generator:
         for q in self.base.questions:
             if not self.wanted(q.id):
                 continue
+            t = self.t(q.id)
             explanation = q.explanation or ""
-            stack = None
             if q.stack:
                 stack = self.rel.stack_of(q.stack)
-                layers = self.t(q.id)._(LAYERS, title=stack.title, layers=stack_text(stack))
+                layers = t._(LAYERS, title=stack.title, layers=stack_text(stack))
                 explanation = f"{explanation}\n{layers}".strip()
-            facts = (q.id, q.stack) if q.stack else (q.id,)
-            yield ShortAnswer(
-                id=f"{q.id}/author/1",
-                kind="author",
-                prompt=q.question,
-                answer=q.answer,
-                explanation=explanation,
-                facts=facts,
-                tags=self.tags(*facts),
-            )
+            facts = tuple(dict.fromkeys(f for f in (q.id, q.about, q.stack) if f))
+            tags = self.tags(*facts)
+            if not q.choices:
+                yield ShortAnswer(
+                    id=f"{q.id}/author/1",
+                    kind="author",
+                    prompt=q.question,
+                    answer=q.answer,
+                    explanation=explanation,
+                    facts=facts,
+                    tags=tags,
+                    points=q.points,
+                )
+                continue
+            texts = [o.text for o in q.choices]
+            # Canonical order, as for every generated question, unless the author fixed theirs.
+            options = tuple(texts if not q.shuffle else sorted(texts, key=lambda x: (fold(x), x)))
+            right = set(q.right)
+            if q.multiple:
+                yield MultiChoice(
+                    id=f"{q.id}/author_multi/1",
+                    kind="author_multi",
+                    prompt=_all_that_apply(q.question, t),
+                    options=options,
+                    answers=tuple(i for i, o in enumerate(options) if o in right),
+                    fixed=not q.shuffle,
+                    explanation=explanation,
+                    facts=facts,
+                    tags=tags,
+                    points=q.points,
+                )
+            else:
+                yield Choice(
+                    id=f"{q.id}/author_choice/1",
+                    kind="author_choice",
+                    prompt=q.question,
+                    options=options,
+                    answer=options.index(q.right[0]),
+                    fixed=not q.shuffle,
+                    explanation=explanation,
+                    facts=facts,
+                    tags=tags,
+                    points=q.points,
+                )
+
+
+def _all_that_apply(question: str, t: Translator) -> str:
+    """QUESTION with "(choose all that apply)" on its first line, the question proper."""
+    first, *rest = question.split("\n")
+    return "\n".join((t._(ALL_THAT_APPLY, question=first), *rest))
 
 
 def _chunks(defs: list[Definition]) -> list[list[Definition]]:

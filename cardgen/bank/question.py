@@ -10,10 +10,12 @@ Every variant carries the same identity and provenance:
 - `prompt` is the question; its first line is the question proper, any further lines
   the text it is about (shown quoted);
 - `explanation` says why the answer is right; `facts` are the source fact ids, the
-  main one first; `tags` are the tags of those facts.
+  main one first; `tags` are the tags of those facts;
+- `points` is what the author says the question is worth (None: the exam's default).
 
 Options of a freshly generated question are in canonical order (sorted by folded text),
-so a position says nothing; `cardgen.bank.sample` shuffles them for a set.
+so a position says nothing; `cardgen.bank.sample` shuffles them for a set. The author's
+choice questions may be `fixed`: their options keep the author's order everywhere.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import ClassVar, Literal, assert_never
 
 from cardgen.factbase.model import Stack
 
-Style = Literal["choice", "ox", "order", "match", "fill", "short"]
+Style = Literal["choice", "multi", "ox", "order", "match", "fill", "short"]
 
 MIN_OPTIONS = 3
 MAX_OPTIONS = 4
@@ -37,6 +39,7 @@ class _Asked:
     explanation: str = ""
     facts: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    points: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -51,10 +54,27 @@ class Choice(_Asked):
     accepted: tuple[str, ...] = ()
     stack: Stack | None = None
     hidden_layer: int | None = None
+    fixed: bool = False
 
     @property
     def answer_text(self) -> str:
         return self.options[self.answer]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MultiChoice(_Asked):
+    """Pick every right option ("choose all that apply"); `answers` index `options`, ascending.
+    Only the author writes these; `fixed` keeps the author's order of the options."""
+
+    style: ClassVar[Style] = "multi"
+    options: tuple[str, ...]
+    answers: tuple[int, ...]
+    fixed: bool = False
+
+    @property
+    def right(self) -> tuple[str, ...]:
+        """The right options' texts, in display order."""
+        return tuple(self.options[i] for i in self.answers)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -109,11 +129,18 @@ class ShortAnswer(_Asked):
     answer: str
 
 
-Question = Choice | TrueFalse | Ordering | Matching | FillIn | ShortAnswer
+Question = Choice | MultiChoice | TrueFalse | Ordering | Matching | FillIn | ShortAnswer
 
 #: Every kind the generators make, and the variant each one makes.
 KINDS: dict[
-    str, type[Choice] | type[TrueFalse] | type[Ordering] | type[Matching] | type[FillIn] | type[ShortAnswer]
+    str,
+    type[Choice]
+    | type[MultiChoice]
+    | type[TrueFalse]
+    | type[Ordering]
+    | type[Matching]
+    | type[FillIn]
+    | type[ShortAnswer],
 ] = {
     "term_from_definition": Choice,
     "definition_from_term": Choice,
@@ -127,11 +154,18 @@ KINDS: dict[
     "stack_missing_fill": FillIn,
     "stack_above": Choice,
     "stack_below": Choice,
+    "stack_cross": Choice,
     "kind_of": Choice,
     "odd_one_out": Choice,
+    "group_member": Choice,
     "matching": Matching,
     "author": ShortAnswer,
+    "author_choice": Choice,
+    "author_multi": MultiChoice,
 }
+
+#: The kinds whose options are the author's: screened for giveaways by `cardgen audit`, never dropped.
+AUTHORED = frozenset({"author_choice", "author_multi"})
 
 
 def drawing(q: Question) -> tuple[Stack, int | None] | None:
@@ -139,7 +173,7 @@ def drawing(q: Question) -> tuple[Stack, int | None] | None:
     match q:
         case Choice() | FillIn():
             return (q.stack, q.hidden_layer) if q.stack is not None else None
-        case TrueFalse() | Ordering() | Matching() | ShortAnswer():
+        case MultiChoice() | TrueFalse() | Ordering() | Matching() | ShortAnswer():
             return None
         case _ as unreachable:
             assert_never(unreachable)
@@ -150,7 +184,7 @@ def also_accepted(q: Question) -> tuple[str, ...]:
     match q:
         case Choice() | FillIn():
             return q.accepted
-        case TrueFalse() | Ordering() | Matching() | ShortAnswer():
+        case MultiChoice() | TrueFalse() | Ordering() | Matching() | ShortAnswer():
             return ()
         case _ as unreachable:
             assert_never(unreachable)

@@ -19,6 +19,7 @@ from cardgen.bank.question import (
     Choice,
     FillIn,
     Matching,
+    MultiChoice,
     Ordering,
     Question,
     ShortAnswer,
@@ -107,7 +108,10 @@ def _draw(pool: list[Question], size: int, rng: random.Random, used: Counter[str
         if KINDS[kind] is TrueFalse:
             order = (True, False) if true_first else (False, True)
             true_first = not true_first
-            halves = [least_used_first([q for q in by_kind[kind] if q.answer is a]) for a in order]
+            halves = [
+                least_used_first([q for q in by_kind[kind] if isinstance(q, TrueFalse) and q.answer is a])
+                for a in order
+            ]
             queue = [q for pair in zip_longest(*halves) for q in pair if q is not None]
         else:
             queue = least_used_first(by_kind[kind])
@@ -159,13 +163,13 @@ def _balance_truth(chosen: list[Question], pool: list[Question]) -> list[Questio
     }
     out = list(chosen)
     while True:
-        statements = [i for i, q in enumerate(out) if isinstance(q, TrueFalse)]
-        true = sum(1 for i in statements if out[i].answer is True)
+        statements = {i: q.answer for i, q in enumerate(out) if isinstance(q, TrueFalse)}
+        true = sum(1 for answer in statements.values() if answer)
         false = len(statements) - true
         lead = True if true > false + 1 else False if false > true + 1 else None
         if lead is None or not spare[not lead]:
             return out
-        last = max(i for i in statements if out[i].answer is lead)
+        last = max(i for i, answer in statements.items() if answer is lead)
         rest = [q for j, q in enumerate(out) if j != last]
         facts = {f for q in rest for f in q.facts}
 
@@ -189,6 +193,8 @@ def answers(q: Question) -> frozenset[str]:
     match q:
         case Choice():
             texts: tuple[str, ...] = (q.options[q.answer],)  # picked, not written: its other names are no answer
+        case MultiChoice():
+            texts = q.right
         case FillIn():
             texts = (q.answer, *q.accepted)
         case Matching():
@@ -210,7 +216,7 @@ def visible(q: Question) -> str:
             parts += [*q.terms, *q.definitions]
         case Ordering():
             parts += q.pieces
-        case Choice() | TrueFalse() | FillIn() | ShortAnswer():
+        case Choice() | MultiChoice() | TrueFalse() | FillIn() | ShortAnswer():
             pass
         case _ as unreachable:
             assert_never(unreachable)
@@ -252,14 +258,23 @@ def shuffle_options(questions: Sequence[Question], rng: random.Random) -> list[Q
     """QUESTIONS with their options shuffled, correct positions spread evenly.
 
     Choice questions get their correct positions from `spread_positions`; the
-    terms and the definitions of a matching question and the pieces of an
-    ordering are shuffled too (an ordering is never shown solved).
+    options of a multiple-answer question, the terms and the definitions of a
+    matching question and the pieces of an ordering are shuffled too (an ordering
+    is never shown solved). The author's `fixed` options keep their order.
     """
-    sizes = [len(q.options) for q in questions if isinstance(q, Choice)]
+    sizes = [len(q.options) for q in questions if isinstance(q, Choice) and not q.fixed]
     positions = iter(spread_positions(rng, sizes))
     out: list[Question] = []
     for q in questions:
         match q:
+            case Choice() | MultiChoice() if q.fixed:
+                out.append(q)
+            case MultiChoice():
+                options = list(q.options)
+                rng.shuffle(options)
+                right = set(q.right)
+                answers = tuple(i for i, o in enumerate(options) if o in right)
+                out.append(replace(q, options=tuple(options), answers=answers))
             case Choice():
                 target = next(positions)
                 wrong = [option for i, option in enumerate(q.options) if i != q.answer]

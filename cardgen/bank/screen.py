@@ -9,6 +9,9 @@ A choice question is dropped (and `cardgen audit` says why) when
   name in brackets, or the only one without);
 - the key's length stands out: far longer, or far shorter, than every wrong option.
 
+The author's own choice questions are never dropped: `tells` finds the same signs in
+them, and `cardgen audit` reports each one for the author to rewrite.
+
 Words are compared folded (NFKC, casefold) and with the common Korean particles taken
 off their ends, so "메모리를" and "메모리" are the same word.
 """
@@ -19,7 +22,7 @@ import re
 import unicodedata
 from collections.abc import Set
 
-from cardgen.bank.question import Choice, Question
+from cardgen.bank.question import Choice, MultiChoice, Question
 from cardgen.lang import N_, fill
 
 _WORD = re.compile(r"\w+")
@@ -109,6 +112,23 @@ def giveaway(q: Question, stem: frozenset[str] = frozenset()) -> Reason | None:
     key = q.options[q.answer]
     wrong = [o for i, o in enumerate(q.options) if i != q.answer]
     return _key_only_word(q.prompt, key, wrong, stem) or _odd_pattern(q.options, key) or _odd_length(key, wrong)
+
+
+def tells(q: Question, stem: frozenset[str] = frozenset()) -> Reason | None:
+    """Why the key of Q, an author's choice question, stands out from the other options, or None.
+
+    A question with several right options gives itself away when one sign holds for every
+    right option alike (each far longer than the wrong ones, say)."""
+    match q:
+        case Choice():
+            return giveaway(q, stem)
+        case MultiChoice():
+            wrong = [o for i, o in enumerate(q.options) if i not in q.answers]
+            reasons = [_key_only_word(q.prompt, key, wrong, stem) or _odd_length(key, wrong) for key in q.right]
+            first = reasons[0]
+            return first if first is not None and all(str(r) == str(first) for r in reasons) else None
+        case _:
+            return None
 
 
 def _key_only_word(prompt: str, key: str, wrong: list[str], stem: frozenset[str]) -> Reason | None:

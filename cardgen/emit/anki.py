@@ -39,6 +39,7 @@ from markupsafe import Markup
 
 from cardgen.cards import Card
 from cardgen.context import Context
+from cardgen.emit.order import author_rank, study_order
 from cardgen.emit.templating import default_templates, environment
 from cardgen.errors import UsageError
 from cardgen.factbase.model import FactBase
@@ -121,7 +122,7 @@ class NoteType:
             templates=[{"name": "Cloze" if self.cloze else "Card", "qfmt": self.front, "afmt": self.back}],
             css=css,
             model_type=genanki.Model.CLOZE if self.cloze else genanki.Model.FRONT_BACK,
-            sort_field_index=0,  # Key: groups a fact's cards together in the browser
+            sort_field_index=1,  # Front or Text: the browser lists cards by their question
         )
 
 
@@ -200,6 +201,8 @@ class NoteView(NamedTuple):
     details: tuple[Markup, ...]
     front_stack: Markup | None
     back_stack: Markup | None
+    options: tuple[Markup, ...] = ()
+    """The options of a choice question, with their markers, shown on the front."""
 
 
 class ClozeView(NamedTuple):
@@ -315,6 +318,7 @@ class Renderer:
                     tuple(map(text, card.details)),
                     front_stack,
                     back_stack,
+                    tuple(map(text, card.option_lines)),
                 )
             )
             if blank is not None:
@@ -432,6 +436,8 @@ _CARD_ROW = "INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 def collection(deck: str, notes: Sequence[Note], timestamp: int) -> bytes:
     """The SQLite collection of an .apkg holding NOTES in DECK: the rows genanki's `write_to_db` writes.
 
+    NOTES are in study order: each note's new card gets its place as its position.
+
     genanki writes the schema and the deck and note-type JSON; the notes and cards
     go in with one `executemany` each rather than genanki's statement per row and
     per-field HTML check (the templates write well-formed HTML), and the indexes are
@@ -444,7 +450,7 @@ def collection(deck: str, notes: Sequence[Note], timestamp: int) -> bytes:
             anki_deck.add_model(note.model)
     ids = itertools.count(timestamp * 1000)
     note_rows, card_rows = [], []
-    for note in notes:
+    for position, note in enumerate(notes):
         note_id = next(ids)
         note_rows.append(
             (
@@ -455,13 +461,16 @@ def collection(deck: str, notes: Sequence[Note], timestamp: int) -> bytes:
                 -1,
                 f" {' '.join(note.tags)} ",
                 "\x1f".join(note.fields),
-                note.fields[0],
+                note.fields[note.model.sort_field_index],
                 0,
                 0,
                 "",
             )
         )
-        card_rows.append((next(ids), note_id, anki_deck.deck_id, 0, timestamp, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ""))
+        # A new card's `due` is its position: the order Anki introduces new cards in.
+        card_rows.append(
+            (next(ids), note_id, anki_deck.deck_id, 0, timestamp, -1, 0, 0, position, 0, 0, 0, 0, 0, 0, 0, 0, "")
+        )
     conn = sqlite3.connect(":memory:")
     try:
         cursor = conn.cursor()
@@ -519,7 +528,9 @@ def emit_anki(context: Context, timestamp: int | None = None) -> AnkiOutput:
         maker = NoteMaker(stylesheet())
         files: dict[str, bytes] = {}
         decks = []
-        for deck, deck_cards in cards_by_deck(cards).items():
+        rank = author_rank(context.base)
+        for deck, made in cards_by_deck(cards).items():
+            deck_cards = study_order(made, rank)
             name = apkg_name(deck, files)
             files[name] = apkg_bytes(deck, maker.notes(deck_cards), stamp)
             decks.append(DeckFile(deck, name, len(deck_cards), len(deck_cards)))

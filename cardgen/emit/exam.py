@@ -5,9 +5,11 @@ them into versions A, B, C...: the same questions, grouped by how they are
 answered on paper, in a different order per version, with the options of choice
 questions reshuffled so the correct positions are spread evenly. The result is
 a tree of frozen view objects; the templates in `templates/exam/` only lay it
-out. `write_exam` renders each version's student paper and its key (the paper
-followed by the answers, explanations and source facts, starting on a new page),
-and can print both to PDF with `cardgen.emit.pdf`.
+out. `render_exam` renders each version's student paper and its key: a one-page
+answer grid to grade from (number, answer, points), then from a new page the
+worked answers (each question's text, its answer, explanation and the facts it
+comes from, by name and file). `exam_files` can print both to PDF with
+`cardgen.emit.pdf`.
 
 Every random choice comes from `random.Random` seeded with the exam's seed and
 the version letter, so one seed always rebuilds the same exam, byte for byte.
@@ -25,11 +27,21 @@ from itertools import zip_longest
 from pathlib import Path
 from typing import TypedDict, assert_never
 
-from cardgen.bank.question import Choice, FillIn, Matching, Ordering, Question, ShortAnswer, TrueFalse, drawing
+from cardgen.bank.question import (
+    Choice,
+    FillIn,
+    Matching,
+    MultiChoice,
+    Ordering,
+    Question,
+    ShortAnswer,
+    TrueFalse,
+    drawing,
+)
 from cardgen.bank.sample import quiz_sets, select, shuffle_options
 from cardgen.context import Context
 from cardgen.errors import UsageError
-from cardgen.factbase.model import FactBase, Stack
+from cardgen.factbase.model import AuthorQuestion, Definition, Fact, FactBase, ProsCons, Scenario, Stack, Taxonomy
 from cardgen.lang import LANGS, N_, Lang, Translator, is_lang, translator
 from cardgen.present import answer_text, markers, stack_rows
 
@@ -37,9 +49,11 @@ DEFAULT_QUESTIONS = 20
 MAX_VERSIONS = 26
 
 # The bank's question styles, in the order the sections of a paper follow.
-SECTIONS = ("ox", "choice", "match", "order", "fill", "short")
-POINTS = {"ox": 1, "choice": 2, "match": 1, "order": 3, "fill": 3, "short": 5}  # match: per pair
+SECTIONS = ("ox", "choice", "multi", "match", "order", "fill", "short")
+# The default points of each style (match: per pair); the author's `points` replace them.
+POINTS = {"ox": 1, "choice": 2, "multi": 3, "match": 1, "order": 3, "fill": 3, "short": 5}
 WRITING_LINES = 4
+GRID_COLUMNS = 2  # the key's answer grid: two columns of number, answer, points fit ~40 questions on a page
 
 
 # --- paper and labels ---------------------------------------------------------
@@ -65,6 +79,7 @@ INSTRUCTIONS = (
     ("all", N_("Check the version (A, B, ...) and the number of pages. Points are shown after each question.")),
     ("ox", N_("True or false: circle True if the statement is true, False if it is false.")),
     ("choice", N_("Multiple choice: circle the letter of the one correct answer.")),
+    ("multi", N_("Choose all that apply: circle the letter of every correct answer.")),
     ("match", N_("Matching: write the letter of the matching right-hand item in the brackets.")),
     ("order", N_("Ordering: write the letter of the right item in each numbered box.")),
     ("fill", N_("Fill in: write the missing word on the answer line.")),
@@ -150,13 +165,23 @@ class MatchRow:
 
 
 @dataclass(frozen=True)
+class SourceRef:
+    """A fact a question comes from, as a teacher finds it: its name as students see it and its file."""
+
+    name: str
+    file: str
+
+
+@dataclass(frozen=True)
 class KeyEntry:
-    """What the key prints for one question."""
+    """What the key prints for one question: `brief` in the answer grid, the rest in the worked answers."""
 
     answer: str
+    brief: str  # the answer as it is graded at a glance: `③`, `O`, `(1) ㄴ, (2) ㄱ`, the word to fill in
     accepted: tuple[str, ...]
     explanation: tuple[str, ...]  # lines
-    facts: tuple[str, ...]
+    sources: tuple[SourceRef, ...]
+    detail: tuple[str, ...] = ()  # lines that make the answer readable without the paper (matching pairs)
 
 
 @dataclass(frozen=True)
@@ -172,7 +197,7 @@ class Item:
     points: int
     points_label: str
     key: KeyEntry
-    choices: tuple[Mark, ...] = ()  # choice, ox
+    choices: tuple[Mark, ...] = ()  # choice, multi, ox
     stack: tuple[DrawnLayer, ...] = ()  # drawn under the prompt, one layer left blank
     rows: tuple[MatchRow, ...] = ()  # match
     slots: tuple[str, ...] = ()  # order: the numbered boxes, top to bottom
@@ -194,6 +219,12 @@ class Version:
     @property
     def question_ids(self) -> tuple[str, ...]:
         return tuple(item.id for item in self.items)
+
+    @property
+    def grid(self) -> tuple[tuple[Item, ...], ...]:
+        """The items in GRID_COLUMNS columns for the key's answer grid, read down the first column first."""
+        height = -(-len(self.items) // GRID_COLUMNS)
+        return tuple(self.items[start : start + height] for start in range(0, len(self.items), height))
 
 
 @dataclass(frozen=True)
@@ -258,7 +289,7 @@ def make_exam(context: Context, settings: ExamSettings) -> Exam:
         rng = random.Random(f"cardgen-exam:{settings.seed}:{letter}")
         dealt = questions if index == 0 else shuffle_options(questions, rng)
         ordered = order_questions(dealt, rng, (v.question_ids for v in versions))
-        versions.append(_version(letter, ordered, t))
+        versions.append(_version(letter, ordered, context.base, t))
     return Exam(
         title=settings.title or default_title(context.base, t),
         settings=settings,
@@ -275,8 +306,8 @@ def default_title(base: FactBase, t: Translator) -> str:
     return decks[0].split("::")[-1].strip() if len(decks) == 1 else t._("Exam")
 
 
-def _version(letter: str, questions: Sequence[Question], t: Translator) -> Version:
-    items = tuple(_item(number, q, t) for number, q in enumerate(questions, start=1))
+def _version(letter: str, questions: Sequence[Question], base: FactBase, t: Translator) -> Version:
+    items = tuple(_item(number, q, base, t) for number, q in enumerate(questions, start=1))
     points = sum(item.points for item in items)
     present = [style for style in SECTIONS if any(item.style == style for item in items)]
     total = t._(
@@ -305,25 +336,37 @@ class _StyleFields(TypedDict, total=False):
     lines: int
 
 
-def _item(number: int, q: Question, t: Translator) -> Item:
+def _item(number: int, q: Question, base: FactBase, t: Translator) -> Item:
     marks = markers(t.lang)
     fields: _StyleFields = {}
-    points = POINTS[q.style]
+    points = q.points or POINTS[q.style]
     accepted: tuple[str, ...] = ()
+    answer = answer_text(q, marks)
+    brief = answer
+    detail: tuple[str, ...] = ()
     match q:
         case Choice():
             fields["choices"] = tuple(Mark(marks.option(i), text) for i, text in enumerate(q.options))
             accepted = q.accepted
+            brief = marks.option(q.answer)
+        case MultiChoice():
+            fields["choices"] = tuple(Mark(marks.option(i), text) for i, text in enumerate(q.options))
+            brief = ", ".join(marks.option(i) for i in q.answers)
         case TrueFalse():
             fields["choices"] = tuple(Mark(marks.truth(value), "") for value in (True, False))
         case Matching():
             lefts = [Mark(marks.number(i), term) for i, term in enumerate(q.terms)]
             rights = [Mark(marks.item(i), text) for i, text in enumerate(q.definitions)]
             fields["rows"] = tuple(MatchRow(left, right) for left, right in zip_longest(lefts, rights))
-            points *= len(q.terms)
+            points = q.points or points * len(q.terms)
+            detail = tuple(
+                f"{marks.number(i)} {term} → {marks.item(d)} {q.definitions[d]}"
+                for i, (term, d) in enumerate(zip(q.terms, q.answer, strict=True))
+            )
         case Ordering():
             fields["slots"] = tuple(marks.number(i) for i in range(len(q.answer)))
             fields["pieces"] = tuple(Mark(marks.item(i), text) for i, text in enumerate(q.pieces))
+            brief = ", ".join(f"{marks.number(i)} {marks.item(q.pieces.index(p))}" for i, p in enumerate(q.answer))
         case FillIn():
             accepted = q.accepted
         case ShortAnswer():
@@ -342,9 +385,46 @@ def _item(number: int, q: Question, t: Translator) -> Item:
         quote=tuple(quote),
         points=points,
         points_label=t.n_("{n} point", "{n} points", points),
-        key=KeyEntry(answer_text(q, marks), accepted, tuple(q.explanation.splitlines()), tuple(q.facts)),
+        key=KeyEntry(
+            answer=answer,
+            brief=brief,
+            accepted=accepted,
+            explanation=tuple(q.explanation.splitlines()),
+            sources=tuple(source_ref(base, fact_id, t) for fact_id in dict.fromkeys(q.facts) if fact_id in base),
+            detail=detail,
+        ),
         **fields,
     )
+
+
+def source_ref(base: FactBase, fact_id: str, t: Translator) -> SourceRef:
+    """The fact FACT_ID as the key names it: what a student knows it by, and its file within the base."""
+    return SourceRef(fact_name(base, base[fact_id], t), relative_file(base, base[fact_id].meta.loc.file))
+
+
+def fact_name(base: FactBase, fact: Fact, t: Translator) -> str:
+    """FACT's name as a student sees it: a term, a stack's title, `하이퍼바이저의 장단점`."""
+    match fact:
+        case Definition():
+            return fact.label
+        case ProsCons():
+            return t._("Pros and cons of {concept}", concept=base.definition(fact.concept).label)
+        case Taxonomy():
+            return t._("Kinds of {concept}", concept=base.definition(fact.parent).label)
+        case Stack():
+            return fact.title
+        case Scenario():
+            return fact.text.splitlines()[0]
+        case AuthorQuestion():
+            return fact.question.splitlines()[0]
+        case _ as unreachable:
+            assert_never(unreachable)
+
+
+def relative_file(base: FactBase, file: str) -> str:
+    """FILE as a path within the folder that holds all of BASE's files (`hypervisor.yaml`, `net/tcp.yaml`)."""
+    folders = [os.path.dirname(path) for path in base.files] or [os.path.dirname(file)]
+    return Path(os.path.relpath(file, os.path.commonpath(folders))).as_posix()
 
 
 def draw_stack(stack: Stack, hidden: int | None) -> tuple[DrawnLayer, ...]:

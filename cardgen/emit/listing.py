@@ -13,6 +13,7 @@ from cardgen.bank.question import (
     Choice,
     FillIn,
     Matching,
+    MultiChoice,
     Ordering,
     Question,
     ShortAnswer,
@@ -30,6 +31,8 @@ def _options(q: Question, marks: Markers, t: Translator) -> list[str]:
     match q:
         case Choice():
             return [f"{marks.option(i)} {o}" + (key if i == q.answer else "") for i, o in enumerate(q.options)]
+        case MultiChoice():
+            return [f"{marks.option(i)} {o}" + (key if i in q.answers else "") for i, o in enumerate(q.options)]
         case Matching():
             return [f"{marks.number(i)} {term}" for i, term in enumerate(q.terms)] + [
                 f"{marks.item(i)} {d}" for i, d in enumerate(q.definitions)

@@ -1,10 +1,13 @@
-"""Quiz sets on disk: randomized sets from the question bank, written as JSON, Markdown or CSV.
+"""Quiz sets on disk: randomized sets from the question bank, written as JSON, Markdown, CSV or TSV.
 
-JSON is the canonical form (validated by `cardgen/schema/quizset.schema.json`); Markdown
-is for reading and printing, with the answers at the end; CSV has two columns, question
-and answer, for spreadsheets and flashcard tools that import "term, definition" rows. It
-is written as UTF-8 with a byte-order mark and CRLF line ends, so Excel opens Hangul
-correctly. Every file depends only on the facts and the seed: same seed, same bytes.
+JSON is the canonical form (validated by `cardgen/schema/quizset.schema.json`). Markdown
+is for reading and printing: the questions in one file to hand out, the answers and
+explanations in another (`-answers.md`). CSV is for spreadsheets: a header row, then one
+row per question with one column per option, the answer and the explanation, as UTF-8
+with a byte-order mark and CRLF line ends, so Excel opens Hangul correctly. TSV is for
+flashcard importers (Quizlet, Anki): two tab-separated columns, no header, the question
+with its options inline and the answer, one card a line. Every file depends only on the
+facts and the seed: same seed, same bytes.
 """
 
 from __future__ import annotations
@@ -18,9 +21,11 @@ from dataclasses import dataclass, replace
 from typing import Any, assert_never
 
 from cardgen.bank.question import (
+    MAX_OPTIONS,
     Choice,
     FillIn,
     Matching,
+    MultiChoice,
     Ordering,
     Question,
     ShortAnswer,
@@ -32,11 +37,11 @@ from cardgen.bank.sample import quiz_sets
 from cardgen.context import Context
 from cardgen.errors import UsageError
 from cardgen.factbase.model import Stack
-from cardgen.lang import Lang
+from cardgen.lang import Lang, translator
 from cardgen.present import Markers, answer_text, markers, stack_rows
 from cardgen.text import formula_safe
 
-FORMATS = ("json", "md", "csv")
+FORMATS = ("json", "md", "csv", "tsv")
 DEFAULT_SETS, DEFAULT_SIZE, DEFAULT_SEED = 1, 10, 0
 BUILD_SETS, BUILD_SIZE = 3, 20
 SCHEMA_VERSION = 1
@@ -108,7 +113,12 @@ def build_quizset_files(context: Context) -> dict[str, bytes]:
 
 
 def _files(quizsets: list[QuizSet], formats: Sequence[str]) -> dict[str, bytes]:
-    return {f"{qs.stem()}.{fmt}": RENDERERS[fmt](qs) for qs in quizsets for fmt in dict.fromkeys(formats)}
+    return {
+        qs.stem() + ending: render(qs)
+        for qs in quizsets
+        for fmt in dict.fromkeys(formats)
+        for ending, render in RENDERERS[fmt]
+    }
 
 
 # --- JSON -------------------------------------------------------------------------------
@@ -124,10 +134,12 @@ def _stack_json(stack: Stack | None) -> dict[str, Any] | None:
     }
 
 
-def _answer_json(q: Question) -> int | str | list[str] | list[list[str]]:
+def _answer_json(q: Question) -> int | str | list[int] | list[str] | list[list[str]]:
     match q:
         case Choice() | FillIn() | ShortAnswer():
             return q.answer
+        case MultiChoice():
+            return list(q.answers)
         case TrueFalse():
             return 0 if q.answer else 1
         case Ordering():
@@ -140,7 +152,7 @@ def _answer_json(q: Question) -> int | str | list[str] | list[list[str]]:
 
 def _options_json(q: Question, marks: Markers) -> list[str]:
     match q:
-        case Choice():
+        case Choice() | MultiChoice():
             return list(q.options)
         case TrueFalse():
             return list(marks.true_false)
@@ -201,7 +213,7 @@ def stack_lines(q: Question) -> list[str]:
 def option_lines(q: Question, m: Markers) -> list[str]:
     """Each option as shown, with its marker: `① 하이퍼바이저`, `ㄱ 하드웨어`; `A Hypervisor`, `a Hardware`."""
     match q:
-        case Choice():
+        case Choice() | MultiChoice():
             return [f"{m.option(i)} {o}" for i, o in enumerate(q.options)]
         case Ordering():
             return [f"{m.item(i)} {o}" for i, o in enumerate(q.pieces)]
@@ -254,7 +266,7 @@ def _md_view(q: Question, number: int, marks: Markers, safe: Callable[[str], str
         return safe(md(text))
 
     lead, *body = q.prompt.split("\n")
-    terms = tuple(m(term) for term in q.terms) if isinstance(q, Matching) else ()
+    terms = tuple(m(f"{marks.number(i)} {term}") for i, term in enumerate(q.terms)) if isinstance(q, Matching) else ()
     accepted = safe(", ".join(md(a) for a in q.accepted)) if isinstance(q, FillIn) else ""
     return _MdQuestion(
         number=number,
@@ -272,6 +284,16 @@ def _md_view(q: Question, number: int, marks: Markers, safe: Callable[[str], str
 
 
 def to_markdown(qs: QuizSet) -> bytes:
+    """The students' copy: the questions, no answers."""
+    return _render_markdown(qs, "quizset/quizset.md.j2")
+
+
+def to_markdown_answers(qs: QuizSet) -> bytes:
+    """The teacher's copy: each question's answer, other right answers and explanation, by number."""
+    return _render_markdown(qs, "quizset/quizset-answers.md.j2")
+
+
+def _render_markdown(qs: QuizSet, template: str) -> bytes:
     from markupsafe import Markup
 
     from cardgen.emit.templating import environment, render
@@ -280,36 +302,122 @@ def to_markdown(qs: QuizSet) -> bytes:
     # instead (`md`), and Markup says so, so nothing is escaped twice.
     views = [_md_view(q, n, qs.markers, Markup) for n, q in enumerate(qs.questions, 1)]
     env = environment(lang=qs.lang)
-    text = render(env, "quizset/quizset.md.j2", quizset=qs, questions=views, marks=qs.markers)
+    text = render(env, template, quizset=qs, questions=views, marks=qs.markers)
     return (text.rstrip("\n") + "\n").encode("utf-8")
 
 
-# --- CSV ------------------------------------------------------------------------------------
+# --- CSV and TSV ----------------------------------------------------------------------------
 
 
 def _one_line(text: str) -> str:
     return " / ".join(part.strip() for part in text.splitlines() if part.strip())
 
 
-def csv_row(q: Question, marks: Markers) -> tuple[str, str]:
-    """(question, answer) on one line each, so row-based importers keep every card whole."""
+def question_line(q: Question, marks: Markers) -> str:
+    """The question on one line: the prompt, a drawn stack and a matching's left column."""
     parts = [_one_line(q.prompt)]
     if stack := stack_lines(q):
         parts.append("[" + " / ".join(stack) + "]")
     if isinstance(q, Matching):
-        parts.append(" ".join(f"{i}. {a}" for i, a in enumerate(q.terms, 1)))
+        parts.append(" ".join(f"{marks.number(i)} {a}" for i, a in enumerate(q.terms)))
+    return " ".join(parts)
+
+
+def card_row(q: Question, marks: Markers) -> tuple[str, str]:
+    """(question, answer) on one line each, the options inline with their markers, so a
+    flashcard made of the row can be answered."""
+    parts = [question_line(q, marks)]
     if isinstance(q, TrueFalse):
         parts.append(f"({marks.truth(True)}/{marks.truth(False)})")
     parts.extend(option_lines(q, marks))
     return " ".join(parts), _one_line(answer_text(q, marks))
 
 
+def csv_options(q: Question, marks: Markers) -> tuple[str, ...]:
+    """The options of Q, one a column: a choice's options, O and X, an ordering's pieces, a matching's right column."""
+    match q:
+        case Choice() | MultiChoice():
+            return q.options
+        case TrueFalse():
+            return marks.true_false
+        case Ordering():
+            return q.pieces
+        case Matching():
+            return q.definitions
+        case FillIn() | ShortAnswer():
+            return ()
+        case _ as unreachable:
+            assert_never(unreachable)
+
+
+def csv_answer(q: Question, marks: Markers) -> str:
+    """The answer as the CSV's columns name it: the right option's text, O or X, the pieces in order,
+    each term with its definition, the words to write."""
+    match q:
+        case Choice():
+            return q.options[q.answer]
+        case MultiChoice():
+            return "; ".join(q.right)
+        case TrueFalse():
+            return marks.truth(q.answer)
+        case Ordering():
+            return " → ".join(q.answer)
+        case Matching():
+            return "; ".join(f"{term} → {definition}" for term, definition in q.pairs)
+        case FillIn() | ShortAnswer():
+            return q.answer
+        case _ as unreachable:
+            assert_never(unreachable)
+
+
 def to_csv(qs: QuizSet) -> bytes:
-    """The set as CSV; a cell that a spreadsheet would run as a formula starts with `'` (OWASP)."""
+    """The set as CSV with a header: number, question, one column per option, answer, explanation.
+
+    Every row has as many option columns as the widest question of the set (at least
+    MAX_OPTIONS); a cell that a spreadsheet would run as a formula starts with `'` (OWASP)."""
+    t, marks = translator(qs.lang), qs.markers
+    width = max([MAX_OPTIONS, *(len(csv_options(q, marks)) for q in qs.questions)])
+    header = [
+        t._("No."),
+        t._("Question"),
+        *(t._("Option {marker}", marker=marks.option(i)) for i in range(width)),
+        t._("Answer"),
+        t._("Explanation"),
+    ]
+    rows = [header]
+    for number, q in enumerate(qs.questions, 1):
+        options = [_one_line(o) for o in csv_options(q, marks)]
+        rows.append(
+            [
+                str(number),
+                question_line(q, marks),
+                *options,
+                *[""] * (width - len(options)),
+                _one_line(csv_answer(q, marks)),
+                _one_line(q.explanation),
+            ]
+        )
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerows(tuple(formula_safe(cell) for cell in csv_row(q, qs.markers)) for q in qs.questions)
+    writer.writerows([formula_safe(cell) for cell in row] for row in rows)
     return buf.getvalue().encode("utf-8-sig")
 
 
-RENDERERS = {"json": to_json, "md": to_markdown, "csv": to_csv}
+def _tsv_cell(text: str) -> str:
+    return " ".join(_one_line(text).split("\t"))
+
+
+def to_tsv(qs: QuizSet) -> bytes:
+    """The set as term/definition pairs for Quizlet's and Anki's plain import: question, tab, answer;
+    one line each, no header, no quoting (a tab or line break inside a text becomes a space or ` / `)."""
+    lines = ("\t".join(_tsv_cell(cell) for cell in card_row(q, qs.markers)) for q in qs.questions)
+    return "".join(line + "\n" for line in lines).encode("utf-8")
+
+
+RENDERERS: dict[str, tuple[tuple[str, Callable[[QuizSet], bytes]], ...]] = {
+    "json": ((".json", to_json),),
+    "md": ((".md", to_markdown), ("-answers.md", to_markdown_answers)),
+    "csv": ((".csv", to_csv),),
+    "tsv": ((".tsv", to_tsv),),
+}
+"""Each format's files: the ending after the set's stem, and what writes it."""

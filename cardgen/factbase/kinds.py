@@ -18,15 +18,17 @@ from cardgen.factbase.model import AuthorQuestion, Definition, Fact, ProsCons, S
 from cardgen.lang import N_
 
 MAX_LAYER_COUNT = 99
+MAX_POINTS = 100
+MIN_CHOICES, MAX_CHOICES = 2, 9  # one key press picks an option in the terminal quiz
 
 
 @dataclass(frozen=True)
 class Field:
     """One key of a mapping: its value type, whether it is required, what it refers to."""
 
-    kind: str  # "text", "texts", "count", "points", "layers", "compare", "ids"
+    kind: str  # "text", "texts", "count", "points", "layers", "compare", "ids", "kinds", "answer", "choices", ...
     required: bool = False
-    ref: str | None = None  # the `refers_as` of the fact kind it names: "definition", "scenario", "stack"
+    ref: str | None = None  # the `refers_as` of the fact kind it names ("definition", "stack"), or "fact" for any
     help: str = ""
 
 
@@ -58,7 +60,21 @@ COMMON = {
     "tags": Field("texts", help="Tags added to the file's tags."),
     "source": Field("text", help="Where the fact comes from (overrides the file's source)."),
     "note": Field("text", help="A remark shown with the fact, e.g. a correction of the source."),
+    "reviewed": Field(
+        "texts",
+        help="`cardgen audit` checks the author has looked at and accepts for this fact, e.g. [kind-contains-parent].",
+    ),
 }
+
+AUDIT_CHECKS = {
+    "term-in-definition": "a name of the term inside its own definition",
+    "english-repeats-term": "an English name that repeats the term",
+    "definition-fits-two": "a definition that fits another term too",
+    "kind-contains-parent": "a kind whose name contains its parent's",
+    "one-kind": "a taxonomy of one kind",
+    "left-out": "questions about the fact that the bank's screening left out",
+}
+"""The checks of `cardgen audit` about a fact, which the fact's `reviewed` may accept."""
 
 FILE_KEYS = {
     "deck": Field("text", help="Anki deck of the file's facts; '::' separates levels."),
@@ -70,6 +86,11 @@ FILE_KEYS = {
     "exclude": Field("texts", help="Question and card ids to leave out of every output (see `cardgen questions`)."),
     "lang": Field(
         "lang", help="The language the file is written in: 'ko' (the default) or 'en'. Every output follows."
+    ),
+    "cards": Field(
+        "texts",
+        help="The card kinds the file's facts get in Anki and `cardgen quiz` (default: all), "
+        "e.g. [definition.forward, definition.typein, stack]; a first part such as 'stack' names all its kinds.",
     ),
 }
 
@@ -86,6 +107,15 @@ LAYER_KEYS = {
     "name": Field("text", True),
     "count": Field("count", help=f"How many side by side (1 to {MAX_LAYER_COUNT})."),
     "concept": Field("text", ref="definition", help="The definition id this layer is an instance of."),
+}
+
+GROUP_KEYS = {
+    "group": Field("text", True, help="The label that gathers the kinds; it is no term and gets no cards."),
+    "children": Field("ids", True, ref="definition", help="Definition ids of the kinds it gathers."),
+}
+CHOICE_KEYS = {
+    "text": Field("text", True),
+    "correct": Field("flag", help="This option is a right answer."),
 }
 
 KINDS: tuple[FactKind, ...] = (
@@ -141,11 +171,16 @@ KINDS: tuple[FactKind, ...] = (
         "taxonomies",
         {
             "parent": Field("text", True, ref="definition", help="The definition id of the general concept."),
-            "children": Field("ids", True, ref="definition", help="Definition ids of its kinds."),
+            "children": Field(
+                "kinds",
+                True,
+                ref="definition",
+                help="Definition ids of its kinds; a mapping {group, children} gathers some of them under a label.",
+            ),
             "basis": Field("text", help="What the division is based on."),
             "exhaustive": Field("flag", help="The children are all the kinds there are."),
         },
-        parts=(("taxonomy links", lambda t: len(t.children)),),
+        parts=(("taxonomy links", lambda t: len(t.children)), ("taxonomy groups", lambda t: len(t.groups))),
         cards={
             "taxonomy.kinds": N_("taxonomy: the kinds"),
             "taxonomy.parent": N_("taxonomy: a kind of what?"),
@@ -189,13 +224,30 @@ KINDS: tuple[FactKind, ...] = (
         "questions",
         {
             "question": Field("text", True),
-            "answer": Field("text", True),
+            "answer": Field(
+                "answer",
+                help="The answer; with 'choices', the right option, or a list of the right options.",
+            ),
+            "choices": Field(
+                "choices",
+                help=f"{MIN_CHOICES} to {MAX_CHOICES} options, each text or {{text, correct: true}}; "
+                "one right option or several (choose all that apply).",
+            ),
+            "shuffle": Field("flag", help="Shuffle the choices (default true); false keeps the author's order."),
             "explanation": Field("text"),
             "stack": Field("text", ref="stack", help="A stack id that draws the answer."),
+            "about": Field("text", ref="fact", help="The id of the fact the question is about."),
+            "points": Field("positive", help=f"What the question is worth on an exam (1 to {MAX_POINTS})."),
         },
+        parts=(("choice questions", lambda q: 1 if q.choices else 0),),
         cards={"question": N_("question")},
     ),
 )
 
 BY_SECTION = {kind.section: kind for kind in KINDS}
 CARD_TITLES = {family: title for kind in KINDS for family, title in kind.cards.items()}
+CARD_GROUPS = {
+    name: frozenset(family for family in CARD_TITLES if name in (family, family.split(".")[0]))
+    for name in sorted({*CARD_TITLES, *(family.split(".")[0] for family in CARD_TITLES)})
+}
+"""What a file's `cards` may name: a card family, or a family's first part for all of them."""

@@ -21,19 +21,26 @@ from typing import TypeVar, cast
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from cardgen.errors import FactError, Problem, UsageError
+from cardgen.errors import FactError, NoFactBase, Problem, UsageError
 from cardgen.factbase.kinds import (
+    AUDIT_CHECKS,
     BY_SECTION,
+    CARD_GROUPS,
+    CHOICE_KEYS,
     COMMON,
     COMPARE_KEYS,
     FILE_KEYS,
+    GROUP_KEYS,
     KINDS,
     LAYER_KEYS,
+    MAX_CHOICES,
     MAX_LAYER_COUNT,
+    MAX_POINTS,
+    MIN_CHOICES,
     POINT_KEYS,
     Field,
 )
-from cardgen.factbase.model import Comparison, Fact, FactBase, Layer, Loc, Meta, Point, Taxonomy
+from cardgen.factbase.model import Comparison, Fact, FactBase, Group, Layer, Loc, Meta, Option, Point, Taxonomy
 from cardgen.gcpause import collector_paused
 from cardgen.lang import DEFAULT_LANG, LANGS, Lang, as_lang, is_lang
 from cardgen.text import control_chars, fold
@@ -90,6 +97,7 @@ class _FileReader:
         self.exclude: list[tuple[str, Loc]] = []  # question and card ids the author dropped
         self.in_flow: set[int] = set()  # the plain scalars written inside [...] or {...}
         self.deck: tuple[str, Loc] | None = None
+        self.cards: frozenset[str] | None = None  # the card families the file chose, if it did
 
     def loc(self, node: Node) -> Loc:
         return Loc(self.file, node.start_mark.line + 1)
@@ -235,6 +243,14 @@ class _FileReader:
     def _read_count(self, node: Node, key: str, owner: str) -> int | None:
         return self.count(node, key)
 
+    def _read_positive(self, node: Node, key: str, owner: str) -> int | None:
+        if isinstance(node, ScalarNode) and node.tag == _YAML + "int" and node.value.isdigit():
+            value = int(node.value)
+            if 1 <= value <= MAX_POINTS:
+                return value
+        self.problem(node, f"'{key}' must be a whole number from 1 to {MAX_POINTS}, not {_describe(node)}")
+        return None
+
     def _read_flag(self, node: Node, key: str, owner: str) -> bool | None:
         if isinstance(node, ScalarNode) and node.tag == _YAML + "bool":
             return node.value.lower() in ("true", "yes", "on")
@@ -297,6 +313,82 @@ class _FileReader:
             points.append(point)
         return tuple(points)
 
+    def _read_kinds(self, node: Node, key: str, owner: str) -> tuple[str | Group, ...] | None:
+        """A taxonomy's children: definition ids, and groups ({group, children}) that gather some."""
+        items = self.sequence(node, key)
+        if items is None:
+            return None
+        if not items:
+            self.problem(node, f"'{key}' must name at least one id")
+            return None
+        out: list[str | Group] = []
+        first_line: dict[str, int] = {}
+        ok = True
+        for item in items:
+            if isinstance(item, MappingNode):
+                values = self.fields(item, GROUP_KEYS, "a group", owner)
+                if values is None:
+                    ok = False
+                    continue
+                label = values.pop("group")
+                group = _build(Group, values, label=label, loc=self.loc(item))
+                members = list(zip(group.children, cast(SequenceNode, _value_of(item, "children")).value, strict=False))
+                out.append(group)
+            else:
+                child = self.text(item, key)
+                if child is None:
+                    ok = False
+                    continue
+                self.ref(item, child, "definition", owner)
+                members = [(child, item)]
+                out.append(child)
+            for child, child_node in members:
+                if child in first_line:
+                    self.problem(child_node, f"'{child}' is repeated in '{key}' (first at line {first_line[child]})")
+                    ok = False
+                first_line.setdefault(child, child_node.start_mark.line + 1)
+        return tuple(out) if ok else None
+
+    def _read_answer(self, node: Node, key: str, owner: str) -> tuple[str, ...] | None:
+        """An answer: one text, or (with choices) a list of the right options."""
+        if isinstance(node, SequenceNode):
+            values = self.texts(node, key)
+            if values is not None and not values:
+                self.problem(node, f"'{key}' must name at least one right option")
+                return None
+            return values
+        text = self.text(node, key)
+        return (text,) if text is not None else None
+
+    def _read_choices(self, node: Node, key: str, owner: str) -> tuple[Option, ...] | None:
+        items = self.sequence(node, key)
+        if items is None:
+            return None
+        options: list[Option] = []
+        first_line: dict[str, int] = {}
+        ok = True
+        for item in items:
+            if isinstance(item, MappingNode):
+                values = self.fields(item, CHOICE_KEYS, "an option of 'choices'", owner)
+                option = _build(Option, values, loc=self.loc(item)) if values else None
+            else:
+                text = self.text(item, key)
+                option = Option(text, loc=self.loc(item)) if text else None
+            if option is None:
+                ok = False
+                continue
+            folded = fold(option.text)
+            if folded in first_line:
+                self.problem(item, f"repeated option '{option.text}' (first at line {first_line[folded]})")
+                ok = False
+                continue
+            first_line[folded] = option.loc.line
+            options.append(option)
+        if not MIN_CHOICES <= len(items) <= MAX_CHOICES:
+            self.problem(node, f"'{key}' needs {MIN_CHOICES} to {MAX_CHOICES} options, this one has {len(items)}")
+            return None
+        return tuple(options) if ok else None
+
     def _read_layers(self, node: Node, key: str, owner: str) -> tuple[Layer, ...] | None:
         items = self.sequence(node, key)
         if items is None:
@@ -315,6 +407,31 @@ class _FileReader:
             self.problem(node, f"a stack needs at least two layers, this one has {len(items)}")
             return None
         return tuple(layers) if len(layers) == len(items) else None
+
+
+def _marked_wrong(node: Node) -> set[str]:
+    """The folded texts of the options in NODE, a list of choices, written with `correct: false`."""
+    out = set()
+    for item in node.value if isinstance(node, SequenceNode) else ():
+        if isinstance(item, MappingNode) and {"text", "correct"} <= _keys_of(item):
+            correct, text = _value_of(item, "correct"), _value_of(item, "text")
+            if isinstance(correct, ScalarNode) and correct.value.lower() in ("false", "no", "off"):
+                out.add(fold(str(text.value)))
+    return out
+
+
+def _keys_of(node: Node) -> set[str]:
+    """The keys written in NODE, a mapping."""
+    if not isinstance(node, MappingNode):
+        return set()
+    return {str(k.value) for k, _ in node.value if isinstance(k, ScalarNode)}
+
+
+def _value_of(node: Node, key: str) -> Node:
+    """The value of KEY in NODE, a mapping that was read without a problem."""
+    assert isinstance(node, MappingNode)
+    value: Node = next(v for k, v in node.value if isinstance(k, ScalarNode) and k.value == key)
+    return value
 
 
 def _unbalanced(text: str) -> bool:
@@ -369,7 +486,7 @@ def fact_files(path: Path) -> list[Path]:
         return files
     if path.is_symlink():
         raise UsageError(f"{path}: a broken symbolic link")
-    raise UsageError(f"{path}: no such file or folder")
+    raise NoFactBase(path)
 
 
 def _is_fact_file(name: str) -> bool:
@@ -439,6 +556,7 @@ def _load_files(files: list[Path]) -> FactBase:
     synonyms: list[tuple[str, ...]] = []
     exclude: list[tuple[str, Loc]] = []
     decks: list[tuple[str, Loc]] = []
+    cards: list[tuple[str, frozenset[str]]] = []
     for file in files:
         reader = _FileReader(str(file), problems)
         _read_file(file, reader, facts)
@@ -448,6 +566,8 @@ def _load_files(files: list[Path]) -> FactBase:
         exclude.extend(reader.exclude)
         if reader.deck is not None:
             decks.append(reader.deck)
+        if reader.cards is not None:
+            cards.append((reader.file, reader.cards))
     _check_deck_case(decks, problems)
     kinds = _check_ids(ids, problems)
     _check_refs(refs, kinds, problems)
@@ -460,6 +580,7 @@ def _load_files(files: list[Path]) -> FactBase:
         files=tuple(str(f) for f in files),
         synonyms=tuple(synonyms),
         exclude=tuple(exclude),
+        cards=tuple(cards),
     )
 
 
@@ -537,6 +658,8 @@ def _read_file(file: Path, reader: _FileReader, facts: dict[str, list[Fact]]) ->
         excluded = reader.text(item, "exclude")
         if excluded is not None:
             reader.exclude.append((excluded, reader.loc(item)))
+    if "cards" in sections:
+        reader.cards = _read_card_choice(reader, sections["cards"])
     file_tags = reader.texts(sections["tags"], "tags") if "tags" in sections else ()
     if "tags" in sections:
         _check_tags(reader, sections["tags"], file_tags)
@@ -551,6 +674,40 @@ def _read_file(file: Path, reader: _FileReader, facts: dict[str, list[Fact]]) ->
             fact = _read_fact(reader, item, kind.section, deck, header.get("source"), file_tags or (), as_lang(lang))
             if fact is not None:
                 facts[kind.section].append(fact)
+
+
+def _checked_reviews(reader: _FileReader, node: Node, checks: tuple[str, ...]) -> tuple[str, ...]:
+    """The audit checks a fact's `reviewed` accepts; unknown ones are problems."""
+    for check in checks:
+        if check not in AUDIT_CHECKS:
+            assert isinstance(node, MappingNode)  # a fact whose keys were read
+            line = Loc(reader.file, _line_of_key(node, "reviewed"))
+            reader.problems.append(
+                Problem(line, f"reviewed: unknown audit check '{check}'{_did_you_mean(check, AUDIT_CHECKS)}")
+            )
+    return tuple(check for check in checks if check in AUDIT_CHECKS)
+
+
+def _read_card_choice(reader: _FileReader, node: Node) -> frozenset[str] | None:
+    """The card families a file's `cards` names, or None (and a problem) when it names none or an unknown one."""
+    items = reader.sequence(node, "cards")
+    if items is None:
+        return None
+    if not items:
+        reader.problem(
+            node, "'cards' names no card kind, so the file's facts would get no cards; name the kinds to keep"
+        )
+        return None
+    families: set[str] = set()
+    for item in items:
+        name = reader.text(item, "cards")
+        if name is None:
+            continue
+        if name not in CARD_GROUPS:
+            reader.problem(item, f"cards: unknown card kind '{name}'{_did_you_mean(name, CARD_GROUPS)}")
+            continue
+        families |= CARD_GROUPS[name]
+    return frozenset(families)
 
 
 def _report_aliases(text: str, reader: _FileReader) -> None:
@@ -624,11 +781,96 @@ def _read_fact(
         note=cast("str | None", values.pop("note", None)),
         loc=reader.loc(node),
         lang=lang,
+        reviewed=_checked_reviews(reader, node, cast(tuple[str, ...], values.pop("reviewed", ()))),
     )
     if kind.needs_one_of and not any(values.get(key) for key in kind.needs_one_of):
         reader.problem(node, f"{owner} needs at least one of {' and '.join(repr(k) for k in kind.needs_one_of)}")
         return None
+    finish = _FINISH.get(section)
+    if finish is not None:
+        finished = finish(reader, node, owner, values)
+        if finished is None:
+            return None
+        values = finished
     return kind.model(meta, **values)
+
+
+def _finish_taxonomy(
+    reader: _FileReader, node: Node, owner: str, values: dict[str, object]
+) -> dict[str, object] | None:
+    """The children as one list of ids, in the author's order, and the groups beside them."""
+    # 'children' is read by `_read_kinds` (see `_build`).
+    kinds = cast(tuple[str | Group, ...], values.pop("children"))
+    children = [c for kind in kinds for c in ((kind,) if isinstance(kind, str) else kind.children)]
+    return values | {"children": tuple(children), "groups": tuple(k for k in kinds if isinstance(k, Group))}
+
+
+def _finish_question(
+    reader: _FileReader, node: Node, owner: str, values: dict[str, object]
+) -> dict[str, object] | None:
+    """The answer and the options as the model has them: every option knows whether it is right."""
+    # 'answer' is read by `_read_answer`, 'choices' by `_read_choices` (see `_build`).
+    answer = cast("tuple[str, ...] | None", values.pop("answer", None))
+    choices = cast("tuple[Option, ...] | None", values.get("choices"))
+    written = _keys_of(node)
+    if ("answer" in written and answer is None) or ("choices" in written and choices is None):
+        return None  # reported where it was read
+    if not choices:
+        if "shuffle" in values:
+            reader.problem(node, f"{owner}: 'shuffle' orders 'choices', and there are none")
+            return None
+        if answer is None:
+            reader.problem(node, f"{owner} is missing required key 'answer'")
+            return None
+        if len(answer) > 1:
+            reader.problem(_value_of(node, "answer"), f"{owner}: a list of answers needs 'choices' to pick them from")
+            return None
+        return values | {"answer": answer[0]}
+    marked = any(o.correct for o in choices)
+    if marked and answer is not None:
+        reader.problem(
+            _value_of(node, "answer"),
+            f"{owner}: say which options are right once, by 'answer' or by 'correct: true', not both",
+        )
+        return None
+    if answer is not None:
+        by_text = {fold(o.text): o for o in choices}
+        unknown = [a for a in answer if fold(a) not in by_text]
+        for a in unknown:
+            close = difflib.get_close_matches(a, [o.text for o in choices], n=1, cutoff=0.6)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            reader.problem(_value_of(node, "answer"), f"{owner}: the answer '{a}' is not one of the choices{hint}")
+        if unknown:
+            return None
+        right = {fold(a) for a in answer}
+        denied = _marked_wrong(_value_of(node, "choices")) & right
+        for a in answer:
+            if fold(a) in denied:
+                reader.problem(
+                    _value_of(node, "answer"), f"{owner}: the answer '{a}' is an option marked 'correct: false'"
+                )
+        if denied:
+            return None
+        choices = tuple(Option(o.text, fold(o.text) in right, o.loc) for o in choices)
+    if not any(o.correct for o in choices):
+        reader.problem(
+            _value_of(node, "choices"), f"{owner}: no option is right; give 'answer' or mark an option 'correct: true'"
+        )
+        return None
+    if all(o.correct for o in choices):
+        reader.problem(
+            _value_of(node, "choices"),
+            f"{owner}: every option is right, so the question asks nothing; add a wrong option",
+        )
+        return None
+    text = ", ".join(o.text for o in choices if o.correct)
+    return values | {"choices": choices, "answer": text}
+
+
+_FINISH: dict[str, Callable[[_FileReader, Node, str, dict[str, object]], dict[str, object] | None]] = {
+    "taxonomy": _finish_taxonomy,
+    "questions": _finish_question,
+}
 
 
 def _peek_id(node: Node) -> str | None:
@@ -647,12 +889,13 @@ _KIND_OF_SECTION = {kind.section: kind.refers_as for kind in KINDS if kind.refer
 def _check_ids(ids: list[tuple[str, Loc, str]], problems: list[Problem]) -> dict[str, dict[str, str]]:
     """Report duplicate ids across all files; return ids by the kind refs can name."""
     first: dict[str, Loc] = {}
-    kinds: dict[str, dict[str, str]] = {kind: {} for kind in _KIND_OF_SECTION.values()}
+    kinds: dict[str, dict[str, str]] = {kind: {} for kind in (*_KIND_OF_SECTION.values(), "fact")}
     for fact_id, loc, section in ids:
         if fact_id in first:
             problems.append(Problem(loc, f"duplicate id '{fact_id}' (first defined at {first[fact_id]})"))
             continue
         first[fact_id] = loc
+        kinds["fact"][fact_id] = section
         if section in _KIND_OF_SECTION:
             kinds[_KIND_OF_SECTION[section]][fact_id] = section
     return kinds

@@ -37,6 +37,8 @@ class Meta:
     loc: Loc = field(default=Loc("<memory>", 0), compare=False)
     lang: Lang = DEFAULT_LANG
     """The language the fact is written in (its file's `lang`); every output made from it follows."""
+    reviewed: tuple[str, ...] = ()
+    """The `cardgen audit` checks the author accepts for this fact."""
 
 
 class _Fact:
@@ -112,8 +114,24 @@ class ProsCons(_Fact):
 
 
 @dataclass(frozen=True)
+class Group:
+    """A label that gathers some kinds of a taxonomy ("instructions that create a layer").
+
+    A group is no concept: it has no definition and no cards, and is never asked as a term.
+    """
+
+    label: str
+    children: tuple[str, ...]
+    loc: Loc = field(default=Loc("<memory>", 0), compare=False)
+
+
+@dataclass(frozen=True)
 class Taxonomy(_Fact):
-    """A parent concept and its kinds, optionally with the basis of the division."""
+    """A parent concept and its kinds, optionally with the basis of the division.
+
+    `children` lists every kind in the author's order, grouped or not; `groups` says
+    which of them a group label gathers (each kind is in one group at most).
+    """
 
     meta: Meta
     parent: str
@@ -121,6 +139,11 @@ class Taxonomy(_Fact):
     basis: str | None = None
     exhaustive: bool = False
     """Whether the children are all the kinds there are (else: some of them)."""
+    groups: tuple[Group, ...] = ()
+
+    def group_of(self, child: str) -> Group | None:
+        """The group that gathers CHILD, if one does."""
+        return next((g for g in self.groups if child in g.children), None)
 
 
 @dataclass(frozen=True)
@@ -153,14 +176,44 @@ class Stack(_Fact):
 
 
 @dataclass(frozen=True)
+class Option:
+    """One option of the author's choice question; `correct` says whether it is a right answer."""
+
+    text: str
+    correct: bool = False
+    loc: Loc = field(default=Loc("<memory>", 0), compare=False)
+
+
+@dataclass(frozen=True)
 class AuthorQuestion(_Fact):
-    """A question the author wrote, with the answer, optionally drawn as a stack."""
+    """A question the author wrote, with the answer, optionally drawn as a stack.
+
+    With `choices` it is a choice question: one right option (single choice) or several
+    ("choose all that apply"); `answer` is then the right options' texts joined. The options
+    are shuffled wherever they are shown unless `shuffle` is false (an option such as "all of
+    the above" must stay last). `about` names the fact the question is about, `points` what
+    it is worth on an exam.
+    """
 
     meta: Meta
     question: str
     answer: str
     explanation: str | None = None
     stack: str | None = None
+    choices: tuple[Option, ...] = ()
+    about: str | None = None
+    points: int | None = None
+    shuffle: bool = True
+
+    @property
+    def right(self) -> tuple[str, ...]:
+        """The texts of the right options, in the author's order."""
+        return tuple(o.text for o in self.choices if o.correct)
+
+    @property
+    def multiple(self) -> bool:
+        """Whether more than one option is right ("choose all that apply")."""
+        return len(self.right) > 1
 
 
 Fact = Definition | ProsCons | Taxonomy | Scenario | Stack | AuthorQuestion
@@ -185,6 +238,8 @@ class FactBase:
     """Groups of words that mean the same in any answer (운영체제, OS)."""
     exclude: tuple[tuple[str, Loc], ...] = ()
     """Question and card ids the author dropped from every output, with where they were named."""
+    cards: tuple[tuple[str, frozenset[str]], ...] = ()
+    """The card families a file's facts get, for the files that chose (file, families)."""
     # Lookups derived from the facts above, built once in __post_init__.
     _index: dict[str, Fact] = field(init=False, repr=False, compare=False)
     _parents: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)

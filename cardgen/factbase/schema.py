@@ -13,12 +13,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from cardgen.factbase.kinds import (
+    CHOICE_KEYS,
     COMMON,
     COMPARE_KEYS,
     FILE_KEYS,
+    GROUP_KEYS,
     KINDS,
     LAYER_KEYS,
+    MAX_CHOICES,
     MAX_LAYER_COUNT,
+    MAX_POINTS,
+    MIN_CHOICES,
     POINT_KEYS,
     Field,
 )
@@ -47,6 +52,19 @@ def _value(spec: Field) -> dict[str, Any]:
         return _object(COMPARE_KEYS)
     if spec.kind == "points":
         return {"type": "array", "items": {"anyOf": [dict(TEXT), _object(POINT_KEYS)]}}
+    if spec.kind == "positive":
+        return {"type": "integer", "minimum": 1, "maximum": MAX_POINTS}
+    if spec.kind == "kinds":
+        return {"type": "array", "minItems": 1, "items": {"anyOf": [{"type": "string"}, _object(GROUP_KEYS)]}}
+    if spec.kind == "answer":
+        return {"anyOf": [dict(TEXT), {"type": "array", "minItems": 1, "items": dict(TEXT)}]}
+    if spec.kind == "choices":
+        return {
+            "type": "array",
+            "minItems": MIN_CHOICES,
+            "maxItems": MAX_CHOICES,
+            "items": {"anyOf": [dict(TEXT), _object(CHOICE_KEYS)]},
+        }
     if spec.kind == "layers":
         return {"type": "array", "minItems": 2, "items": {"anyOf": [dict(TEXT), _object(LAYER_KEYS)]}}
     raise ValueError(spec.kind)

@@ -3,7 +3,8 @@
 Modes choose what is reviewed, each thing always under its own schedule key:
 - flash (default): every card (`cardgen.cards`) but the type-in ones, front then back, self-graded;
 - typed: the cards that have typed answers, checked leniently (`cardgen.review.compare`);
-- choice: the single-choice questions of the bank (`cardgen.bank`);
+- choice: the choice questions of the bank (`cardgen.bank`), the author's "choose all that
+  apply" questions among them;
 - mixed: all of them, each card typed when it has typed answers, the kinds taken in turn.
 
 Flash is the default: it needs only the cards, so it starts fastest on a big fact base.
@@ -23,7 +24,7 @@ from cardgen.factbase.kinds import CARD_TITLES
 from cardgen.lang import N_, Lang, Translator, translator
 
 if TYPE_CHECKING:
-    from cardgen.bank.question import Choice, Question
+    from cardgen.bank.question import Choice, MultiChoice, Question
     from cardgen.cards import Card
     from cardgen.context import Context
     from cardgen.review.layout import Layout
@@ -45,10 +46,13 @@ QUESTION_TITLES = {
     "stack_missing_fill": N_("stack: the missing layer"),
     "stack_above": N_("stack: the layer above"),
     "stack_below": N_("stack: the layer below"),
+    "stack_cross": N_("stacks compared"),
     "kind_of": N_("taxonomy: a kind of what?"),
     "odd_one_out": N_("taxonomy: the odd one out"),
     "matching": N_("matching"),
     "author": N_("question"),
+    "author_choice": N_("question"),
+    "author_multi": N_("question"),
 }
 OTHER_TITLE = N_("question")
 
@@ -136,31 +140,33 @@ def card_items(
 def choice_items(
     bank: Sequence[Question], t: Translator | None = None, where: dict[str, tuple[str, int]] | None = None
 ) -> list[Item]:
-    """The bank's single-choice questions as review items.
+    """The bank's choice questions (one right option, or several) as review items.
 
     Options are shuffled once with a fixed seed, spreading the right answers evenly
     over the positions, so a question looks the same in every session.
     """
     import random
 
-    from cardgen.bank.question import Choice
+    from cardgen.bank.question import Choice, MultiChoice
     from cardgen.bank.sample import shuffle_options
     from cardgen.review.session import Item
 
     t = t or translator("en")
     where = where or {}
     out: list[Item] = []
-    for q in shuffle_options([q for q in bank if isinstance(q, Choice)], random.Random(0)):
-        assert isinstance(q, Choice)
+    for q in shuffle_options([q for q in bank if isinstance(q, Choice | MultiChoice)], random.Random(0)):
+        assert isinstance(q, Choice | MultiChoice)
+        multi = isinstance(q, MultiChoice)
         out.append(
             Item(
                 key=q.id,
-                style="choice",
+                style="multi" if multi else "choice",
                 fact_id=q.facts[0] if q.facts else q.id,
                 title=t.gettext(QUESTION_TITLES.get(q.kind, OTHER_TITLE)),
                 faces=_choice_faces(q),
                 options=q.options,
-                correct=q.answer,
+                correct=q.answer if isinstance(q, Choice) else None,
+                right=q.answers if isinstance(q, MultiChoice) else (),
                 tags=q.tags,
                 where=where.get(q.facts[0]) if q.facts else None,
                 layout=_choice_layout(q),
@@ -185,16 +191,17 @@ def _card_faces(card: Card) -> Callable[[], tuple[str, str]]:
     return lambda: (card.front, card.back)
 
 
-def _choice_faces(question: Choice) -> Callable[[], tuple[str, str]]:
+def _choice_faces(question: Choice | MultiChoice) -> Callable[[], tuple[str, str]]:
     return lambda: (_question_front(question), question.explanation)
 
 
-def _question_front(question: Choice) -> str:
+def _question_front(question: Choice | MultiChoice) -> str:
+    from cardgen.bank.question import drawing
     from cardgen.present import draw_stack_text
 
-    if question.stack is None:
+    if (drawn := drawing(question)) is None:
         return question.prompt
-    return question.prompt + "\n" + draw_stack_text(question.stack, hidden=question.hidden_layer)
+    return question.prompt + "\n" + draw_stack_text(*drawn)
 
 
 def _selected(context: Context, options: QuizOptions) -> tuple[Item, ...]:

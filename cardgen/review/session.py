@@ -39,7 +39,7 @@ from cardgen.review.store import HoldKind, Schedule, Store
 if TYPE_CHECKING:
     from cardgen.review.layout import Layout
 
-Style = Literal["flash", "typed", "choice"]
+Style = Literal["flash", "typed", "choice", "multi"]
 RATING_KEYS = {"1": Rating.Again, "2": Rating.Hard, "3": Rating.Good, "4": Rating.Easy}
 COMMANDS = ("u", "q", "s", "b", "e")  # undo, quit, suspend, bury, edit
 
@@ -49,7 +49,8 @@ Faces = tuple[str, str] | Callable[[], tuple[str, str]]
 
 @dataclass(frozen=True)
 class Item:
-    """One thing to review, ready to draw: a card (flash or typed) or a single-choice question."""
+    """One thing to review, ready to draw: a card (flash or typed), or a choice question with one
+    right option (choice) or several (multi: the student names them all)."""
 
     key: str  # the schedule identity: 'fact_id/kind' or the question id
     style: Style
@@ -60,6 +61,7 @@ class Item:
     accepted: tuple[str, ...] = ()  # typed: every answer that counts
     options: tuple[str, ...] = ()  # choice
     correct: int | None = None  # choice: index into options
+    right: tuple[int, ...] = ()  # multi: the indexes of every right option
     tags: tuple[str, ...] = ()
     where: tuple[str, int] | None = None  # the fact's file and line, for editing it
     # The faces part by part (the answer, list entries, stacks) for a screen that lays them out.
@@ -72,6 +74,11 @@ class Item:
     @cached_property
     def _texts(self) -> tuple[str, str]:
         return self.faces() if callable(self.faces) else self.faces
+
+    @property
+    def right_options(self) -> frozenset[int]:
+        """The indexes of the right options (choice and multi)."""
+        return frozenset(self.right if self.right else () if self.correct is None else (self.correct,))
 
     @property
     def front(self) -> str:
@@ -167,6 +174,16 @@ def _by_fact(items: Sequence[Item]) -> list[Item]:
     return out
 
 
+def _numbers(text: str, last: int) -> frozenset[int] | None:
+    """The 0-based options TEXT names by number ("1 3", "1,3", "13" when there are at most 9), or None."""
+    parts = text.replace(",", " ").split()
+    if len(parts) == 1 and last <= 9 and parts[0].isdigit():
+        parts = list(parts[0])
+    if not parts or not all(p.isdigit() and 1 <= int(p) <= last for p in parts):
+        return None
+    return frozenset(int(p) - 1 for p in parts)
+
+
 # --- the conversation with the terminal -----------------------------------------
 
 
@@ -209,7 +226,7 @@ class Screen(Protocol):
     def front(self, item: Item, progress: Progress) -> None: ...
     def back(self, item: Item, preview: Preview | None) -> None: ...
     def verdict(self, item: Item, verdict: Verdict, rating: Rating) -> None: ...
-    def choice_result(self, item: Item, chosen: int, rating: Rating) -> None: ...
+    def choice_result(self, item: Item, chosen: int | frozenset[int], rating: Rating) -> None: ...
     def regraded(self, rating: Rating) -> None: ...
     def message(self, text: str) -> None: ...
     def hint(self, text: str) -> None: ...
@@ -385,6 +402,8 @@ class Session:
             self._flash(item, started)
         elif item.style == "typed":
             self._typed(item, started)
+        elif item.style == "multi":
+            self._multi(item, started)
         else:
             self._choice(item, started)
 
@@ -429,6 +448,31 @@ class Session:
         )
         chosen = int(self._wait(numbers, current=item)) - 1
         rating = Rating.Good if chosen == item.correct else Rating.Again
+        self._answer(item, rating, started)
+        self.screen.choice_result(item, chosen, rating)
+        self.screen.hint(self.t._("Space/Enter: next · u: undo · q: quit"))
+        self._wait({"enter"}, current=None)
+
+    def _multi(self, item: Item, started: float) -> None:
+        """Every right option, typed as their numbers ("1 3"): right only when all and no more are given."""
+        last = len(item.options)
+        self.screen.hint(
+            self.t._("Type the numbers of every right answer (1-{last}), Enter: check · u: undo · q: quit", last=last)
+        )
+        while True:
+            given = self.keys.line("> ")
+            if given is None:
+                raise _Quit
+            command = given.strip().lower()
+            if command == "q":
+                raise _Quit
+            if command == "u":
+                raise _Undo(item)
+            chosen = _numbers(given, last)
+            if chosen:
+                break
+            self.screen.message(self.t._("Give option numbers from 1 to {last}, such as 1 3", last=last))
+        rating = Rating.Good if chosen == item.right_options else Rating.Again
         self._answer(item, rating, started)
         self.screen.choice_result(item, chosen, rating)
         self.screen.hint(self.t._("Space/Enter: next · u: undo · q: quit"))

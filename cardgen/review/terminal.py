@@ -112,7 +112,7 @@ class RichScreen:
             return None
         return self._width - (4 if panel and not self.plain else 0)
 
-    def _question(self, item: Item, chosen: int | None = None) -> Text:
+    def _question(self, item: Item, chosen: frozenset[int] | None = None) -> Text:
         cols = self._columns_for(panel=True)
         layout = item.parts
         body = self._lay_out(layout.front, cols) if layout else self._lines(item.front, cols)
@@ -152,20 +152,21 @@ class RichScreen:
                     assert_never(unreachable)
         return out
 
-    def _options(self, item: Item, chosen: int | None, cols: int | None) -> Text:
+    def _options(self, item: Item, chosen: frozenset[int] | None, cols: int | None) -> Text:
         """Numbered options wrapped with a hanging indent; once answered (CHOSEN), marked right and wrong."""
         text = Text()
+        right = item.right_options
         for n, option in enumerate(item.options):
             mark, style, suffix = "", "", ""
             if chosen is not None:
-                mark = "✓ " if n == item.correct else "✗ " if n == chosen else "  "
-                style = "bold green" if n == item.correct else "red" if n == chosen else ""
-                suffix = "   " + self.t._("← your answer") if n == chosen else ""
+                mark = "✓ " if n in right else "✗ " if n in chosen else "  "
+                style = "bold green" if n in right else "red" if n in chosen else ""
+                suffix = "   " + self.t._("← your answer") if n in chosen else ""
             lines = wrap(safe(option, lines=False), cols, f"{mark}{n + 1}. ", glue=suffix)
             text.append("\n" + "\n".join(lines), style=style)
         return text
 
-    def _redraw(self, item: Item, chosen: int | None = None) -> None:
+    def _redraw(self, item: Item, chosen: frozenset[int] | None = None) -> None:
         """A fresh screen with the header and the card's front: every step of a card starts so on 80x24."""
         self.console.clear()
         # The progress line sits in the panel's bottom border: one more row for long cards.
@@ -232,7 +233,9 @@ class RichScreen:
             text.append("\n" + " " * (columns(head) + width) + lines.marks.rstrip())
         return text
 
-    def choice_result(self, item: Item, chosen: int, rating: Rating) -> None:
+    def choice_result(self, item: Item, chosen: int | frozenset[int], rating: Rating) -> None:
+        if isinstance(chosen, int):
+            chosen = frozenset((chosen,))
         if self.plain:
             self._print(self._options(item, chosen, self._columns_for(panel=False)))
         else:
