@@ -281,6 +281,9 @@ def quiz(
     show_stats: bool = typer.Option(
         False, "--stats", help="Show due counts, retention and cards by state instead of reviewing."
     ),
+    unsuspend: bool = typer.Option(
+        False, "--unsuspend", help="Bring back the selected cards suspended with s, instead of reviewing."
+    ),
     lang: Lang | None = LangOpt,
 ) -> None:
     """Review cards in the terminal with spaced repetition (FSRS); every answer is saved at once."""
@@ -291,6 +294,9 @@ def quiz(
     options = session.QuizOptions(mode.value, tuple(_split(tags) or ()), new, cram, limit, state)
     if show_stats:
         session.show_stats(context, options)
+        return
+    if unsuspend:
+        session.unsuspend(context, options)
         return
     raise typer.Exit(session.run(context, options))
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cardgen.review.compare import Segment, check, diff, display, key, plain_diff
+from cardgen.review.compare import Segment, aligned, check, diff, display, key
 
 HYPERVISOR = ("하이퍼바이저", "Hypervisor")
 
@@ -54,7 +54,17 @@ def test_the_diff_is_against_the_closest_answer_and_marks_the_wrong_syllable():
     verdict = check("하이퍼바이져", ("Hypervisor", "하이퍼바이저"))
     assert verdict.expected == "하이퍼바이저"
     assert verdict.diff == (Segment("same", "하이퍼바이"), Segment("extra", "져"), Segment("missing", "저"))
-    assert plain_diff(verdict.diff) == "하이퍼바이[-져-]{+저+}"
+    lines = aligned(verdict.diff)
+    assert "".join(s.text for s in lines.yours) == "하이퍼바이져"
+    assert "".join(s.text for s in lines.correct) == "하이퍼바이저"
+    assert lines.marks == " " * 10 + "^^"  # under the one wrong syllable, two columns wide
+
+
+def test_the_aligned_diff_faces_a_missing_run_with_spaces():
+    lines = aligned(check("Containr", ("Container",)).diff)
+    assert "".join(s.text for s in lines.yours) == "Contain r"
+    assert "".join(s.text for s in lines.correct) == "Container"
+    assert lines.marks == "       ^ "
 
 
 def test_no_diff_against_an_unrelated_answer():

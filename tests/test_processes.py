@@ -301,7 +301,7 @@ def test_the_terminal_quiz_draws_the_flow(tmp_path: Path) -> None:
     shown = child.before
     assert "1. API gateway receives the request" in shown and shown.count("↓") == 4
     child.send("3")
-    child.expect_exact("[process: the next step]")
+    child.expect_exact("[Process: the next step]")  # the title as plain words, capitalised
     child.expect_exact("Space/Enter: show")
     front = [line.strip() for line in child.before.splitlines()]
     assert front[-5:] == ["A serverless request path", "What comes after ‘API gateway receives the request’?",

@@ -14,6 +14,7 @@ from cardgen.context import Context  # noqa: E402
 from cardgen.factbase.loader import load
 from cardgen.review.quiz import items_for
 from cardgen.review.session import plan
+from cardgen.review.compare import columns
 from cardgen.review.store import Store
 from conftest import FACTS, run_cardgen
 
@@ -40,8 +41,10 @@ def test_typed_mode_line_by_line(tmp_path):
     out = result.stdout
     assert "Traceback" not in out + result.stderr
     assert f"✓ 정답: {first.accepted[0]}" in out
-    assert f"✗ 틀렸습니다. 정답: {second.accepted[0]}" in out
-    assert f"차이: {second.accepted[0]}[-X-]" in out
+    # The typed answer over the right one, column for column, '^' under the difference.
+    assert f"✗ 틀렸습니다.  입력: {second.accepted[0]}X\n" in out
+    assert f"\n               정답: {second.accepted[0]} \n" in out
+    assert "\n                     " + " " * columns(second.accepted[0]) + "^\n" in out
     assert third.front.splitlines()[0] in out  # the next card was shown, then input ended
     assert "세션 종료." in out and "복습: 카드 2장에 2번 답함" in out and "정답: 2번 중 1번" in out
     with Store.open(state, readonly=True) as store:
@@ -54,7 +57,9 @@ def test_plain_output_has_no_escape_sequences_and_keeps_hangul(tmp_path):
     result = run_cardgen("quiz", "--mode", "flash", input="\n3\nq\n", env=env(tmp_path / "s.sqlite3"))
     assert result.returncode == 0, result.stderr
     assert "\x1b" not in result.stdout
-    assert first.front in result.stdout and first.back in result.stdout
+    assert first.front in result.stdout
+    answer, *details = first.back.splitlines()
+    assert f"\n{answer}\n" in result.stdout and all(f"\n• {line}\n" in result.stdout for line in details)
     assert "3 좋음 10분" in result.stdout  # the grade buttons preview FSRS's intervals
 
 
@@ -84,8 +89,11 @@ def test_stats_report(tmp_path):
     total = len(items_for(Context(load(FACTS)), "flash"))
     assert re.search(rf"^카드: +{total}$", result.stdout, re.M)
     assert re.search(rf"^상태별: +새 카드 {total - 3}, 학습 중 2, 복습 1, 재학습 0$", result.stdout, re.M)
-    assert re.search(r"^오늘 복습: +2$", result.stdout, re.M)
+    # The two learning cards are due in minutes: later today, not now (a session now has nothing due).
+    assert re.search(r"^지금 복습: +0$", result.stdout, re.M)
+    assert re.search(r"^오늘 이따가 복습: +2$", result.stdout, re.M)
     assert re.search(r"^오늘 새 카드: +20장 중 3장$", result.stdout, re.M)
+    assert re.search(r"^보류: +일시정지 0장, 미룸 0장$", result.stdout, re.M)
 
 
 def test_tags_filter_and_no_match(tmp_path):

@@ -165,7 +165,9 @@ def test_due_counts_after_good_and_again(store):
     assert screen.fronts() == ["c0/x", "c1/x", "c1/x"]
     report = stats(items, store, T0)
     assert dict(report.by_state) == {"new": 3, "learning": 2, "review": 0, "relearning": 0}
-    assert (report.due_today, report.due_tomorrow, report.due_week, report.new_today) == (2, 0, 2, 2)
+    # Both learning cards fall due later today, so nothing is due now: the session and --stats agree.
+    assert (report.due_now, report.due_later_today, report.due_tomorrow, report.due_week) == (0, 2, 0, 2)
+    assert report.new_today == 2
     # Session 2, ten minutes later: both due; c1 first (due earlier). c1 Good, c0 Good: c0 graduates.
     later = T0 + timedelta(minutes=10)
     second, screen = session(store, items, "enter", "3", "enter", "3", "q", now=later, new_per_day=2)
@@ -178,11 +180,12 @@ def test_due_counts_after_good_and_again(store):
     report = stats(items, store, later)
     assert dict(report.by_state) == {"new": 3, "learning": 1, "review": 1, "relearning": 0}
     today, tomorrow = local_day(later), local_day(later) + timedelta(days=1)
-    assert report.due_today == 1 + (local_day(graduated) == today)
+    assert report.due_now == 0
+    assert report.due_later_today == 1 + (local_day(graduated) == today)
     assert report.due_tomorrow == (local_day(graduated) == tomorrow)
     assert report.due_week == 1 + (local_day(graduated) < today + timedelta(days=7))
     on_the_day = stats(items, store, graduated)
-    assert on_the_day.due_today == 2  # the learning card, overdue by now, and the graduated one
+    assert on_the_day.due_now == 2  # the learning card, overdue by now, and the graduated one
 
 
 def expected_steps(*steps: tuple[Rating, datetime]) -> Card:
@@ -307,8 +310,9 @@ def test_every_mode_yields_items_with_unique_keys_and_answers():
     mixed = items_for(Context(base), "mixed")
     assert len({i.key for i in mixed}) == len(mixed)
     assert {i.style for i in mixed} == {"flash", "typed", "choice"}
-    assert {i.key for i in items_for(Context(base), "flash")} | {i.key for i in items_for(Context(base), "choice")} == {
-        i.key for i in mixed}
+    by_mode = {mode: {i.key for i in items_for(Context(base), mode)} for mode in ("flash", "typed", "choice")}
+    assert by_mode["flash"] | by_mode["typed"] | by_mode["choice"] == {i.key for i in mixed}
+    assert not by_mode["flash"] & by_mode["typed"]  # flash asks nothing that wants typing
     for item in mixed:
         assert item.front and (item.back or item.style == "choice")
         if item.style == "typed":

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -99,7 +99,45 @@ def _append(out: list[Segment], op: Op, text: str) -> None:
         out.append(Segment(op, text))
 
 
-def plain_diff(segments: Iterable[Segment]) -> str:
-    """The diff in plain text: `[-typed-]` for what to remove, `{+missing+}` for what to add."""
-    marks = {"same": "{}", "extra": "[-{}-]", "missing": "{{+{}+}}"}
-    return "".join(marks[s.op].format(s.text) for s in segments)
+@dataclass(frozen=True)
+class Aligned:
+    """A diff as two lines in step: what was typed over the answer, column for column.
+
+    A run only one side has is faced by spaces on the other; a replaced run is faced by its
+    replacement, the narrower padded. `marks` has '^' under every column that differs.
+    """
+
+    yours: tuple[Segment, ...]
+    correct: tuple[Segment, ...]
+    marks: str
+
+
+def aligned(segments: Sequence[Segment]) -> Aligned:
+    yours: list[Segment] = []
+    correct: list[Segment] = []
+    marks = ""
+    n = 0
+    while n < len(segments):
+        segment = segments[n]
+        if segment.op == "same":
+            yours.append(segment)
+            correct.append(segment)
+            marks += " " * columns(segment.text)
+            n += 1
+            continue
+        extra = segment.text if segment.op == "extra" else ""
+        missing = segment.text if segment.op == "missing" else ""
+        if extra and n + 1 < len(segments) and segments[n + 1].op == "missing":
+            missing = segments[n + 1].text
+            n += 1
+        width = max(columns(extra), columns(missing))
+        yours += [Segment("extra", extra), Segment("same", " " * (width - columns(extra)))]
+        correct += [Segment("missing", missing), Segment("same", " " * (width - columns(missing)))]
+        marks += "^" * width
+        n += 1
+    return Aligned(tuple(s for s in yours if s.text), tuple(s for s in correct if s.text), marks)
+
+
+def columns(text: str) -> int:
+    """Terminal columns of TEXT: Hangul and other wide characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

@@ -1,11 +1,11 @@
 """`cardgen quiz`: turn the fact base into review items, open the store, run a session in the terminal.
 
 Modes choose what is reviewed, each thing always under its own schedule key:
-- flash (default): every card (`cardgen.cards`), front then back, self-graded;
+- flash (default): every card (`cardgen.cards`) but the type-in ones, front then back, self-graded;
 - typed: the cards that have typed answers, checked leniently (`cardgen.review.compare`);
 - choice: the choice questions of the bank (`cardgen.bank`), the author's "choose all that
   apply" questions among them;
-- mixed: all of them, each card typed when it has typed answers.
+- mixed: all of them, each card typed when it has typed answers, the kinds taken in turn.
 
 Flash is the default: it needs only the cards, so it starts fastest on a big fact base.
 """
@@ -27,11 +27,12 @@ if TYPE_CHECKING:
     from cardgen.bank.question import Choice, MultiChoice, Question
     from cardgen.cards import Card
     from cardgen.context import Context
+    from cardgen.review.layout import Layout
     from cardgen.review.session import Item
 
 MODES = ("flash", "typed", "choice", "mixed")
 
-# The title a choice question is shown under, by the bank's kind.
+# The title a choice question is shown under, by the bank's kind: plain words, never the kind's id.
 QUESTION_TITLES = {
     "term_from_definition": N_("definition → term"),
     "definition_from_term": N_("term → definition"),
@@ -39,6 +40,7 @@ QUESTION_TITLES = {
     "con_of": N_("disadvantages"),
     "ox_pro": N_("advantages: true or false"),
     "ox_con": N_("disadvantages: true or false"),
+    "ox_example": N_("examples: true or false"),
     "stack_order": N_("stack: the layers in order"),
     "stack_missing_choice": N_("stack: the missing layer"),
     "stack_missing_fill": N_("stack: the missing layer"),
@@ -57,6 +59,7 @@ QUESTION_TITLES = {
     "author_choice": N_("question"),
     "author_multi": N_("question"),
 }
+OTHER_TITLE = N_("question")
 
 
 @dataclass(frozen=True)
@@ -92,22 +95,35 @@ def items_for(context: Context, mode: str) -> tuple[Item, ...]:
         raise UsageError(f"unknown mode '{mode}'; choose one of: {', '.join(MODES)}")
     t = translator(session_lang(context))
     items: list[Item] = []
+    where = _places(context)
     if mode in ("flash", "typed", "mixed"):
-        items += card_items(context.cards, mode, t)
+        items += card_items(context.cards, mode, t, where)
     if mode in ("choice", "mixed"):
-        items += choice_items(context.bank, t)
+        items += choice_items(context.bank, t, where)
     return tuple(items)
 
 
-def card_items(cards: Sequence[Card], mode: str, t: Translator | None = None) -> list[Item]:
-    """Cards as review items; in typed and mixed mode a type-in card is typed, others are flash."""
+def _places(context: Context) -> dict[str, tuple[str, int]]:
+    """Each fact's file and line, for opening it in an editor."""
+    return {fact.id: (fact.meta.loc.file, fact.meta.loc.line) for fact in context.base.facts() if fact.meta.loc.line}
+
+
+def card_items(
+    cards: Sequence[Card], mode: str, t: Translator | None = None, where: dict[str, tuple[str, int]] | None = None
+) -> list[Item]:
+    """Cards as review items; in typed and mixed mode a type-in card is typed, others are flash.
+
+    Flash mode leaves the type-in cards out: their prompt asks for typing, and the
+    self-graded reverse card of the same definition already asks for the term.
+    """
     from cardgen.review.session import Item
 
     t = t or translator("en")
+    where = where or {}
     out: list[Item] = []
     for card in cards:
         typed = card.is_typein and mode != "flash"
-        if mode == "typed" and not typed:
+        if (mode == "typed" and not typed) or (mode == "flash" and card.is_typein):
             continue
         family = card.family
         out.append(
@@ -119,12 +135,16 @@ def card_items(cards: Sequence[Card], mode: str, t: Translator | None = None) ->
                 faces=_card_faces(card),
                 accepted=card.answers,
                 tags=card.tags,
+                where=where.get(card.fact_id),
+                layout=_card_layout(card),
             )
         )
     return out
 
 
-def choice_items(bank: Sequence[Question], t: Translator | None = None) -> list[Item]:
+def choice_items(
+    bank: Sequence[Question], t: Translator | None = None, where: dict[str, tuple[str, int]] | None = None
+) -> list[Item]:
     """The bank's choice questions (one right option, or several) as review items.
 
     Options are shuffled once with a fixed seed, spreading the right answers evenly
@@ -137,6 +157,7 @@ def choice_items(bank: Sequence[Question], t: Translator | None = None) -> list[
     from cardgen.review.session import Item
 
     t = t or translator("en")
+    where = where or {}
     out: list[Item] = []
     for q in shuffle_options([q for q in bank if isinstance(q, Choice | MultiChoice)], random.Random(0)):
         assert isinstance(q, Choice | MultiChoice)
@@ -146,15 +167,29 @@ def choice_items(bank: Sequence[Question], t: Translator | None = None) -> list[
                 key=q.id,
                 style="multi" if multi else "choice",
                 fact_id=q.facts[0] if q.facts else q.id,
-                title=t.gettext(QUESTION_TITLES[q.kind]) if q.kind in QUESTION_TITLES else q.kind.replace("_", " "),
+                title=t.gettext(QUESTION_TITLES.get(q.kind, OTHER_TITLE)),
                 faces=_choice_faces(q),
                 options=q.options,
                 correct=q.answer if isinstance(q, Choice) else None,
                 right=q.answers if isinstance(q, MultiChoice) else (),
                 tags=q.tags,
+                where=where.get(q.facts[0]) if q.facts else None,
+                layout=_choice_layout(q),
             )
         )
     return out
+
+
+def _card_layout(card: Card) -> Callable[[], Layout]:
+    from cardgen.review.layout import card_layout
+
+    return lambda: card_layout(card)
+
+
+def _choice_layout(question: Choice | MultiChoice) -> Callable[[], Layout]:
+    from cardgen.review.layout import choice_layout
+
+    return lambda: choice_layout(question)
 
 
 def _card_faces(card: Card) -> Callable[[], tuple[str, str]]:
@@ -196,7 +231,7 @@ def run(context: Context, options: QuizOptions, stdin: TextIO | None = None, std
     from cardgen.review.schedule import clock_from_env, fuzz_from_env, make_scheduler
     from cardgen.review.session import Session
     from cardgen.review.store import Store
-    from cardgen.review.terminal import LineKeys, RichScreen, TtyKeys
+    from cardgen.review.terminal import LineKeys, RichScreen, TtyKeys, open_editor
 
     stdin = _open_stream(stdin or sys.stdin, "input", "cardgen quiz reads the answers from it")
     stdout = _open_stream(stdout or sys.stdout, "output", "cardgen quiz shows the cards on it")
@@ -230,6 +265,7 @@ def run(context: Context, options: QuizOptions, stdin: TextIO | None = None, std
             cram=options.cram,
             limit=options.limit,
             lang=lang,
+            edit=lambda file, line: open_editor(file, line, keys, translator(lang)),
         )
         with terminal:
             summary = session.run()
@@ -250,6 +286,19 @@ def show_stats(context: Context, options: QuizOptions, stdout: TextIO | None = N
     with Store.open(state_path(options.state), readonly=True) as store:
         report = stats(items, store, clock_from_env()(), facts=facts, new_per_day=options.new)
     RichScreen.for_stream(stdout or sys.stdout, session_lang(context)).stats(report)
+
+
+def unsuspend(context: Context, options: QuizOptions, stdout: TextIO | None = None) -> int:
+    """Bring back the suspended items among the selected ones; print and return how many."""
+    from cardgen.review.store import Store
+
+    stdout = _open_stream(stdout or sys.stdout, "output", "there is nowhere to say what was brought back")
+    items = _selected(context, options)
+    with Store.open(state_path(options.state)) as store:
+        released = store.release([item.key for item in items], "suspended")
+    t = translator(session_lang(context))
+    stdout.write(t.n_("{n} suspended card brought back.", "{n} suspended cards brought back.", released) + "\n")
+    return released
 
 
 def _open_stream(stream: TextIO | None, name: str, need: str) -> TextIO:

@@ -24,6 +24,11 @@ Read-only uses (`--stats`, `--cram`) never write, not even SQLite's `-wal` and
 that will write checks at opening that it can, so no answer is ever given into
 a store that cannot keep it.
 
+Items the user sets aside during a session live in their own table (`hold`):
+suspended until released, or buried until a given local day. The table came after
+the first schema; a writable store gains it on opening, a read-only one without it
+has nothing set aside.
+
 A card's identity is its key (`fact_id/kind` for cards, the question id for bank
 questions). Keys that the fact base no longer yields are simply never asked for:
 their rows and history stay.
@@ -38,9 +43,9 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from fsrs import Card, Rating, Scheduler, State
 
@@ -81,6 +86,17 @@ CREATE TABLE review (
 CREATE INDEX review_card ON review (card_key, id);
 CREATE INDEX review_time ON review (reviewed_at);
 """
+# Items the user set aside. Added after the first schema without a version change: an older
+# cardgen ignores the table, and a store without it simply has nothing set aside.
+HOLD_SCHEMA = """
+CREATE TABLE IF NOT EXISTS hold (
+    key         TEXT PRIMARY KEY,          -- as card.key
+    kind        TEXT NOT NULL CHECK (kind IN ('suspended', 'buried')),
+    until       TEXT,                      -- buried: the local date it comes back; suspended: NULL
+    held_at     TEXT NOT NULL              -- UTC
+);
+"""
+HoldKind = Literal["suspended", "buried"]
 
 
 def ts(moment: datetime) -> str:
@@ -263,7 +279,7 @@ class Store:
     def _empty(cls, shown: str, warn: Callable[[str], None]) -> Store:
         """A store in memory that stands in, read-only, for a file that has nothing yet."""
         conn = _connect(":memory:", shown)
-        for statement in _statements(SCHEMA):
+        for statement in _statements(SCHEMA + HOLD_SCHEMA):
             conn.execute(statement)
         return cls(conn, shown, warn)
 
@@ -304,13 +320,28 @@ class Store:
                 )
             return None
 
-    def new_seen_on(self, day: date) -> int:
-        """How many cards had their first review on local DAY."""
+    def new_seen_on(self, day: date, keys: Iterable[str] | None = None) -> int:
+        """How many cards (of KEYS, when given) had their first review on local DAY."""
         with self._guard():
-            row: tuple[int] = self._conn.execute(
-                "SELECT count(*) FROM card WHERE first_day = ?", (day.isoformat(),)
-            ).fetchone()
-        return row[0]
+            rows = self._conn.execute("SELECT key FROM card WHERE first_day = ?", (day.isoformat(),)).fetchall()
+        if keys is None:
+            return len(rows)
+        wanted = set(keys)
+        return sum(1 for (key,) in rows if key in wanted)
+
+    def held(self, today: date) -> dict[str, HoldKind]:
+        """The items set aside on local day TODAY: suspended ones, and those buried until a later day."""
+        with self._guard():
+            if not self._has_holds():
+                return {}
+            rows = self._conn.execute(
+                "SELECT key, kind FROM hold WHERE kind = 'suspended' OR until > ? ORDER BY key", (today.isoformat(),)
+            ).fetchall()
+        return {key: kind for key, kind in rows if kind in ("suspended", "buried")}
+
+    def _has_holds(self) -> bool:
+        row = self._conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'hold'").fetchone()
+        return row is not None
 
     def reviews(self, since: datetime | None = None) -> list[Review]:
         """The review log, oldest first."""
@@ -358,6 +389,29 @@ class Store:
         with self._write():
             old = self._undo(review_id)
             return self._review(old.card_key, rating, old.reviewed_at, scheduler, old.mode, old.duration_ms)
+
+    def hold(self, key: str, kind: HoldKind, now: datetime) -> None:
+        """Set KEY aside: suspended until released, buried until the next local day."""
+        until = (local_day(now) + timedelta(days=1)).isoformat() if kind == "buried" else None
+        with self._write():
+            self._conn.execute(
+                "INSERT INTO hold (key, kind, until, held_at) VALUES (?, ?, ?, ?) ON CONFLICT (key) "
+                "DO UPDATE SET kind = excluded.kind, until = excluded.until, held_at = excluded.held_at",
+                (key, kind, until, ts(now)),
+            )
+
+    def release(self, keys: Iterable[str], kind: HoldKind | None = None) -> int:
+        """Bring KEYS back (only those held as KIND, when given); how many were held."""
+        wanted = sorted(set(keys))
+        released = 0
+        with self._write():
+            for key in wanted:
+                if kind is None:
+                    cursor = self._conn.execute("DELETE FROM hold WHERE key = ?", (key,))
+                else:
+                    cursor = self._conn.execute("DELETE FROM hold WHERE key = ? AND kind = ?", (key, kind))
+                released += cursor.rowcount
+        return released
 
     def _review(
         self, key: str, rating: Rating, now: datetime, scheduler: Scheduler, mode: str, duration_ms: int | None
@@ -552,6 +606,7 @@ def _prepare(conn: sqlite3.Connection, shown: str, readonly: bool) -> bool:
         if not readonly:
             conn.execute("PRAGMA journal_mode = WAL")
             _probe_write(conn, shown, version)
+            conn.execute(HOLD_SCHEMA.strip())
         return False
 
 

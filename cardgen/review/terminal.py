@@ -14,17 +14,18 @@ from __future__ import annotations
 
 import os
 import sys
-import unicodedata
-from typing import IO, TextIO
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import IO, TextIO, assert_never
 
 from fsrs import Rating
 from rich.console import Console, RenderableType
 from rich.panel import Panel
-from rich.rule import Rule
 from rich.text import Text
 
 from cardgen.lang import DEFAULT_LANG, N_, Lang, Translator, translator
-from cardgen.review.compare import Verdict, plain_diff
+from cardgen.review.compare import Verdict, aligned, columns
+from cardgen.review.layout import BULLET, MARK, Part, flow_lines, stack_lines, wrap
 from cardgen.review.schedule import describe_due, short_interval
 from cardgen.review.session import Item, Preview, Progress, Stats, Summary
 from cardgen.text import terminal_safe as safe
@@ -48,7 +49,8 @@ class RichScreen:
         self.console = console
         self.plain = plain
         self.t = translator(lang)
-        self._header = ""
+        self._header = Text()
+        self._notice: Text | None = None
 
     @classmethod
     def for_stream(cls, stream: TextIO, lang: Lang = DEFAULT_LANG) -> RichScreen:
@@ -83,24 +85,77 @@ class RichScreen:
         mode = t.gettext(MODE_NAMES.get(progress.mode, progress.mode))
         if progress.cram:
             mode = t._("{mode} (cram)", mode=mode)
-        self._header = t._(
-            "{mode} · {done} answered · {left} more queued", mode=mode, done=progress.done, left=progress.left
-        )
+        counts = self._counts(progress)
+        self._header = Text(t._("{mode} · {done} answered", mode=mode, done=progress.done) + " · ")
+        self._header.append_text(counts)
+        if self._header.cell_len + 6 > self._width:
+            self._header = counts  # a narrow terminal: the three counts matter most
         if self.plain:
-            self._print(f"\n--- cardgen quiz · {self._header} ---\n[{safe(item.title, lines=False)}]")
+            self._print(f"\n--- cardgen quiz · {self._header.plain} ---\n[{_title(item.title)}]")
             self._print(self._question(item))
             return
         self._redraw(item)
 
+    def _counts(self, progress: Progress) -> Text:
+        """New, learning and review cards still to ask, in Anki's colours."""
+        t = self.t
+        counts = (
+            (t._("new {n}", n=progress.new), "blue"),
+            (t._("learning {n}", n=progress.learning), "red"),
+            (t._("review {n}", n=progress.review), "green"),
+        )
+        return Text(" · ").join(Text(text, style=style) for text, style in counts)
+
+    def _columns_for(self, panel: bool) -> int | None:
+        """The columns text may fill: none off a terminal (a transcript keeps lines whole), less in a panel."""
+        if not self.console.is_terminal:
+            return None
+        return self._width - (4 if panel and not self.plain else 0)
+
     def _question(self, item: Item, chosen: frozenset[int] | None = None) -> Text:
-        body = Text(safe(item.front))
+        cols = self._columns_for(panel=True)
+        layout = item.parts
+        body = self._lay_out(layout.front, cols) if layout else self._lines(item.front, cols)
         if item.options:
             body.append("\n")
-            body.append_text(self._options(item, chosen))
+            body.append_text(self._options(item, chosen, cols))
         return body
 
-    def _options(self, item: Item, chosen: frozenset[int] | None = None) -> Text:
-        """Numbered options; once answered (CHOSEN), marked right and wrong."""
+    def _lines(self, text: str, cols: int | None, style: str = "") -> Text:
+        out = Text()
+        for n, line in enumerate(line for para in safe(text).split("\n") for line in wrap(para, cols)):
+            out.append(("\n" if n else "") + line, style=style)
+        return out
+
+    def _lay_out(self, parts: Sequence[Part], cols: int | None) -> Text:
+        """PARTS one under another: the answer emphasised, entries bulleted with a hanging indent, stacks fitted."""
+        out = Text()
+        for part in parts:
+            if out:
+                out.append("\n")
+            match part.kind:
+                case "text":
+                    out.append_text(self._lines(part.text, cols))
+                case "answer":
+                    out.append_text(self._lines(part.text, cols, "bold green"))
+                case "bullet":
+                    glue = f"  {MARK}" if part.mark else ""
+                    lines = wrap(safe(part.text, lines=False), cols, BULLET, glue=glue)
+                    out.append("\n".join(lines), style="bold" if part.mark else "")
+                case "stack":
+                    assert part.stack is not None
+                    lines = stack_lines(part.stack, cols, part.hidden, part.marked)
+                    out.append("\n".join(safe(line, lines=False) for line in lines))
+                case "flow":
+                    out.append("\n".join(safe(line, lines=False) for line in flow_lines(part.flow, cols)))
+                case "note":
+                    out.append("\n".join(wrap(safe(part.text, lines=False), cols, "※ ")), style="yellow")
+                case _ as unreachable:
+                    assert_never(unreachable)
+        return out
+
+    def _options(self, item: Item, chosen: frozenset[int] | None, cols: int | None) -> Text:
+        """Numbered options wrapped with a hanging indent; once answered (CHOSEN), marked right and wrong."""
         text = Text()
         right = item.right_options
         for n, option in enumerate(item.options):
@@ -109,7 +164,8 @@ class RichScreen:
                 mark = "✓ " if n in right else "✗ " if n in chosen else "  "
                 style = "bold green" if n in right else "red" if n in chosen else ""
                 suffix = "   " + self.t._("← your answer") if n in chosen else ""
-            text.append(f"\n{mark}{n + 1}. {safe(option, lines=False)}{suffix}", style=style)
+            lines = wrap(safe(option, lines=False), cols, f"{mark}{n + 1}. ", glue=suffix)
+            text.append("\n" + "\n".join(lines), style=style)
         return text
 
     def _redraw(self, item: Item, chosen: frozenset[int] | None = None) -> None:
@@ -119,7 +175,7 @@ class RichScreen:
         self._print(
             Panel(
                 self._question(item, chosen),
-                title=safe(item.title, lines=False),
+                title=_title(item.title),
                 title_align="left",
                 subtitle=self._header,
                 subtitle_align="right",
@@ -128,21 +184,24 @@ class RichScreen:
                 width=self._width,
             )
         )
+        if self._notice is not None:
+            self._print(self._notice)
+            self._notice = None
 
     def back(self, item: Item, preview: Preview | None) -> None:
         if not self.plain and preview is not None:
             self._redraw(item)
         self._answer(item)
         if preview is not None:
-            line = "  ·  ".join(f"{int(r)} {self._rating(r)} {short_interval(d, self.t)}" for r, d in preview.intervals)
-            self._print(Text(line, style="bold"))
+            buttons = [f"{int(r)} {self._rating(r)} {short_interval(d, self.t)}" for r, d in preview.intervals]
+            self._print(Text("\n".join(_rows(buttons, "  ·  ", self._columns_for(panel=False))), style="bold"))
 
     def _answer(self, item: Item) -> None:
-        if self.plain:
-            self._print(f"\n{safe(item.back)}")
-        else:
-            self._print(Rule(self.t._("answer"), style="green", align="left"), width=self._width)
-            self._print(Text(safe(item.back)), width=self._width)
+        cols = self._columns_for(panel=False)
+        layout = item.parts
+        body = self._lay_out(layout.back, cols) if layout else self._lines(item.back, cols)
+        # Styled, the panel's border above and the emphasised answer set the back apart; plain, a blank line.
+        self._print(Text("\n") + body if self.plain else body, width=None if self.plain else self._width)
 
     def verdict(self, item: Item, verdict: Verdict, rating: Rating) -> None:
         if not self.plain:
@@ -150,29 +209,37 @@ class RichScreen:
             self._print(Text("> ") + Text(safe(verdict.given, lines=False)))
         if verdict.correct:
             self._print(Text(self.t._("✓ Correct: {answer}", answer=safe(verdict.expected)), style="bold green"))
+        elif verdict.diff:
+            self._print(self._diff(verdict))
         else:
             self._print(
                 Text(self.t._("✗ Not quite. Answer: "), style="bold red") + Text(safe(verdict.expected), style="bold")
             )
-            if verdict.diff:
-                self._print(Text(self.t._("  diff: ")) + self._diff(verdict))
         self._answer(item)
         self._grade(rating)
 
     def _diff(self, verdict: Verdict) -> Text:
-        if self.plain:
-            return Text(safe(plain_diff(verdict.diff), lines=False))
-        styles = {"same": "", "extra": "red strike", "missing": "bold green underline"}
+        """What was typed over the answer, column for column; off colour, '^' under what differs."""
+        lines = aligned(verdict.diff)
+        head = self.t._("✗ Not quite.") + "  "
+        labels = (self.t._("yours:"), self.t._("correct:"))
+        width = max(columns(label) for label in labels) + 1
+        styles = {"same": "", "extra": "bold red", "missing": "bold green"}
         text = Text()
-        for segment in verdict.diff:
-            text.append(safe(segment.text, lines=False), style=styles[segment.op])
+        for n, (label, segments) in enumerate(zip(labels, (lines.yours, lines.correct), strict=True)):
+            text.append(head if n == 0 else "\n" + " " * columns(head), style="bold red")
+            text.append(label + " " * (width - columns(label)))
+            for segment in segments:
+                text.append(safe(segment.text, lines=False), style=styles[segment.op])
+        if self.plain:
+            text.append("\n" + " " * (columns(head) + width) + lines.marks.rstrip())
         return text
 
     def choice_result(self, item: Item, chosen: int | frozenset[int], rating: Rating) -> None:
         if isinstance(chosen, int):
             chosen = frozenset((chosen,))
         if self.plain:
-            self._print(self._options(item, chosen))
+            self._print(self._options(item, chosen, self._columns_for(panel=False)))
         else:
             self._redraw(item, chosen)
         if item.back:
@@ -190,7 +257,10 @@ class RichScreen:
         self._print(Text(text, style=RATING_STYLES[rating]))
 
     def message(self, text: str) -> None:
-        self._print(Text(safe(text), style="yellow"))
+        shown = Text(safe(text), style="yellow")
+        self._print(shown)
+        if not self.plain:
+            self._notice = shown  # the next card clears the screen: it shows the message again under its panel
 
     def hint(self, text: str) -> None:
         self._print(Text(safe(text), style="dim"))
@@ -228,6 +298,15 @@ def render_summary(summary: Summary, plain: bool = True, t: Translator | None = 
         lines.append(t._("  next due: {when}", when=describe_due(summary.next_due, summary.now, t)))
     elif not summary.due_now:
         lines.append(t._("  next due: nothing scheduled yet"))
+    if summary.new_waiting:
+        lines.append(
+            t.n_(
+                "  new:      today's {limit} are done; {n} more waits (--new N raises the daily limit)",
+                "  new:      today's {limit} are done; {n} more wait (--new N raises the daily limit)",
+                summary.new_waiting,
+                limit=summary.new_per_day,
+            )
+        )
     text = "\n".join(lines)
     return text if plain else Panel(text, title=t._("summary"), title_align="left", border_style="magenta")
 
@@ -247,10 +326,12 @@ def render_stats(stats: Stats, plain: bool = True, t: Translator | None = None) 
     rows = [
         (t._("cards:"), str(stats.total)),
         (t._("by state:"), ", ".join(f"{t.gettext(STATE_NAMES[name])} {n}" for name, n in stats.by_state)),
-        (t._("due today:"), str(stats.due_today)),
+        (t._("due now:"), str(stats.due_now)),
+        (t._("due later today:"), str(stats.due_later_today)),
         (t._("due tomorrow:"), str(stats.due_tomorrow)),
         (t._("due in 7 days:"), str(stats.due_week)),
-        (t._("new today:"), t._("{seen} of {limit}", seen=stats.new_today, limit=stats.new_per_day)),
+        (t._("new today:"), _new_today(stats, t)),
+        (t._("set aside:"), t._("{s} suspended, {b} buried", s=stats.suspended, b=stats.buried)),
         (t._("reviews:"), t._("{n} in the last 30 days", n=stats.reviews_30d)),
         (t._("retention:"), retention),
     ]
@@ -265,14 +346,35 @@ def render_stats(stats: Stats, plain: bool = True, t: Translator | None = None) 
                 ),
             )
         )
-    width = max(_columns(label) for label, _ in rows) + 2
-    text = "\n".join(label + " " * (width - _columns(label)) + value for label, value in rows)
+    width = max(columns(label) for label, _ in rows) + 2
+    text = "\n".join(label + " " * (width - columns(label)) + value for label, value in rows)
     return text if plain else Panel(text, title=t._("review statistics"), title_align="left", border_style="cyan")
 
 
-def _columns(text: str) -> int:
-    """Terminal columns of TEXT: Hangul takes two (as `cardgen.present.text_width`, not imported on this path)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+def _rows(entries: list[str], separator: str, cols: int | None) -> list[str]:
+    """ENTRIES joined by SEPARATOR, a new row wherever the next would pass COLS: an entry is never split."""
+    rows = [entries[0]]
+    for entry in entries[1:]:
+        if cols is not None and columns(rows[-1] + separator + entry) > cols:
+            rows.append(entry)
+        else:
+            rows[-1] += separator + entry
+    return rows
+
+
+def _title(title: str) -> str:
+    """A card's title as a heading: 'definition → term' reads 'Definition → term' (Hangul has no case)."""
+    shown = safe(title, lines=False)
+    return shown[:1].upper() + shown[1:]
+
+
+def _new_today(stats: Stats, t: Translator) -> str:
+    """'3 of 20', or, once the limit is reached (or was raised with --new earlier), how many and that none are left."""
+    if stats.new_today < stats.new_per_day:
+        return t._("{seen} of {limit}", seen=stats.new_today, limit=stats.new_per_day)
+    return t._(
+        "{seen} (the limit of {limit} is reached; --new N raises it)", seen=stats.new_today, limit=stats.new_per_day
+    )
 
 
 # --- input ----------------------------------------------------------------------
@@ -292,6 +394,11 @@ class LineKeys:
             return "eof"
         text = line.strip()
         return text.lower() if text else "enter"
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """Nothing to give back: lines are read as they come."""
+        yield
 
     def rejected(self, key: str) -> None:
         if self.echo is not None:
@@ -343,6 +450,18 @@ class TtyKeys:
         self._release_signals()
         self._cbreak = None
         self._restore()
+
+    @contextmanager
+    def paused(self) -> Iterator[None]:
+        """The terminal as it was before the session (for an editor), then cbreak mode again."""
+        import termios
+
+        cbreak = termios.tcgetattr(self.fd)
+        self._restore()
+        try:
+            yield
+        finally:
+            termios.tcsetattr(self.fd, termios.TCSADRAIN, cbreak)
 
     def _restore(self) -> None:
         import termios
@@ -454,6 +573,37 @@ class TtyKeys:
         finally:
             self._cbreak = cbreak
             termios.tcsetattr(self.fd, termios.TCSADRAIN, cbreak)
+
+
+def open_editor(file: str, line: int, keys: TtyKeys | LineKeys, t: Translator) -> str | None:
+    """Run `$VISUAL` (else `$EDITOR`) as `EDITOR +LINE FILE` with the terminal given back; a message if it failed.
+
+    Ctrl-C belongs to the editor while it runs: the session waits for it rather than ending.
+    """
+    import shlex
+    import subprocess
+
+    command = os.environ.get("VISUAL") or os.environ.get("EDITOR") or ""
+    try:
+        argv = shlex.split(command)
+    except ValueError:
+        argv = []
+    if not argv:
+        return t._("Set $EDITOR to edit facts from here; this one is at {file}:{line}.", file=file, line=line)
+    with keys.paused():
+        try:
+            process = subprocess.Popen([*argv, f"+{line}", file])
+        except OSError as exc:
+            return t._("Could not start the editor '{command}': {error}", command=command, error=exc.strerror or exc)
+        while True:
+            try:
+                code = process.wait()
+                break
+            except KeyboardInterrupt:
+                continue
+    if code != 0:
+        return t._("The editor '{command}' exited with status {code}.", command=command, code=code)
+    return None
 
 
 def _utf8_length(lead: int) -> int:

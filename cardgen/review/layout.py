@@ -1,0 +1,139 @@
+"""What a quiz screen shows, part by part, and how a part fits a terminal of a given width.
+
+A card's front and back are kept as parts (plain text, the answer, list entries, a stack,
+a correction note) so the terminal can emphasise the answer, bullet the details, wrap each
+entry with a hanging indent and draw a stack only as wide as the terminal allows. Widths are
+terminal columns: Hangul takes two.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from cardgen.present import draw_flow_text, draw_stack_text, stack_rows, text_width
+
+if TYPE_CHECKING:
+    from cardgen.bank.question import Choice, MultiChoice
+    from cardgen.cards import Card
+    from cardgen.factbase.model import Stack
+    from cardgen.flow import FlowStep
+
+PartKind = Literal["text", "answer", "bullet", "stack", "flow", "note"]
+BULLET = "• "
+MARK = "◀"
+
+
+@dataclass(frozen=True)
+class Part:
+    """One block of a screen. A bullet with MARKED is the entry asked about; a stack draws HIDDEN as '?'."""
+
+    kind: PartKind
+    text: str = ""
+    stack: Stack | None = None
+    hidden: int | None = None
+    marked: tuple[int, ...] = ()
+    mark: bool = False
+    flow: tuple[FlowStep, ...] = ()
+
+
+@dataclass(frozen=True)
+class Layout:
+    front: tuple[Part, ...]
+    back: tuple[Part, ...]
+
+
+def card_layout(card: Card) -> Layout:
+    """CARD's front and back as parts, in the order `Card.front` and `Card.back` put them."""
+    front = [Part("text", p) for p in (card.subject, card.prompt, card.context) if p]
+    if card.cloze is not None:
+        front += [Part("bullet", "[...]" if n == card.cloze else item) for n, item in enumerate(card.items)]
+    if card.stack is not None and card.hidden_layer is not None:
+        front.append(Part("stack", stack=card.stack, hidden=card.hidden_layer))
+    if card.front_flow:
+        front.append(Part("flow", flow=card.front_flow))
+    back = [Part("answer", card.answer)] if card.answer else []
+    back += [Part("bullet", item, mark=n == card.cloze) for n, item in enumerate(card.items)]
+    back += [Part("bullet", detail) for detail in card.details]
+    if card.stack is not None:
+        back.append(Part("stack", stack=card.stack, marked=card.marked_layers))
+    if card.back_flow:
+        back.append(Part("flow", flow=card.back_flow))
+    if card.note:
+        back.append(Part("note", card.note))
+    return Layout(tuple(front), tuple(back))
+
+
+def choice_layout(question: Choice | MultiChoice) -> Layout:
+    """A choice question's prompt (and its stack or steps) on the front; its explanation on the back."""
+    from cardgen.bank.question import Choice
+
+    front = [Part("text", question.prompt)]
+    if isinstance(question, Choice) and question.stack is not None:
+        front.append(Part("stack", stack=question.stack, hidden=question.hidden_layer))
+    if isinstance(question, Choice) and question.flow:
+        front.append(Part("flow", flow=question.flow))
+    back = (Part("text", question.explanation),) if question.explanation else ()
+    return Layout(tuple(front), back)
+
+
+def wrap(text: str, width: int | None, first: str = "", rest: str | None = None, glue: str = "") -> list[str]:
+    """TEXT in lines of at most WIDTH columns, the first starting with FIRST and the others with REST
+    (a hanging indent as wide as FIRST by default). GLUE is appended to the last word and never
+    wraps alone. Without WIDTH nothing wraps."""
+    rest = " " * text_width(first) if rest is None else rest
+    words = text.split(" ")
+    if glue:
+        words[-1] += glue
+    if width is None:
+        return [first + " ".join(words)]
+    lines: list[str] = []
+    line, used = first, text_width(first)
+    fresh = True  # nothing but the prefix on this line yet
+    for word in words:
+        size = text_width(word)
+        if not fresh and used + 1 + size > width:
+            lines.append(line)
+            line, used, fresh = rest, text_width(rest), True
+        if not fresh:
+            line, used = line + " ", used + 1
+        while used + size > width and used < width:  # a word longer than a line: cut it
+            cut = _fit(word, width - used)
+            if not cut:
+                break
+            lines.append(line + word[:cut])
+            word = word[cut:]
+            size = text_width(word)
+            line, used = rest, text_width(rest)
+        line, used, fresh = line + word, used + size, False
+    lines.append(line)
+    return lines
+
+
+def _fit(word: str, columns: int) -> int:
+    """How many characters of WORD fit in COLUMNS."""
+    used = 0
+    for n, char in enumerate(word):
+        used += text_width(char)
+        if used > columns:
+            return n
+    return len(word)
+
+
+def stack_lines(stack: Stack, width: int | None, hidden: int | None = None, marked: Sequence[int] = ()) -> list[str]:
+    """STACK drawn as boxes when they fit WIDTH, else as a numbered list (top first) that wraps."""
+    drawn = draw_stack_text(stack, hidden=hidden, marked=tuple(marked)).split("\n")
+    if width is None or max(text_width(line) for line in drawn) <= width:
+        return drawn
+    lines: list[str] = []
+    for n, row in enumerate(stack_rows(stack, hidden, tuple(marked)), start=1):
+        times = f" {row.times}" if row.times else f" ×{row.count}" if row.count > 1 else ""
+        note = f" — {row.note}" if row.note else ""
+        lines += wrap(row.name + times + note, width, f"{n}. ", glue=f"  {MARK}" if row.marked else "")
+    return lines
+
+
+def flow_lines(flow: tuple[FlowStep, ...], width: int | None) -> list[str]:
+    """The steps of a process drawn one under another, each line wrapped to WIDTH."""
+    return [line for drawn in draw_flow_text(flow).split("\n") for line in wrap(drawn, width)]
