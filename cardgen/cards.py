@@ -28,6 +28,11 @@ taxonomy
 question
   ``question``                the author's question -> answer, with its stack
                               drawn on the back when it has one
+comparison
+  ``comparison.cell.N.CONCEPT``   row N's attribute for the concept -> its value
+  ``comparison.row.N``            row N's attribute -> the value of every concept
+                                  (both draw the table on the back, asked cells marked;
+                                  a row with one value for every concept asks nothing)
 
 Scenarios make no cards of their own; their text frames the stack cards.
 """
@@ -42,6 +47,7 @@ from cardgen.bank.relations import layers_worth_asking, trivial_layers
 from cardgen.factbase.answers import accepted_forms
 from cardgen.factbase.model import (
     AuthorQuestion,
+    ComparisonTable,
     Definition,
     Fact,
     FactBase,
@@ -53,7 +59,7 @@ from cardgen.factbase.model import (
     Taxonomy,
 )
 from cardgen.lang import Lang, Translator, lang_of, translator
-from cardgen.present import draw_stack_text
+from cardgen.present import Grid, comparison_grid, draw_grid_text, draw_stack_text
 
 
 class Card(NamedTuple):
@@ -90,6 +96,8 @@ class Card(NamedTuple):
     """0-based index of the layer drawn as "?" on the front."""
     marked_layers: tuple[int, ...] = ()
     """0-based indexes of layers highlighted on the back."""
+    table: Grid | None = None
+    """A comparison drawn on the back, the asked cells marked."""
     source: str | None = None
     note: str | None = None
     lang: Lang = "ko"
@@ -133,6 +141,8 @@ class Card(NamedTuple):
         parts.extend(self.details)
         if self.stack is not None:
             parts.append(draw_stack_text(self.stack, marked=self.marked_layers))
+        if self.table is not None:
+            parts.append(draw_grid_text(self.table))
         if self.note:
             parts.append(f"※ {self.note}")
         return "\n".join(parts)
@@ -173,6 +183,7 @@ class _CardFields(TypedDict, total=False):
     stack: Stack | None
     hidden_layer: int | None
     marked_layers: tuple[int, ...]
+    table: Grid | None
 
 
 STACK_SHARE = 0.25
@@ -206,6 +217,8 @@ def cards_of(base: FactBase, fact: Fact, lang: Lang | None = None, trivial: froz
             return _taxonomy_cards(base, fact, t)
         case AuthorQuestion():
             return _question_cards(base, fact, t)
+        case ComparisonTable():
+            return _comparison_cards(base, fact, t)
         case Scenario():
             return []  # a scenario frames the stack cards; it has none of its own
         case _ as unreachable:
@@ -434,6 +447,49 @@ def _question_cards(base: FactBase, q: AuthorQuestion, t: Translator) -> list[Ca
             stack=stack,
         )
     ]
+
+
+# --- comparisons ---------------------------------------------------------------------------
+
+
+def _comparison_cards(base: FactBase, table: ComparisonTable, t: Translator) -> list[Card]:
+    """A card per cell (the concept named, so a value several concepts share is still one
+    answer), its row drawn on the back, and one per row, the whole table on its back. A row
+    whose known values are all the same asks nothing; a cell the table leaves empty is never asked."""
+    terms = [base.definition(c).term for c in table.concepts]
+    context = t._("Compared in ‘{title}’", title=table.title)
+    cards: list[Card] = []
+    for r, row in enumerate(table.rows):
+        known = [(c, cell) for c, cell in enumerate(row.values) if cell.known]
+        if len({_fold(cell.value) for _, cell in known}) < 2:
+            continue
+        for c, cell in known:
+            same = [terms[o] for o, other in known if o != c and _fold(other.value) == _fold(cell.value)]
+            cards.append(
+                _card(
+                    table.meta,
+                    t,
+                    f"comparison.cell.{r + 1}.{cell.concept}",
+                    t._("{attribute}?", attribute=row.attribute.rstrip("?？ ")),
+                    subject=base.definition(cell.concept).label,
+                    context=context,
+                    answer=cell.value,
+                    details=(t._("The same for {concepts}", concepts=t.join(same)),) if same else (),
+                    table=comparison_grid(table, base, {(r, c)}, only=r),
+                )
+            )
+        cards.append(
+            _card(
+                table.meta,
+                t,
+                f"comparison.row.{r + 1}",
+                t._("Give it for each of {concepts}", concepts=t.join([terms[c] for c, _ in known])),
+                subject=row.attribute,
+                context=context,
+                table=comparison_grid(table, base, {(r, c) for c, _ in known}),
+            )
+        )
+    return cards
 
 
 # --- plain-text drawing ----------------------------------------------------------------

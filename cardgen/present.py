@@ -1,4 +1,4 @@
-"""How every output shows a question: option markers, the answer as text, a stack's rows.
+"""How every output shows a question: option markers, the answer as text, a stack's rows, a comparison's table.
 
 Exams, quiz sets, Anki cards and the terminal quiz all take these from here, so a
 student sees the same answer written the same way, with the same markers, wherever
@@ -8,12 +8,13 @@ the question appears.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cache
 from typing import assert_never
 
 from cardgen.bank.question import Choice, FillIn, Matching, Ordering, Question, ShortAnswer, TrueFalse
-from cardgen.factbase.model import Stack
+from cardgen.factbase.model import ComparisonTable, FactBase, Stack
 from cardgen.lang import Lang, translator
 
 HIDDEN = "?"
@@ -124,3 +125,67 @@ def draw_stack_text(stack: Stack, hidden: int | None = None, marked: tuple[int, 
         line = " ".join(boxes)
         lines.append(f"{line}  ◀" if row.marked else line)
     return "\n".join(lines)
+
+
+# --- comparison tables ---------------------------------------------------------------------
+
+MARK = "◀"
+
+
+@dataclass(frozen=True, slots=True)
+class GridCell:
+    """One value of a drawn comparison; `marked` when the card or question asks about it."""
+
+    text: str
+    marked: bool
+
+
+@dataclass(frozen=True, slots=True)
+class GridRow:
+    attribute: str
+    cells: tuple[GridCell, ...]
+
+    @property
+    def marked(self) -> bool:
+        return any(cell.marked for cell in self.cells)
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """A comparison ready to draw: the concepts' terms as column heads, a row per attribute."""
+
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[GridRow, ...]
+
+
+def comparison_grid(
+    table: ComparisonTable, base: FactBase, marked: Collection[tuple[int, int]] = (), only: int | None = None
+) -> Grid:
+    """TABLE with its concepts named by their terms (the row at index ONLY alone, when given);
+    the cells at (row, column) in MARKED are marked."""
+    return Grid(
+        title=table.title,
+        columns=tuple(base.definition(concept).term for concept in table.concepts),
+        rows=tuple(
+            GridRow(row.attribute, tuple(GridCell(cell.value, (r, c) in marked) for c, cell in enumerate(row.values)))
+            for r, row in enumerate(table.rows)
+            if only is None or r == only
+        ),
+    )
+
+
+def draw_grid_text(grid: Grid) -> str:
+    """GRID as an aligned text table (wide characters count two columns), marked cells followed by ◀."""
+    head = ("", *grid.columns)
+    body = [
+        (row.attribute, *(f"{cell.text} {MARK}" if cell.marked else cell.text for cell in row.cells))
+        for row in grid.rows
+    ]
+    widths = [max(text_width(line[i]) for line in (head, *body)) for i in range(len(head))]
+
+    def line(texts: tuple[str, ...]) -> str:
+        return " | ".join(text + " " * (width - text_width(text)) for text, width in zip(texts, widths, strict=True))
+
+    rule = "-+-".join("-" * width for width in widths)
+    return "\n".join([line(head).rstrip(), rule, *(line(texts).rstrip() for texts in body)])

@@ -29,7 +29,7 @@ from cardgen.bank.question import (
 from cardgen.bank.relations import POLARITIES, Relations, fold, layers_worth_asking, trivial_layers
 from cardgen.bank.screen import Reason, giveaway, shares_stem, words
 from cardgen.factbase.answers import accepted_forms
-from cardgen.factbase.model import Definition, FactBase, Layer, Stack
+from cardgen.factbase.model import ComparisonTable, Definition, FactBase, Layer, Stack, TableRow
 from cardgen.gcpause import collector_paused
 from cardgen.lang import DEFAULT_LANG, LANGS, N_, Lang, Translator, lang_of, translator
 from cardgen.present import stack_rows
@@ -65,6 +65,11 @@ NOT_ONE = N_("{explanation}. {term} is not one of them.")
 MATCH = N_("Match each term with its definition.")
 EXAMPLE = N_("The following is an example of {concept}.")
 EXAMPLES_ARE = N_("Examples of {concept}: {examples}")
+WHICH_HAS = N_("Which of the following does this describe?")
+MATCH_ROW = N_("In ‘{title}’, match each concept with its value.")
+HOLDS_FOR = N_("In ‘{title}’, the following holds for {concept}.")
+ROW_VALUES = N_("{attribute} in ‘{title}’: {values}")
+NAMES_A_CONCEPT = N_("a value names a concept of the table")
 MESSAGES = (
     *ASK.values(),
     *IS_A.values(),
@@ -87,6 +92,9 @@ MESSAGES = (
     MATCH,
     EXAMPLE,
     EXAMPLES_ARE,
+    WHICH_HAS,
+    MATCH_ROW,
+    HOLDS_FOR,
 )
 CHOICE_KIND = {"pros": "pro_of", "cons": "con_of"}
 OX_KIND = {"pros": "ox_pro", "cons": "ox_con"}
@@ -156,6 +164,7 @@ def generate_bank(
                 gen.matching(),
                 gen.examples(),
                 gen.author(),
+                gen.comparisons(),
             ):
                 if q.id in excluded:
                     continue
@@ -185,6 +194,8 @@ def _choice(
     accepted: tuple[str, ...] = (),
     stack: Stack | None = None,
     hidden_layer: int | None = None,
+    table: ComparisonTable | None = None,
+    cells: tuple[tuple[int, int], ...] = (),
 ) -> Choice:
     texts = [w.text if isinstance(w, Candidate) else w for w in wrong]
     options = tuple(sorted((answer, *texts), key=lambda t: (fold(t), t)))
@@ -200,6 +211,8 @@ def _choice(
         accepted=accepted,
         stack=stack,
         hidden_layer=hidden_layer,
+        table=table,
+        cells=cells,
     )
 
 
@@ -906,6 +919,102 @@ class _Generator:
                 explanation=explanation,
                 facts=facts,
                 tags=self.tags(*facts),
+            )
+
+    # --- comparisons ----------------------------------------------------------------------
+
+    def comparisons(self) -> Iterator[Question]:
+        """Per row of a table: for each cell "which of these has this value?" (the wrong options
+        are the concepts whose value differs: one sharing the key's value would be right too),
+        a true statement and a false one taken from a value the row gives another concept, and,
+        when every value of the row differs, matching the concepts with their values. A row
+        with one value for every concept asks nothing; a cell the table leaves empty is never
+        asked nor offered; an item whose value names a concept of the table is left out."""
+        for table in self.base.comparisons:
+            if not self.wanted(table.id):
+                continue
+            for r, row in enumerate(table.rows):
+                if len({fold(cell.value) for cell in row.values if cell.known}) < 2:
+                    continue
+                for q in self._comparison_row(table, r, row):
+                    if any(self._names_concept(table, row.values[c].value) for _, c in q.cells):
+                        self.drop(q, Reason(NAMES_A_CONCEPT))
+                    else:
+                        yield q
+
+    def _names_concept(self, table: ComparisonTable, text: str) -> bool:
+        """Whether TEXT holds every word of a name of one of TABLE's concepts ("SaaS apps")."""
+        said = words(text)
+        return any(
+            (name := words(n)) and name <= said for c in table.concepts for n in (*self.rel.names(c), self.rel.label(c))
+        )
+
+    def _comparison_row(self, table: ComparisonTable, r: int, row: TableRow) -> Iterator[Choice | TrueFalse | Matching]:
+        rel = self.rel
+        t = self.t(table.id)
+        labels = [rel.label(c) for c in table.concepts]
+        known = [(c, cell) for c, cell in enumerate(row.values) if cell.known]
+        values = "; ".join(f"{rel.term(cell.concept)}: {cell.value}" for cell in row.values)
+        explanation = t._(ROW_VALUES, attribute=row.attribute, title=table.title, values=values)
+        for k, (c, cell) in enumerate(known):
+            facts = (table.id, cell.concept)
+            tags = self.tags(*facts)
+            wrong = [labels[o] for o, other in known if fold(other.value) != fold(cell.value)]
+            if len(wrong) + 1 >= MIN_OPTIONS:
+                yield _choice(
+                    f"{table.id}/compare_which/{r + 1}.{cell.concept}",
+                    "compare_which",
+                    # Not framed by the title, which often names every option ("IaaS vs PaaS vs SaaS").
+                    f"{t._(WHICH_HAS)}\n{row.attribute}: {cell.value}",
+                    labels[c],
+                    wrong[: MAX_OPTIONS - 1],
+                    accepted=rel.names(cell.concept),
+                    explanation=explanation,
+                    facts=facts,
+                    tags=tags,
+                    table=table,
+                    cells=((r, c),),
+                )
+            claim = t._(HOLDS_FOR, title=table.title, concept=labels[c])
+            yield TrueFalse(
+                id=f"{table.id}/compare_ox/{r + 1}.{cell.concept}",
+                kind="compare_ox",
+                prompt=f"{claim}\n{row.attribute}: {cell.value}",
+                answer=True,
+                explanation=explanation,
+                facts=facts,
+                tags=tags,
+                table=table,
+                cells=((r, c),),
+            )
+            # The next concept round the row whose value differs lends the false statement its value.
+            lender = next((o for o, other in known[k + 1 :] + known[:k] if fold(other.value) != fold(cell.value)), None)
+            if lender is not None:
+                yield TrueFalse(
+                    id=f"{table.id}/compare_ox/{r + 1}.{cell.concept}.{row.values[lender].concept}",
+                    kind="compare_ox",
+                    prompt=f"{claim}\n{row.attribute}: {row.values[lender].value}",
+                    answer=False,
+                    explanation=explanation,
+                    facts=facts,
+                    tags=tags,
+                    table=table,
+                    cells=((r, c), (r, lender)),
+                )
+        if len(known) == len(row.values) >= MIN_OPTIONS and len({fold(cell.value) for _, cell in known}) == len(known):
+            definitions = tuple(sorted((cell.value for cell in row.values), key=lambda v: (fold(v), v)))
+            yield Matching(
+                id=f"{table.id}/compare_match/{r + 1}",
+                kind="compare_match",
+                prompt=f"{t._(MATCH_ROW, title=table.title)}\n{row.attribute}",
+                terms=tuple(labels),
+                definitions=definitions,
+                answer=tuple(definitions.index(cell.value) for cell in row.values),
+                explanation=explanation,
+                facts=(table.id, *table.concepts),
+                tags=self.tags(table.id, *table.concepts),
+                table=table,
+                cells=tuple((r, c) for c in range(len(row.values))),
             )
 
 

@@ -44,7 +44,7 @@ from cardgen.emit.templating import default_templates, environment
 from cardgen.errors import UsageError
 from cardgen.factbase.model import FactBase
 from cardgen.gcpause import collector_paused
-from cardgen.present import StackRow, stack_rows
+from cardgen.present import Grid, GridCell, GridRow, StackRow, stack_rows
 from cardgen.write import safe_file_name
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -201,6 +201,8 @@ class NoteView(NamedTuple):
     details: tuple[Markup, ...]
     front_stack: Markup | None
     back_stack: Markup | None
+    table: Grid | None
+    """A comparison drawn on the back as a `<table>`, its texts escaped."""
 
 
 class ClozeView(NamedTuple):
@@ -316,6 +318,7 @@ class Renderer:
                     tuple(map(text, card.details)),
                     front_stack,
                     back_stack,
+                    self._escaped_grid(card.table) if card.table is not None else None,
                 )
             )
             if blank is not None:
@@ -329,6 +332,18 @@ class Renderer:
                     )
                 )
         return notes, clozes
+
+    def _escaped_grid(self, grid: Grid) -> Grid:
+        """GRID with every text escaped for Anki, for the back template to lay out."""
+        text = self._text.__getitem__
+        return Grid(
+            text(grid.title),
+            tuple(map(text, grid.columns)),
+            tuple(
+                GridRow(text(row.attribute), tuple(GridCell(text(cell.text), cell.marked) for cell in row.cells))
+                for row in grid.rows
+            ),
+        )
 
     def _draw_stacks(self, cards: Sequence[Card]) -> dict[_Drawing, Markup]:
         """Every drawing CARDS need, by (stack id, hidden layer, marked layers).

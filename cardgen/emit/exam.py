@@ -27,13 +27,33 @@ from itertools import zip_longest
 from pathlib import Path
 from typing import TypedDict, assert_never
 
-from cardgen.bank.question import Choice, FillIn, Matching, Ordering, Question, ShortAnswer, TrueFalse, drawing
+from cardgen.bank.question import (
+    Choice,
+    FillIn,
+    Matching,
+    Ordering,
+    Question,
+    ShortAnswer,
+    TrueFalse,
+    compared,
+    drawing,
+)
 from cardgen.bank.sample import quiz_sets, select, shuffle_options
 from cardgen.context import Context
 from cardgen.errors import UsageError
-from cardgen.factbase.model import AuthorQuestion, Definition, Fact, FactBase, ProsCons, Scenario, Stack, Taxonomy
+from cardgen.factbase.model import (
+    AuthorQuestion,
+    ComparisonTable,
+    Definition,
+    Fact,
+    FactBase,
+    ProsCons,
+    Scenario,
+    Stack,
+    Taxonomy,
+)
 from cardgen.lang import LANGS, N_, Lang, Translator, is_lang, translator
-from cardgen.present import answer_text, markers, stack_rows
+from cardgen.present import Grid, answer_text, comparison_grid, markers, stack_rows
 
 DEFAULT_QUESTIONS = 20
 MAX_VERSIONS = 26
@@ -187,6 +207,7 @@ class Item:
     key: KeyEntry
     choices: tuple[Mark, ...] = ()  # choice, ox
     stack: tuple[DrawnLayer, ...] = ()  # drawn under the prompt, one layer left blank
+    table: Grid | None = None  # the comparison row asked, drawn in the key only (it is the answer)
     rows: tuple[MatchRow, ...] = ()  # match
     slots: tuple[str, ...] = ()  # order: the numbered boxes, top to bottom
     pieces: tuple[Mark, ...] = ()  # order: the lettered items to place
@@ -318,6 +339,7 @@ class _StyleFields(TypedDict, total=False):
 
     choices: tuple[Mark, ...]
     stack: tuple[DrawnLayer, ...]
+    table: Grid
     rows: tuple[MatchRow, ...]
     slots: tuple[str, ...]
     pieces: tuple[Mark, ...]
@@ -360,6 +382,9 @@ def _item(number: int, q: Question, base: FactBase, t: Translator) -> Item:
             assert_never(unreachable)
     if (drawn := drawing(q)) is not None:
         fields["stack"] = draw_stack(*drawn)
+    if (asked := compared(q)) is not None:
+        table, cells = asked
+        fields["table"] = comparison_grid(table, base, cells, only=cells[0][0])
     prompt, *quote = q.prompt.splitlines()
     return Item(
         number=number,
@@ -402,6 +427,8 @@ def fact_name(base: FactBase, fact: Fact, t: Translator) -> str:
             return fact.text.splitlines()[0]
         case AuthorQuestion():
             return fact.question.splitlines()[0]
+        case ComparisonTable():
+            return fact.title
         case _ as unreachable:
             assert_never(unreachable)
 

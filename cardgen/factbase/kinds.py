@@ -14,7 +14,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from cardgen.factbase.model import AuthorQuestion, Definition, Fact, ProsCons, Scenario, Stack, Taxonomy
+from cardgen.factbase.model import (
+    NO_VALUE,
+    AuthorQuestion,
+    ComparisonTable,
+    Definition,
+    Fact,
+    ProsCons,
+    Scenario,
+    Stack,
+    Taxonomy,
+)
 from cardgen.lang import N_
 
 MAX_LAYER_COUNT = 99
@@ -24,7 +34,7 @@ MAX_LAYER_COUNT = 99
 class Field:
     """One key of a mapping: its value type, whether it is required, what it refers to."""
 
-    kind: str  # "text", "texts", "count", "points", "layers", "compare", "ids"
+    kind: str  # "text", "texts", "count", "points", "layers", "compare", "ids", "rows", "cells"
     required: bool = False
     ref: str | None = None  # the `refers_as` of the fact kind it names: "definition", "scenario", "stack"
     help: str = ""
@@ -105,6 +115,14 @@ LAYER_KEYS = {
     "name": Field("text", True),
     "count": Field("count", help=f"How many side by side (1 to {MAX_LAYER_COUNT})."),
     "concept": Field("text", ref="definition", help="The definition id this layer is an instance of."),
+}
+ROW_KEYS = {
+    "attribute": Field("text", True, help="What the row compares, e.g. 'Who manages the OS'."),
+    "values": Field(
+        "cells",
+        True,
+        help=f"The value for every concept of the table, by definition id; '{NO_VALUE}' where the table says nothing.",
+    ),
 }
 
 KINDS: tuple[FactKind, ...] = (
@@ -213,6 +231,23 @@ KINDS: tuple[FactKind, ...] = (
             "stack": Field("text", ref="stack", help="A stack id that draws the answer."),
         },
         cards={"question": N_("question")},
+    ),
+    FactKind(
+        "comparisons",
+        "comparison",
+        "comparisons",
+        ComparisonTable,
+        "comparisons",
+        {
+            "title": Field("text", True, help="What the table compares, e.g. 'Cloud service models'."),
+            "concepts": Field("ids", True, ref="definition", help="Definition ids of the columns; two or more."),
+            "rows": Field("rows", True, help="One attribute each, with a value for every concept."),
+        },
+        parts=(("comparison rows", lambda c: len(c.rows)),),
+        cards={
+            "comparison.cell": N_("comparison: one concept's value"),
+            "comparison.row": N_("comparison: a whole row"),
+        },
     ),
 )
 

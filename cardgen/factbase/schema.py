@@ -20,6 +20,7 @@ from cardgen.factbase.kinds import (
     LAYER_KEYS,
     MAX_LAYER_COUNT,
     POINT_KEYS,
+    ROW_KEYS,
     Field,
 )
 from cardgen.factbase.loader import ID_PATTERN
@@ -49,6 +50,10 @@ def _value(spec: Field) -> dict[str, Any]:
         return {"type": "array", "items": {"anyOf": [dict(TEXT), _object(POINT_KEYS)]}}
     if spec.kind == "layers":
         return {"type": "array", "minItems": 2, "items": {"anyOf": [dict(TEXT), _object(LAYER_KEYS)]}}
+    if spec.kind == "rows":
+        return {"type": "array", "minItems": 1, "items": _object(ROW_KEYS)}
+    if spec.kind == "cells":
+        return {"type": "object", "minProperties": 1, "additionalProperties": dict(TEXT)}
     raise ValueError(spec.kind)
 
 
