@@ -311,3 +311,14 @@ def test_the_terminal_quiz_shows_the_table_aligned(tmp_path: Path) -> None:
     assert len(columns) == 1, table
     child.send("q")
     child.expect(pexpect.EOF)
+
+
+def test_the_readme_example_is_a_valid_comparison(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"### Comparisons\n.*?```yaml\n(.*?)```", readme, re.S)
+    assert example, "the README lost its comparison example"
+    topic = CLOUD.read_text(encoding="utf-8").split("comparisons:")[0]
+    base = load(build_file_tree(tmp_path / "facts", {"cloud.yaml": topic + example.group(1)}))
+    (table,) = base.comparisons
+    assert table.concepts == ("iaas", "paas", "saas") and len(table.rows) == 3
+    assert not table.rows[2].values[2].known
