@@ -7,10 +7,14 @@ a kind of X fits X's definition, and what X is a kind of names X too.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from cardgen.bank.question import Choice, Matching, TrueFalse
 from cardgen.factbase.model import ComparisonTable, Definition, FactBase, ProsCons, Stack, TableRow, Taxonomy
+
+
+STOP = {"the", "and", "its", "for", "with", "all", "only", "an", "of", "to", "in", "on", "or", "by", "per", "it", "is"}
 
 
 def f(text: str) -> str:
@@ -136,9 +140,15 @@ class Oracle:
 
     @staticmethod
     def cell_holds(row: TableRow, concept: str, value: str) -> bool | None:
-        """Whether the table gives CONCEPT the VALUE in ROW; None where its cell is empty ("—")."""
+        """Whether the table gives CONCEPT the VALUE in ROW; None where its cell is empty ("—"),
+        or where the two values share a word stem ("fast" is true of "the fastest" too)."""
         given = next(cell for cell in row.values if cell.concept == concept)
-        return f(given.value) == f(value) if given.known else None
+        if not given.known:
+            return None
+        if f(given.value) == f(value):
+            return True
+        mine, theirs = ([w for w in re.findall(r"\w{2,}", f(v)) if w not in STOP] for v in (given.value, value))
+        return None if any(a[:3] == b[:3] or a in b or b in a for a in mine for b in theirs) else False
 
     def comparison_statement(self, q: TrueFalse) -> bool | None:
         """The truth of `concept ... \n attribute: value` by the table: a cell is closed (the value

@@ -253,7 +253,8 @@ def test_anki_imports_comparison_cards_and_renders_the_table(tmp_path: Path) -> 
         assert not [e for e in TEMPLATE_ERRORS if e in visible_text(rendered).lower()]
         (table,) = tables_in(rendered)
         marked = [text for row in table for _, cls, text in row if cls == "cg-marked"]
-        assert marked == ["the most", "some", "the least"]
+        assert marked == ["the operating system and all above it", "the application and its data",
+                          "only the settings it offers"]
     finally:
         col.close()
 
@@ -283,7 +284,7 @@ def test_a_comparison_table_is_visible_in_the_printed_key(tmp_path: Path) -> Non
     head = [line for line in text.splitlines() if re.search(r"IaaS\s+PaaS\s+SaaS\s*$", line)]
     assert len(head) == 4, text
     # The row under each head: the attribute, then the three values, side by side on one line.
-    assert re.search(r"How much control the customer has\s+the most\s+some\s+the least", text), text
+    assert re.search(r"Who manages the operating system\s+the customer\s+the provider\s+the provider", text), text
 
 
 @pytest.mark.slow

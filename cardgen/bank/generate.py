@@ -925,8 +925,9 @@ class _Generator:
 
     def comparisons(self) -> Iterator[Question]:
         """Per row of a table: for each cell "which of these has this value?" (the wrong options
-        are the concepts whose value differs: one sharing the key's value would be right too),
-        a true statement and a false one taken from a value the row gives another concept, and,
+        are the concepts whose value plainly differs, `_apart`: one sharing the key's value would
+        be right too), a true statement and a false one taken from a value the row gives another
+        concept that plainly differs, and,
         when every value of the row differs, matching the concepts with their values. A row
         with one value for every concept asks nothing; a cell the table leaves empty is never
         asked nor offered; an item whose value names a concept of the table is left out."""
@@ -959,7 +960,7 @@ class _Generator:
         for k, (c, cell) in enumerate(known):
             facts = (table.id, cell.concept)
             tags = self.tags(*facts)
-            wrong = [labels[o] for o, other in known if fold(other.value) != fold(cell.value)]
+            wrong = [labels[o] for o, other in known if _apart(other.value, cell.value)]
             if len(wrong) + 1 >= MIN_OPTIONS:
                 yield _choice(
                     f"{table.id}/compare_which/{r + 1}.{cell.concept}",
@@ -988,7 +989,7 @@ class _Generator:
                 cells=((r, c),),
             )
             # The next concept round the row whose value differs lends the false statement its value.
-            lender = next((o for o, other in known[k + 1 :] + known[:k] if fold(other.value) != fold(cell.value)), None)
+            lender = next((o for o, other in known[k + 1 :] + known[:k] if _apart(other.value, cell.value)), None)
             if lender is not None:
                 yield TrueFalse(
                     id=f"{table.id}/compare_ox/{r + 1}.{cell.concept}.{row.values[lender].concept}",
@@ -1016,6 +1017,12 @@ class _Generator:
                 table=table,
                 cells=tuple((r, c) for c in range(len(row.values))),
             )
+
+
+def _apart(value: str, other: str) -> bool:
+    """Whether two values of a row plainly differ: not the same, and no word of one shares a
+    stem with a word of the other ("fast" is true of what is "the fastest")."""
+    return fold(value) != fold(other) and not shares_stem(words(value), words(other))
 
 
 def _chunks(defs: list[Definition]) -> list[list[Definition]]:
