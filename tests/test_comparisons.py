@@ -6,7 +6,10 @@ also proved on a small table made for it.
 
 from __future__ import annotations
 
+import csv
 import html
+import io
+import json
 import re
 import subprocess
 import sys
@@ -24,6 +27,7 @@ from cardgen.cards import build_cards
 from cardgen.context import Context
 from cardgen.emit.anki import Renderer
 from cardgen.emit.exam import ExamSettings, exam_files, make_exam
+from cardgen.emit.quizset import make_quizsets, to_csv, to_json
 from cardgen.factbase.loader import load
 from cardgen.factbase.model import FactBase
 from cardgen.present import text_width
@@ -323,3 +327,16 @@ def test_the_readme_example_is_a_valid_comparison(tmp_path: Path) -> None:
     (table,) = base.comparisons
     assert table.concepts == ("iaas", "paas", "saas") and len(table.rows) == 3
     assert not table.rows[2].values[2].known
+
+
+def test_quiz_sets_of_comparison_items_follow_the_quiz_set_schema() -> None:
+    from tests.test_quizset import VALIDATOR
+
+    bank, _ = generate_bank(load(CLOUD))
+    asked = [q for q in bank if compared(q) is not None]
+    qs = make_quizsets(asked, size=len(asked), seed=2)[0]
+    doc = json.loads(to_json(qs))
+    VALIDATOR.validate(doc)
+    assert {q["kind"] for q in doc["questions"]} == {"compare_which", "compare_match", "compare_ox"}
+    rows = list(csv.reader(io.StringIO(to_csv(qs).decode("utf-8-sig"))))
+    assert len(rows) == 1 + len(asked)

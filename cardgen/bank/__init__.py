@@ -34,6 +34,11 @@ Kinds (`Question.kind`), their variant and the shape of their answer:
 - `matching` (Matching) — `terms` and `definitions` are the two columns in display order;
   `answer[i]` is the index of term i's definition.
 - `author` (ShortAnswer) — the author's own question; `answer` is the expected answer text.
+- `compare_which` (Choice) — which concept of a comparison a row's `attribute: value`
+  describes; the wrong options are the concepts whose value plainly differs.
+- `compare_match` (Matching) — a comparison row's concepts and values, when all differ.
+- `compare_ox` (TrueFalse) — a concept's value in a row: true, or false with a value the
+  row gives another concept. All three carry the `table` and the `cells` they ask.
 
 Choice questions have at least `MIN_OPTIONS` (3) and at most `MAX_OPTIONS` (4) options and
 exactly one right one. A wrong option is never something the fact base says is also true

@@ -47,6 +47,9 @@ QUESTION_TITLES = {
     "odd_one_out": N_("taxonomy: the odd one out"),
     "matching": N_("matching"),
     "author": N_("question"),
+    "compare_which": N_("comparison: which one?"),
+    "compare_match": N_("comparison: match the values"),
+    "compare_ox": N_("comparison: true or false"),
 }
 
 
