@@ -176,16 +176,51 @@ def comparison_grid(
 
 
 def draw_grid_text(grid: Grid) -> str:
-    """GRID as an aligned text table (wide characters count two columns), marked cells followed by ◀."""
+    """GRID as an aligned text table (wide characters count two columns), marked cells followed
+    by ◀; a text wider than CELL_WIDTH wraps at spaces within its cell (and rules then part the
+    rows), so that a table of three concepts fits an 80-column terminal."""
     head = ("", *grid.columns)
     body = [
         (row.attribute, *(f"{cell.text} {MARK}" if cell.marked else cell.text for cell in row.cells))
         for row in grid.rows
     ]
-    widths = [max(text_width(line[i]) for line in (head, *body)) for i in range(len(head))]
+    wrapped = [[_wrap(text) for text in texts] for texts in (head, *body)]
+    widths = [max(text_width(line) for cells in wrapped for line in cells[i]) for i in range(len(head))]
 
-    def line(texts: tuple[str, ...]) -> str:
-        return " | ".join(text + " " * (width - text_width(text)) for text, width in zip(texts, widths, strict=True))
+    def lines(cells: list[list[str]]) -> list[str]:
+        height = max(map(len, cells))
+        return [
+            " | ".join(
+                (cell[n] if n < len(cell) else "") + " " * (width - text_width(cell[n] if n < len(cell) else ""))
+                for cell, width in zip(cells, widths, strict=True)
+            ).rstrip()
+            for n in range(height)
+        ]
 
     rule = "-+-".join("-" * width for width in widths)
-    return "\n".join([line(head).rstrip(), rule, *(line(texts).rstrip() for texts in body)])
+    rows = [lines(cells) for cells in wrapped[1:]]
+    # Rows of several lines each are told apart by a rule between them.
+    parted = any(len(row) > 1 for row in rows)
+    drawn = [*lines(wrapped[0]), rule]
+    for n, row in enumerate(rows):
+        if n and parted:
+            drawn.append(rule)
+        drawn.extend(row)
+    return "\n".join(drawn)
+
+
+CELL_WIDTH = 16
+
+
+def _wrap(text: str) -> list[str]:
+    """TEXT in lines of at most CELL_WIDTH columns, broken at spaces (a longer word keeps a line of its own)."""
+    out: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        joined = f"{line} {word}" if line else word
+        if line and text_width(joined) > CELL_WIDTH:
+            out.append(line)
+            line = word
+        else:
+            line = joined
+    return [*out, line]

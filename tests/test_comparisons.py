@@ -103,6 +103,19 @@ def test_the_back_draws_an_aligned_table_with_the_asked_cell_marked(tmp_path: Pa
     assert whole[-1].count("◀") == 4 and sum(line.count("◀") for line in whole) == 4
 
 
+def test_long_values_wrap_in_their_cells_so_the_table_fits_a_terminal() -> None:
+    cards = {card.kind: card for card in build_cards(load(CLOUD))}
+    table = cards["comparison.row.4"].back.splitlines()
+    assert max(map(text_width, table)) <= 80
+    columns = {tuple(text_width(line[:i]) for i, ch in enumerate(line) if ch in "|+") for line in table}
+    assert len(columns) == 1, table
+    # A wrapped cell reads on, line by line, in its own column; rules part the rows.
+    billed = next(i for i, line in enumerate(table) if line.startswith("What the "))
+    iaas = " ".join(line.split("|")[1].strip() for line in table[billed : billed + 3])
+    assert iaas == "virtual machines and storage by the hour ◀"
+    assert table[billed - 1].startswith("---")
+
+
 # --- questions ------------------------------------------------------------------------------
 
 
