@@ -270,7 +270,7 @@ def test_anki_imports_comparison_cards_and_renders_the_table(tmp_path: Path) -> 
         assert not [e for e in TEMPLATE_ERRORS if e in visible_text(rendered).lower()]
         (table,) = tables_in(rendered)
         marked = [text for row in table for _, cls, text in row if cls == "cg-marked"]
-        assert marked == ["the operating system and all above it", "the application and its data",
+        assert marked == ["everything from the operating system up", "just the application and its data",
                           "only the settings it offers"]
     finally:
         col.close()
