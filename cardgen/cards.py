@@ -36,6 +36,11 @@ question
                               drawn on the back when it has one; a choice question
                               shows its options on the front and the right one(s),
                               with their markers, on the back
+comparison
+  ``comparison.cell.N.CONCEPT``   row N's attribute for the concept -> its value
+  ``comparison.row.N``            row N's attribute -> the value of every concept
+                                  (both draw the table on the back, asked cells marked;
+                                  a row with one value for every concept asks nothing)
 
 Scenarios make no cards of their own; their text frames the stack cards.
 """
@@ -52,6 +57,7 @@ from cardgen.bank.sample import spread_positions
 from cardgen.factbase.answers import accepted_forms
 from cardgen.factbase.model import (
     AuthorQuestion,
+    ComparisonTable,
     Definition,
     Fact,
     FactBase,
@@ -65,7 +71,7 @@ from cardgen.factbase.model import (
 )
 from cardgen.flow import FlowStep, flow_of
 from cardgen.lang import Lang, Translator, lang_of, translator
-from cardgen.present import draw_flow_text, draw_stack_text, markers
+from cardgen.present import Grid, comparison_grid, draw_flow_text, draw_grid_text, draw_stack_text, markers
 
 
 class Card(NamedTuple):
@@ -112,6 +118,8 @@ class Card(NamedTuple):
     """A part of a process drawn on the front, the asked step as "?"."""
     back_flow: tuple[FlowStep, ...] = ()
     """The whole process drawn on the back, the asked steps marked."""
+    table: Grid | None = None
+    """A comparison drawn on the back, the asked cells marked."""
     source: str | None = None
     note: str | None = None
     lang: Lang = "ko"
@@ -166,6 +174,8 @@ class Card(NamedTuple):
             parts.append(draw_stack_text(self.stack, marked=self.marked_layers))
         if self.back_flow:
             parts.append(draw_flow_text(self.back_flow))
+        if self.table is not None:
+            parts.append(draw_grid_text(self.table))
         if self.note:
             parts.append(f"※ {self.note}")
         return "\n".join(parts)
@@ -240,6 +250,7 @@ class _CardFields(TypedDict, total=False):
     fixed: bool
     front_flow: tuple[FlowStep, ...]
     back_flow: tuple[FlowStep, ...]
+    table: Grid | None
 
 
 STACK_SHARE = 0.25
@@ -275,6 +286,8 @@ def cards_of(base: FactBase, fact: Fact, lang: Lang | None = None, trivial: froz
             return _taxonomy_cards(base, fact, t)
         case AuthorQuestion():
             return _question_cards(base, fact, t)
+        case ComparisonTable():
+            return _comparison_cards(base, fact, t)
         case Scenario():
             return []  # a scenario frames the stack cards; it has none of its own
         case _ as unreachable:
@@ -595,6 +608,49 @@ def _question_cards(base: FactBase, q: AuthorQuestion, t: Translator) -> list[Ca
         options = tuple(o.text for o in q.choices)
         card = _with_options(card, options, tuple(i for i, o in enumerate(q.choices) if o.correct))
     return [card]
+
+
+# --- comparisons ---------------------------------------------------------------------------
+
+
+def _comparison_cards(base: FactBase, table: ComparisonTable, t: Translator) -> list[Card]:
+    """A card per cell (the concept named, so a value several concepts share is still one
+    answer), its row drawn on the back, and one per row, the whole table on its back. A row
+    whose known values are all the same asks nothing; a cell the table leaves empty is never asked."""
+    terms = [base.definition(c).term for c in table.concepts]
+    context = t._("Compared in ‘{title}’", title=table.title)
+    cards: list[Card] = []
+    for r, row in enumerate(table.rows):
+        known = [(c, cell) for c, cell in enumerate(row.values) if cell.known]
+        if len({_fold(cell.value) for _, cell in known}) < 2:
+            continue
+        for c, cell in known:
+            same = [terms[o] for o, other in known if o != c and _fold(other.value) == _fold(cell.value)]
+            cards.append(
+                _card(
+                    table.meta,
+                    t,
+                    f"comparison.cell.{r + 1}.{cell.concept}",
+                    t._("{attribute}?", attribute=row.attribute.rstrip("?？ ")),
+                    subject=base.definition(cell.concept).label,
+                    context=context,
+                    answer=cell.value,
+                    details=(t._("The same for {concepts}", concepts=t.join(same)),) if same else (),
+                    table=comparison_grid(table, base, {(r, c)}, only=r),
+                )
+            )
+        cards.append(
+            _card(
+                table.meta,
+                t,
+                f"comparison.row.{r + 1}",
+                t._("Give it for each of {concepts}", concepts=t.join([terms[c] for c, _ in known])),
+                subject=row.attribute,
+                context=context,
+                table=comparison_grid(table, base, {(r, c) for c, _ in known}),
+            )
+        )
+    return cards
 
 
 # --- plain-text drawing ----------------------------------------------------------------

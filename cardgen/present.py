@@ -1,4 +1,5 @@
-"""How every output shows a question: option markers, the answer as text, a stack's rows, a flow.
+"""How every output shows a question: option markers, the answer as text, a stack's rows, a flow,
+a comparison's table.
 
 Exams, quiz sets, Anki cards and the terminal quiz all take these from here, so a
 student sees the same answer written the same way, with the same markers, wherever
@@ -8,12 +9,13 @@ the question appears.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cache
 from typing import assert_never
 
 from cardgen.bank.question import Choice, FillIn, Matching, MultiChoice, Ordering, Question, ShortAnswer, TrueFalse
-from cardgen.factbase.model import Stack
+from cardgen.factbase.model import ComparisonTable, FactBase, Stack
 from cardgen.flow import FlowStep
 from cardgen.lang import Lang, translator
 
@@ -190,3 +192,102 @@ def draw_flow_text(steps: tuple[FlowStep, ...]) -> str:
         number = f"{step.number}.".rjust(len(indent) - 1)
         lines.append(f"{number} {step.name}  ◀" if step.marked else f"{number} {step.name}")
     return "\n".join(lines)
+
+
+# --- comparison tables ---------------------------------------------------------------------
+
+MARK = "◀"
+
+
+@dataclass(frozen=True, slots=True)
+class GridCell:
+    """One value of a drawn comparison; `marked` when the card or question asks about it."""
+
+    text: str
+    marked: bool
+
+
+@dataclass(frozen=True, slots=True)
+class GridRow:
+    attribute: str
+    cells: tuple[GridCell, ...]
+
+    @property
+    def marked(self) -> bool:
+        return any(cell.marked for cell in self.cells)
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """A comparison ready to draw: the concepts' terms as column heads, a row per attribute."""
+
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[GridRow, ...]
+
+
+def comparison_grid(
+    table: ComparisonTable, base: FactBase, marked: Collection[tuple[int, int]] = (), only: int | None = None
+) -> Grid:
+    """TABLE with its concepts named by their terms (the row at index ONLY alone, when given);
+    the cells at (row, column) in MARKED are marked."""
+    return Grid(
+        title=table.title,
+        columns=tuple(base.definition(concept).term for concept in table.concepts),
+        rows=tuple(
+            GridRow(row.attribute, tuple(GridCell(cell.value, (r, c) in marked) for c, cell in enumerate(row.values)))
+            for r, row in enumerate(table.rows)
+            if only is None or r == only
+        ),
+    )
+
+
+def draw_grid_text(grid: Grid) -> str:
+    """GRID as an aligned text table (wide characters count two columns), marked cells followed
+    by ◀; a text wider than CELL_WIDTH wraps at spaces within its cell (and rules then part the
+    rows), so that a table of three concepts fits an 80-column terminal."""
+    head = ("", *grid.columns)
+    body = [
+        (row.attribute, *(f"{cell.text} {MARK}" if cell.marked else cell.text for cell in row.cells))
+        for row in grid.rows
+    ]
+    wrapped = [[_wrap(text) for text in texts] for texts in (head, *body)]
+    widths = [max(text_width(line) for cells in wrapped for line in cells[i]) for i in range(len(head))]
+
+    def lines(cells: list[list[str]]) -> list[str]:
+        height = max(map(len, cells))
+        return [
+            " | ".join(
+                (cell[n] if n < len(cell) else "") + " " * (width - text_width(cell[n] if n < len(cell) else ""))
+                for cell, width in zip(cells, widths, strict=True)
+            ).rstrip()
+            for n in range(height)
+        ]
+
+    rule = "-+-".join("-" * width for width in widths)
+    rows = [lines(cells) for cells in wrapped[1:]]
+    # Rows of several lines each are told apart by a rule between them.
+    parted = any(len(row) > 1 for row in rows)
+    drawn = [*lines(wrapped[0]), rule]
+    for n, row in enumerate(rows):
+        if n and parted:
+            drawn.append(rule)
+        drawn.extend(row)
+    return "\n".join(drawn)
+
+
+CELL_WIDTH = 16
+
+
+def _wrap(text: str) -> list[str]:
+    """TEXT in lines of at most CELL_WIDTH columns, broken at spaces (a longer word keeps a line of its own)."""
+    out: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        joined = f"{line} {word}" if line else word
+        if line and text_width(joined) > CELL_WIDTH:
+            out.append(line)
+            line = word
+        else:
+            line = joined
+    return [*out, line]

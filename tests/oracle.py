@@ -7,10 +7,14 @@ a kind of X fits X's definition, and what X is a kind of names X too.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
-from cardgen.bank.question import Choice, TrueFalse
-from cardgen.factbase.model import Definition, FactBase, Process, ProsCons, Stack, Taxonomy
+from cardgen.bank.question import Choice, Matching, TrueFalse
+from cardgen.factbase.model import ComparisonTable, Definition, FactBase, Process, ProsCons, Stack, TableRow, Taxonomy
+
+
+STOP = {"the", "and", "its", "for", "with", "all", "only", "an", "of", "to", "in", "on", "or", "by", "per", "it", "is"}
 
 
 def f(text: str) -> str:
@@ -143,7 +147,52 @@ class Oracle:
         if q.kind == "odd_one_out":
             tax = self.base[main]
             return not any(o in self.names(c) for c in self.below(tax.parent) | {tax.parent})
+        if q.kind == "compare_which":
+            table: ComparisonTable = self.base[main]
+            row, value = self.cell_said(table, q.prompt.split("\n", 1)[1])
+            concepts = [c for c in table.concepts if o in self.names(c)]
+            return any(self.cell_holds(row, c, value) for c in concepts)
         raise AssertionError(f"not a choice kind: {q.kind}")
+
+    # --- comparisons ------------------------------------------------------------------------
+
+    @staticmethod
+    def cell_said(table: ComparisonTable, line: str) -> tuple[TableRow, str]:
+        """The row and the value a line `attribute: value` speaks of."""
+        row = max((r for r in table.rows if f(line).startswith(f(r.attribute) + ":")), key=lambda r: len(r.attribute))
+        return row, line[len(row.attribute) + 1 :].strip()
+
+    @staticmethod
+    def cell_holds(row: TableRow, concept: str, value: str) -> bool | None:
+        """Whether the table gives CONCEPT the VALUE in ROW; None where its cell is empty ("—"),
+        or where the two values share a word stem ("fast" is true of "the fastest" too)."""
+        given = next(cell for cell in row.values if cell.concept == concept)
+        if not given.known:
+            return None
+        if f(given.value) == f(value):
+            return True
+        mine, theirs = ([w for w in re.findall(r"\w{2,}", f(v)) if w not in STOP] for v in (given.value, value))
+        return None if any(a[:3] == b[:3] or a in b or b in a for a in mine for b in theirs) else False
+
+    def comparison_statement(self, q: TrueFalse) -> bool | None:
+        """The truth of `concept ... \n attribute: value` by the table: a cell is closed (the value
+        given is the concept's, any other is not), except an empty one."""
+        table: ComparisonTable = self.base[q.facts[0]]
+        head, line = q.prompt.split("\n", 1)
+        named = [c for c in table.concepts if self.defs[c].label in head]
+        (concept,) = [c for c in named if not any(c != o and self.defs[c].label in self.defs[o].label for o in named)]
+        row, value = self.cell_said(table, line)
+        return self.cell_holds(row, concept, value)
+
+    def matching_is_right(self, q: Matching) -> bool:
+        """Whether Q's key pairs every concept with its value, and no other pairing would do."""
+        table: ComparisonTable = self.base[q.facts[0]]
+        row = next(r for r in table.rows if f(r.attribute) == f(q.prompt.split("\n", 1)[1]))
+        concepts = [next(c for c in table.concepts if f(term) in self.names(c)) for term in q.terms]
+        values = [f(v) for v in q.definitions]
+        return len(set(values)) == len(values) and all(
+            self.cell_holds(row, c, text) for c, (_, text) in zip(concepts, q.pairs, strict=True)
+        )
 
     def ox_is_true(self, q: TrueFalse) -> bool | None:
         """True / False when the fact base decides Q's statement, None when it is silent."""
@@ -151,6 +200,8 @@ class Oracle:
             return self.example_is_of(q)
         if q.kind == "stack_band_ox":
             return self.band_holds(q)
+        if q.kind == "compare_ox":
+            return self.comparison_statement(q)
         polarity = "pros" if q.kind == "ox_pro" else "cons"
         concept = self.concept_of(q.facts[0])
         text = f(q.prompt.split("\n", 1)[1])

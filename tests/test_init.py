@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from cardgen.factbase.kinds import COMMON, FILE_KEYS, KINDS, LAYER_KEYS, POINT_KEYS, STEP_KEYS
+from cardgen.factbase.kinds import COMMON, FILE_KEYS, KINDS, LAYER_KEYS, POINT_KEYS, ROW_KEYS, STEP_KEYS
 from cardgen.factbase.loader import load
 from cardgen.lang import LANGS, lang_of
 from cardgen.starter import STARTER
@@ -56,7 +56,7 @@ def test_every_key_of_the_format_is_shown_or_explained(tmp_path: Path, lang: str
     assert run_cardgen("init", str(tmp_path / "f"), "--lang", lang).returncode == 0
     (file,) = (tmp_path / "f").iterdir()
     text = file.read_text(encoding="utf-8")
-    keys = {*COMMON, *FILE_KEYS, *POINT_KEYS, *LAYER_KEYS, *STEP_KEYS, *(key for kind in KINDS for key in kind.fields)}
+    keys = {*COMMON, *FILE_KEYS, *POINT_KEYS, *LAYER_KEYS, *STEP_KEYS, *ROW_KEYS, *(key for kind in KINDS for key in kind.fields)}
     missing = sorted(key for key in keys if not re.search(rf"(^|[\s{{`])({key}):", text, re.MULTILINE))
     assert not missing, missing
     # The editor's schema line points at the schema of the cardgen that wrote the file.

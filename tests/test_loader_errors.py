@@ -33,6 +33,17 @@ definitions:
     definition: 호스트 커널을 공유하는 격리된 프로세스
 """
 NOT_GIVEN = ", which is not in the given paths; define it, or give the file that does"
+TABLE = """\
+comparisons:
+  - id: t
+    title: 비교
+    concepts: [vm, hv]
+    rows:
+      - attribute: 속도
+        values: {vm: 빠름, hv: 느림}
+      - attribute: 메모리
+        values: {vm: 적음, hv: 많음}
+"""
 
 
 def problems(tmp_path: Path, files: dict[str, str | bytes]) -> list[str]:
@@ -88,7 +99,7 @@ CASES = {
     ),
     "unknown top-level key": (
         {"a.yaml": "deck: D\nfacts: []\n"},
-        ["a.yaml:2: unknown key 'facts' in the file; expected one of: deck, tags, source, synonyms, exclude, lang, cards, definitions, pros_cons, taxonomy, scenarios, stacks, processes, questions"],
+        ["a.yaml:2: unknown key 'facts' in the file; expected one of: deck, tags, source, synonyms, exclude, lang, cards, definitions, pros_cons, taxonomy, scenarios, stacks, processes, questions, comparisons"],
     ),
     "unknown key without a close match": (
         {"a.yaml": "definitions:\n  - id: x\n    term: X\n    definition: d\n    zzz: 1\n"},
@@ -351,6 +362,38 @@ CASES = {
     "a layer note that is not text": (
         {"a.yaml": "stacks:\n  - id: s\n    title: S\n    layers:\n      - {name: OS, note: [customer]}\n      - B\n"},
         ["a.yaml:5: 'note' must be text, not a list"],
+    ),
+    "comparison: unknown concept id": (
+        {"a.yaml": GOOD_DEFS + TABLE.replace("hv", "hx")},
+        ["a.yaml:12: comparison 't' refers to unknown definition 'hx'" + NOT_GIVEN],
+    ),
+    "comparison: a value for a concept not listed": (
+        {"a.yaml": GOOD_DEFS + TABLE.replace("{vm: 빠름, hv: 느림}", "{vm: 빠름, hv: 느림, vn: 중간}")},
+        ["a.yaml:15: row '속도' gives a value for 'vn', which is not one of the table's concepts; the table's concepts are vm, hv"],
+    ),
+    "comparison: a missing value": (
+        {"a.yaml": GOOD_DEFS + TABLE.replace("{vm: 빠름, hv: 느림}", "{vm: 빠름}")},
+        ["a.yaml:14: row '속도' has no value for 'hv'; write one, or '—' where the table says nothing"],
+    ),
+    "comparison: a repeated attribute": (
+        {"a.yaml": GOOD_DEFS + TABLE + "      - attribute: 속도\n        values: {vm: 느림, hv: 빠름}\n"},
+        ["a.yaml:18: repeated attribute '속도' (first at line 14)"],
+    ),
+    "comparison: two values for one concept": (
+        {"a.yaml": GOOD_DEFS + TABLE.replace("{vm: 빠름, hv: 느림}", "{vm: 빠름, vm: 느림, hv: 느림}")},
+        ["a.yaml:15: two values for 'vm' (first at line 15)"],
+    ),
+    "comparison: one concept": (
+        {"a.yaml": GOOD_DEFS + TABLE.replace("[vm, hv]", "[vm]").replace(", hv: 느림", "").replace(", hv: 많음", "")},
+        ["a.yaml:10: a comparison needs at least two concepts, this one has 1"],
+    ),
+    "comparison: values not a mapping": (
+        {"a.yaml": GOOD_DEFS + TABLE.replace("{vm: 빠름, hv: 느림}", "[빠름, 느림]")},
+        ["a.yaml:15: 'values' must be a mapping of concept ids to values, not a list"],
+    ),
+    "comparison: no rows": (
+        {"a.yaml": GOOD_DEFS + TABLE.split("    rows:")[0] + "    rows: []\n"},
+        ["a.yaml:13: 'rows' must hold at least one row"],
     ),
     "two documents": (
         {"a.yaml": "deck: A\n---\ndeck: B\n"},

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from cardgen.bank.generate import build_bank, generate_bank
-from cardgen.bank.question import Choice, FillIn, TrueFalse
+from cardgen.bank.question import Choice, FillIn, Matching, TrueFalse
 from cardgen.bank.sample import quiz_sets, reveals
 from cardgen.cards import build_cards
 from cardgen.context import Context
@@ -458,4 +458,6 @@ def test_the_shipped_facts_and_a_second_topic_pass_the_oracle_in_every_set(folde
             assert oracle.ox_is_true(q) is q.answer, q.id
         if isinstance(q, Choice):
             assert oracle.right_options(q) == {q.answer}, q.id
+        if isinstance(q, Matching) and q.kind == "compare_match":
+            assert oracle.matching_is_right(q), q.id
     assert sum(q.kind.startswith("stack_") for q in bank) <= len(bank) / 4

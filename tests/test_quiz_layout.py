@@ -18,7 +18,7 @@ from cardgen.context import Context
 from cardgen.factbase.loader import load
 from cardgen.factbase.model import Layer, Meta, Stack
 from cardgen.review.compare import check
-from cardgen.review.layout import stack_lines, wrap
+from cardgen.review.layout import stack_lines, table_lines, wrap
 from cardgen.review.quiz import items_for
 from cardgen.review.session import Session
 from cardgen.review.schedule import make_scheduler
@@ -29,7 +29,7 @@ from conftest import FACTS, ROOT, build_file_tree
 T0 = datetime(2024, 5, 1, 9, tzinfo=timezone.utc)
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\r")
 CLEAR = "\x1b[2J"
-ANSWER_KEYS = {"flash": ["enter", "3"], "typed": ["하이퍼바이져", "enter"], "choice": ["1", "enter"]}
+ANSWER_KEYS = {"flash": ["enter", "3"], "typed": ["하이퍼바이져", "enter"], "choice": ["1", "enter"], "multi": ["1 2", "enter"]}
 WIDE_STACK = """\
 deck: "Test::Stack"
 definitions:
@@ -101,13 +101,44 @@ def test_a_stack_too_wide_for_the_terminal_becomes_a_numbered_list():
 
 
 @pytest.mark.parametrize("width", [50, 40])
-@pytest.mark.parametrize("facts", [FACTS, ROOT / "tests" / "topics"])
+# tests/topics holds a comparison (cloud-models.yaml), and so does the English starter.
+@pytest.mark.parametrize("facts", [FACTS, ROOT / "tests" / "topics", ROOT / "cardgen" / "starter" / "en"])
 def test_every_screen_fits_a_narrow_terminal(tmp_path, width, facts):
     with Store.open(tmp_path / "none.sqlite3", readonly=True) as store:
         for item in items_for(Context(load(facts)), "mixed"):
             raw = screens(item, store, width)
             lines = ANSI.sub("", raw).split("\n")
             assert max(cell_len(line) for line in lines) <= width, (item.key, max(lines, key=cell_len))
+
+
+def test_a_comparison_is_a_table_when_it_fits_and_a_list_when_it_does_not():
+    from cardgen.present import Grid, GridCell, GridRow
+
+    grid = Grid("모델 비교", ("IaaS", "PaaS"), (GridRow("운영체제 관리", (GridCell("고객", True), GridCell("제공자", False))),))
+    drawn = table_lines(grid, 80)
+    assert drawn[0].split("|")[1].strip() == "IaaS" and "고객 ◀" in drawn[-1]
+    assert table_lines(grid, 20) == ["• 운영체제 관리 —", "  IaaS: 고객  ◀", "• 운영체제 관리 —", "  PaaS: 제공자"]
+    assert all(cell_len(line) <= 10 for line in table_lines(grid, 10))
+
+
+@pytest.mark.parametrize("width", [80, 50, 40])
+def test_a_comparison_is_drawn_on_the_back_of_its_cards_and_choice_questions(tmp_path, width):
+    items = {i.key: i for i in items_for(Context(load(ROOT / "tests" / "topics")), "mixed")}
+    row = items["cloud-models-compared/comparison.row.4"]
+    which = items["cloud-models-compared/compare_which/4.paas"]
+    with Store.open(tmp_path / "none.sqlite3", readonly=True) as store:
+        for item in (row, which):
+            shown = ANSI.sub("", screens(item, store, width, color=False))
+            lines = shown.split("\n")
+            assert max(cell_len(line) for line in lines) <= width, (item.key, max(lines, key=cell_len))
+            flat = " ".join(shown.split())
+            if width == 80:  # drawn as a table: the concepts head the columns, the asked cells marked
+                assert any(line.split("|")[1:] and line.split("|")[1].strip() == "IaaS" for line in lines)
+                assert "requests ◀" in flat
+            else:  # listed a cell a line: "attribute — concept: value"
+                assert "• What the customer is billed for — PaaS: application runtime and requests ◀" in flat
+    # The question shows the table with its answer, never before it.
+    assert "|" not in which.front and "requests ◀" in which.back
 
 
 def test_a_process_is_drawn_as_steps_on_the_screen(tmp_path):

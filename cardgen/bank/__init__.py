@@ -50,6 +50,11 @@ Kinds (`Question.kind`), their variant and the shape of their answer:
   with one right option or several ("choose all that apply"); its options are the author's
   (2 to 9, kept even where the screening would drop a generated question) and `fixed` when
   the author's order must stay.
+- `compare_which` (Choice) — which concept of a comparison a row's `attribute: value`
+  describes; the wrong options are the concepts whose value plainly differs.
+- `compare_match` (Matching) — a comparison row's concepts and values, when all differ.
+- `compare_ox` (TrueFalse) — a concept's value in a row: true, or false with a value the
+  row gives another concept. All three carry the `table` and the `cells` they ask.
 
 Generated choice questions have at least `MIN_OPTIONS` (3) and at most `MAX_OPTIONS` (4)
 options and exactly one right one. A wrong option is never something the fact base says is also true

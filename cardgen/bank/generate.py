@@ -40,7 +40,17 @@ from cardgen.bank.relations import (
 )
 from cardgen.bank.screen import Reason, giveaway, shares_stem, words
 from cardgen.factbase.answers import accepted_forms
-from cardgen.factbase.model import Definition, FactBase, Layer, Process, Stack, Step, Taxonomy
+from cardgen.factbase.model import (
+    ComparisonTable,
+    Definition,
+    FactBase,
+    Layer,
+    Process,
+    Stack,
+    Step,
+    TableRow,
+    Taxonomy,
+)
 from cardgen.flow import FlowStep, flow_of
 from cardgen.gcpause import collector_paused
 from cardgen.lang import DEFAULT_LANG, LANGS, N_, Lang, Translator, lang_of, translator
@@ -89,6 +99,11 @@ EXAMPLES_ARE = N_("Examples of {concept}: {examples}")
 ALL_THAT_APPLY = N_("{question} (choose all that apply)")
 IN_GROUP = N_("Among the kinds of {parent}, which is one of ‘{group}’?")
 GROUP_KINDS = N_("{group}: {kinds}")
+WHICH_HAS = N_("Which of the following does this describe?")
+MATCH_ROW = N_("In ‘{title}’, match each concept with its value.")
+HOLDS_FOR = N_("In ‘{title}’, the following holds for {concept}.")
+ROW_VALUES = N_("{attribute} in ‘{title}’: {values}")
+NAMES_A_CONCEPT = N_("a value names a concept of the table")
 MESSAGES = (
     *ASK.values(),
     *IS_A.values(),
@@ -122,6 +137,9 @@ MESSAGES = (
     ALL_THAT_APPLY,
     IN_GROUP,
     GROUP_KINDS,
+    WHICH_HAS,
+    MATCH_ROW,
+    HOLDS_FOR,
 )
 CHOICE_KIND = {"pros": "pro_of", "cons": "con_of"}
 OX_KIND = {"pros": "ox_pro", "cons": "ox_con"}
@@ -203,6 +221,7 @@ def generate_bank(
                 gen.matching(),
                 gen.examples(),
                 gen.author(),
+                gen.comparisons(),
             ):
                 if q.id in excluded:
                     continue
@@ -233,6 +252,8 @@ def _choice(
     stack: Stack | None = None,
     hidden_layer: int | None = None,
     flow: tuple[FlowStep, ...] = (),
+    table: ComparisonTable | None = None,
+    cells: tuple[tuple[int, int], ...] = (),
 ) -> Choice:
     texts = [w.text if isinstance(w, Candidate) else w for w in wrong]
     options = tuple(sorted((answer, *texts), key=lambda t: (fold(t), t)))
@@ -249,6 +270,8 @@ def _choice(
         stack=stack,
         hidden_layer=hidden_layer,
         flow=flow,
+        table=table,
+        cells=cells,
     )
 
 
@@ -1249,11 +1272,114 @@ class _Generator:
                     points=q.points,
                 )
 
+    # --- comparisons ----------------------------------------------------------------------
+
+    def comparisons(self) -> Iterator[Question]:
+        """Per row of a table: for each cell "which of these has this value?" (the wrong options
+        are the concepts whose value plainly differs, `_apart`: one sharing the key's value would
+        be right too), a true statement and a false one taken from a value the row gives another
+        concept that plainly differs, and,
+        when every value of the row differs, matching the concepts with their values. A row
+        with one value for every concept asks nothing; a cell the table leaves empty is never
+        asked nor offered; an item whose value names a concept of the table is left out."""
+        for table in self.base.comparisons:
+            if not self.wanted(table.id):
+                continue
+            for r, row in enumerate(table.rows):
+                if len({fold(cell.value) for cell in row.values if cell.known}) < 2:
+                    continue
+                for q in self._comparison_row(table, r, row):
+                    if any(self._names_concept(table, row.values[c].value) for _, c in q.cells):
+                        self.drop(q, Reason(NAMES_A_CONCEPT))
+                    else:
+                        yield q
+
+    def _names_concept(self, table: ComparisonTable, text: str) -> bool:
+        """Whether TEXT holds every word of a name of one of TABLE's concepts ("SaaS apps")."""
+        said = words(text)
+        return any(
+            (name := words(n)) and name <= said for c in table.concepts for n in (*self.rel.names(c), self.rel.label(c))
+        )
+
+    def _comparison_row(self, table: ComparisonTable, r: int, row: TableRow) -> Iterator[Choice | TrueFalse | Matching]:
+        rel = self.rel
+        t = self.t(table.id)
+        labels = [rel.label(c) for c in table.concepts]
+        known = [(c, cell) for c, cell in enumerate(row.values) if cell.known]
+        values = "; ".join(f"{rel.term(cell.concept)}: {cell.value}" for cell in row.values)
+        explanation = t._(ROW_VALUES, attribute=row.attribute, title=table.title, values=values)
+        for k, (c, cell) in enumerate(known):
+            facts = (table.id, cell.concept)
+            tags = self.tags(*facts)
+            wrong = [labels[o] for o, other in known if _apart(other.value, cell.value)]
+            if len(wrong) + 1 >= MIN_OPTIONS:
+                yield _choice(
+                    f"{table.id}/compare_which/{r + 1}.{cell.concept}",
+                    "compare_which",
+                    # Not framed by the title, which often names every option ("IaaS vs PaaS vs SaaS").
+                    f"{t._(WHICH_HAS)}\n{row.attribute}: {cell.value}",
+                    labels[c],
+                    wrong[: MAX_OPTIONS - 1],
+                    accepted=rel.names(cell.concept),
+                    explanation=explanation,
+                    facts=facts,
+                    tags=tags,
+                    table=table,
+                    cells=((r, c),),
+                )
+            claim = t._(HOLDS_FOR, title=table.title, concept=labels[c])
+            yield TrueFalse(
+                id=f"{table.id}/compare_ox/{r + 1}.{cell.concept}",
+                kind="compare_ox",
+                prompt=f"{claim}\n{row.attribute}: {cell.value}",
+                answer=True,
+                explanation=explanation,
+                facts=facts,
+                tags=tags,
+                table=table,
+                cells=((r, c),),
+            )
+            # The next concept round the row whose value differs lends the false statement its value.
+            lender = next((o for o, other in known[k + 1 :] + known[:k] if _apart(other.value, cell.value)), None)
+            if lender is not None:
+                yield TrueFalse(
+                    id=f"{table.id}/compare_ox/{r + 1}.{cell.concept}.{row.values[lender].concept}",
+                    kind="compare_ox",
+                    prompt=f"{claim}\n{row.attribute}: {row.values[lender].value}",
+                    answer=False,
+                    explanation=explanation,
+                    facts=facts,
+                    tags=tags,
+                    table=table,
+                    cells=((r, c), (r, lender)),
+                )
+        if len(known) == len(row.values) >= MIN_OPTIONS and len({fold(cell.value) for _, cell in known}) == len(known):
+            definitions = tuple(sorted((cell.value for cell in row.values), key=lambda v: (fold(v), v)))
+            yield Matching(
+                id=f"{table.id}/compare_match/{r + 1}",
+                kind="compare_match",
+                prompt=f"{t._(MATCH_ROW, title=table.title)}\n{row.attribute}",
+                terms=tuple(labels),
+                definitions=definitions,
+                answer=tuple(definitions.index(cell.value) for cell in row.values),
+                explanation=explanation,
+                facts=(table.id, *table.concepts),
+                tags=self.tags(table.id, *table.concepts),
+                table=table,
+                cells=tuple((r, c) for c in range(len(row.values))),
+            )
+
 
 def _all_that_apply(question: str, t: Translator) -> str:
     """QUESTION with "(choose all that apply)" on its first line, the question proper."""
     first, *rest = question.split("\n")
     return "\n".join((t._(ALL_THAT_APPLY, question=first), *rest))
+
+
+def _apart(value: str, other: str) -> bool:
+    """Whether two values of a row plainly differ: not the same, and no word of one shares a
+    stem with a word of the other ("fast" is true of what is "the fastest")."""
+    return fold(value) != fold(other) and not shares_stem(words(value), words(other))
 
 
 def _chunks(defs: list[Definition]) -> list[list[Definition]]:

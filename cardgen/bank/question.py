@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Literal, assert_never
 
-from cardgen.factbase.model import Stack
+from cardgen.factbase.model import ComparisonTable, Stack
 from cardgen.flow import FlowStep
 
 Style = Literal["choice", "multi", "ox", "order", "match", "fill", "short"]
@@ -48,7 +48,8 @@ class Choice(_Asked):
     """Pick the one right option; `answer` indexes `options`. `stack` is drawn with the
     prompt, the layer at `hidden_layer` as a blank box; `flow` is a part of a process drawn
     with the prompt, the asked step as "?". `accepted` are other names of the answer (never
-    offered as wrong options)."""
+    offered as wrong options). `table` is the comparison the question asks about, `cells`
+    the (row, column) cells it asks (drawn with the answer, never with the question)."""
 
     style: ClassVar[Style] = "choice"
     options: tuple[str, ...]
@@ -58,6 +59,8 @@ class Choice(_Asked):
     hidden_layer: int | None = None
     fixed: bool = False
     flow: tuple[FlowStep, ...] = ()
+    table: ComparisonTable | None = None
+    cells: tuple[tuple[int, int], ...] = ()
 
     @property
     def answer_text(self) -> str:
@@ -82,10 +85,13 @@ class MultiChoice(_Asked):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TrueFalse(_Asked):
-    """A statement (the prompt's second line) that is true or false by the facts."""
+    """A statement (the prompt's second line) that is true or false by the facts; `table` and
+    `cells` as for `Choice`."""
 
     style: ClassVar[Style] = "ox"
     answer: bool
+    table: ComparisonTable | None = None
+    cells: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -102,12 +108,15 @@ class Ordering(_Asked):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Matching(_Asked):
     """Match each of `terms` (the left column, in display order) to one of `definitions`
-    (the right column, in display order): term i goes with `definitions[answer[i]]`."""
+    (the right column, in display order): term i goes with `definitions[answer[i]]`.
+    `table` and `cells` as for `Choice`."""
 
     style: ClassVar[Style] = "match"
     terms: tuple[str, ...]
     definitions: tuple[str, ...]
     answer: tuple[int, ...]
+    table: ComparisonTable | None = None
+    cells: tuple[tuple[int, int], ...] = ()
 
     @property
     def pairs(self) -> tuple[tuple[str, str], ...]:
@@ -173,6 +182,9 @@ KINDS: dict[
     "author": ShortAnswer,
     "author_choice": Choice,
     "author_multi": MultiChoice,
+    "compare_which": Choice,
+    "compare_match": Matching,
+    "compare_ox": TrueFalse,
 }
 
 #: The kinds whose options are the author's: screened for giveaways by `cardgen audit`, never dropped.
@@ -202,5 +214,16 @@ def also_accepted(q: Question) -> tuple[str, ...]:
             return q.accepted
         case MultiChoice() | TrueFalse() | Ordering() | Matching() | ShortAnswer():
             return ()
+        case _ as unreachable:
+            assert_never(unreachable)
+
+
+def compared(q: Question) -> tuple[ComparisonTable, tuple[tuple[int, int], ...]] | None:
+    """The comparison Q asks about and the (row, column) cells it asks, if it asks one."""
+    match q:
+        case Choice() | TrueFalse() | Matching():
+            return (q.table, q.cells) if q.table is not None else None
+        case MultiChoice() | Ordering() | FillIn() | ShortAnswer():
+            return None
         case _ as unreachable:
             assert_never(unreachable)

@@ -24,6 +24,7 @@ from cardgen.bank.question import (
     Question,
     ShortAnswer,
     TrueFalse,
+    compared,
     drawing,
     flow_drawn,
 )
@@ -189,8 +190,20 @@ def _balance_truth(chosen: list[Question], pool: list[Question]) -> list[Questio
         out[last] = spare[not lead].pop((fresh or fitting)[0])
 
 
+def _rows_asked(q: Question) -> frozenset[str]:
+    """A mark for each comparison row Q asks about. Every such question pairs a concept with
+    a value of the row, in its statement, its options or its columns, so two questions about
+    one row each give the other's answer away: the mark is in both their answers and givens."""
+    found = compared(q)
+    if found is None:
+        return frozenset()
+    table, cells = found
+    return frozenset(f"\x1f{table.id}\x1f{row}\x1f" for row, _ in cells)
+
+
 def answers(q: Question) -> frozenset[str]:
-    """What a student must produce for Q, folded: the key and its other accepted forms."""
+    """What a student must produce for Q, folded: the key and its other accepted forms (and
+    the comparison rows it asks, `_rows_asked`)."""
     match q:
         case Choice():
             texts: tuple[str, ...] = (q.options[q.answer],)  # picked, not written: its other names are no answer
@@ -207,13 +220,14 @@ def answers(q: Question) -> frozenset[str]:
             texts = ()
         case _ as unreachable:
             assert_never(unreachable)
-    return frozenset(t for t in map(fold, texts) if len(t) >= 2)
+    return frozenset(t for t in map(fold, texts) if len(t) >= 2) | _rows_asked(q)
 
 
 def visible(q: Question) -> str:
     """What Q shows as given, folded: the text it quotes (the prompt's lines after the
     question), matching columns, ordering pieces and drawn layers. Choice options are no
-    given: a term offered as a wrong option tells nothing about it."""
+    given: a term offered as a wrong option tells nothing about it. The comparison rows Q
+    asks (`_rows_asked`) count as shown."""
     parts = q.prompt.split("\n")[1:]
     match q:
         case Matching():
@@ -230,7 +244,7 @@ def visible(q: Question) -> str:
         parts += [layer.note for i, layer in enumerate(stack.layers) if layer.note and i != hidden]
         parts += [band.name for band in stack.bands]
     parts += [step.name for step in flow_drawn(q) if not step.hidden]
-    return fold("\n".join(parts))
+    return "\n".join([fold("\n".join(parts)), *sorted(_rows_asked(q))])
 
 
 def reveals(a: Question, b: Question) -> bool:

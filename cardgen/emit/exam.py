@@ -36,6 +36,7 @@ from cardgen.bank.question import (
     Question,
     ShortAnswer,
     TrueFalse,
+    compared,
     drawing,
 )
 from cardgen.bank.sample import quiz_sets, select, shuffle_options
@@ -43,6 +44,7 @@ from cardgen.context import Context
 from cardgen.errors import UsageError
 from cardgen.factbase.model import (
     AuthorQuestion,
+    ComparisonTable,
     Definition,
     Fact,
     FactBase,
@@ -54,7 +56,7 @@ from cardgen.factbase.model import (
 )
 from cardgen.flow import FlowStep
 from cardgen.lang import LANGS, N_, Lang, Translator, is_lang, translator
-from cardgen.present import answer_text, markers, stack_rows
+from cardgen.present import Grid, answer_text, comparison_grid, markers, stack_rows
 
 DEFAULT_QUESTIONS = 20
 MAX_VERSIONS = 26
@@ -219,6 +221,7 @@ class Item:
     choices: tuple[Mark, ...] = ()  # choice, multi, ox
     stack: tuple[DrawnLayer, ...] = ()  # drawn under the prompt, one layer left blank
     flow: tuple[FlowStep, ...] = ()  # a part of a process drawn under the prompt, the asked step as "?"
+    table: Grid | None = None  # the comparison row asked, drawn in the key only (it is the answer)
     rows: tuple[MatchRow, ...] = ()  # match
     slots: tuple[str, ...] = ()  # order: the numbered boxes, top to bottom
     in_flow: bool = False  # order: the slots are the steps of a process, joined by arrows
@@ -357,6 +360,7 @@ class _StyleFields(TypedDict, total=False):
     choices: tuple[Mark, ...]
     stack: tuple[DrawnLayer, ...]
     flow: tuple[FlowStep, ...]
+    table: Grid
     rows: tuple[MatchRow, ...]
     slots: tuple[str, ...]
     in_flow: bool
@@ -406,6 +410,9 @@ def _item(number: int, q: Question, base: FactBase, t: Translator) -> Item:
             assert_never(unreachable)
     if (drawn := drawing(q)) is not None:
         fields["stack"] = draw_stack(*drawn)
+    if (asked := compared(q)) is not None:
+        table, cells = asked
+        fields["table"] = comparison_grid(table, base, cells, only=cells[0][0])
     prompt, *quote = q.prompt.splitlines()
     return Item(
         number=number,
@@ -448,6 +455,8 @@ def fact_name(base: FactBase, fact: Fact, t: Translator) -> str:
             return fact.text.splitlines()[0]
         case AuthorQuestion():
             return fact.question.splitlines()[0]
+        case ComparisonTable():
+            return fact.title
         case _ as unreachable:
             assert_never(unreachable)
 

@@ -14,7 +14,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from cardgen.factbase.model import AuthorQuestion, Definition, Fact, Process, ProsCons, Scenario, Stack, Taxonomy
+from cardgen.factbase.model import (
+    NO_VALUE,
+    AuthorQuestion,
+    ComparisonTable,
+    Definition,
+    Fact,
+    Process,
+    ProsCons,
+    Scenario,
+    Stack,
+    Taxonomy,
+)
 from cardgen.lang import N_
 
 MAX_LAYER_COUNT = 99
@@ -28,7 +39,7 @@ COUNT_SYMBOL = r"×?\s*([^\W\d_][\w+\-]{0,3})"
 class Field:
     """One key of a mapping: its value type, whether it is required, what it refers to."""
 
-    kind: str  # "text", "texts", "count", "points", "layers", "bands", "steps", "compare", "ids", "kinds", ...
+    kind: str  # "text", "texts", "count", "points", "layers", "bands", "steps", "compare", "ids", "kinds", "rows", ...
     required: bool = False
     ref: str | None = None  # the `refers_as` of the fact kind it names ("definition", "stack"), or "fact" for any
     help: str = ""
@@ -131,6 +142,14 @@ STEP_KEYS = {
     "name": Field("text", True),
     "detail": Field("text", help="What happens in this step."),
     "concept": Field("text", ref="definition", help="The definition id this step is an instance of."),
+}
+ROW_KEYS = {
+    "attribute": Field("text", True, help="What the row compares, e.g. 'Who manages the OS'."),
+    "values": Field(
+        "cells",
+        True,
+        help=f"The value for every concept of the table, by definition id; '{NO_VALUE}' where the table says nothing.",
+    ),
 }
 
 KINDS: tuple[FactKind, ...] = (
@@ -276,6 +295,23 @@ KINDS: tuple[FactKind, ...] = (
         },
         parts=(("choice questions", lambda q: 1 if q.choices else 0),),
         cards={"question": N_("question")},
+    ),
+    FactKind(
+        "comparisons",
+        "comparison",
+        "comparisons",
+        ComparisonTable,
+        "comparisons",
+        {
+            "title": Field("text", True, help="What the table compares, e.g. 'Cloud service models'."),
+            "concepts": Field("ids", True, ref="definition", help="Definition ids of the columns; two or more."),
+            "rows": Field("rows", True, help="One attribute each, with a value for every concept."),
+        },
+        parts=(("comparison rows", lambda c: len(c.rows)),),
+        cards={
+            "comparison.cell": N_("comparison: one concept's value"),
+            "comparison.row": N_("comparison: a whole row"),
+        },
     ),
 )
 

@@ -40,12 +40,16 @@ from cardgen.factbase.kinds import (
     MAX_POINTS,
     MIN_CHOICES,
     POINT_KEYS,
+    ROW_KEYS,
     STEP_KEYS,
     Field,
 )
 from cardgen.factbase.model import (
+    NO_VALUE,
     Band,
+    Cell,
     Comparison,
+    ComparisonTable,
     Fact,
     FactBase,
     Group,
@@ -56,6 +60,7 @@ from cardgen.factbase.model import (
     Point,
     Stack,
     Step,
+    TableRow,
     Taxonomy,
 )
 from cardgen.factbase.suggest import close_ids
@@ -485,6 +490,61 @@ class _FileReader:
             bands.append(_build(Band, values, loc=self.loc(item)))
         return tuple(bands) if len(bands) == len(items) else None
 
+    def _read_cells(self, node: Node, key: str, owner: str) -> tuple[Cell, ...] | None:
+        """A mapping of concept ids to values, in the order written (checked against the table later)."""
+        if not isinstance(node, MappingNode) or node.tag != _YAML + "map":
+            self.problem(node, f"'{key}' must be a mapping of concept ids to values, not {_describe(node)}")
+            return None
+        cells: list[Cell] = []
+        first_line: dict[str, int] = {}
+        ok = True
+        for key_node, value_node in node.value:
+            if self.may_alias and not self.fresh(value_node):
+                continue
+            concept = key_node.value if isinstance(key_node, ScalarNode) else None
+            if not isinstance(concept, str) or key_node.tag not in _PLAIN_SCALAR_TAGS:
+                self.problem(key_node, f"keys in '{key}' must be concept ids")
+                ok = False
+                continue
+            if concept in first_line:
+                self.problem(key_node, f"two values for '{concept}' (first at line {first_line[concept]})")
+                ok = False
+                continue
+            first_line[concept] = key_node.start_mark.line + 1
+            if node.flow_style:
+                self.in_flow.add(id(value_node))
+            value = self.text(value_node, concept)
+            if value is None:
+                ok = False
+                continue
+            cells.append(Cell(concept, NO_VALUE if value in _NO_VALUES else value, self.loc(key_node)))
+        return tuple(cells) if ok else None
+
+    def _read_rows(self, node: Node, key: str, owner: str) -> tuple[TableRow, ...] | None:
+        items = self.sequence(node, key)
+        if items is None:
+            return None
+        if not items:
+            self.problem(node, f"'{key}' must hold at least one row")
+            return None
+        rows: list[TableRow] = []
+        first_line: dict[str, int] = {}
+        ok = True
+        for item in items:
+            values = self.fields(item, ROW_KEYS, "a row", owner)
+            if values is None:
+                ok = False
+                continue
+            row = _build(TableRow, values, loc=self.loc(item))
+            folded = fold(row.attribute)
+            if folded in first_line:
+                self.problem(item, f"repeated attribute '{row.attribute}' (first at line {first_line[folded]})")
+                ok = False
+                continue
+            first_line[folded] = row.loc.line
+            rows.append(row)
+        return tuple(rows) if ok else None
+
 
 _COUNT_SYMBOL = re.compile(COUNT_SYMBOL)
 
@@ -562,6 +622,54 @@ def _value_of(node: Node, key: str) -> Node:
     assert isinstance(node, MappingNode)
     value: Node = next(v for k, v in node.value if isinstance(k, ScalarNode) and k.value == key)
     return value
+
+
+# A lone dash, of any length, says the table has nothing in a cell.
+_NO_VALUES = frozenset({NO_VALUE, "-", "–"})
+
+
+def _check_comparison(reader: _FileReader, table: ComparisonTable) -> ComparisonTable | None:
+    """TABLE with every row's cells in the order of its concepts, or None (and a problem for
+    each mistake) when a row names a concept the table has not, or misses one it has."""
+    concepts = table.concepts
+    if len(concepts) < 2:
+        reader.problems.append(
+            Problem(table.meta.loc, f"a comparison needs at least two concepts, this one has {len(concepts)}")
+        )
+        return None
+    ok = True
+    rows: list[TableRow] = []
+    for row in table.rows:
+        given = {cell.concept: cell for cell in row.values}
+        for cell in row.values:
+            if cell.concept not in concepts:
+                close = close_ids(cell.concept, concepts)
+                hint = (
+                    " (did you mean " + " or ".join(f"'{c}'" for c in close) + "?)"
+                    if close
+                    else f"; the table's concepts are {', '.join(concepts)}"
+                )
+                reader.problems.append(
+                    Problem(
+                        cell.loc,
+                        f"row '{row.attribute}' gives a value for '{cell.concept}', "
+                        f"which is not one of the table's concepts{hint}",
+                    )
+                )
+                ok = False
+        for concept in concepts:
+            if concept not in given:
+                reader.problems.append(
+                    Problem(
+                        row.loc,
+                        f"row '{row.attribute}' has no value for '{concept}'; "
+                        f"write one, or '{NO_VALUE}' where the table says nothing",
+                    )
+                )
+                ok = False
+        if ok:
+            rows.append(replace(row, values=tuple(given[c] for c in concepts)))
+    return replace(table, rows=tuple(rows)) if ok else None
 
 
 def _unbalanced(text: str) -> bool:
@@ -1022,6 +1130,8 @@ def _read_fact(
     fact = kind.model(meta, **values)
     if isinstance(fact, Stack) and fact.bands:
         return _fitted_bands(reader, fact, owner)
+    if isinstance(fact, ComparisonTable):
+        return _check_comparison(reader, fact)
     return fact
 
 

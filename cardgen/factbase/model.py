@@ -269,11 +269,55 @@ class AuthorQuestion(_Fact):
         return len(self.right) > 1
 
 
-Fact = Definition | ProsCons | Taxonomy | Scenario | Stack | Process | AuthorQuestion
+#: What a cell of a comparison holds when the table says nothing there.
+NO_VALUE = "—"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One value of a comparison row: what ATTRIBUTE is for one concept."""
+
+    concept: str
+    value: str
+    loc: Loc = field(default=Loc("<memory>", 0), compare=False)
+
+    @property
+    def known(self) -> bool:
+        """False for `NO_VALUE`: the table says nothing about this concept here."""
+        return self.value != NO_VALUE
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One attribute of a comparison and its value for each concept, in the table's concept order."""
+
+    attribute: str
+    values: tuple[Cell, ...]
+    loc: Loc = field(default=Loc("<memory>", 0), compare=False)
+
+    def value_of(self, concept: str) -> str:
+        return next(cell.value for cell in self.values if cell.concept == concept)
+
+
+@dataclass(frozen=True)
+class ComparisonTable(_Fact):
+    """Concepts (definition ids, the columns) compared attribute by attribute (the rows).
+
+    Every row holds a value for every concept; a cell is closed (the concept's value is
+    that one, so another row value is false of it) unless it is `NO_VALUE`.
+    """
+
+    meta: Meta
+    title: str
+    concepts: tuple[str, ...]
+    rows: tuple[TableRow, ...]
+
+
+Fact = Definition | ProsCons | Taxonomy | Scenario | Stack | Process | AuthorQuestion | ComparisonTable
 
 
 #: The fields of `FactBase` that hold facts, one per fact kind.
-KIND_FIELDS = ("definitions", "pros_cons", "taxonomies", "scenarios", "stacks", "processes", "questions")
+KIND_FIELDS = ("definitions", "pros_cons", "taxonomies", "scenarios", "stacks", "processes", "questions", "comparisons")
 
 
 @dataclass(frozen=True)
@@ -287,6 +331,7 @@ class FactBase:
     stacks: tuple[Stack, ...] = ()
     processes: tuple[Process, ...] = ()
     questions: tuple[AuthorQuestion, ...] = ()
+    comparisons: tuple[ComparisonTable, ...] = ()
     files: tuple[str, ...] = ()
     synonyms: tuple[tuple[str, ...], ...] = ()
     """Groups of words that mean the same in any answer (운영체제, OS)."""

@@ -27,6 +27,7 @@ from cardgen.factbase.kinds import (
     MAX_POINTS,
     MIN_CHOICES,
     POINT_KEYS,
+    ROW_KEYS,
     STEP_KEYS,
     Field,
 )
@@ -81,6 +82,10 @@ def _value(spec: Field) -> dict[str, Any]:
         band = _object(BAND_KEYS)
         band["properties"]["layers"]["minItems"] = 1
         return {"type": "array", "items": band}
+    if spec.kind == "rows":
+        return {"type": "array", "minItems": 1, "items": _object(ROW_KEYS)}
+    if spec.kind == "cells":
+        return {"type": "object", "minProperties": 1, "additionalProperties": dict(TEXT)}
     raise ValueError(spec.kind)
 
 

@@ -1,9 +1,9 @@
 """What a quiz screen shows, part by part, and how a part fits a terminal of a given width.
 
 A card's front and back are kept as parts (plain text, the answer, list entries, a stack,
-a correction note) so the terminal can emphasise the answer, bullet the details, wrap each
-entry with a hanging indent and draw a stack only as wide as the terminal allows. Widths are
-terminal columns: Hangul takes two.
+a flow, a comparison table, a correction note) so the terminal can emphasise the answer,
+bullet the details, wrap each entry with a hanging indent and draw a stack or a table only
+as wide as the terminal allows. Widths are terminal columns: Hangul takes two.
 """
 
 from __future__ import annotations
@@ -12,22 +12,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from cardgen.present import draw_flow_text, draw_stack_text, stack_rows, text_width
+from cardgen.present import draw_flow_text, draw_grid_text, draw_stack_text, stack_rows, text_width
 
 if TYPE_CHECKING:
     from cardgen.bank.question import Choice, MultiChoice
     from cardgen.cards import Card
     from cardgen.factbase.model import Stack
     from cardgen.flow import FlowStep
+    from cardgen.present import Grid
 
-PartKind = Literal["text", "answer", "bullet", "stack", "flow", "note"]
+PartKind = Literal["text", "answer", "bullet", "stack", "flow", "table", "note"]
 BULLET = "• "
 MARK = "◀"
 
 
 @dataclass(frozen=True)
 class Part:
-    """One block of a screen. A bullet with MARKED is the entry asked about; a stack draws HIDDEN as '?'."""
+    """One block of a screen. A bullet with MARKED is the entry asked about; a stack draws HIDDEN as '?';
+    a table is a comparison (`grid`), its asked cells marked."""
 
     kind: PartKind
     text: str = ""
@@ -36,6 +38,7 @@ class Part:
     marked: tuple[int, ...] = ()
     mark: bool = False
     flow: tuple[FlowStep, ...] = ()
+    grid: Grid | None = None
 
 
 @dataclass(frozen=True)
@@ -60,13 +63,16 @@ def card_layout(card: Card) -> Layout:
         back.append(Part("stack", stack=card.stack, marked=card.marked_layers))
     if card.back_flow:
         back.append(Part("flow", flow=card.back_flow))
+    if card.table is not None:
+        back.append(Part("table", grid=card.table))
     if card.note:
         back.append(Part("note", card.note))
     return Layout(tuple(front), tuple(back))
 
 
-def choice_layout(question: Choice | MultiChoice) -> Layout:
-    """A choice question's prompt (and its stack or steps) on the front; its explanation on the back."""
+def choice_layout(question: Choice | MultiChoice, table: Grid | None = None) -> Layout:
+    """A choice question's prompt (and its stack or steps) on the front; its explanation on the back,
+    and TABLE, the comparison row it asks (the answer, so never on the front)."""
     from cardgen.bank.question import Choice
 
     front = [Part("text", question.prompt)]
@@ -74,8 +80,10 @@ def choice_layout(question: Choice | MultiChoice) -> Layout:
         front.append(Part("stack", stack=question.stack, hidden=question.hidden_layer))
     if isinstance(question, Choice) and question.flow:
         front.append(Part("flow", flow=question.flow))
-    back = (Part("text", question.explanation),) if question.explanation else ()
-    return Layout(tuple(front), back)
+    back = [Part("text", question.explanation)] if question.explanation else []
+    if table is not None:
+        back.append(Part("table", grid=table))
+    return Layout(tuple(front), tuple(back))
 
 
 def wrap(text: str, width: int | None, first: str = "", rest: str | None = None, glue: str = "") -> list[str]:
@@ -137,3 +145,17 @@ def stack_lines(stack: Stack, width: int | None, hidden: int | None = None, mark
 def flow_lines(flow: tuple[FlowStep, ...], width: int | None) -> list[str]:
     """The steps of a process drawn one under another, each line wrapped to WIDTH."""
     return [line for drawn in draw_flow_text(flow).split("\n") for line in wrap(drawn, width)]
+
+
+def table_lines(grid: Grid, width: int | None) -> list[str]:
+    """GRID drawn as an aligned table when it fits WIDTH, else listed a cell a line,
+    "attribute — concept: value", wrapped with a hanging indent and the asked cells marked."""
+    drawn = draw_grid_text(grid).split("\n")
+    if width is None or max(text_width(line) for line in drawn) <= width:
+        return drawn
+    lines: list[str] = []
+    for row in grid.rows:
+        for column, cell in zip(grid.columns, row.cells, strict=True):
+            glue = f"  {MARK}" if cell.marked else ""
+            lines += wrap(f"{row.attribute} — {column}: {cell.text}", width, BULLET, glue=glue)
+    return lines

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from cardgen.bank.question import Choice, MultiChoice, Question
     from cardgen.cards import Card
     from cardgen.context import Context
+    from cardgen.factbase.model import FactBase
+    from cardgen.present import Grid
     from cardgen.review.layout import Layout
     from cardgen.review.session import Item
 
@@ -58,6 +60,9 @@ QUESTION_TITLES = {
     "author": N_("question"),
     "author_choice": N_("question"),
     "author_multi": N_("question"),
+    "compare_which": N_("comparison: which one?"),
+    "compare_match": N_("comparison: match the values"),
+    "compare_ox": N_("comparison: true or false"),
 }
 OTHER_TITLE = N_("question")
 
@@ -99,7 +104,7 @@ def items_for(context: Context, mode: str) -> tuple[Item, ...]:
     if mode in ("flash", "typed", "mixed"):
         items += card_items(context.cards, mode, t, where)
     if mode in ("choice", "mixed"):
-        items += choice_items(context.bank, t, where)
+        items += choice_items(context.bank, t, where, context.base)
     return tuple(items)
 
 
@@ -143,12 +148,16 @@ def card_items(
 
 
 def choice_items(
-    bank: Sequence[Question], t: Translator | None = None, where: dict[str, tuple[str, int]] | None = None
+    bank: Sequence[Question],
+    t: Translator | None = None,
+    where: dict[str, tuple[str, int]] | None = None,
+    base: FactBase | None = None,
 ) -> list[Item]:
     """The bank's choice questions (one right option, or several) as review items.
 
     Options are shuffled once with a fixed seed, spreading the right answers evenly
-    over the positions, so a question looks the same in every session.
+    over the positions, so a question looks the same in every session. With the fact
+    BASE, a question about a comparison shows the row it asks with its answer.
     """
     import random
 
@@ -168,13 +177,13 @@ def choice_items(
                 style="multi" if multi else "choice",
                 fact_id=q.facts[0] if q.facts else q.id,
                 title=t.gettext(QUESTION_TITLES.get(q.kind, OTHER_TITLE)),
-                faces=_choice_faces(q),
+                faces=_choice_faces(q, base),
                 options=q.options,
                 correct=q.answer if isinstance(q, Choice) else None,
                 right=q.answers if isinstance(q, MultiChoice) else (),
                 tags=q.tags,
                 where=where.get(q.facts[0]) if q.facts else None,
-                layout=_choice_layout(q),
+                layout=_choice_layout(q, base),
             )
         )
     return out
@@ -186,18 +195,37 @@ def _card_layout(card: Card) -> Callable[[], Layout]:
     return lambda: card_layout(card)
 
 
-def _choice_layout(question: Choice | MultiChoice) -> Callable[[], Layout]:
+def _choice_layout(question: Choice | MultiChoice, base: FactBase | None) -> Callable[[], Layout]:
     from cardgen.review.layout import choice_layout
 
-    return lambda: choice_layout(question)
+    return lambda: choice_layout(question, _asked_row(question, base))
+
+
+def _asked_row(question: Choice | MultiChoice, base: FactBase | None) -> Grid | None:
+    """The comparison row QUESTION asks, its asked cells marked, if it asks one and BASE names the concepts."""
+    from cardgen.bank.question import compared
+    from cardgen.present import comparison_grid
+
+    asked = compared(question)
+    if asked is None or base is None:
+        return None
+    table, cells = asked
+    return comparison_grid(table, base, cells, only=cells[0][0])
 
 
 def _card_faces(card: Card) -> Callable[[], tuple[str, str]]:
     return lambda: (card.front, card.back)
 
 
-def _choice_faces(question: Choice | MultiChoice) -> Callable[[], tuple[str, str]]:
-    return lambda: (_question_front(question), question.explanation)
+def _choice_faces(question: Choice | MultiChoice, base: FactBase | None) -> Callable[[], tuple[str, str]]:
+    return lambda: (_question_front(question), _question_back(question, base))
+
+
+def _question_back(question: Choice | MultiChoice, base: FactBase | None) -> str:
+    from cardgen.present import draw_grid_text
+
+    table = _asked_row(question, base)
+    return "\n".join([question.explanation, draw_grid_text(table)] if table is not None else [question.explanation])
 
 
 def _question_front(question: Choice | MultiChoice) -> str:

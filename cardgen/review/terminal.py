@@ -25,7 +25,7 @@ from rich.text import Text
 
 from cardgen.lang import DEFAULT_LANG, N_, Lang, Translator, translator
 from cardgen.review.compare import Verdict, aligned, columns
-from cardgen.review.layout import BULLET, MARK, Part, flow_lines, stack_lines, wrap
+from cardgen.review.layout import BULLET, MARK, Part, flow_lines, stack_lines, table_lines, wrap
 from cardgen.review.schedule import describe_due, short_interval
 from cardgen.review.session import Item, Preview, Progress, Stats, Summary
 from cardgen.text import terminal_safe as safe
@@ -128,7 +128,8 @@ class RichScreen:
         return out
 
     def _lay_out(self, parts: Sequence[Part], cols: int | None) -> Text:
-        """PARTS one under another: the answer emphasised, entries bulleted with a hanging indent, stacks fitted."""
+        """PARTS one under another: the answer emphasised, entries bulleted with a hanging indent, stacks
+        and tables fitted."""
         out = Text()
         for part in parts:
             if out:
@@ -148,6 +149,9 @@ class RichScreen:
                     out.append("\n".join(safe(line, lines=False) for line in lines))
                 case "flow":
                     out.append("\n".join(safe(line, lines=False) for line in flow_lines(part.flow, cols)))
+                case "table":
+                    assert part.grid is not None
+                    out.append("\n".join(safe(line, lines=False) for line in table_lines(part.grid, cols)))
                 case "note":
                     out.append("\n".join(wrap(safe(part.text, lines=False), cols, "※ ")), style="yellow")
                 case _ as unreachable:
