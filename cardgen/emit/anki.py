@@ -37,6 +37,7 @@ from typing import NamedTuple
 import genanki
 from markupsafe import Markup
 
+from cardgen import richtext
 from cardgen.cards import Card
 from cardgen.context import Context
 from cardgen.emit.order import author_rank, study_order
@@ -166,13 +167,32 @@ def escape_text(value: object) -> Markup:
     written in a fact would read as an unreplaced field to tools that check decks.
     The record and unit separators become character references: Anki joins a note's
     fields with U+001F, and the renderer below splits a template's output on U+001E.
+    Rich text (`cardgen.richtext`) keeps its code, bold and formulas, each plain part
+    escaped as above; a formula goes to MathJax, which Anki runs on `\\(...\\)`.
     """
-    text = html.escape(str(value), quote=True).replace("[", "&#91;").replace("\n", "<br>")
+    text = str(value)
+    rich = richtext.to_html(text, _ANKI_HTML) if richtext.has_markup(text) else None
+    return Markup(_escape_plain(text) if rich is None else rich)
+
+
+def _escape_plain(value: str) -> str:
+    text = html.escape(value, quote=True).replace("[", "&#91;").replace("\n", "<br>")
     if "{" in text or "}" in text:
         text = text.replace("{", "&#123;").replace("}", "&#125;")
     if "\x1e" in text or "\x1f" in text:
         text = text.replace("\x1e", "&#30;").replace("\x1f", "&#31;")
-    return Markup(text)
+    return text
+
+
+def _anki_math(formula: richtext.Math) -> str:
+    # The cards' outer element turns MathJax off for fact text (`tex2jax_ignore`); a
+    # formula's own element turns it back on.
+    opening, closing = (r"\[", r"\]") if formula.display else (r"\(", r"\)")
+    tex = _escape_plain(formula.tex)
+    return f'<span class="cg-math tex2jax_process mathjax_process">{opening}{tex}{closing}</span>'
+
+
+_ANKI_HTML = richtext.HtmlStyle(escape=_escape_plain, math=_anki_math, newline="<br>")
 
 
 def escape_cloze(value: object) -> Markup:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, TextIO
 from cardgen.errors import StreamClosed, UsageError
 from cardgen.factbase.kinds import CARD_TITLES
 from cardgen.lang import N_, Lang, Translator, translator
+from cardgen.richtext import plain
 
 if TYPE_CHECKING:
     from cardgen.bank.question import Choice, MultiChoice, Question
@@ -112,7 +113,7 @@ def card_items(cards: Sequence[Card], mode: str, t: Translator | None = None) ->
                 fact_id=card.fact_id,
                 title=t.gettext(CARD_TITLES[family]),
                 faces=_card_faces(card),
-                accepted=card.answers,
+                accepted=tuple(map(plain, card.answers)),
                 tags=card.tags,
             )
         )
@@ -143,7 +144,7 @@ def choice_items(bank: Sequence[Question], t: Translator | None = None) -> list[
                 fact_id=q.facts[0] if q.facts else q.id,
                 title=t.gettext(QUESTION_TITLES[q.kind]) if q.kind in QUESTION_TITLES else q.kind.replace("_", " "),
                 faces=_choice_faces(q),
-                options=q.options,
+                options=tuple(map(plain, q.options)),
                 correct=q.answer if isinstance(q, Choice) else None,
                 right=q.answers if isinstance(q, MultiChoice) else (),
                 tags=q.tags,
@@ -153,11 +154,11 @@ def choice_items(bank: Sequence[Question], t: Translator | None = None) -> list[
 
 
 def _card_faces(card: Card) -> Callable[[], tuple[str, str]]:
-    return lambda: (card.front, card.back)
+    return lambda: (plain(card.front), plain(card.back))
 
 
 def _choice_faces(question: Choice | MultiChoice) -> Callable[[], tuple[str, str]]:
-    return lambda: (_question_front(question), question.explanation)
+    return lambda: (_question_front(question), plain(question.explanation))
 
 
 def _question_front(question: Choice | MultiChoice) -> str:
@@ -165,8 +166,8 @@ def _question_front(question: Choice | MultiChoice) -> str:
     from cardgen.present import draw_stack_text
 
     if (drawn := drawing(question)) is None:
-        return question.prompt
-    return question.prompt + "\n" + draw_stack_text(*drawn)
+        return plain(question.prompt)
+    return plain(question.prompt) + "\n" + draw_stack_text(*drawn)
 
 
 def _selected(context: Context, options: QuizOptions) -> tuple[Item, ...]:
