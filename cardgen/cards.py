@@ -57,6 +57,7 @@ from cardgen.factbase.model import (
     Taxonomy,
 )
 from cardgen.lang import Lang, Translator, lang_of, translator
+from cardgen.media import Image
 from cardgen.present import draw_stack_text, markers
 
 
@@ -104,6 +105,8 @@ class Card(NamedTuple):
     note: str | None = None
     lang: Lang = "ko"
     """The language of the card's own words (its fact's, unless a command overrides it)."""
+    image: Image | None = None
+    """The fact's image, shown with the answer."""
 
     @property
     def key(self) -> str:
@@ -246,7 +249,7 @@ def cards_of(base: FactBase, fact: Fact, lang: Lang | None = None, trivial: froz
     t = translator(lang or lang_of(fact))
     match fact:
         case Definition():
-            return _definition_cards(base, fact, t)
+            return _with_image(_definition_cards(base, fact, t), fact.image)
         case ProsCons():
             return _pros_cons_cards(base, fact, t)
         case Stack():
@@ -254,11 +257,15 @@ def cards_of(base: FactBase, fact: Fact, lang: Lang | None = None, trivial: froz
         case Taxonomy():
             return _taxonomy_cards(base, fact, t)
         case AuthorQuestion():
-            return _question_cards(base, fact, t)
+            return _with_image(_question_cards(base, fact, t), fact.image)
         case Scenario():
             return []  # a scenario frames the stack cards; it has none of its own
         case _ as unreachable:
             assert_never(unreachable)
+
+
+def _with_image(cards: list[Card], image: Image | None) -> list[Card]:
+    return cards if image is None else [card._replace(image=image) for card in cards]
 
 
 def _card(meta: Meta, t: Translator, kind: str, prompt: str, **fields: Unpack[_CardFields]) -> Card:

@@ -24,6 +24,7 @@ import hashlib
 import html
 import io
 import itertools
+import json
 import os
 import re
 import sqlite3
@@ -45,6 +46,7 @@ from cardgen.emit.templating import default_templates, environment
 from cardgen.errors import UsageError
 from cardgen.factbase.model import FactBase
 from cardgen.gcpause import collector_paused
+from cardgen.media import Image
 from cardgen.present import StackRow, stack_rows
 from cardgen.write import safe_file_name
 
@@ -223,6 +225,14 @@ class NoteView(NamedTuple):
     back_stack: Markup | None
     options: tuple[Markup, ...] = ()
     """The options of a choice question, with their markers, shown on the front."""
+    image: Markup | None = None
+    """The fact's image (an `<img>` of its media file), shown on the back."""
+
+
+def _image_tag(image: Image | None) -> Markup | None:
+    if image is None:
+        return None
+    return Markup(f'<img class="cg-image" src="{html.escape(image.name)}" alt="">')
 
 
 class ClozeView(NamedTuple):
@@ -339,6 +349,7 @@ class Renderer:
                     front_stack,
                     back_stack,
                     tuple(map(text, card.option_lines)),
+                    _image_tag(card.image),
                 )
             )
             if blank is not None:
@@ -510,12 +521,20 @@ def collection(deck: str, notes: Sequence[Note], timestamp: int) -> bytes:
         conn.close()
 
 
-def apkg_bytes(deck: str, notes: Sequence[Note], timestamp: int) -> bytes:
-    """One deck as an .apkg whose bytes depend only on its notes and TIMESTAMP."""
+def apkg_bytes(deck: str, notes: Sequence[Note], timestamp: int, media: Collection[Image] = ()) -> bytes:
+    """One deck as an .apkg whose bytes depend only on its notes, TIMESTAMP and MEDIA.
+
+    Anki's package holds each media file as a numbered entry and the `media` map from
+    those numbers to the names the notes use; both in media-name order.
+    """
     data = collection(deck, notes, timestamp)
+    files = sorted({image.name: image for image in media}.values(), key=lambda image: image.name)
+    names = {str(i): image.name for i, image in enumerate(files)}
+    entries = [("collection.anki2", data), ("media", json.dumps(names).encode("utf-8"))]
+    entries += [(str(i), image.data()) for i, image in enumerate(files)]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        for name, content in (("collection.anki2", data), ("media", b"{}")):
+        for name, content in entries:
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
@@ -552,7 +571,8 @@ def emit_anki(context: Context, timestamp: int | None = None) -> AnkiOutput:
         for deck, made in cards_by_deck(cards).items():
             deck_cards = study_order(made, rank)
             name = apkg_name(deck, files)
-            files[name] = apkg_bytes(deck, maker.notes(deck_cards), stamp)
+            media = {card.image for card in deck_cards if card.image is not None}
+            files[name] = apkg_bytes(deck, maker.notes(deck_cards), stamp, media)
             decks.append(DeckFile(deck, name, len(deck_cards), len(deck_cards)))
     return AnkiOutput(files, tuple(decks), count_by_kind(cards))
 

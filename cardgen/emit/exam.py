@@ -206,6 +206,7 @@ class Item:
     slots: tuple[str, ...] = ()  # order: the numbered boxes, top to bottom
     pieces: tuple[Mark, ...] = ()  # order: the lettered items to place
     lines: int = 0  # short: writing lines
+    image: str = ""  # the author's image for the question, as a data: URI
 
 
 @dataclass(frozen=True)
@@ -381,6 +382,7 @@ def _item(number: int, q: Question, base: FactBase, t: Translator) -> Item:
     prompt, *quote = q.prompt.splitlines()
     if richtext.opens_fence(prompt):  # the question starts with its code: the code is the quote
         prompt, quote = "", [prompt, *quote]
+    image = next((f.image for i in q.facts if i in base and isinstance(f := base[i], AuthorQuestion)), None)
     return Item(
         number=number,
         id=q.id,
@@ -398,6 +400,7 @@ def _item(number: int, q: Question, base: FactBase, t: Translator) -> Item:
             sources=tuple(source_ref(base, fact_id, t) for fact_id in dict.fromkeys(q.facts) if fact_id in base),
             detail=detail,
         ),
+        image=image.data_uri() if image is not None else "",
         **fields,
     )
 

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from cardgen.lang import DEFAULT_LANG, Lang
+from cardgen.media import Image
 
 
 @dataclass(frozen=True, order=True)
@@ -62,6 +63,7 @@ class Definition(_Fact):
     aliases: tuple[str, ...] = ()
     details: tuple[str, ...] = ()
     examples: tuple[str, ...] = ()
+    image: Image | None = None
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -204,6 +206,7 @@ class AuthorQuestion(_Fact):
     about: str | None = None
     points: int | None = None
     shuffle: bool = True
+    image: Image | None = None
 
     @property
     def right(self) -> tuple[str, ...]:

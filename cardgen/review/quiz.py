@@ -154,7 +154,8 @@ def choice_items(bank: Sequence[Question], t: Translator | None = None) -> list[
 
 
 def _card_faces(card: Card) -> Callable[[], tuple[str, str]]:
-    return lambda: (plain(card.front), plain(card.back))
+    image = f"\n[image: {card.image.shown_name}]" if card.image is not None else ""
+    return lambda: (plain(card.front), plain(card.back) + image)
 
 
 def _choice_faces(question: Choice | MultiChoice) -> Callable[[], tuple[str, str]]:

@@ -1,0 +1,146 @@
+"""Rich text and images in facts: parsed once, drawn by every output, checked by real consumers."""
+
+from __future__ import annotations
+
+import json
+import struct
+import subprocess
+import zipfile
+import zlib
+from pathlib import Path
+
+import pytest
+
+from cardgen import richtext
+from cardgen.context import load_context
+from cardgen.emit.anki import emit_anki, escape_text
+from cardgen.emit.exam import ExamSettings, exam_files, make_exam, rich_html
+from cardgen.emit.quizset import md
+from cardgen.review.quiz import items_for
+from cardgen.text import fold
+from tests.conftest import build_file_tree, require_program
+
+
+def png(width: int = 40, height: int = 20) -> bytes:
+    """A real PNG: a grey rectangle."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+FACTS = """\
+deck: Rich
+lang: en
+definitions:
+  - id: layer
+    term: image layer
+    definition: a read-only set of file changes that one `RUN`, `COPY` or `ADD` instruction makes
+    image: figures/layers.png
+  - id: container
+    term: container
+    definition: a running instance of an image with one **writable** layer on top
+questions:
+  - id: build
+    question: |
+      How many layers does this Dockerfile add to its base image?
+      ```dockerfile
+      FROM alpine:3.20
+      RUN  apk add curl
+      COPY app.py /app/
+      ```
+    choices: ["1", "2", "3"]
+    answer: "2"
+    explanation: Only `RUN` and `COPY` make layers here; $n = 2$ and $\\frac{a}{b} \\le x^2$.
+    image: figures/layers.png
+    points: 4
+"""
+
+
+@pytest.fixture
+def rich_base(tmp_path: Path) -> Path:
+    return build_file_tree(tmp_path / "facts", {"rich.yaml": FACTS, "figures/layers.png": png()})
+
+
+def test_plain_text_is_left_alone() -> None:
+    for text in ("a < b & c", "<script>alert(1)</script>", "costs $5 and $6", "*em* _em_ __init__"):
+        assert richtext.parse(text) is None or richtext.plain(text) == text
+        assert richtext.plain(text) == text
+    assert str(escape_text("a < b & c")) == "a &lt; b &amp; c"
+
+
+def test_answers_compare_on_the_plain_text() -> None:
+    assert richtext.plain("type **RUN** then `ls -l`") == "type RUN then ls -l"
+    assert fold("**RUN**") == fold("run")
+    assert richtext.plain("$\\alpha + 1$") == "\\alpha + 1"
+
+
+def test_hostile_text_inside_markup_stays_text() -> None:
+    text = "**<script>alert(1)</script>** `<b>x</b>` $\\text{<img src=x onerror=alert(1)>}$"
+    for drawn in (str(escape_text(text)), str(rich_html(text))):
+        assert "<script" not in drawn and "<b>" not in drawn and "<img" not in drawn
+        assert "&lt;script&gt;" in drawn and "<strong>" in drawn and "<code" in drawn
+    assert "&lt;b&gt;x&lt;/b&gt;" in str(escape_text(text))
+
+
+def test_each_output_draws_the_markup(rich_base: Path) -> None:
+    code = "```\nFROM alpine\n  RUN ls\n```"
+    anki = str(escape_text("one $x^2$ two\n" + code))
+    assert r"\(x^2\)" in anki and "tex2jax_process" in anki
+    assert '<code class="cg-code-block">FROM alpine<br>  RUN ls</code>' in anki
+    exam = str(rich_html("one $x^2$ and $$y$$"))
+    assert '<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline">' in exam and 'display="block"' in exam
+    assert md("a `b` **c** $d$ < e") == "a `b` **c** $d$ \\< e"
+    flash = {item.key: item.faces() for item in items_for(load_context(rich_base), "flash")}
+    front, back = flash["build/question"]
+    assert "```" not in front and "FROM alpine:3.20\nRUN  apk add curl" in front
+    assert back.endswith("[image: layers.png]")
+
+
+def test_anki_ships_the_image_as_media(rich_base: Path, tmp_path: Path) -> None:
+    anki = pytest.importorskip("anki.collection")
+    out = emit_anki(load_context(rich_base), timestamp=1_700_000_000)
+    ((name, data),) = out.files.items()
+    apkg = tmp_path / name
+    apkg.write_bytes(data)
+    with zipfile.ZipFile(apkg) as archive:
+        media = json.loads(archive.read("media"))
+        assert list(media) == ["0"] and media["0"].startswith("layers-") and media["0"].endswith(".png")
+        assert archive.read("0") == png()
+    assert emit_anki(load_context(rich_base), timestamp=1_700_000_000).files[name] == data  # deterministic
+    col = anki.Collection(str(tmp_path / "collection.anki2"))
+    try:
+        col.import_anki_package(anki.ImportAnkiPackageRequest(
+            package_path=str(apkg), options=anki.ImportAnkiPackageOptions()))
+        assert (Path(col.media.dir()) / media["0"]).read_bytes() == png()
+        check = col.media.check()
+        assert not check.missing and not check.unused, check
+        answers = [col.get_card(cid).answer() for cid in col.find_cards("")]
+        with_image = [a for a in answers if f'src="{media["0"]}"' in a]
+        assert len(with_image) >= 4  # three definition cards and the question
+        assert any("cg-code-block" in a and "tex2jax_process" in a for a in answers)
+    finally:
+        col.close()
+
+
+def test_exam_prints_code_formula_and_image(rich_base: Path, tmp_path: Path) -> None:
+    browser = require_program("chromium")
+    for program in ("pdffonts", "pdftotext", "pdfimages"):
+        require_program(program)
+    context = load_context(rich_base)
+    exam = make_exam(context, ExamSettings(versions=1, questions=1, kinds=("author_choice",), source=str(rich_base)))
+    files = exam_files(exam, browser=browser)
+    html = files["exam-s0-A.html"].decode()
+    assert "data:image/png;base64," in html and "<math" not in html  # the formula is in the key
+    for name in ("exam-s0-A.pdf", "exam-s0-A-key.pdf"):
+        (tmp_path / name).write_bytes(files[name])
+    paper, key = tmp_path / "exam-s0-A.pdf", tmp_path / "exam-s0-A-key.pdf"
+    fonts = subprocess.run(["pdffonts", str(paper)], capture_output=True, text=True, check=True).stdout
+    assert "Mono" in fonts, fonts
+    text = subprocess.run(["pdftotext", "-raw", str(paper), "-"], capture_output=True, text=True, check=True).stdout
+    assert "FROM alpine:3.20\nRUN apk add curl\nCOPY app.py /app/" in text  # the code block keeps its lines
+    images = subprocess.run(["pdfimages", "-list", str(paper)], capture_output=True, text=True, check=True).stdout
+    assert len(images.strip().splitlines()) >= 3, images  # header, rule, one image
+    key_text = subprocess.run(["pdftotext", str(key), "-"], capture_output=True, text=True, check=True).stdout
+    assert "\U0001d45b = 2" in key_text and "≤" in key_text  # MathML drawn: a math italic n, the ≤ sign
