@@ -15,6 +15,7 @@ from typing import assert_never
 from cardgen.bank.question import Choice, FillIn, Matching, MultiChoice, Ordering, Question, ShortAnswer, TrueFalse
 from cardgen.factbase.model import Stack
 from cardgen.lang import Lang, translator
+from cardgen.media import Image
 
 HIDDEN = "?"
 
@@ -85,6 +86,8 @@ class StackRow:
     count: int
     hidden: bool
     marked: bool
+    image: Image | None = None
+    """The layer's image; never on a hidden row."""
 
     @property
     def text(self) -> str:
@@ -97,7 +100,13 @@ class StackRow:
 def stack_rows(stack: Stack, hidden: int | None = None, marked: tuple[int, ...] = ()) -> tuple[StackRow, ...]:
     """STACK's layers top to bottom; the layer at index HIDDEN has no name, those in MARKED are marked."""
     return tuple(
-        StackRow(HIDDEN if i == hidden else layer.name, layer.count, i == hidden, i in marked)
+        StackRow(
+            HIDDEN if i == hidden else layer.name,
+            layer.count,
+            i == hidden,
+            i in marked,
+            None if i == hidden else layer.image,
+        )
         for i, layer in enumerate(stack.layers)
     )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import unicodedata
 
 from cardgen.bank.question import Choice, TrueFalse
-from cardgen.factbase.model import Definition, FactBase, ProsCons, Stack, Taxonomy
+from cardgen.factbase.model import AuthorQuestion, Definition, FactBase, ProsCons, Stack, Taxonomy
 
 
 def f(text: str) -> str:
@@ -81,6 +81,9 @@ class Oracle:
         main = q.facts[0]
         if o in {f(a) for a in q.accepted}:
             return True
+        if q.kind == "author_choice":  # the author keyed it: an option is right when the author says so
+            written = next(self.base[i] for i in q.facts if isinstance(self.base[i], AuthorQuestion))
+            return o in {f(text) for text in written.right}
         if q.kind == "term_from_definition":
             d: Definition = self.defs[main]
             return any(o in self.names(w.id) for w in self.base.definitions

@@ -302,6 +302,10 @@ CASES = {
         {"a.yaml": GOOD_DEFS + "    image: hv.bmp\n", "hv.bmp": b"BM\x00\x00fake bitmap"},
         ["a.yaml:9: definition 'hv': image 'hv.bmp': not a PNG, JPEG, GIF or SVG image"],
     ),
+    "a layer image that is not there": (
+        {"a.yaml": "stacks:\n  - id: s\n    title: 구조\n    layers:\n      - 앱\n      - {name: 커널, image: k.svg}\n"},
+        ["a.yaml:6: stack 's': image 'k.svg': no such file (looked for {root}/k.svg)"],
+    ),
     "an image named by a folder": (
         {"a.yaml": "questions:\n  - {id: q, question: 무엇인가?, answer: 이것, image: figures}\n", "figures/x.txt": "x"},
         ["a.yaml:2: question 'q': image 'figures': a folder, not an image file ({root}/figures)"],

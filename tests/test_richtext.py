@@ -41,6 +41,13 @@ definitions:
   - id: container
     term: container
     definition: a running instance of an image with one **writable** layer on top
+stacks:
+  - id: stack-container
+    title: A container on its image
+    layers:
+      - container layer (writable)
+      - {name: image layers (read-only), image: figures/stack.png}
+      - host kernel
 questions:
   - id: build
     question: |
@@ -60,7 +67,7 @@ questions:
 
 @pytest.fixture
 def rich_base(tmp_path: Path) -> Path:
-    return build_file_tree(tmp_path / "facts", {"rich.yaml": FACTS, "figures/layers.png": png()})
+    return build_file_tree(tmp_path / "facts", {"rich.yaml": FACTS, "figures/layers.png": png(), "figures/stack.png": png(30, 30)})
 
 
 def test_plain_text_is_left_alone() -> None:
@@ -106,22 +113,33 @@ def test_anki_ships_the_image_as_media(rich_base: Path, tmp_path: Path) -> None:
     apkg.write_bytes(data)
     with zipfile.ZipFile(apkg) as archive:
         media = json.loads(archive.read("media"))
-        assert list(media) == ["0"] and media["0"].startswith("layers-") and media["0"].endswith(".png")
-        assert archive.read("0") == png()
+        assert list(media) == ["0", "1"] and media["0"].startswith("layers-") and media["1"].startswith("stack-")
+        assert archive.read("0") == png() and archive.read("1") == png(30, 30)
     assert emit_anki(load_context(rich_base), timestamp=1_700_000_000).files[name] == data  # deterministic
     col = anki.Collection(str(tmp_path / "collection.anki2"))
     try:
         col.import_anki_package(anki.ImportAnkiPackageRequest(
             package_path=str(apkg), options=anki.ImportAnkiPackageOptions()))
         assert (Path(col.media.dir()) / media["0"]).read_bytes() == png()
+        assert (Path(col.media.dir()) / media["1"]).read_bytes() == png(30, 30)
         check = col.media.check()
         assert not check.missing and not check.unused, check
         answers = [col.get_card(cid).answer() for cid in col.find_cards("")]
         with_image = [a for a in answers if f'src="{media["0"]}"' in a]
         assert len(with_image) >= 4  # three definition cards and the question
         assert any("cg-code-block" in a and "tex2jax_process" in a for a in answers)
+        assert any(f'src="{media["1"]}"' in a and "cg-stack" in a for a in answers)
     finally:
         col.close()
+
+
+def test_exam_draws_a_layer_image_but_never_on_the_blank(rich_base: Path) -> None:
+    from cardgen.emit.exam import draw_stack
+
+    stack = load_context(rich_base).base["stack-container"]
+    shown, blank = draw_stack(stack, None), draw_stack(stack, 1)  # type: ignore[arg-type]
+    assert shown[1].image.startswith("data:image/png;base64,") and not shown[0].image
+    assert blank[1].blank and not blank[1].image
 
 
 def test_exam_prints_code_formula_and_image(rich_base: Path, tmp_path: Path) -> None:
@@ -144,3 +162,26 @@ def test_exam_prints_code_formula_and_image(rich_base: Path, tmp_path: Path) -> 
     assert len(images.strip().splitlines()) >= 3, images  # header, rule, one image
     key_text = subprocess.run(["pdftotext", str(key), "-"], capture_output=True, text=True, check=True).stdout
     assert "\U0001d45b = 2" in key_text and "≤" in key_text  # MathML drawn: a math italic n, the ≤ sign
+
+
+RICH_TOPIC = Path(__file__).parent / "rich"
+
+
+def test_the_rich_topic_keeps_every_quality_rule() -> None:
+    """A fact base written with code, bold, formulas and images: the oracle agrees with every key."""
+    from cardgen.bank.generate import build_bank
+    from cardgen.bank.question import Choice, TrueFalse
+    from cardgen.factbase.loader import load
+    from tests.oracle import Oracle
+
+    base = load(RICH_TOPIC)
+    oracle, bank = Oracle(base), build_bank(base)
+    assert {q.kind for q in bank} >= {"author_choice", "term_from_definition", "definition_from_term", "stack_order"}
+    for q in bank:
+        if isinstance(q, TrueFalse):
+            assert oracle.ox_is_true(q) is q.answer, q.id
+        if isinstance(q, Choice):
+            assert oracle.right_options(q) == {q.answer}, q.id
+    assert base.definition("build-cache").image is not None
+    assert base.definition("build-cache").image.mime == "image/svg+xml"
+

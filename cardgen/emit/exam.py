@@ -157,6 +157,7 @@ class DrawnLayer:
 
     boxes: tuple[str, ...]
     blank: bool
+    image: str = ""  # the layer's image as a data: URI, never on a blank layer
 
 
 @dataclass(frozen=True)
@@ -470,7 +471,11 @@ def relative_file(base: FactBase, file: str) -> str:
 def draw_stack(stack: Stack, hidden: int | None) -> tuple[DrawnLayer, ...]:
     """STACK's layers top to bottom, the one at index HIDDEN left blank (its name never printed)."""
     return tuple(
-        DrawnLayer(boxes=("" if row.hidden else row.name,) * row.count, blank=row.hidden)
+        DrawnLayer(
+            boxes=("" if row.hidden else row.name,) * row.count,
+            blank=row.hidden,
+            image=row.image.data_uri() if row.image is not None else "",
+        )
         for row in stack_rows(stack, hidden)
     )
 

@@ -108,6 +108,7 @@ LAYER_KEYS = {
     "name": Field("text", True),
     "count": Field("count", help=f"How many side by side (1 to {MAX_LAYER_COUNT})."),
     "concept": Field("text", ref="definition", help="The definition id this layer is an instance of."),
+    "image": Field("image", help=IMAGE_HELP),
 }
 
 GROUP_KEYS = {

@@ -155,6 +155,7 @@ class Layer:
     name: str
     count: int = 1
     concept: str | None = None
+    image: Image | None = None
     loc: Loc = field(default=Loc("<memory>", 0), compare=False)
 
 

@@ -112,7 +112,7 @@ def card_items(cards: Sequence[Card], mode: str, t: Translator | None = None) ->
                 style="typed" if typed else "flash",
                 fact_id=card.fact_id,
                 title=t.gettext(CARD_TITLES[family]),
-                faces=_card_faces(card),
+                faces=_card_faces(card, t),
                 accepted=tuple(map(plain, card.answers)),
                 tags=card.tags,
             )
@@ -153,8 +153,8 @@ def choice_items(bank: Sequence[Question], t: Translator | None = None) -> list[
     return out
 
 
-def _card_faces(card: Card) -> Callable[[], tuple[str, str]]:
-    image = f"\n[image: {card.image.shown_name}]" if card.image is not None else ""
+def _card_faces(card: Card, t: Translator) -> Callable[[], tuple[str, str]]:
+    image = "\n" + t._("[image: {name}]", name=card.image.shown_name) if card.image is not None else ""
     return lambda: (plain(card.front), plain(card.back) + image)
 
 
