@@ -88,11 +88,13 @@ def has_markup(text: str) -> bool:
     return any(sign in text for sign in _SIGNS)
 
 
-@cache
 def parse(text: str) -> Rich | None:
     """TEXT's blocks, or None when it holds no code, bold or formula (plain text)."""
-    if not has_markup(text):
-        return None
+    return _parse(text) if has_markup(text) else None
+
+
+@cache
+def _parse(text: str) -> Rich | None:
     blocks: list[Block] = []
     last_line = 0
     for token in _MD.parse(text):

@@ -7,9 +7,12 @@ import struct
 import subprocess
 import zipfile
 import zlib
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cardgen import richtext
 from cardgen.context import load_context
@@ -185,3 +188,40 @@ def test_the_rich_topic_keeps_every_quality_rule() -> None:
     assert base.definition("build-cache").image is not None
     assert base.definition("build-cache").image.mime == "image/svg+xml"
 
+
+
+_MARKUP = ("`", "**", "$", "$$", "\n```\n", "\n~~~\n", "\\text{", "}", "\\frac{a}{b}", "x^2")
+_HOSTILE = ("<script>alert(1)</script>", '<img src=x onerror="alert(1)">', "a < b & c", "&lt;b&gt;", "{{c1::x}}",
+            "[sound:x.mp3]", "<mi onclick=x>", "</code><b>", "&#60;script&#62;", "\\(", "\\]")
+_MATHML_TAGS = {"math", "mrow", "mi", "mn", "mo", "ms", "mtext", "mfrac", "msup", "msub", "msubsup", "msqrt", "mroot",
+                "mspace", "mstyle", "mover", "munder", "munderover", "mtable", "mtr", "mtd", "mpadded", "mphantom",
+                "menclose", "merror"}
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: set[tuple[str, str]] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.seen.add((tag, ""))
+        self.seen.update((tag, name) for name, _ in attrs)
+
+
+def _tags(html: str) -> set[tuple[str, str]]:
+    parser = _Tags()
+    parser.feed(html)
+    return parser.seen
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_MARKUP + _HOSTILE + ("word", " ", "RUN")), min_size=1, max_size=12).map("".join))
+def test_rich_text_never_lets_markup_of_its_own_through(text: str) -> None:
+    allowed = {("code", ""), ("code", "class"), ("strong", ""), ("br", ""), ("span", ""), ("span", "class")}
+    assert _tags(str(escape_text(text))) <= allowed
+    exam_allowed = allowed | {("code", "style")} | {(t, a) for t in _MATHML_TAGS for a in ("", "xmlns", "display",
+                              "mathvariant", "stretchy", "fence", "separator", "form", "columnalign", "linethickness",
+                              "accent", "movablelimits", "lspace", "rspace", "width", "rowspacing", "columnspacing",
+                              "displaystyle", "minsize", "maxsize", "largeop", "symmetric", "accentunder")}
+    assert _tags(str(rich_html(text))) <= exam_allowed
+    assert richtext.plain(text).count("<script>") == text.count("<script>")
