@@ -71,7 +71,9 @@ from cardgen.factbase.model import (
 )
 from cardgen.flow import FlowStep, flow_of
 from cardgen.lang import Lang, Translator, lang_of, translator
+from cardgen.media import Image
 from cardgen.present import Grid, comparison_grid, draw_flow_text, draw_grid_text, draw_stack_text, markers
+from cardgen.richtext import plain
 
 
 class Card(NamedTuple):
@@ -124,6 +126,8 @@ class Card(NamedTuple):
     note: str | None = None
     lang: Lang = "ko"
     """The language of the card's own words (its fact's, unless a command overrides it)."""
+    image: Image | None = None
+    """The fact's image, shown with the answer."""
 
     @property
     def key(self) -> str:
@@ -144,15 +148,15 @@ class Card(NamedTuple):
 
     @property
     def front(self) -> str:
-        """The question as plain text, stack drawn with text boxes."""
-        parts = [p for p in (self.subject, self.prompt, self.context) if p]
+        """The question as plain text (rich text without its markup), stack drawn with text boxes."""
+        parts = [plain(p) for p in (self.subject, self.prompt, self.context) if p]
         if self.cloze is not None:
             parts.append(_bullets(self.items, blank=self.cloze))
         if self.stack is not None and self.hidden_layer is not None:  # stack_on_front
             parts.append(draw_stack_text(self.stack, hidden=self.hidden_layer))
         if self.front_flow:
             parts.append(draw_flow_text(self.front_flow))
-        parts.extend(self.option_lines)
+        parts.extend(map(plain, self.option_lines))
         return "\n".join(parts)
 
     @property
@@ -163,13 +167,14 @@ class Card(NamedTuple):
 
     @property
     def back(self) -> str:
-        """The answer as plain text: answer or list, details, stack, and any correction note."""
+        """The answer as plain text (rich text without its markup): answer or list, details, stack,
+        and any correction note."""
         parts = []
         if self.answer:
-            parts.append(self.answer)
+            parts.append(plain(self.answer))
         if self.items:
             parts.append(_bullets(self.items, mark=self.cloze))
-        parts.extend(self.details)
+        parts.extend(map(plain, self.details))
         if self.stack is not None:
             parts.append(draw_stack_text(self.stack, marked=self.marked_layers))
         if self.back_flow:
@@ -177,7 +182,7 @@ class Card(NamedTuple):
         if self.table is not None:
             parts.append(draw_grid_text(self.table))
         if self.note:
-            parts.append(f"※ {self.note}")
+            parts.append(f"※ {plain(self.note)}")
         return "\n".join(parts)
 
 
@@ -275,7 +280,7 @@ def cards_of(base: FactBase, fact: Fact, lang: Lang | None = None, trivial: froz
     t = translator(lang or lang_of(fact))
     match fact:
         case Definition():
-            return _definition_cards(base, fact, t)
+            return _with_image(_definition_cards(base, fact, t), fact.image)
         case ProsCons():
             return _pros_cons_cards(base, fact, t)
         case Stack():
@@ -285,13 +290,17 @@ def cards_of(base: FactBase, fact: Fact, lang: Lang | None = None, trivial: froz
         case Taxonomy():
             return _taxonomy_cards(base, fact, t)
         case AuthorQuestion():
-            return _question_cards(base, fact, t)
+            return _with_image(_question_cards(base, fact, t), fact.image)
         case ComparisonTable():
             return _comparison_cards(base, fact, t)
         case Scenario():
             return []  # a scenario frames the stack cards; it has none of its own
         case _ as unreachable:
             assert_never(unreachable)
+
+
+def _with_image(cards: list[Card], image: Image | None) -> list[Card]:
+    return cards if image is None else [card._replace(image=image) for card in cards]
 
 
 def _card(meta: Meta, t: Translator, kind: str, prompt: str, **fields: Unpack[_CardFields]) -> Card:
@@ -658,7 +667,7 @@ def _comparison_cards(base: FactBase, table: ComparisonTable, t: Translator) -> 
 
 def _bullets(items: tuple[str, ...], blank: int | None = None, mark: int | None = None) -> str:
     lines = []
-    for n, item in enumerate(items):
+    for n, item in enumerate(map(plain, items)):
         if n == blank:
             lines.append("• [...]")
         elif n == mark:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import assert_never
 
@@ -18,6 +18,8 @@ from cardgen.bank.question import Choice, FillIn, Matching, MultiChoice, Orderin
 from cardgen.factbase.model import ComparisonTable, FactBase, Stack
 from cardgen.flow import FlowStep
 from cardgen.lang import Lang, translator
+from cardgen.media import Image
+from cardgen.richtext import has_markup, plain
 
 HIDDEN = "?"
 
@@ -96,6 +98,8 @@ class StackRow:
     note: str = ""
     band: str = ""
     band_rows: int = 0
+    image: Image | None = None
+    """The layer's image; never on a hidden row."""
 
     @property
     def text(self) -> str:
@@ -106,6 +110,29 @@ class StackRow:
         if self.times:
             text = f"{text} {self.times}"
         return f"{text} — {self.note}" if self.note else text
+
+
+def plain_stack(stack: Stack) -> Stack:
+    """STACK with its title, layers' names and notes and bands as plain text (`cardgen.richtext.plain`)."""
+    texts = (stack.title, *(layer.name for layer in stack.layers), *(layer.note or "" for layer in stack.layers))
+    if not any(map(has_markup, (*texts, *(band.name for band in stack.bands)))):
+        return stack
+    return replace(
+        stack,
+        title=plain(stack.title),
+        layers=tuple(
+            replace(layer, name=plain(layer.name), note=plain(layer.note) if layer.note else layer.note)
+            for layer in stack.layers
+        ),
+        bands=tuple(
+            replace(band, name=plain(band.name), layers=tuple(map(plain, band.layers))) for band in stack.bands
+        ),
+    )
+
+
+def plain_row(row: StackRow) -> StackRow:
+    """ROW with its name, note and band as plain text (`cardgen.richtext.plain`), for a text drawing."""
+    return replace(row, name=plain(row.name), note=plain(row.note), band=plain(row.band))
 
 
 def stack_rows(stack: Stack, hidden: int | None = None, marked: tuple[int, ...] = ()) -> tuple[StackRow, ...]:
@@ -124,6 +151,7 @@ def stack_rows(stack: Stack, hidden: int | None = None, marked: tuple[int, ...] 
                 note=layer.note if layer.note and i != hidden else "",
                 band=band.name if band is not None else "",
                 band_rows=len(band.layers) if band is not None and first else 0,
+                image=None if i == hidden else layer.image,
             )
         )
     return tuple(rows)
@@ -141,7 +169,7 @@ def draw_stack_text(stack: Stack, hidden: int | None = None, marked: tuple[int, 
     one box marked `× N`; a hidden layer shows "?". Notes follow the boxes in a column of
     their own, and bands are brackets with their names to the right of everything.
     """
-    rows = stack_rows(stack, hidden, marked)
+    rows = tuple(map(plain_row, stack_rows(stack, hidden, marked)))
     labels = [f"{row.name} {row.times}" if row.times else row.name for row in rows]
     width = max(row.count * (text_width(label) + 4) + row.count - 1 for row, label in zip(rows, labels, strict=True))
     notes = max(text_width(row.note) for row in rows)
@@ -190,7 +218,8 @@ def draw_flow_text(steps: tuple[FlowStep, ...]) -> str:
         if n:
             lines.append(indent + FLOW_ARROW)
         number = f"{step.number}.".rjust(len(indent) - 1)
-        lines.append(f"{number} {step.name}  ◀" if step.marked else f"{number} {step.name}")
+        name = plain(step.name)
+        lines.append(f"{number} {name}  ◀" if step.marked else f"{number} {name}")
     return "\n".join(lines)
 
 
@@ -242,10 +271,23 @@ def comparison_grid(
     )
 
 
+def plain_grid(grid: Grid) -> Grid:
+    """GRID with every text as plain text (`cardgen.richtext.plain`), for a text drawing."""
+    return Grid(
+        plain(grid.title),
+        tuple(map(plain, grid.columns)),
+        tuple(
+            GridRow(plain(row.attribute), tuple(GridCell(plain(cell.text), cell.marked) for cell in row.cells))
+            for row in grid.rows
+        ),
+    )
+
+
 def draw_grid_text(grid: Grid) -> str:
     """GRID as an aligned text table (wide characters count two columns), marked cells followed
     by ◀; a text wider than CELL_WIDTH wraps at spaces within its cell (and rules then part the
     rows), so that a table of three concepts fits an 80-column terminal."""
+    grid = plain_grid(grid)
     head = ("", *grid.columns)
     body = [
         (row.attribute, *(f"{cell.text} {MARK}" if cell.marked else cell.text for cell in row.cells))

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from cardgen.richtext import has_markup, plain
+
 # Bidirectional embeddings, overrides, isolates and marks: they reorder what a reader
 # sees ("Trojan Source") without being seen themselves.
 BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -55,5 +57,7 @@ def formula_safe(cell: str) -> str:
 
 def fold(text: str) -> str:
     """TEXT as compared for sameness: NFKC (full-width forms, NFD Hangul), casefolded,
-    whitespace collapsed to single spaces."""
+    whitespace collapsed to single spaces; rich text as its plain text (`**RUN**` is `run`)."""
+    if has_markup(text):
+        text = plain(text)
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())

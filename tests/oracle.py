@@ -11,7 +11,7 @@ import re
 import unicodedata
 
 from cardgen.bank.question import Choice, Matching, TrueFalse
-from cardgen.factbase.model import ComparisonTable, Definition, FactBase, Process, ProsCons, Stack, TableRow, Taxonomy
+from cardgen.factbase.model import AuthorQuestion, ComparisonTable, Definition, FactBase, Process, ProsCons, Stack, TableRow, Taxonomy
 
 
 STOP = {"the", "and", "its", "for", "with", "all", "only", "an", "of", "to", "in", "on", "or", "by", "per", "it", "is"}
@@ -85,6 +85,9 @@ class Oracle:
         main = q.facts[0]
         if o in {f(a) for a in q.accepted}:
             return True
+        if q.kind == "author_choice":  # the author keyed it: an option is right when the author says so
+            written = next(self.base[i] for i in q.facts if isinstance(self.base[i], AuthorQuestion))
+            return o in {f(text) for text in written.right}
         if q.kind == "term_from_definition":
             d: Definition = self.defs[main]
             return any(o in self.names(w.id) for w in self.base.definitions

@@ -103,7 +103,7 @@ CASES = {
     ),
     "unknown key without a close match": (
         {"a.yaml": "definitions:\n  - id: x\n    term: X\n    definition: d\n    zzz: 1\n"},
-        ["a.yaml:5: unknown key 'zzz' in definition 'x'; expected one of: id, tags, source, note, reviewed, term, english, aliases, definition, details, examples"],
+        ["a.yaml:5: unknown key 'zzz' in definition 'x'; expected one of: id, tags, source, note, reviewed, term, english, aliases, definition, details, examples, image"],
     ),
     "missing required field": (
         {"a.yaml": "definitions:\n  - id: x\n    definition: d\n"},
@@ -478,6 +478,22 @@ CASES = {
         {"a.yaml": GOOD_DEFS + "taxonomy:\n  - id: t\n    parent: hv\n    children:\n      - {grup: 하나, children: [vm]}\n"},
         ["a.yaml:13: a group is missing required key 'group'",
          "a.yaml:13: unknown key 'grup' in a group (did you mean 'group'?); a ',' inside {...} ends a value: if 'grup' belongs to the text before, quote it"],
+    ),
+    "an image that is not there": (
+        {"a.yaml": GOOD_DEFS + "    image: figures/hv.png\n"},
+        ["a.yaml:9: definition 'hv': image 'figures/hv.png': no such file (looked for {root}/figures/hv.png)"],
+    ),
+    "an image of a kind cardgen does not ship": (
+        {"a.yaml": GOOD_DEFS + "    image: hv.bmp\n", "hv.bmp": b"BM\x00\x00fake bitmap"},
+        ["a.yaml:9: definition 'hv': image 'hv.bmp': not a PNG, JPEG, GIF or SVG image"],
+    ),
+    "a layer image that is not there": (
+        {"a.yaml": "stacks:\n  - id: s\n    title: 구조\n    layers:\n      - 앱\n      - {name: 커널, image: k.svg}\n"},
+        ["a.yaml:6: stack 's': image 'k.svg': no such file (looked for {root}/k.svg)"],
+    ),
+    "an image named by a folder": (
+        {"a.yaml": "questions:\n  - {id: q, question: 무엇인가?, answer: 이것, image: figures}\n", "figures/x.txt": "x"},
+        ["a.yaml:2: question 'q': image 'figures': a folder, not an image file ({root}/figures)"],
     ),
 }
 

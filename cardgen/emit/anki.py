@@ -24,12 +24,13 @@ import hashlib
 import html
 import io
 import itertools
+import json
 import os
 import re
 import sqlite3
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
@@ -37,6 +38,7 @@ from typing import NamedTuple
 import genanki
 from markupsafe import Markup
 
+from cardgen import richtext
 from cardgen.cards import Card
 from cardgen.context import Context
 from cardgen.emit.order import author_rank, study_order
@@ -45,6 +47,7 @@ from cardgen.errors import UsageError
 from cardgen.factbase.model import FactBase
 from cardgen.flow import FlowStep
 from cardgen.gcpause import collector_paused
+from cardgen.media import Image
 from cardgen.present import Grid, GridCell, GridRow, StackRow, stack_rows
 from cardgen.write import safe_file_name
 
@@ -167,13 +170,32 @@ def escape_text(value: object) -> Markup:
     written in a fact would read as an unreplaced field to tools that check decks.
     The record and unit separators become character references: Anki joins a note's
     fields with U+001F, and the renderer below splits a template's output on U+001E.
+    Rich text (`cardgen.richtext`) keeps its code, bold and formulas, each plain part
+    escaped as above; a formula goes to MathJax, which Anki runs on `\\(...\\)`.
     """
-    text = html.escape(str(value), quote=True).replace("[", "&#91;").replace("\n", "<br>")
+    text = str(value)
+    rich = richtext.to_html(text, _ANKI_HTML) if richtext.has_markup(text) else None
+    return Markup(_escape_plain(text) if rich is None else rich)
+
+
+def _escape_plain(value: str) -> str:
+    text = html.escape(value, quote=True).replace("[", "&#91;").replace("\n", "<br>")
     if "{" in text or "}" in text:
         text = text.replace("{", "&#123;").replace("}", "&#125;")
     if "\x1e" in text or "\x1f" in text:
         text = text.replace("\x1e", "&#30;").replace("\x1f", "&#31;")
-    return Markup(text)
+    return text
+
+
+def _anki_math(formula: richtext.Math) -> str:
+    # The cards' outer element turns MathJax off for fact text (`tex2jax_ignore`); a
+    # formula's own element turns it back on.
+    opening, closing = (r"\[", r"\]") if formula.display else (r"\(", r"\)")
+    tex = _escape_plain(formula.tex)
+    return f'<span class="cg-math tex2jax_process mathjax_process">{opening}{tex}{closing}</span>'
+
+
+_ANKI_HTML = richtext.HtmlStyle(escape=_escape_plain, math=_anki_math, newline="<br>")
 
 
 def escape_cloze(value: object) -> Markup:
@@ -208,6 +230,14 @@ class NoteView(NamedTuple):
     """The options of a choice question, with their markers, shown on the front."""
     table: Grid | None = None
     """A comparison drawn on the back as a `<table>`, its texts escaped."""
+    image: Markup | None = None
+    """The fact's image (an `<img>` of its media file), shown on the back."""
+
+
+def _image_tag(image: Image | None) -> Markup | None:
+    if image is None:
+        return None
+    return Markup(f'<img class="cg-image" src="{html.escape(image.name)}" alt="">')
 
 
 class ClozeView(NamedTuple):
@@ -330,6 +360,7 @@ class Renderer:
                     flows[card.back_flow] if card.back_flow else None,
                     tuple(map(text, card.option_lines)),
                     self._escaped_grid(card.table) if card.table is not None else None,
+                    _image_tag(card.image),
                 )
             )
             if blank is not None:
@@ -524,12 +555,20 @@ def collection(deck: str, notes: Sequence[Note], timestamp: int) -> bytes:
         conn.close()
 
 
-def apkg_bytes(deck: str, notes: Sequence[Note], timestamp: int) -> bytes:
-    """One deck as an .apkg whose bytes depend only on its notes and TIMESTAMP."""
+def apkg_bytes(deck: str, notes: Sequence[Note], timestamp: int, media: Collection[Image] = ()) -> bytes:
+    """One deck as an .apkg whose bytes depend only on its notes, TIMESTAMP and MEDIA.
+
+    Anki's package holds each media file as a numbered entry and the `media` map from
+    those numbers to the names the notes use; both in media-name order.
+    """
     data = collection(deck, notes, timestamp)
+    files = sorted({image.name: image for image in media}.values(), key=lambda image: image.name)
+    names = {str(i): image.name for i, image in enumerate(files)}
+    entries = [("collection.anki2", data), ("media", json.dumps(names).encode("utf-8"))]
+    entries += [(str(i), image.data()) for i, image in enumerate(files)]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        for name, content in (("collection.anki2", data), ("media", b"{}")):
+        for name, content in entries:
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
@@ -566,9 +605,19 @@ def emit_anki(context: Context, timestamp: int | None = None) -> AnkiOutput:
         for deck, made in cards_by_deck(cards).items():
             deck_cards = study_order(made, rank)
             name = apkg_name(deck, files)
-            files[name] = apkg_bytes(deck, maker.notes(deck_cards), stamp)
+            media = {image for card in deck_cards for image in _images(card)}
+            files[name] = apkg_bytes(deck, maker.notes(deck_cards), stamp, media)
             decks.append(DeckFile(deck, name, len(deck_cards), len(deck_cards)))
     return AnkiOutput(files, tuple(decks), count_by_kind(cards))
+
+
+def _images(card: Card) -> Iterator[Image]:
+    """The media files CARD's note shows: its fact's image, its stack's layers' images."""
+    if card.image is not None:
+        yield card.image
+    for layer in card.stack.layers if card.stack is not None else ():
+        if layer.image is not None:
+            yield layer.image
 
 
 def count_by_kind(cards: tuple[Card, ...]) -> tuple[tuple[str, int], ...]:

@@ -27,6 +27,9 @@ from itertools import zip_longest
 from pathlib import Path
 from typing import TypedDict, assert_never
 
+from markupsafe import Markup, escape
+
+from cardgen import richtext
 from cardgen.bank.question import (
     Choice,
     FillIn,
@@ -175,6 +178,7 @@ class DrawnLayer:
     note: str = ""
     band: str = ""
     band_rows: int = 0
+    image: str = ""  # the layer's image as a data: URI, never on a blank layer
 
 
 @dataclass(frozen=True)
@@ -227,6 +231,7 @@ class Item:
     in_flow: bool = False  # order: the slots are the steps of a process, joined by arrows
     pieces: tuple[Mark, ...] = ()  # order: the lettered items to place
     lines: int = 0  # short: writing lines
+    image: str = ""  # the author's image for the question, as a data: URI
 
 
 @dataclass(frozen=True)
@@ -414,25 +419,61 @@ def _item(number: int, q: Question, base: FactBase, t: Translator) -> Item:
         table, cells = asked
         fields["table"] = comparison_grid(table, base, cells, only=cells[0][0])
     prompt, *quote = q.prompt.splitlines()
+    if richtext.opens_fence(prompt):  # the question starts with its code: the code is the quote
+        prompt, quote = "", [prompt, *quote]
+    image = next((f.image for i in q.facts if i in base and isinstance(f := base[i], AuthorQuestion)), None)
     return Item(
         number=number,
         id=q.id,
         kind=q.kind,
         style=q.style,
         prompt=prompt,
-        quote=tuple(quote),
+        quote=richtext.rich_lines(quote),
         points=points,
         points_label=t.n_("{n} point", "{n} points", points),
         key=KeyEntry(
             answer=answer,
             brief=brief,
             accepted=accepted,
-            explanation=tuple(q.explanation.splitlines()),
+            explanation=richtext.rich_lines(q.explanation.splitlines()),
             sources=tuple(source_ref(base, fact_id, t) for fact_id in dict.fromkeys(q.facts) if fact_id in base),
             detail=detail,
         ),
+        image=image.data_uri() if image is not None else "",
         **fields,
     )
+
+
+def rich_html(value: object) -> Markup:
+    """The exam templates' `rich` filter: VALUE escaped as autoescaping does, its rich text
+    (`cardgen.richtext`) drawn: code in monospace, bold, formulas as MathML."""
+    text = str(value)
+    drawn = richtext.to_html(text, _EXAM_HTML) if richtext.has_markup(text) else None
+    return escape(text) if drawn is None else Markup(drawn)
+
+
+def _exam_escape(text: str) -> str:
+    return str(escape(text)).replace("\n", "<br>")
+
+
+def _exam_math(formula: richtext.Math) -> str:
+    drawn = richtext.mathml(formula.tex, formula.display)
+    return drawn if drawn is not None else f"<code{_EXAM_HTML.code}>{escape(formula.tex)}</code>"
+
+
+# Styled in place, so papers without rich text keep their stylesheet as it was.
+_MONO = "font-family: 'DejaVu Sans Mono', 'Liberation Mono', 'Noto Sans Mono CJK KR', monospace; font-size: 0.92em"
+_EXAM_HTML = richtext.HtmlStyle(
+    escape=_exam_escape,
+    math=_exam_math,
+    newline="<br>",
+    code=f' class="cg-code" style="{_MONO}"',
+    code_block=(
+        f' class="cg-code-block" style="{_MONO}; display: block; margin: 1mm 0; padding: 1.5mm 2.5mm;'
+        " text-align: left; text-indent: 0; white-space: pre-wrap; word-break: normal; overflow-wrap: anywhere;"
+        ' line-height: 1.35; border: 0.25mm solid #777"'
+    ),
+)
 
 
 def source_ref(base: FactBase, fact_id: str, t: Translator) -> SourceRef:
@@ -477,6 +518,7 @@ def draw_stack(stack: Stack, hidden: int | None) -> tuple[DrawnLayer, ...]:
             note=row.note,
             band=row.band,
             band_rows=row.band_rows,
+            image=row.image.data_uri() if row.image is not None else "",
         )
         for row in stack_rows(stack, hidden)
     )
@@ -497,6 +539,7 @@ def render_exam(exam: Exam, templates: Path | None = None) -> dict[str, str]:
     from cardgen.emit.templating import environment, render
 
     env = environment(templates, lang=exam.lang)
+    env.filters["rich"] = rich_html
     pages: dict[str, str] = {}
     for version in exam.versions:
         for role in ("paper", "key"):

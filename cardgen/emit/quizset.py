@@ -17,9 +17,10 @@ import io
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any, assert_never
 
+from cardgen import richtext
 from cardgen.bank.question import (
     MAX_OPTIONS,
     Choice,
@@ -38,8 +39,9 @@ from cardgen.bank.sample import quiz_sets
 from cardgen.context import Context
 from cardgen.errors import UsageError
 from cardgen.factbase.model import Stack
+from cardgen.flow import FlowStep
 from cardgen.lang import Lang, translator
-from cardgen.present import Markers, answer_text, markers, stack_rows
+from cardgen.present import Markers, answer_text, markers, plain_stack, stack_rows
 from cardgen.text import formula_safe
 
 FORMATS = ("json", "md", "csv", "tsv")
@@ -253,13 +255,27 @@ _MD_LIST_START = re.compile(r"^(\s*)(\d+)([.)])")
 _MD_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 
 
-def md(text: str) -> str:
+def md(text: str, *, quoted: bool = False) -> str:
     """TEXT safe inside a Markdown paragraph, list item or table cell, on one line.
 
     A value with line breaks (a YAML block scalar) would otherwise start new blocks:
     list items, rules, table rows. Its lines are joined with " / ", as in CSV.
+    Rich text (`cardgen.richtext`) keeps its markup. A code block needs lines of its
+    own: in a QUOTED text (a `> ` block quote) it gets them, elsewhere it is plain text.
     """
-    text = _one_line(text)
+    if richtext.has_markup(text):
+        rich = richtext.to_markdown(text, _md_escape)
+        if rich is not None and ("\n" not in rich or quoted):
+            return rich.replace("\n", "\n> ")
+        text = richtext.plain(text)
+    return _md_plain(text)
+
+
+def _md_plain(text: str) -> str:
+    return _md_escape(_one_line(text))
+
+
+def _md_escape(text: str) -> str:
     text = _MD_SPECIAL.sub(r"\\\1", text)
     text = _MD_ENTITY.sub(r"\\&", text)
     text = _MD_LIST_START.sub(r"\1\2\\\3", text)
@@ -287,6 +303,8 @@ def _md_view(q: Question, number: int, marks: Markers, safe: Callable[[str], str
         return safe(md(text))
 
     lead, *body = q.prompt.split("\n")
+    if richtext.opens_fence(lead):  # the question starts with its code: the code is the quote
+        lead, body = "", [lead, *body]
     terms = tuple(m(f"{marks.number(i)} {term}") for i, term in enumerate(q.terms)) if isinstance(q, Matching) else ()
     accepted = safe(", ".join(md(a) for a in q.accepted)) if isinstance(q, FillIn) else ""
     return _MdQuestion(
@@ -294,14 +312,14 @@ def _md_view(q: Question, number: int, marks: Markers, safe: Callable[[str], str
         kind=q.kind,
         style=q.style,
         lead=m(lead),
-        body=tuple(m(b) for b in body),
+        body=tuple(safe(md(b, quoted=True)) for b in richtext.rich_lines(body)),
         stack=tuple(m(r) for r in stack_lines(q)),
         flow=m(flow_line(q)),
         options=tuple(m(o) for o in option_lines(q, marks)),
         terms=terms,
         answer=m(answer_text(q, marks)),
         accepted=accepted,
-        explanation=tuple(m(line) for line in q.explanation.split("\n") if line),
+        explanation=tuple(m(line) for line in richtext.rich_lines(q.explanation.split("\n")) if line),
     )
 
 
@@ -438,10 +456,43 @@ def to_tsv(qs: QuizSet) -> bytes:
     return "".join(line + "\n" for line in lines).encode("utf-8")
 
 
+def plain_question(q: Question) -> Question:
+    """Q with its texts as plain text (`cardgen.richtext.plain`): code as is, formulas as LaTeX;
+    the stack and the steps drawn with it too."""
+    changes: dict[str, Any] = {}
+    for spec in fields(q):
+        value = getattr(q, spec.name)
+        if isinstance(value, str) and richtext.has_markup(value):
+            changes[spec.name] = richtext.plain(value)
+        elif isinstance(value, Stack):
+            if (stack := plain_stack(value)) is not value:
+                changes[spec.name] = stack
+        elif isinstance(value, tuple) and any(_has_markup(v) for v in value):
+            changes[spec.name] = tuple(map(_plain_item, value))
+    return replace(q, **changes) if changes else q
+
+
+def _has_markup(value: object) -> bool:
+    if isinstance(value, FlowStep):
+        return richtext.has_markup(value.name)
+    return isinstance(value, str) and richtext.has_markup(value)
+
+
+def _plain_item(value: object) -> object:
+    if isinstance(value, FlowStep):
+        return replace(value, name=richtext.plain(value.name))
+    return richtext.plain(value) if isinstance(value, str) else value
+
+
+def _in_plain_text(write: Callable[[QuizSet], bytes]) -> Callable[[QuizSet], bytes]:
+    """WRITE for a format that shows no markup: it gets the set's questions in plain text."""
+    return lambda qs: write(replace(qs, questions=tuple(map(plain_question, qs.questions))))
+
+
 RENDERERS: dict[str, tuple[tuple[str, Callable[[QuizSet], bytes]], ...]] = {
-    "json": ((".json", to_json),),
+    "json": ((".json", _in_plain_text(to_json)),),
     "md": ((".md", to_markdown), ("-answers.md", to_markdown_answers)),
-    "csv": ((".csv", to_csv),),
-    "tsv": ((".tsv", to_tsv),),
+    "csv": ((".csv", _in_plain_text(to_csv)),),
+    "tsv": ((".tsv", _in_plain_text(to_tsv)),),
 }
 """Each format's files: the ending after the set's stem, and what writes it."""

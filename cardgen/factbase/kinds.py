@@ -30,6 +30,7 @@ from cardgen.lang import N_
 
 MAX_LAYER_COUNT = 99
 MAX_POINTS = 100
+IMAGE_HELP = "A PNG, JPEG, GIF or SVG file, its path relative to the fact file; shipped with the cards and exams."
 MIN_CHOICES, MAX_CHOICES = 2, 9  # one key press picks an option in the terminal quiz
 COUNT_SYMBOL = r"×?\s*([^\W\d_][\w+\-]{0,3})"
 """A symbolic count: a short word starting with a letter (`N`, `n`, `k`), with or without a leading `×`."""
@@ -124,6 +125,7 @@ LAYER_KEYS = {
     ),
     "concept": Field("text", ref="definition", help="The definition id this layer is an instance of."),
     "note": Field("text", help="A remark drawn beside the layer (who manages it, say); never part of its name."),
+    "image": Field("image", help=IMAGE_HELP),
 }
 BAND_KEYS = {
     "name": Field("text", True, help="The band's name, e.g. customer-managed."),
@@ -166,6 +168,7 @@ KINDS: tuple[FactKind, ...] = (
             "definition": Field("text", True, help="One line."),
             "details": Field("texts", help="Further points about the term."),
             "examples": Field("texts", help="Examples of the term."),
+            "image": Field("image", help=IMAGE_HELP),
         },
         refers_as="definition",
         cards={
@@ -292,6 +295,7 @@ KINDS: tuple[FactKind, ...] = (
             "stack": Field("text", ref="stack", help="A stack id that draws the answer."),
             "about": Field("text", ref="fact", help="The id of the fact the question is about."),
             "points": Field("positive", help=f"What the question is worth on an exam (1 to {MAX_POINTS})."),
+            "image": Field("image", help=IMAGE_HELP),
         },
         parts=(("choice questions", lambda q: 1 if q.choices else 0),),
         cards={"question": N_("question")},

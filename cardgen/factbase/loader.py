@@ -66,6 +66,7 @@ from cardgen.factbase.model import (
 from cardgen.factbase.suggest import close_ids
 from cardgen.gcpause import collector_paused
 from cardgen.lang import DEFAULT_LANG, LANGS, Lang, as_lang, is_lang
+from cardgen.media import Image, read_image
 from cardgen.text import control_chars, fold
 
 # PyYAML wheels ship libyaml; the pure-Python parser is the slow fallback.
@@ -286,6 +287,16 @@ class _FileReader:
                 return value
         self.problem(node, f"'{key}' must be a whole number from 1 to {MAX_POINTS}, not {_describe(node)}")
         return None
+
+    def _read_image(self, node: Node, key: str, owner: str) -> Image | None:
+        name = self.text(node, key)
+        if name is None:
+            return None
+        image = read_image(Path(self.file).parent / name)
+        if isinstance(image, str):
+            self.problem(node, f"{owner}: image '{name}': {image}")
+            return None
+        return image
 
     def _read_flag(self, node: Node, key: str, owner: str) -> bool | None:
         if isinstance(node, ScalarNode) and node.tag == _YAML + "bool":

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from cardgen.lang import DEFAULT_LANG, Lang
+from cardgen.media import Image
 
 
 @dataclass(frozen=True, order=True)
@@ -62,6 +63,7 @@ class Definition(_Fact):
     aliases: tuple[str, ...] = ()
     details: tuple[str, ...] = ()
     examples: tuple[str, ...] = ()
+    image: Image | None = None
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -159,6 +161,7 @@ class Layer:
     count: int | str = 1
     concept: str | None = None
     note: str | None = None
+    image: Image | None = None
     loc: Loc = field(default=Loc("<memory>", 0), compare=False)
 
     @property
@@ -257,6 +260,7 @@ class AuthorQuestion(_Fact):
     about: str | None = None
     points: int | None = None
     shuffle: bool = True
+    image: Image | None = None
 
     @property
     def right(self) -> tuple[str, ...]:

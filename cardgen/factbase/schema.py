@@ -46,6 +46,8 @@ def _value(spec: Field) -> dict[str, Any]:
         return {"type": "array", "items": {"type": "string"}, "minItems": 1, "uniqueItems": True}
     if spec.kind == "lang":
         return {"enum": list(LANGS)}
+    if spec.kind == "image":
+        return {"type": "string", "minLength": 1, "pattern": r"(?i)\.(png|jpe?g|gif|svg)$"}
     if spec.kind == "flag":
         return {"type": "boolean"}
     if spec.kind == "synonyms":

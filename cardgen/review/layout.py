@@ -1,9 +1,10 @@
 """What a quiz screen shows, part by part, and how a part fits a terminal of a given width.
 
 A card's front and back are kept as parts (plain text, the answer, list entries, a stack,
-a flow, a comparison table, a correction note) so the terminal can emphasise the answer,
+a flow, a comparison table, a correction note, `[image: name]` lines) so the terminal can emphasise the answer,
 bullet the details, wrap each entry with a hanging indent and draw a stack or a table only
-as wide as the terminal allows. Widths are terminal columns: Hangul takes two.
+as wide as the terminal allows. Widths are terminal columns: Hangul takes two. Rich text
+(`cardgen.richtext`) is shown without its markup: code as is, a formula as its LaTeX.
 """
 
 from __future__ import annotations
@@ -12,7 +13,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from cardgen.present import draw_flow_text, draw_grid_text, draw_stack_text, stack_rows, text_width
+from cardgen.present import (
+    draw_flow_text,
+    draw_grid_text,
+    draw_stack_text,
+    plain_grid,
+    plain_row,
+    stack_rows,
+    text_width,
+)
+from cardgen.richtext import plain
 
 if TYPE_CHECKING:
     from cardgen.bank.question import Choice, MultiChoice
@@ -47,18 +57,20 @@ class Layout:
     back: tuple[Part, ...]
 
 
-def card_layout(card: Card) -> Layout:
-    """CARD's front and back as parts, in the order `Card.front` and `Card.back` put them."""
-    front = [Part("text", p) for p in (card.subject, card.prompt, card.context) if p]
+def card_layout(card: Card, images: Sequence[str] = ()) -> Layout:
+    """CARD's front and back as parts, in the order `Card.front` and `Card.back` put them, every text
+    plain (`cardgen.richtext.plain`: code as is, a formula as its LaTeX); IMAGES are the lines that
+    stand for its images (`[image: layers.png]`), last on the back."""
+    front = [Part("text", plain(p)) for p in (card.subject, card.prompt, card.context) if p]
     if card.cloze is not None:
-        front += [Part("bullet", "[...]" if n == card.cloze else item) for n, item in enumerate(card.items)]
+        front += [Part("bullet", "[...]" if n == card.cloze else plain(item)) for n, item in enumerate(card.items)]
     if card.stack is not None and card.hidden_layer is not None:
         front.append(Part("stack", stack=card.stack, hidden=card.hidden_layer))
     if card.front_flow:
         front.append(Part("flow", flow=card.front_flow))
-    back = [Part("answer", card.answer)] if card.answer else []
-    back += [Part("bullet", item, mark=n == card.cloze) for n, item in enumerate(card.items)]
-    back += [Part("bullet", detail) for detail in card.details]
+    back = [Part("answer", plain(card.answer))] if card.answer else []
+    back += [Part("bullet", plain(item), mark=n == card.cloze) for n, item in enumerate(card.items)]
+    back += [Part("bullet", plain(detail)) for detail in card.details]
     if card.stack is not None:
         back.append(Part("stack", stack=card.stack, marked=card.marked_layers))
     if card.back_flow:
@@ -66,23 +78,26 @@ def card_layout(card: Card) -> Layout:
     if card.table is not None:
         back.append(Part("table", grid=card.table))
     if card.note:
-        back.append(Part("note", card.note))
+        back.append(Part("note", plain(card.note)))
+    back += [Part("text", line) for line in images]
     return Layout(tuple(front), tuple(back))
 
 
-def choice_layout(question: Choice | MultiChoice, table: Grid | None = None) -> Layout:
+def choice_layout(question: Choice | MultiChoice, table: Grid | None = None, images: Sequence[str] = ()) -> Layout:
     """A choice question's prompt (and its stack or steps) on the front; its explanation on the back,
-    and TABLE, the comparison row it asks (the answer, so never on the front)."""
+    and TABLE, the comparison row it asks (the answer, so never on the front), then IMAGES, the lines
+    that stand for its images. Every text is plain, as in `card_layout`."""
     from cardgen.bank.question import Choice
 
-    front = [Part("text", question.prompt)]
+    front = [Part("text", plain(question.prompt))]
     if isinstance(question, Choice) and question.stack is not None:
         front.append(Part("stack", stack=question.stack, hidden=question.hidden_layer))
     if isinstance(question, Choice) and question.flow:
         front.append(Part("flow", flow=question.flow))
-    back = [Part("text", question.explanation)] if question.explanation else []
+    back = [Part("text", plain(question.explanation))] if question.explanation else []
     if table is not None:
         back.append(Part("table", grid=table))
+    back += [Part("text", line) for line in images]
     return Layout(tuple(front), tuple(back))
 
 
@@ -135,7 +150,7 @@ def stack_lines(stack: Stack, width: int | None, hidden: int | None = None, mark
     if width is None or max(text_width(line) for line in drawn) <= width:
         return drawn
     lines: list[str] = []
-    for n, row in enumerate(stack_rows(stack, hidden, tuple(marked)), start=1):
+    for n, row in enumerate(map(plain_row, stack_rows(stack, hidden, tuple(marked))), start=1):
         times = f" {row.times}" if row.times else f" ×{row.count}" if row.count > 1 else ""
         note = f" — {row.note}" if row.note else ""
         lines += wrap(row.name + times + note, width, f"{n}. ", glue=f"  {MARK}" if row.marked else "")
@@ -154,6 +169,7 @@ def table_lines(grid: Grid, width: int | None) -> list[str]:
     if width is None or max(text_width(line) for line in drawn) <= width:
         return drawn
     lines: list[str] = []
+    grid = plain_grid(grid)
     for row in grid.rows:
         for column, cell in zip(grid.columns, row.cells, strict=True):
             glue = f"  {MARK}" if cell.marked else ""

@@ -22,12 +22,14 @@ from typing import TYPE_CHECKING, TextIO
 from cardgen.errors import StreamClosed, UsageError
 from cardgen.factbase.kinds import CARD_TITLES
 from cardgen.lang import N_, Lang, Translator, translator
+from cardgen.richtext import plain
 
 if TYPE_CHECKING:
     from cardgen.bank.question import Choice, MultiChoice, Question
     from cardgen.cards import Card
     from cardgen.context import Context
     from cardgen.factbase.model import FactBase
+    from cardgen.media import Image
     from cardgen.present import Grid
     from cardgen.review.layout import Layout
     from cardgen.review.session import Item
@@ -137,11 +139,11 @@ def card_items(
                 style="typed" if typed else "flash",
                 fact_id=card.fact_id,
                 title=t.gettext(CARD_TITLES[family]),
-                faces=_card_faces(card),
-                accepted=card.answers,
+                faces=_card_faces(card, t),
+                accepted=tuple(map(plain, card.answers)),
                 tags=card.tags,
                 where=where.get(card.fact_id),
-                layout=_card_layout(card),
+                layout=_card_layout(card, t),
             )
         )
     return out
@@ -177,28 +179,30 @@ def choice_items(
                 style="multi" if multi else "choice",
                 fact_id=q.facts[0] if q.facts else q.id,
                 title=t.gettext(QUESTION_TITLES.get(q.kind, OTHER_TITLE)),
-                faces=_choice_faces(q, base),
-                options=q.options,
+                faces=_choice_faces(q, base, t),
+                options=tuple(map(plain, q.options)),
                 correct=q.answer if isinstance(q, Choice) else None,
                 right=q.answers if isinstance(q, MultiChoice) else (),
                 tags=q.tags,
                 where=where.get(q.facts[0]) if q.facts else None,
-                layout=_choice_layout(q, base),
+                layout=_choice_layout(q, base, t),
             )
         )
     return out
 
 
-def _card_layout(card: Card) -> Callable[[], Layout]:
+def _card_layout(card: Card, t: Translator) -> Callable[[], Layout]:
     from cardgen.review.layout import card_layout
 
-    return lambda: card_layout(card)
+    return lambda: card_layout(card, _image_lines(_card_images(card), t))
 
 
-def _choice_layout(question: Choice | MultiChoice, base: FactBase | None) -> Callable[[], Layout]:
+def _choice_layout(question: Choice | MultiChoice, base: FactBase | None, t: Translator) -> Callable[[], Layout]:
     from cardgen.review.layout import choice_layout
 
-    return lambda: choice_layout(question, _asked_row(question, base))
+    return lambda: choice_layout(
+        question, _asked_row(question, base), _image_lines(_question_images(question, base), t)
+    )
 
 
 def _asked_row(question: Choice | MultiChoice, base: FactBase | None) -> Grid | None:
@@ -213,26 +217,64 @@ def _asked_row(question: Choice | MultiChoice, base: FactBase | None) -> Grid | 
     return comparison_grid(table, base, cells, only=cells[0][0])
 
 
-def _card_faces(card: Card) -> Callable[[], tuple[str, str]]:
-    return lambda: (card.front, card.back)
+def _card_images(card: Card) -> list[Image]:
+    """The images CARD shows with its answer: its fact's, then those of the layers of the stack on its back."""
+    images = [card.image] if card.image is not None else []
+    if card.stack is not None:
+        images += [layer.image for layer in card.stack.layers if layer.image is not None]
+    return images
 
 
-def _choice_faces(question: Choice | MultiChoice, base: FactBase | None) -> Callable[[], tuple[str, str]]:
-    return lambda: (_question_front(question), _question_back(question, base))
+def _question_images(question: Choice | MultiChoice, base: FactBase | None) -> list[Image]:
+    """The images a choice question shows with its answer: the author's, then those of the shown layers
+    of the stack drawn with it (never the asked layer's, which could give it away)."""
+    from cardgen.bank.question import drawing
+    from cardgen.factbase.model import AuthorQuestion
+
+    images: list[Image] = []
+    if base is not None:
+        facts = [base[fact_id] for fact_id in question.facts if fact_id in base]
+        images += [fact.image for fact in facts if isinstance(fact, AuthorQuestion) and fact.image is not None]
+    if (drawn := drawing(question)) is not None:
+        stack, hidden = drawn
+        images += [layer.image for i, layer in enumerate(stack.layers) if layer.image is not None and i != hidden]
+    return images
 
 
-def _question_back(question: Choice | MultiChoice, base: FactBase | None) -> str:
+def _image_lines(images: Sequence[Image], t: Translator) -> tuple[str, ...]:
+    """`[image: layers.png]`, a line per image (each once): the terminal cannot draw them."""
+    names = dict.fromkeys(image.shown_name for image in images)
+    return tuple(t._("[image: {name}]", name=name) for name in names)
+
+
+def _card_faces(card: Card, t: Translator) -> Callable[[], tuple[str, str]]:
+    """The card as plain text (`Card.front`, `Card.back`), the back ending with its images' lines."""
+    return lambda: (card.front, "\n".join([card.back, *_image_lines(_card_images(card), t)]))
+
+
+def _choice_faces(
+    question: Choice | MultiChoice, base: FactBase | None, t: Translator
+) -> Callable[[], tuple[str, str]]:
+    return lambda: (_question_front(question), _question_back(question, base, t))
+
+
+def _question_back(question: Choice | MultiChoice, base: FactBase | None, t: Translator) -> str:
     from cardgen.present import draw_grid_text
 
     table = _asked_row(question, base)
-    return "\n".join([question.explanation, draw_grid_text(table)] if table is not None else [question.explanation])
+    parts = [plain(question.explanation)] if question.explanation else []
+    if table is not None:
+        parts.append(draw_grid_text(table))
+    parts += _image_lines(_question_images(question, base), t)
+    return "\n".join(parts)
 
 
 def _question_front(question: Choice | MultiChoice) -> str:
+    """The question as plain text, with the stack or the steps drawn with it."""
     from cardgen.bank.question import drawing, flow_drawn
     from cardgen.present import draw_flow_text, draw_stack_text
 
-    parts = [question.prompt]
+    parts = [plain(question.prompt)]
     if (drawn := drawing(question)) is not None:
         parts.append(draw_stack_text(*drawn))
     if flow := flow_drawn(question):
