@@ -17,6 +17,7 @@ it would without this module.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -81,6 +82,8 @@ def _parser() -> MarkdownIt:
 
 
 _MD = _parser()
+_LANG = re.compile(r"[\w+#.-]*")
+"""What may follow a fence's opening backticks: a language name, or nothing."""
 
 
 def has_markup(text: str) -> bool:
@@ -102,8 +105,11 @@ def _parse(text: str) -> Rich | None:
         gap = bool(blocks) and start > last_line
         if token.type == "inline":
             blocks.append(Para(_inlines(token.children or []), gap))
-        elif token.type == "fence":
+        elif token.type == "fence" and _LANG.fullmatch(token.info.strip()):
             blocks.append(CodeBlock(token.content.removesuffix("\n"), token.info.strip(), gap))
+        elif token.type == "fence":
+            # "```" followed by more than a language name is no fence: the text stays as written.
+            blocks.append(Para(("\n".join(text.split("\n")[start:end]),), gap))
         elif token.type == "math_block":
             blocks.append(Para((Math(token.content.strip(), display=True),), gap))
         elif token.type == "paragraph_close":

@@ -346,7 +346,7 @@ def test_update_story_keeps_review_history(tmp_path):
         assert all(reps == 1 and revlog == 1 for _, reps, _, _, revlog in before.values())
 
         # Edit one definition, rebuild later, re-import with Anki's default options.
-        path = facts / "virtualization.yaml"
+        path = facts / "1-virtualization.yaml"
         text = path.read_text(encoding="utf-8")
         assert "definition: 컴퓨터 자원(Computer Resource)의 추상화" in text
         path.write_text(text.replace("definition: 컴퓨터 자원(Computer Resource)의 추상화",

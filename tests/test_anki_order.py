@@ -85,8 +85,9 @@ def test_shipped_deck_never_introduces_two_cards_of_a_fact_on_one_day(tmp_path):
     assert sorted(introduced) == sorted(card.key for card in build_cards(base))  # every card, once
     for day in days:
         assert len({fact_of(key) for key in day}) == len(day), day
-    first_file = min(fact.meta.loc for fact in base.facts()).file
-    assert {base[fact_of(key)].meta.loc.file for key in days[0]} == {first_file}
+    first = min(base.facts(), key=lambda fact: fact.meta.loc)
+    assert {base[fact_of(key)].meta.loc.file for key in days[0]} == {first.meta.loc.file}
+    assert days[0][0] == f"{first.id}/definition.forward"  # the root concept the notes start with
 
 
 def _card(fact: str, n: int) -> Card:

@@ -142,7 +142,7 @@ def test_count_of_each_kind_from_the_shipped_facts() -> None:
 def test_shared_weakness_is_never_a_wrong_option(shipped_facts) -> None:
     """A disadvantage two sibling concepts share is wrong for neither of them, even where
     one's list is `exclusive`: the other's own list says it."""
-    path = shipped_facts / "virtualization.yaml"
+    path = shipped_facts / "1-virtualization.yaml"
     text = path.read_text(encoding="utf-8")
     shared = "자체적인 가상 머신 관리 기능이 없기에, 이를 위한 별도의 컴퓨터나 콘솔이 필요"  # native's
     text = text.replace("      - GPU 패스스루(GPU Passthrough) 지원이 제한적임\n",

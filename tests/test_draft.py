@@ -189,11 +189,11 @@ def test_cli_writes_refuses_and_previews(seed: Path, tmp_path: Path) -> None:
     again = runner.invoke(app, ["draft", str(seed), "-o", str(out)])  # a drafted file may be redrafted
     assert again.exit_code == 0
     hand = tmp_path / "hand.yaml"
-    shutil.copy(FACTS / "stacks.yaml", hand)
+    shutil.copy(FACTS / "2-stacks.yaml", hand)
     refused = runner.invoke(app, ["draft", str(seed), "-o", str(hand)])
     assert refused.exit_code == 2
     assert f"{hand}:1: not a file cardgen drafted" in refused.output
-    assert hand.read_bytes() == (FACTS / "stacks.yaml").read_bytes()
+    assert hand.read_bytes() == (FACTS / "2-stacks.yaml").read_bytes()
     assert not list(tmp_path.glob(".*.tmp"))
 
 

@@ -427,7 +427,7 @@ def test_questions_lists_ids_keys_and_sources() -> None:
     bank = build_bank(load(FACTS))
     for q in bank:
         assert f"## {q.id}" in result.stdout
-    assert "← 정답" in result.stdout and "virtualization.yaml:" in result.stdout
+    assert "← 정답" in result.stdout and "1-virtualization.yaml:" in result.stdout
     listed = run_cardgen("questions", str(FACTS), "--format", "json")
     import json
 

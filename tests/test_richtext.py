@@ -386,3 +386,11 @@ def test_quizsets_keep_markup_in_markdown_only(kinds_base: Path) -> None:
     doc = json.loads(files["quizset-s1-01.json"])
     layers = [layer for q in doc["questions"] if q["stack"] for layer in q["stack"]["layers"]]
     assert layers and all("`" not in json.dumps(layer) for layer in layers)
+
+
+def test_backticks_followed_by_more_than_a_language_name_are_text_not_a_fence() -> None:
+    # Found by the property test above: "```<script>…" was read as a fence whose info string
+    # swallowed the text, so every output showed nothing.
+    hostile = "```<script>alert(1)</script>"
+    assert richtext.plain(hostile) == hostile
+    assert richtext.plain("```dockerfile\nFROM alpine\n```") == "FROM alpine"
