@@ -137,7 +137,11 @@ def test_next_and_previous_never_leave_the_flow_nor_name_their_answer(tmp_path: 
     base = base_of(tmp_path, BUILD, RUN)
     bank = [q for q in build_bank(base) if q.facts == ("build",)]
     kinds = sorted(q.id for q in bank if q.kind in ("process_next", "process_previous"))
-    assert kinds == ["build/process_next/1", "build/process_next/3", "build/process_previous/3", "build/process_previous/5"]
+    # The first half asks forward, the second backward, the pair between them not at all:
+    # no step is the answer to two questions (steps 2, 3 and 4 here, each once).
+    assert kinds == ["build/process_next/1", "build/process_next/2", "build/process_previous/5"]
+    answers = [q.options[q.answer] for q in bank if isinstance(q, Choice) and q.kind != "process_step"]
+    assert sorted(answers) == sorted(["명령어 해석", "베이스 준비", "단계별 실행"])
     oracle = Oracle(base)
     steps = [s.name for s in base.processes[0].steps]
     for q in bank:
@@ -178,11 +182,13 @@ def test_a_step_sharing_a_word_with_the_key_is_no_question_even_when_another_opt
     shared = "deck: D\nprocesses:\n  - {id: ship, title: 배포, steps: [이미지 빌드, 이미지 올리기, 이미지 내려받기, 컨테이너 실행, 상태 확인]}\n"
     bank, dropped = generate_bank(base_of(tmp_path, shared))
     asked = [q.id for q in bank if q.kind in ("process_next", "process_previous")]
-    assert "ship/process_next/3" in asked  # after 이미지 내려받기: 컨테이너 실행
-    left_out = {d.id: d.reason for d in dropped if d.id in ("ship/process_next/1", "ship/process_previous/3")}
+    assert asked == []
+    left_out = {d.id: d.reason for d in dropped if d.kind in ("process_next", "process_previous")}
     assert left_out == {
         "ship/process_next/1": "the step or detail the prompt shows shares the word '이미지' with the key",
-        "ship/process_previous/3": "the step or detail the prompt shows shares the word '이미지' with the key",
+        "ship/process_next/2": "the step or detail the prompt shows shares the word '이미지' with the key",
+        # Before 상태 확인: 컨테이너 실행, against three 이미지 steps: the key alone breaks their pattern.
+        "ship/process_previous/5": "every other option has the word '이미지' and the key has not",
     }
 
 
@@ -198,8 +204,8 @@ def test_ordering_the_steps_is_a_flow_and_needs_three_steps(tmp_path: Path) -> N
 
 def test_an_english_process_speaks_english() -> None:
     bank = build_bank(load(SERVERLESS))
-    q = next(q for q in bank if q.id == "serverless-request-path/process_previous/3")
-    assert q.prompt == "In ‘A serverless request path’, which step comes right before ‘Function instance is found or started’?"
+    q = next(q for q in bank if q.id == "serverless-request-path/process_previous/5")
+    assert q.prompt == "In ‘A serverless request path’, which step comes right before ‘Response is returned’?"
     assert q.explanation.startswith("A serverless request path, first to last: 1. API gateway receives the request → 2.")
     assert not re.search(r"[가-힣]", json.dumps([str(x) for x in bank], ensure_ascii=False))
 

@@ -264,7 +264,7 @@ processes:
         detail: reads each instruction from the top
       - name: run each `RUN`
         detail: "commits a layer per step, $n$ in all"
-      - name: tag the image
+      - name: tag the **image**
         detail: names the last layer
 comparisons:
   - id: cmp
@@ -339,7 +339,7 @@ def test_exam_draws_rich_text_in_steps_tables_notes_and_bands(kinds_base: Path) 
     assert '<div class="band" style="grid-row: 3 / span 2"><strong>kernel</strong> side</div>' in paper
     assert '<span class="layer-note">started by <code class="cg-code"' in paper
     assert '<span class="layer-note">shared, <math' in paper
-    assert '<div class="step"><span class="step-number">3.</span> run each <code class="cg-code"' in paper
+    assert '<div class="step"><span class="step-number">4.</span> tag the <strong>image</strong></div>' in paper
     assert '<caption><code class="cg-code"' in key  # the comparison's title, and its cells below
     assert re.search(r'<td class="marked">(about <code class="cg-code"|<strong>under</strong>|its own <code)', key)
 

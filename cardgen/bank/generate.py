@@ -293,6 +293,19 @@ def _contrasts(stack: Stack, upper: Layer, lower: Layer) -> bool:
     return holds_both and not pair_like
 
 
+def _step_pairs(steps: int) -> list[tuple[int, str]]:
+    """Which adjacent pairs of STEPS steps to ask, and how: (index of the pair's first step, "next"
+    or "previous"). The first half asks what comes right after, the second half what comes right
+    before, and the pair between them is left out, so no step answers two questions (asking
+    pair (1, 2) forward and pair (2, 3) backward would both be answered by step 2). Up to three
+    steps, every pair asks what comes after."""
+    pairs = steps - 1
+    if pairs <= 2:
+        return [(i, "next") for i in range(pairs)]
+    middle = pairs // 2
+    return [(i, "next") for i in range(middle)] + [(i, "previous") for i in range(middle + 1, pairs)]
+
+
 def stack_text(stack: Stack) -> str:
     """The stack on one line, top first: `응용 프로그램 × 3 / 하이퍼바이저 / 하드웨어`."""
     return " / ".join(row.text for row in stack_rows(stack))
@@ -950,9 +963,9 @@ class _Generator:
         yield q
 
     def _process_questions(self, process: Process) -> Iterator[Question]:
-        """The steps in order; each adjacent pair once, alternately as "right after" the first
-        and "right before" the second (never before the first step or after the last); and
-        each step's detail -> the step."""
+        """The steps in order; adjacent pairs as "right after" the first and "right before"
+        the second (`_step_pairs`: never before the first step or after the last, and no
+        step the answer of two of them); and each step's detail -> the step."""
         steps = process.steps
         names = [step.name for step in steps]
         t = self.t(process.id)
@@ -971,9 +984,11 @@ class _Generator:
                 facts=facts,
                 tags=tags,
             )
-        for i in range(len(steps) - 1):
+        for i, direction in _step_pairs(len(steps)):
             kind, ref, ans, message = (
-                ("process_next", i, i + 1, NEXT_STEP) if i % 2 == 0 else ("process_previous", i + 1, i, PREVIOUS_STEP)
+                ("process_next", i, i + 1, NEXT_STEP)
+                if direction == "next"
+                else ("process_previous", i + 1, i, PREVIOUS_STEP)
             )
             wrong = self._step_options(process, ans, ref)
             if wrong:
