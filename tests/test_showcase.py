@@ -39,6 +39,10 @@ def test_the_showcase_uses_every_section_of_the_format() -> None:
     layers = [layer for stack in base.stacks for layer in stack.layers]
     assert any(layer.note for layer in layers) and any(isinstance(layer.count, str) for layer in layers)
     assert any(stack.bands for stack in base.stacks) and any(layer.image for layer in layers)
+    stats = run_cardgen("stats", str(SHOWCASE)).stdout
+    for label in ("processes", "comparisons", "stack bands", "layer notes", "layer images", "definition images",
+                  "question images", "taxonomy groups", "choice questions"):
+        assert re.search(rf"^  {label} +[1-9]", stats, re.MULTILINE), (label, stats)
     kinds = {q.kind for q in build_bank(base)}
     assert {"author_choice", "author_multi", "group_member", "process_next", "compare_which"} <= kinds
 

@@ -171,6 +171,7 @@ KINDS: tuple[FactKind, ...] = (
             "image": Field("image", help=IMAGE_HELP),
         },
         refers_as="definition",
+        parts=(("definition images", lambda d: 1 if d.image else 0),),
         cards={
             "definition.forward": N_("term → definition"),
             "definition.reverse": N_("definition → term"),
@@ -246,7 +247,12 @@ KINDS: tuple[FactKind, ...] = (
             "bands": Field("bands", help="Groups of adjacent layers, each a name and its layers."),
         },
         refers_as="stack",
-        parts=(("stack layers", lambda s: len(s.layers)),),
+        parts=(
+            ("stack layers", lambda s: len(s.layers)),
+            ("layer notes", lambda s: sum(1 for layer in s.layers if layer.note)),
+            ("layer images", lambda s: sum(1 for layer in s.layers if layer.image)),
+            ("stack bands", lambda s: len(s.bands)),
+        ),
         cards={
             "stack.order": N_("stack: the layers in order"),
             "stack.missing": N_("stack: the missing layer"),
@@ -297,7 +303,10 @@ KINDS: tuple[FactKind, ...] = (
             "points": Field("positive", help=f"What the question is worth on an exam (1 to {MAX_POINTS})."),
             "image": Field("image", help=IMAGE_HELP),
         },
-        parts=(("choice questions", lambda q: 1 if q.choices else 0),),
+        parts=(
+            ("choice questions", lambda q: 1 if q.choices else 0),
+            ("question images", lambda q: 1 if q.image else 0),
+        ),
         cards={"question": N_("question")},
     ),
     FactKind(
