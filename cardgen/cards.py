@@ -53,7 +53,6 @@ from typing import NamedTuple, TypedDict, Unpack, assert_never
 
 from cardgen.bank.relations import band_worth_asking, blank_worth_asking, layers_worth_asking, trivial_layers
 from cardgen.bank.relations import fold as _fold
-from cardgen.bank.sample import spread_positions
 from cardgen.factbase.answers import accepted_forms
 from cardgen.factbase.model import (
     AuthorQuestion,
@@ -212,8 +211,12 @@ def deal_options(cards: list[Card]) -> list[Card]:
     """CARDS with the options of the author's choice questions shuffled, the right option of
     the single-choice ones spread evenly over the positions (as in quiz sets and exams);
     options the author fixed keep their order. Seeded, so a rebuilt deck shows the same order."""
-    rng = random.Random("cardgen-cards")
     dealt = [i for i, card in enumerate(cards) if card.options and not card.fixed]
+    if not dealt:
+        return cards
+    from cardgen.bank.sample import spread_positions  # the sampler's dealing, loaded only when needed
+
+    rng = random.Random("cardgen-cards")
     single = [i for i in dealt if len(cards[i].right) == 1]
     targets = dict(zip(single, spread_positions(rng, [len(cards[i].options) for i in single]), strict=True))
     out = list(cards)

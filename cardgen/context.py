@@ -13,11 +13,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cardgen.bank.question import Question
-from cardgen.cards import Card
 from cardgen.factbase.model import FactBase
 from cardgen.lang import Lang, lang_of, majority
+
+if TYPE_CHECKING:
+    from cardgen.bank.question import Question
+    from cardgen.cards import Card
 
 FULL_BANK_FACTS = 5000
 SAMPLE_PER_QUESTION = 10  # facts sampled for each question asked

@@ -9,7 +9,6 @@ page stays one self-contained file.
 from __future__ import annotations
 
 import base64
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +60,8 @@ def read_image(path: Path) -> Image | str:
         return "not a PNG, JPEG, GIF or SVG image"
     mime, suffix = kind
     stem = _UNSAFE_NAME.sub("_", path.stem).strip("_")[:40] or "image"
+    import hashlib  # only a base with images pays for it
+
     digest = hashlib.sha256(data).hexdigest()[:12]
     return Image(str(path), f"{stem}-{digest}{suffix}", mime)
 

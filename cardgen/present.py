@@ -12,14 +12,16 @@ import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from functools import cache
-from typing import assert_never
+from typing import TYPE_CHECKING, assert_never
 
-from cardgen.bank.question import Choice, FillIn, Matching, MultiChoice, Ordering, Question, ShortAnswer, TrueFalse
 from cardgen.factbase.model import ComparisonTable, FactBase, Stack
 from cardgen.flow import FlowStep
 from cardgen.lang import Lang, translator
 from cardgen.media import Image
 from cardgen.richtext import has_markup, plain
+
+if TYPE_CHECKING:
+    from cardgen.bank.question import Question
 
 HIDDEN = "?"
 
@@ -60,6 +62,8 @@ def markers(lang: Lang) -> Markers:
 
 def answer_text(q: Question, markers: Markers) -> str:
     """The answer as a student should give it, with the markers the question is shown with."""
+    from cardgen.bank.question import Choice, FillIn, Matching, MultiChoice, Ordering, ShortAnswer, TrueFalse
+
     match q:
         case Choice():
             return f"{markers.option(q.answer)} {q.options[q.answer]}"

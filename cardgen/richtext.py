@@ -18,14 +18,16 @@ it would without this module.
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.dollarmath import dollarmath_plugin
+if TYPE_CHECKING:
+    # The parser is imported on first use: most texts hold no markup, and `cardgen quiz`
+    # should not pay for markdown-it at start-up.
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 
 @dataclass(frozen=True)
@@ -75,13 +77,16 @@ Rich = tuple[Block, ...]
 _SIGNS = ("`", "**", "$", "~~~")
 
 
+@cache
 def _parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.dollarmath import dollarmath_plugin
+
     md = MarkdownIt("zero").enable(["backticks", "emphasis", "fence"])
     # No `$5 and $6` as a formula: a digit may not touch the dollars, nor a space their inside.
     return md.use(dollarmath_plugin, allow_space=False, allow_digits=False, double_inline=True)
 
 
-_MD = _parser()
 _LANG = re.compile(r"[\w+#.-]*")
 """What may follow a fence's opening backticks: a language name, or nothing."""
 
@@ -100,7 +105,7 @@ def parse(text: str) -> Rich | None:
 def _parse(text: str) -> Rich | None:
     blocks: list[Block] = []
     last_line = 0
-    for token in _MD.parse(text):
+    for token in _parser().parse(text):
         start, end = token.map if token.map else (last_line, last_line)
         gap = bool(blocks) and start > last_line
         if token.type == "inline":
@@ -271,6 +276,8 @@ def mathml(tex: str, display: bool) -> str | None:
     to it as `\\lt` and `\\gt`, and the result must parse as XML made of MathML elements
     only: no tag in a formula reaches the page.
     """
+    import xml.etree.ElementTree as ElementTree
+
     from latex2mathml.converter import convert
 
     source = tex.replace("<", r"\lt ").replace(">", r"\gt ")

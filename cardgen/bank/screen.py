@@ -21,9 +21,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Set
+from typing import TYPE_CHECKING
 
-from cardgen.bank.question import Choice, MultiChoice, Question
 from cardgen.lang import N_, fill
+
+if TYPE_CHECKING:
+    # Cards use this module's word tests; the question classes load only when questions are screened.
+    from cardgen.bank.question import Question
 
 _WORD = re.compile(r"\w+")
 _PARTICLES = ("으로", "에서", "에게", "은", "는", "이", "가", "을", "를", "의", "에", "로", "와", "과", "도", "만")
@@ -107,6 +111,8 @@ def words(text: str) -> frozenset[str]:
 def giveaway(q: Question, stem: frozenset[str] = frozenset()) -> Reason | None:
     """Why Q can be answered from its wording alone, or None. STEM holds the fixed words of
     the prompts of Q's kind, which say nothing about any one answer."""
+    from cardgen.bank.question import Choice
+
     if not isinstance(q, Choice):
         return None
     key = q.options[q.answer]
@@ -119,6 +125,8 @@ def tells(q: Question, stem: frozenset[str] = frozenset()) -> Reason | None:
 
     A question with several right options gives itself away when one sign holds for every
     right option alike (each far longer than the wrong ones, say)."""
+    from cardgen.bank.question import Choice, MultiChoice
+
     match q:
         case Choice():
             return giveaway(q, stem)
