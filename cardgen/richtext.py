@@ -92,8 +92,9 @@ _LANG = re.compile(r"[\w+#.-]*")
 
 
 def has_markup(text: str) -> bool:
-    """Whether TEXT may hold rich-text markup (a quick test before `parse`)."""
-    return any(sign in text for sign in _SIGNS)
+    """Whether TEXT may hold rich-text markup (a quick test before `parse`, run on every text
+    an output shows: spelled out rather than a loop over `_SIGNS`, it costs a few substring tests)."""
+    return "`" in text or "$" in text or "**" in text or "~~~" in text
 
 
 def parse(text: str) -> Rich | None:

@@ -394,3 +394,8 @@ def test_backticks_followed_by_more_than_a_language_name_are_text_not_a_fence() 
     hostile = "```<script>alert(1)</script>"
     assert richtext.plain(hostile) == hostile
     assert richtext.plain("```dockerfile\nFROM alpine\n```") == "FROM alpine"
+
+
+def test_the_quick_markup_test_knows_every_sign() -> None:
+    assert all(richtext.has_markup(f"a {sign} b") for sign in richtext._SIGNS)
+    assert not richtext.has_markup("a * b ~~ c _d_ 5%")
