@@ -6,6 +6,7 @@ was broken by an earlier bank: a test fails when its rule is taken out.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections import Counter
 from pathlib import Path
@@ -202,6 +203,34 @@ STACKS = (
         layers: [응용 프로그램, 에뮬레이트 운영체제, 에뮬레이터, 호스트 운영체제, 하드웨어]
     """
 )
+
+
+def test_a_base_of_korean_and_english_files_never_mixes_their_options(tmp_path: Path) -> None:
+    korean = """\
+        lang: ko
+        deck: ko
+        definitions:
+          - {id: k1, term: 가상화, definition: 자원을 논리적으로 나누거나 합쳐 쓰게 하는 기술}
+          - {id: k2, term: 에뮬레이터, definition: 다른 하드웨어의 동작을 소프트웨어로 흉내 내는 프로그램}
+          - {id: k3, term: 하이퍼바이저, definition: 가상 머신을 만들고 실행하는 소프트웨어}
+          - {id: k4, term: 컨테이너, definition: 격리된 사용자 공간에서 실행되는 프로세스 묶음}
+        """
+    english = """\
+        lang: en
+        deck: en
+        definitions:
+          - {id: e1, term: Region, definition: A geographic area that holds several data centres of a provider}
+          - {id: e2, term: Availability zone, definition: One or more data centres with their own power inside a region}
+          - {id: e3, term: Edge location, definition: A site near users that caches content for faster delivery}
+          - {id: e4, term: Autoscaling, definition: Adding or removing servers as the load changes}
+        """
+    base = load(build_file_tree(tmp_path / "facts", {"ko.yaml": textwrap.dedent(korean), "en.yaml": textwrap.dedent(english)}))
+    hangul = re.compile("[가-힣]")
+    asked = [q for q in build_bank(base) if isinstance(q, Choice)]
+    assert {base[q.facts[0]].meta.lang for q in asked} == {"ko", "en"}
+    for q in asked:
+        korean_question = base[q.facts[0]].meta.lang == "ko"
+        assert all(bool(hangul.search(option)) is korean_question for option in q.options), (q.id, q.options)
 
 
 def test_stack_items_skip_layers_everyone_can_place_and_layers_the_title_names(tmp_path: Path) -> None:

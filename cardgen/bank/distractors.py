@@ -23,13 +23,15 @@ from cardgen.bank.relations import fold
 class Candidate:
     """A possible wrong option. `key` orders equals and says where it comes from (a fact
     id); `names` are other names it goes by, which must not collide with the answer's;
-    `ref` is the concept a point belongs to, `concepts` those of every layer a layer name names."""
+    `ref` is the concept a point belongs to, `concepts` those of every layer a layer name names;
+    `lang` the language of the fact it comes from (empty: any)."""
 
     text: str
     key: str
     names: tuple[str, ...] = ()
     ref: str | None = None
     concepts: frozenset[str] = frozenset()
+    lang: str = ""
 
     @property
     def folded(self) -> tuple[str, ...]:
@@ -104,12 +106,17 @@ def pick(
     avoid: Iterable[str] = (),
     want: int = MAX_OPTIONS - 1,
     least: int = MIN_OPTIONS - 1,
+    lang: str = "",
 ) -> tuple[Candidate, ...] | None:
     """Up to WANT wrong options for ANSWER from TIERS (each in rank order), or None when
-    fewer than LEAST good ones exist. AVOID holds texts that are right too."""
+    fewer than LEAST good ones exist. AVOID holds texts that are right too. With LANG, a
+    candidate from a fact in another language is passed over: in a base of Korean and
+    English files, an English option among Korean ones would give itself away."""
     blocked = {fold(answer)} | {fold(a) for a in avoid}
     out: list[Candidate] = []
     for cand in chain.from_iterable(tiers):
+        if lang and cand.lang and cand.lang != lang:
+            continue
         if not blocked.isdisjoint(cand.folded):
             continue
         out.append(cand)

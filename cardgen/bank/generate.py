@@ -336,8 +336,8 @@ class _Generator:
         self.rel = rel = Relations(base)
         defs = base.definitions
         # One candidate per definition and shape, shared by the shelves of all of it and of each tag.
-        labels = {d.id: Candidate(rel.label(d.id), d.id, rel.names(d.id)) for d in defs}
-        meanings = {d.id: Candidate(d.definition, d.id) for d in defs}
+        labels = {d.id: Candidate(rel.label(d.id), d.id, rel.names(d.id), lang=d.meta.lang) for d in defs}
+        meanings = {d.id: Candidate(d.definition, d.id, lang=d.meta.lang) for d in defs}
         self.labels = Shelf(labels.values())
         self.labels_of = labels
         self.meanings = Shelf(meanings.values())
@@ -356,7 +356,7 @@ class _Generator:
         self.layer_names, self.scenario_layer_names = self._layer_shelves()
         self.step_names = Shelf(
             {
-                fold(step.name): Candidate(step.name, f"{p.id}-{i:03d}")
+                fold(step.name): Candidate(step.name, f"{p.id}-{i:03d}", lang=p.meta.lang)
                 for p in sorted(base.processes, key=lambda p: p.id, reverse=True)
                 for i, step in enumerate(p.steps)
             }.values()
@@ -503,7 +503,12 @@ class _Generator:
             label = rel.label(d.id)
             explanation, facts, tags = f"{label}: {d.definition}", (d.id,), self.tags(d.id)
             true_names = [n for o in alike for n in (*rel.names(o), rel.label(o))]
-            wrong = pick(label, self._definition_tiers(d, label, self.labels, self.tag_labels), avoid=true_names)
+            wrong = pick(
+                label,
+                self._definition_tiers(d, label, self.labels, self.tag_labels),
+                avoid=true_names,
+                lang=d.meta.lang,
+            )
             if wrong:
                 yield _choice(
                     f"{d.id}/term_from_definition/1",
@@ -520,6 +525,7 @@ class _Generator:
                 d.definition,
                 self._definition_tiers(d, d.definition, self.meanings, self.tag_meanings, meanings=True),
                 avoid=[rel.definitions[o].definition for o in alike if o in rel.definitions],
+                lang=d.meta.lang,
             )
             if wrong:
                 yield _choice(
@@ -667,20 +673,23 @@ class _Generator:
     def _layer_shelves(self) -> tuple[Shelf, dict[str, Shelf]]:
         """Every layer name once (its first spelling; the concepts of all its layers), over
         all stacks and per scenario."""
-        seen: dict[str, tuple[str, str]] = {}
+        seen: dict[str, tuple[str, str, str]] = {}
         concepts: dict[str, set[str]] = {}
-        per_scenario: dict[str, dict[str, tuple[str, str]]] = {}
+        per_scenario: dict[str, dict[str, tuple[str, str, str]]] = {}
         for stack in sorted(self.base.stacks, key=lambda s: s.id):
             for i, layer in enumerate(stack.layers):
                 name = fold(layer.name)
-                first = (layer.name, f"{stack.id}-{i:03d}")
+                first = (layer.name, f"{stack.id}-{i:03d}", stack.meta.lang)
                 seen.setdefault(name, first)
                 concepts.setdefault(name, set()).update([layer.concept] if layer.concept else [])
                 if stack.scenario:
                     per_scenario.setdefault(stack.scenario, {}).setdefault(name, first)
 
-        def shelf(names: dict[str, tuple[str, str]]) -> Shelf:
-            return Shelf(Candidate(text, key, concepts=frozenset(concepts[n])) for n, (text, key) in names.items())
+        def shelf(names: dict[str, tuple[str, str, str]]) -> Shelf:
+            return Shelf(
+                Candidate(text, key, concepts=frozenset(concepts[n]), lang=lang)
+                for n, (text, key, lang) in names.items()
+            )
 
         return shelf(seen), {sc: shelf(names) for sc, names in per_scenario.items()}
 
@@ -771,7 +780,7 @@ class _Generator:
             ]
             contrast = [c for c in self._contrast(stack, neighbours) if fits_nowhere(c)]
             tiers = [nearest(contrast, len(layer.name)), *self._layer_tiers(stack, len(layer.name), fits_nowhere)]
-            wrong = pick(layer.name, tiers, avoid=accepted)
+            wrong = pick(layer.name, tiers, avoid=accepted, lang=stack.meta.lang)
             if wrong:
                 yield _choice(
                     f"{stack.id}/stack_missing_choice/{i + 1}",
@@ -818,7 +827,7 @@ class _Generator:
 
             contrast = [c for c in self._contrast(stack, index.get(folded[ref], ())) if elsewhere(c)]
             tiers = [nearest(contrast, len(right.name)), *self._layer_tiers(stack, len(right.name), elsewhere)]
-            wrong = pick(right.name, tiers, avoid=(layer.name,))
+            wrong = pick(right.name, tiers, avoid=(layer.name,), lang=stack.meta.lang)
             if wrong:
                 yield _choice(
                     f"{stack.id}/{kind}/{ref + 1}",
@@ -937,7 +946,10 @@ class _Generator:
         length = len(steps[answer].name)
         others = where(lambda c: c.folded[0] not in mine, self.step_names.nearest(length))
         return pick(
-            steps[answer].name, [sorted(own, key=lambda c: c.key), others], avoid=self._step_names(steps[answer])
+            steps[answer].name,
+            [sorted(own, key=lambda c: c.key), others],
+            avoid=self._step_names(steps[answer]),
+            lang=process.meta.lang,
         )
 
     def _step_names(self, step: Step) -> tuple[str, ...]:
@@ -1068,7 +1080,12 @@ class _Generator:
             every_kind = [n for c in sorted(rel.descendants(parent)) for n in rel.names(c)]
             for i, child in enumerate(tax.children, 1):
                 label = rel.label(child)
-                wrong = pick(label, self._outsiders(parent, len(label)), avoid=[*rel.names(child), *every_kind])
+                wrong = pick(
+                    label,
+                    self._outsiders(parent, len(label)),
+                    avoid=[*rel.names(child), *every_kind],
+                    lang=tax.meta.lang,
+                )
                 if wrong:
                     yield _choice(
                         f"{tax.id}/kind_of/{i}",
@@ -1085,7 +1102,10 @@ class _Generator:
                 continue
             shown_n = min(len(tax.children), MAX_OPTIONS - 1)
             first = rel.label(tax.children[0])
-            odd = pick(first, self._outsiders(parent, len(first)), avoid=every_kind, want=2, least=1) or ()
+            odd = (
+                pick(first, self._outsiders(parent, len(first)), avoid=every_kind, want=2, least=1, lang=tax.meta.lang)
+                or ()
+            )
             for v, outsider in enumerate(odd, 1):
                 rotated = tax.children[v - 1 :] + tax.children[: v - 1]
                 shown = [rel.label(c) for c in rotated[:shown_n]]
