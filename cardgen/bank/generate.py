@@ -896,6 +896,21 @@ class _Generator:
         what lies under the hypervisor differs from stack to stack."""
         stacks = sorted(self.base.stacks, key=lambda s: s.id)
         titles = Counter(fold(s.title) for s in stacks)
+        # Which stacks hold a layer of a name or a concept: the wrong options of a pair are
+        # among those holding both, found by intersecting two sets rather than by a look at
+        # every stack for every pair (quadratic in a base of thousands of stacks).
+        by_name: dict[str, set[int]] = {}
+        by_concept: dict[str, set[int]] = {}
+        for n, stack in enumerate(stacks):
+            for layer in stack.layers:
+                by_name.setdefault(fold(layer.name), set()).add(n)
+                if layer.concept:
+                    by_concept.setdefault(layer.concept, set()).add(n)
+
+        def holding(layer: Layer) -> set[int]:
+            found = by_name.get(fold(layer.name), set())
+            return found | by_concept.get(layer.concept, set()) if layer.concept else found
+
         seen: set[tuple[str, str]] = set()
         for stack in stacks:
             for i in range(len(stack.layers) - 1):
@@ -906,13 +921,20 @@ class _Generator:
                 seen.add(pair)
                 if not self.wanted(stack.id) or titles[fold(stack.title)] > 1:
                     continue
-                wrong = [
-                    other for other in stacks if titles[fold(other.title)] == 1 and _contrasts(other, upper, lower)
-                ]
+                both = sorted(
+                    holding(upper) & holding(lower),
+                    key=lambda n: (stacks[n].scenario != stack.scenario or stack.scenario is None, n),
+                )
+                wrong: list[Stack] = []
+                for n in both:
+                    other = stacks[n]
+                    if other is not stack and titles[fold(other.title)] == 1 and _contrasts(other, upper, lower):
+                        wrong.append(other)
+                        if len(wrong) == MAX_OPTIONS - 1:
+                            break
                 if len(wrong) < MIN_OPTIONS - 1:
                     continue
-                wrong.sort(key=lambda other: (other.scenario != stack.scenario or stack.scenario is None, other.id))
-                shown = (stack, *wrong[: MAX_OPTIONS - 1])
+                shown = (stack, *wrong)
                 t = self.t(stack.id)
                 yield _choice(
                     f"{stack.id}/stack_cross/{i + 1}",
