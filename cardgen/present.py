@@ -9,7 +9,7 @@ the question appears.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING, assert_never
@@ -258,6 +258,17 @@ class Grid:
     columns: tuple[str, ...]
     rows: tuple[GridRow, ...]
 
+    def mapped(self, text: Callable[[str], str]) -> Grid:
+        """The grid with TEXT applied to every text in it (escaping it, or stripping its markup)."""
+        return Grid(
+            text(self.title),
+            tuple(map(text, self.columns)),
+            tuple(
+                GridRow(text(row.attribute), tuple(GridCell(text(cell.text), cell.marked) for cell in row.cells))
+                for row in self.rows
+            ),
+        )
+
 
 def comparison_grid(
     table: ComparisonTable, base: FactBase, marked: Collection[tuple[int, int]] = (), only: int | None = None
@@ -277,14 +288,7 @@ def comparison_grid(
 
 def plain_grid(grid: Grid) -> Grid:
     """GRID with every text as plain text (`cardgen.richtext.plain`), for a text drawing."""
-    return Grid(
-        plain(grid.title),
-        tuple(map(plain, grid.columns)),
-        tuple(
-            GridRow(plain(row.attribute), tuple(GridCell(plain(cell.text), cell.marked) for cell in row.cells))
-            for row in grid.rows
-        ),
-    )
+    return grid.mapped(plain)
 
 
 def draw_grid_text(grid: Grid) -> str:

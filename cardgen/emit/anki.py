@@ -48,7 +48,7 @@ from cardgen.factbase.model import FactBase
 from cardgen.flow import FlowStep
 from cardgen.gcpause import collector_paused
 from cardgen.media import Image
-from cardgen.present import Grid, GridCell, GridRow, StackRow, stack_rows
+from cardgen.present import Grid, StackRow, stack_rows
 from cardgen.write import safe_file_name
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -359,7 +359,7 @@ class Renderer:
                     flows[card.front_flow] if card.front_flow else None,
                     flows[card.back_flow] if card.back_flow else None,
                     tuple(map(text, card.option_lines)),
-                    self._escaped_grid(card.table) if card.table is not None else None,
+                    card.table.mapped(self._text.__getitem__) if card.table is not None else None,
                     _image_tag(card.image),
                 )
             )
@@ -374,18 +374,6 @@ class Renderer:
                     )
                 )
         return notes, clozes
-
-    def _escaped_grid(self, grid: Grid) -> Grid:
-        """GRID with every text escaped for Anki, for the back template to lay out."""
-        text = self._text.__getitem__
-        return Grid(
-            text(grid.title),
-            tuple(map(text, grid.columns)),
-            tuple(
-                GridRow(text(row.attribute), tuple(GridCell(text(cell.text), cell.marked) for cell in row.cells))
-                for row in grid.rows
-            ),
-        )
 
     def _draw_stacks(self, cards: Sequence[Card]) -> dict[_Drawing, Markup]:
         """Every drawing CARDS need, by (stack id, hidden layer, marked layers).
