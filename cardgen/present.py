@@ -141,24 +141,30 @@ def plain_row(row: StackRow) -> StackRow:
 
 def stack_rows(stack: Stack, hidden: int | None = None, marked: tuple[int, ...] = ()) -> tuple[StackRow, ...]:
     """STACK's layers top to bottom; the layer at index HIDDEN has no name, those in MARKED are marked."""
-    rows = []
-    for i, layer in enumerate(stack.layers):
-        band = stack.band_of(i)
-        first = band is not None and (i == 0 or stack.band_of(i - 1) is not band)
-        rows.append(
-            StackRow(
-                HIDDEN if i == hidden else layer.name,
-                layer.boxes,
-                i == hidden,
-                i in marked,
-                times=layer.times if not isinstance(layer.count, int) else "",
-                note=layer.note if layer.note and i != hidden else "",
-                band=band.name if band is not None else "",
-                band_rows=len(band.layers) if band is not None and first else 0,
-                image=None if i == hidden else layer.image,
-            )
-        )
-    return tuple(rows)
+    return tuple(stack_row(stack, i, i == hidden, i in marked) for i in range(len(stack.layers)))
+
+
+def stack_row(
+    stack: Stack, i: int, hidden: bool = False, marked: bool = False, text: Callable[[str], str] = str
+) -> StackRow:
+    """The row of STACK's layer at index I: without its name (or note, or image) when HIDDEN.
+
+    TEXT maps each of its texts (name, note, band): a renderer's escaping, say.
+    """
+    layer = stack.layers[i]
+    band = stack.band_of(i)
+    first = band is not None and (i == 0 or stack.band_of(i - 1) is not band)
+    return StackRow(
+        text(HIDDEN if hidden else layer.name),
+        layer.boxes,
+        hidden,
+        marked,
+        times=layer.times if not isinstance(layer.count, int) else "",
+        note=text(layer.note) if layer.note and not hidden else "",
+        band=text(band.name) if band is not None else "",
+        band_rows=len(band.layers) if band is not None and first else 0,
+        image=None if hidden else layer.image,
+    )
 
 
 def text_width(text: str) -> int:

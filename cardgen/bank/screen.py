@@ -182,12 +182,8 @@ def shares_stem(mine: Set[str], other: Set[str]) -> bool:
     """Whether a word of MINE and one of OTHER share a stem of three or more characters
     (에뮬레이터 and 에뮬레이션), or one holds the other."""
     for a in mine:
+        stem = a[:3] if len(a) >= 3 else None
         for b in other:
-            if a in b or b in a:
-                return True
-            n = 0
-            while n < min(len(a), len(b)) and a[n] == b[n]:
-                n += 1
-            if n >= 3:
+            if a in b or b in a or (stem is not None and b.startswith(stem)):
                 return True
     return False

@@ -44,11 +44,11 @@ from cardgen.context import Context
 from cardgen.emit.order import author_rank, study_order
 from cardgen.emit.templating import default_templates, environment
 from cardgen.errors import UsageError
-from cardgen.factbase.model import FactBase
+from cardgen.factbase.model import FactBase, Stack
 from cardgen.flow import FlowStep
 from cardgen.gcpause import collector_paused
 from cardgen.media import Image
-from cardgen.present import Grid, StackRow, stack_rows
+from cardgen.present import Grid, StackRow, stack_row
 from cardgen.write import safe_file_name
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -68,14 +68,16 @@ def note_guid(card: Card) -> str:
     """`genanki.guid_for("cardgen", fact_id, kind)`, computed without its per-digit overhead."""
     digest = hashlib.sha256(f"cardgen__{card.fact_id}__{card.kind}".encode()).digest()
     number = int.from_bytes(digest[:8], "big")
-    digits = []
+    pairs = []
     while number:
-        number, digit = divmod(number, 91)
-        digits.append(_BASE91[digit])
-    return "".join(reversed(digits))
+        number, pair = divmod(number, 91 * 91)
+        pairs.append(_BASE91_PAIRS[pair])
+    # Pairs of digits keep a leading zero digit that genanki, writing one digit at a time, drops.
+    return "".join(reversed(pairs)).removeprefix(_BASE91[0]) if pairs else ""
 
 
 _BASE91 = "".join(genanki.util.BASE91_TABLE)
+_BASE91_PAIRS = [high + low for high in _BASE91 for low in _BASE91]
 
 
 def deck_id(deck: str) -> int:
@@ -352,15 +354,15 @@ class Renderer:
                     text(card.prompt),
                     text(card.context),
                     text(card.answer),
-                    () if blank is not None else tuple(map(text, card.items)),
-                    tuple(map(text, card.details)),
+                    tuple(map(text, card.items)) if card.items and blank is None else (),
+                    tuple(map(text, card.details)) if card.details else (),
                     front_stack,
                     back_stack,
                     flows[card.front_flow] if card.front_flow else None,
                     flows[card.back_flow] if card.back_flow else None,
-                    tuple(map(text, card.option_lines)),
+                    tuple(map(text, card.option_lines)) if card.options else (),
                     card.table.mapped(self._text.__getitem__) if card.table is not None else None,
-                    _image_tag(card.image),
+                    _image_tag(card.image) if card.image is not None else None,
                 )
             )
             if blank is not None:
@@ -378,36 +380,51 @@ class Renderer:
     def _draw_stacks(self, cards: Sequence[Card]) -> dict[_Drawing, Markup]:
         """Every drawing CARDS need, by (stack id, hidden layer, marked layers).
 
-        A stack's drawings differ only in the hidden or marked rows, so each distinct
-        row is rendered once (one template call for all) and a drawing joins its rows.
+        A stack's drawings differ only in their hidden or marked rows, so each distinct
+        row is rendered once (one template call for all), and a drawing is its stack's
+        plain rows with those few swapped in.
         """
-        drawings: dict[_Drawing, tuple[_RowState, ...]] = {}
-        rows: dict[_RowState, StackRow] = {}  # each name escaped for Anki
+        stacks: dict[str, Stack] = {}
+        wanted: dict[_Drawing, None] = {}
         for card in cards:
             stack = card.stack
             if stack is None:
                 continue
-            wanted: list[tuple[int | None, tuple[int, ...]]] = [(None, card.marked_layers)]
+            stacks.setdefault(stack.id, stack)
+            wanted[stack.id, None, card.marked_layers] = None
             if card.hidden_layer is not None:
-                wanted.append((card.hidden_layer, ()))
-            for hidden, marked in wanted:
-                key = (stack.id, hidden, marked)
-                if key in drawings:
-                    continue
-                drawn: list[_RowState] = []
-                for i, row in enumerate(stack_rows(stack, hidden, marked)):
-                    state = (stack.id, i, row.hidden, row.marked)
-                    if state not in rows:
-                        rows[state] = replace(
-                            row,
-                            name=self._text[row.name],
-                            note=self._text[row.note] if row.note else "",
-                            band=self._text[row.band] if row.band else "",
-                        )
-                    drawn.append(state)
-                drawings[key] = tuple(drawn)
+                wanted[stack.id, card.hidden_layer, ()] = None
+        rows: dict[_RowState, StackRow] = {}  # each name escaped for Anki
+        for stack_id, stack in stacks.items():
+            for i in range(len(stack.layers)):
+                rows[stack_id, i, False, False] = self._escaped_row(stack, i)
+        for stack_id, hidden, marked in wanted:
+            for i in marked:
+                if (stack_id, i, False, True) not in rows:
+                    rows[stack_id, i, False, True] = self._escaped_row(stacks[stack_id], i, marked=True)
+            if hidden is not None and (stack_id, hidden, True, False) not in rows:
+                rows[stack_id, hidden, True, False] = self._escaped_row(stacks[stack_id], hidden, hidden=True)
         html_of = dict(zip(rows, self.render("stack", rows=list(rows.values())), strict=True))
-        return {key: Markup("".join([html_of[state] for state in states])) for key, states in drawings.items()}
+        plain = {
+            stack_id: [html_of[stack_id, i, False, False] for i in range(len(stack.layers))]
+            for stack_id, stack in stacks.items()
+        }
+        drawings: dict[_Drawing, Markup] = {}
+        for key in wanted:
+            stack_id, hidden, marked = key
+            drawn = plain[stack_id]
+            if hidden is not None or marked:
+                drawn = drawn.copy()
+                for i in marked:
+                    drawn[i] = html_of[stack_id, i, False, True]
+                if hidden is not None:
+                    drawn[hidden] = html_of[stack_id, hidden, True, False]
+            drawings[key] = Markup("".join(drawn))
+        return drawings
+
+    def _escaped_row(self, stack: Stack, i: int, hidden: bool = False, marked: bool = False) -> StackRow:
+        """The row of STACK's layer I (`cardgen.present.stack_row`), its texts escaped for Anki."""
+        return stack_row(stack, i, hidden, marked, self._text.__getitem__)
 
     def _draw_flows(self, cards: Sequence[Card]) -> dict[tuple[FlowStep, ...], Markup]:
         """Every distinct flow CARDS draw, rendered once (one template call for all)."""
