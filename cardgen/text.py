@@ -60,4 +60,6 @@ def fold(text: str) -> str:
     whitespace collapsed to single spaces; rich text as its plain text (`**RUN**` is `run`)."""
     if has_markup(text):
         text = plain(text)
+    if text.isascii():  # NFKC leaves ASCII as it is, and casefolds it as lower() does
+        return " ".join(text.lower().split())
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())

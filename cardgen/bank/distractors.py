@@ -11,20 +11,22 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import chain
+from typing import NamedTuple
 
 from cardgen.bank.question import MAX_OPTIONS, MIN_OPTIONS
 from cardgen.bank.relations import fold
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(NamedTuple):
     """A possible wrong option. `key` orders equals and says where it comes from (a fact
     id); `names` are other names it goes by, which must not collide with the answer's;
     `ref` is the concept a point belongs to, `concepts` those of every layer a layer name names;
-    `lang` the language of the fact it comes from (empty: any)."""
+    `lang` the language of the fact it comes from (empty: any).
+
+    A named tuple rather than a frozen dataclass: a large base makes one of every
+    definition, and a frozen dataclass sets each field through `object.__setattr__`."""
 
     text: str
     key: str
@@ -83,6 +85,54 @@ class Shelf:
             else:
                 yield from heapq.merge(groups[lengths[lo]], groups[lengths[hi]], key=_order)
                 lo, hi = lo - 1, hi + 1
+
+
+class Pool(Shelf):
+    """One candidate per fact id, each made on first use; the whole pool is sorted by length
+    on its first walk (`nearest`). A bank drawn for a sample of a large base asks about a few
+    facts, whose wrong options rarely come from further than their siblings and tags."""
+
+    def __init__(self, ids: Iterable[str], make: Callable[[str], Candidate]) -> None:
+        self.ids = dict.fromkeys(ids)
+        self._make = make
+        self._made: dict[str, Candidate] = {}
+        self._shelf: Shelf | None = None
+
+    def __getitem__(self, key: str) -> Candidate:
+        try:
+            return self._made[key]
+        except KeyError:
+            made = self._made[key] = self._make(key)
+            return made
+
+    def get(self, keys: Iterable[str]) -> list[Candidate]:
+        return [self[key] for key in keys if key in self.ids]
+
+    def nearest(self, length: int) -> Iterator[Candidate]:
+        if self._shelf is None:
+            self._shelf = Shelf(map(self.__getitem__, self.ids))
+        yield from self._shelf.nearest(length)
+
+
+class Shelves(Mapping[str, Shelf]):
+    """A shelf per group of ids (a tag's definitions, say) from one pool, each made on first use."""
+
+    def __init__(self, groups: dict[str, list[str]], pool: Pool) -> None:
+        self._groups, self._pool = groups, pool
+        self._made: dict[str, Shelf] = {}
+
+    def __getitem__(self, group: str) -> Shelf:
+        try:
+            return self._made[group]
+        except KeyError:
+            made = self._made[group] = Shelf(map(self._pool.__getitem__, self._groups[group]))
+            return made
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._groups)
+
+    def __len__(self) -> int:
+        return len(self._groups)
 
 
 def nearest(candidates: Iterable[Candidate], length: int) -> list[Candidate]:

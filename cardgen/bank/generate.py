@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from itertools import chain, pairwise
 
-from cardgen.bank.distractors import Candidate, Shelf, merged, nearest, pick, where
+from cardgen.bank.distractors import Candidate, Pool, Shelf, Shelves, merged, nearest, pick, where
 from cardgen.bank.question import (
     AUTHORED,
     MAX_OPTIONS,
@@ -335,24 +335,24 @@ class _Generator:
         self.only = only
         self.rel = rel = Relations(base)
         defs = base.definitions
-        # One candidate per definition and shape, shared by the shelves of all of it and of each tag.
-        labels = {d.id: Candidate(rel.label(d.id), d.id, rel.names(d.id), lang=d.meta.lang) for d in defs}
-        meanings = {d.id: Candidate(d.definition, d.id, lang=d.meta.lang) for d in defs}
-        self.labels = Shelf(labels.values())
-        self.labels_of = labels
-        self.meanings = Shelf(meanings.values())
+        # One candidate per definition and shape, shared by the shelves of all of it and of
+        # each tag; made when a question first looks at it.
+        ids = [d.id for d in defs]
+        self.labels = Pool(ids, lambda i: Candidate(rel.label(i), i, rel.names(i), lang=rel.definitions[i].meta.lang))
+        self.meanings = Pool(
+            ids, lambda i: Candidate(rel.definitions[i].definition, i, lang=rel.definitions[i].meta.lang)
+        )
         by_tag: dict[str, list[str]] = {}
-        for d in defs:
-            for tag in sorted(rel.specific_tags[d.id]):
-                by_tag.setdefault(tag, []).append(d.id)
-        self.tag_labels = {t: Shelf(labels[i] for i in ids) for t, ids in by_tag.items()}
-        self.tag_meanings = {t: Shelf(meanings[i] for i in ids) for t, ids in by_tag.items()}
         self.by_meaning: dict[str, list[str]] = {}
         self.by_name: dict[str, list[str]] = {}
-        for d in defs:
-            self.by_meaning.setdefault(fold(d.definition), []).append(d.id)
-            for name in rel.folded_names(d.id):
-                self.by_name.setdefault(name, []).append(d.id)
+        for fact_id, d in zip(ids, defs, strict=True):
+            for tag in sorted(rel.specific_tags[fact_id]):
+                by_tag.setdefault(tag, []).append(fact_id)
+            self.by_meaning.setdefault(fold(d.definition), []).append(fact_id)
+            for name in rel.folded_names(fact_id):
+                self.by_name.setdefault(name, []).append(fact_id)
+        self.tag_labels = Shelves(by_tag, self.labels)
+        self.tag_meanings = Shelves(by_tag, self.meanings)
         self.layer_names, self.scenario_layer_names = self._layer_shelves()
         self.step_names = Shelf(
             {
@@ -363,6 +363,7 @@ class _Generator:
         )
         self._stack_index()
         self._named_index()
+        self._exhaustive = {t.parent for t in base.taxonomies if t.exhaustive}  # parents whose kinds are all given
         # Equal strings and tuples that many questions hold: one copy each.
         self._shared_texts: dict[str, str] = {}
         self.dropped: list[Dropped] = []
@@ -421,19 +422,16 @@ class _Generator:
         return out
 
     def _named_index(self) -> None:
-        """Every folded name (to find the terms a definition names) and the definitions by
-        the first three letters of their terms and English names (those read alike), built
-        once: comparing each definition with all others would cost the square of the base."""
-        self.named: dict[str, set[str]] = {}
+        """The definitions by the first three letters of their terms and English names (those
+        read alike), and the length of the longest name (to find the terms a definition names
+        in `by_name`), built once: comparing each definition with all others would cost the
+        square of the base."""
         self.by_start: dict[tuple[str, str], set[str]] = {}
         for d in self.base.definitions:
-            for name in self.rel.folded_names(d.id):
-                if len(name) >= 2:
-                    self.named.setdefault(name, set()).add(d.id)
             for field, start in (("term", d.term), ("english", d.english or "")):
                 if len(start) >= 3:
                     self.by_start.setdefault((field, fold(start).replace(" ", "")[:3]), set()).add(d.id)
-        self.longest_name = min(max(map(len, self.named), default=0), 60)
+        self.longest_name = min(max(map(len, self.by_name), default=0), 60)
 
     def _names_inside(self, text: str) -> set[str]:
         """The definitions whose names occur in TEXT."""
@@ -442,7 +440,7 @@ class _Generator:
             other
             for i in range(len(folded))
             for j in range(i + 2, min(len(folded), i + self.longest_name) + 1)
-            for other in self.named.get(folded[i:j], ())
+            for other in self.by_name.get(folded[i:j], ())
         }
 
     def _confusable(self, d: Definition) -> set[str]:
@@ -457,7 +455,7 @@ class _Generator:
         return out
 
     def _definition_tiers(
-        self, d: Definition, answer: str, shelf: Shelf, tag_shelves: dict[str, Shelf], *, meanings: bool = False
+        self, d: Definition, answer: str, shelf: Shelf, tag_shelves: Mapping[str, Shelf], *, meanings: bool = False
     ) -> list[Iterable[Candidate]]:
         rel = self.rel
         alike = self._alike(d)
@@ -465,7 +463,7 @@ class _Generator:
             # A definition that names the asked term cannot be its own: it would be eliminated.
             names = [n for n in rel.folded_names(d.id) if len(n) >= 2]
             shelf = _Filtered(shelf, lambda c: not any(n in c.folded[0] for n in names))
-            tag_shelves = {t: _Filtered(sh, shelf.keep) for t, sh in tag_shelves.items()}
+            tag_shelves = {t: _Filtered(tag_shelves[t], shelf.keep) for t in rel.specific_tags[d.id]}
         siblings = set(rel.siblings(d.id))
         tags = rel.specific_tags[d.id]
         cousins = set(rel.cousins(d.id))
@@ -725,11 +723,15 @@ class _Generator:
                 if i < last:
                     self.below.setdefault(name, []).append((stack.layers[i + 1].name, stack.id))
         self.trivial = trivial_layers(self.base.stacks)
+        self._scenarios: dict[str, set[str]] = {}  # scenario -> the stacks told in it
+        for stack in self.base.stacks:
+            if stack.scenario:
+                self._scenarios.setdefault(stack.scenario, set()).add(stack.id)
 
     def _contrast(self, stack: Stack, pairs: Iterable[tuple[str, str]]) -> list[Candidate]:
         """Layer names the other stacks of STACK's scenario put where STACK has the asked
         layer: the contrast the lesson is about, the best wrong options."""
-        family = {s.id for s in self.base.stacks if s.scenario and s.scenario == stack.scenario}
+        family = self._scenarios.get(stack.scenario, set()) if stack.scenario else set()
         out: dict[str, Candidate] = {}
         for name, stack_id in pairs:
             if stack_id != stack.id and stack_id in family:
@@ -1067,7 +1069,7 @@ class _Generator:
         kinds apart); only when a taxonomy of PARENT is `exhaustive` (its children are all the
         kinds there are) also those tagged like its kinds, then the rest."""
         rel = self.rel
-        exhaustive = any(t.exhaustive for t in self.base.taxonomies if t.parent == parent)
+        exhaustive = parent in self._exhaustive
         lineage = rel.lineage(parent)
         near = list(dict.fromkeys((*rel.siblings(parent), *rel.cousins(parent))))
         near_set = set(near)
@@ -1169,7 +1171,7 @@ class _Generator:
                 continue
             for i, child in enumerate(group.children, 1):
                 label = rel.label(child)
-                wrong = pick(label, [nearest([self.labels_of[c] for c in others], len(label))])
+                wrong = pick(label, [nearest([self.labels[c] for c in others], len(label))])
                 if wrong:
                     yield _choice(
                         f"{tax.id}/group_member/{g}.{i}",
