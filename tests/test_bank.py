@@ -132,7 +132,7 @@ def test_count_of_each_kind_from_the_shipped_facts() -> None:
     """The shipped bank, kind by kind, and the rules about the whole bank that shape it."""
     counts = Counter(q.kind for q in BANK)
     assert dict(counts) == {  # written out for the reader; tests/golden pins the questions themselves
-        "author": 15, "con_of": 1, "definition_from_term": 15, "detail_fill": 2, "kind_of": 2, "matching": 2, "odd_one_out": 2,
+        "author": 15, "con_of": 1, "definition_from_term": 15, "detail_fill": 1, "kind_of": 2, "matching": 2, "odd_one_out": 2,
         "ox_con": 8, "ox_example": 13, "ox_pro": 10, "pro_of": 3, "stack_cross": 1, "stack_missing_choice": 8, "stack_missing_fill": 8, "stack_order": 2,
         "term_from_definition": 13}
     stack = sum(n for kind, n in counts.items() if kind.startswith("stack_"))
