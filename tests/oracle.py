@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from cardgen.bank.question import Choice, Matching, TrueFalse
+from cardgen.bank.question import Choice, FillIn, Matching, TrueFalse
 from cardgen.factbase.model import AuthorQuestion, ComparisonTable, Definition, FactBase, Process, ProsCons, Stack, TableRow, Taxonomy
 
 
@@ -156,6 +156,62 @@ class Oracle:
             concepts = [c for c in table.concepts if o in self.names(c)]
             return any(self.cell_holds(row, c, value) for c in concepts)
         raise AssertionError(f"not a choice kind: {q.kind}")
+
+    # --- a term left blank in a detail -------------------------------------------------------
+
+    def detail_fill_is_right(self, q: FillIn) -> bool:
+        """Whether detail_fill Q has one right answer, its key, which accepts every name of the
+        key's concept, which nothing Q shows gives away, and which restores a detail of Q's
+        definition."""
+        key = {c for c in self.defs if f(q.answer) in self.names(c)}
+        return (
+            len(key) == 1
+            and self.blank_fillers(q) == key
+            and self.fill_restores_a_detail(q)
+            and not self.fill_gives_away(q)
+            and all(f(n) in {f(a) for a in (q.answer, *q.accepted)} for c in key for n in self.defs[c].names)
+        )
+
+    def blank_fillers(self, q: FillIn) -> set[str]:
+        """The concepts that may fill the blank of detail_fill Q: the key's, anything in its
+        lineage, any concept with a name holding one of the key's, and the concept the sentence
+        is about unless the sentence names it."""
+        key = {c for c in self.defs if f(q.answer) in self.names(c)}
+        sentence = f(q.prompt.split("\n")[-1])
+        out = set(key)
+        for c in key:
+            out |= self.lineage(c)
+            out |= {o for o in self.defs if o != c and any(n in m for n in self.names(c) if len(n) >= 2 for m in self.names(o))}
+        main = q.facts[0]
+        if not any(n in sentence for n in self.names(main) if len(n) >= 2):
+            out.add(main)
+        return out
+
+    def fill_restores_a_detail(self, q: FillIn) -> bool:
+        """Whether the key, put in the blank (with the particle in one of the forms shown),
+        gives back a detail of Q's definition word for word."""
+        sentence = q.prompt.split("\n")[-1]
+        before, after = sentence.split("( ? )")
+        shown = re.match(r"[\w()]*", after).group()
+        tail = after[len(shown):]
+        if "(" in shown:
+            a, b, c = re.fullmatch(r"(\w*)\((\w+)\)(\w*)", shown).groups()
+            forms = {a + c, b + c} if a else {c, b + c}
+        else:
+            forms = {shown}
+        for detail in self.defs[q.facts[0]].details:
+            if not (detail.startswith(before) and detail.endswith(tail)):
+                continue
+            middle = detail[len(before) : len(detail) - len(tail)]
+            if f(middle).startswith(f(q.answer)) and re.sub(r"^\s*\([^()]*\)", "", middle[len(q.answer):]) in forms:
+                return True
+        return False
+
+    def fill_gives_away(self, q: FillIn) -> bool:
+        """Whether a name of the key's concept is anywhere in what Q shows."""
+        shown = f("\n".join(q.prompt.split("\n")[1:]))
+        key = {c for c in self.defs if f(q.answer) in self.names(c)}
+        return any(n in shown for c in key for n in self.names(c) if len(n) >= 2)
 
     # --- comparisons ------------------------------------------------------------------------
 

@@ -106,6 +106,8 @@ def check_question(oracle: Oracle, q: Question) -> None:
             assert len({f(t) for t in terms}) == len(terms) and len({f(d) for d in defs}) == len(defs)
             by_label = {d.label: d for d in oracle.base.definitions}
             assert all(by_label[t].definition == d for t, d in q.pairs), q.id
+        case FillIn() if q.kind == "detail_fill":
+            assert oracle.detail_fill_is_right(q), q.id
         case FillIn() | ShortAnswer():
             assert q.answer
     if isinstance(q, (Choice, FillIn)) and q.hidden_layer is not None:
@@ -130,7 +132,7 @@ def test_count_of_each_kind_from_the_shipped_facts() -> None:
     """The shipped bank, kind by kind, and the rules about the whole bank that shape it."""
     counts = Counter(q.kind for q in BANK)
     assert dict(counts) == {  # written out for the reader; tests/golden pins the questions themselves
-        "author": 15, "con_of": 1, "definition_from_term": 15, "kind_of": 2, "matching": 2, "odd_one_out": 2,
+        "author": 15, "con_of": 1, "definition_from_term": 15, "detail_fill": 1, "kind_of": 2, "matching": 2, "odd_one_out": 2,
         "ox_con": 8, "ox_example": 13, "ox_pro": 10, "pro_of": 3, "stack_cross": 1, "stack_missing_choice": 8, "stack_missing_fill": 8, "stack_order": 2,
         "term_from_definition": 13}
     stack = sum(n for kind, n in counts.items() if kind.startswith("stack_"))

@@ -489,4 +489,6 @@ def test_the_shipped_facts_and_a_second_topic_pass_the_oracle_in_every_set(folde
             assert oracle.right_options(q) == {q.answer}, q.id
         if isinstance(q, Matching) and q.kind == "compare_match":
             assert oracle.matching_is_right(q), q.id
+        if isinstance(q, FillIn) and q.kind == "detail_fill":
+            assert oracle.detail_fill_is_right(q), q.id
     assert sum(q.kind.startswith("stack_") for q in bank) <= len(bank) / 4

@@ -14,6 +14,8 @@ Kinds (`Question.kind`), their variant and the shape of their answer:
 
 - `term_from_definition` (Choice) — a definition is shown; pick the term.
 - `definition_from_term` (Choice) — a term is shown; pick its definition.
+- `detail_fill` (FillIn) — one of a definition's `details` with a term of the base left
+  blank (`cardgen.bank.cloze`); `answer` is the term, `accepted` its other names.
 - `pro_of`, `con_of` (Choice) — pick the advantage / disadvantage of a concept; wrong
   options are points of sibling concepts (right fact, wrong subject) or the concept's own
   points of the other polarity.

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import chain, pairwise
 
+from cardgen.bank.cloze import GAP, Mention, Terms, blanked, folded_name, words_around
 from cardgen.bank.distractors import Candidate, Pool, Shelf, Shelves, merged, nearest, pick, where
 from cardgen.bank.question import (
     AUTHORED,
@@ -55,6 +56,7 @@ from cardgen.flow import FlowStep, flow_of
 from cardgen.gcpause import collector_paused
 from cardgen.lang import DEFAULT_LANG, LANGS, N_, Lang, Translator, lang_of, translator
 from cardgen.present import stack_rows
+from cardgen.richtext import has_markup
 
 # Every sentence the bank writes, as a message of the catalogs (`cardgen.lang`).
 ASK = {
@@ -104,6 +106,8 @@ MATCH_ROW = N_("In ‘{title}’, match each concept with its value.")
 HOLDS_FOR = N_("In ‘{title}’, the following holds for {concept}.")
 ROW_VALUES = N_("{attribute} in ‘{title}’: {values}")
 NAMES_A_CONCEPT = N_("a value names a concept of the table")
+FILL_TERM = N_("Write the term that goes in the blank.")
+ABOUT = N_("This is about ‘{concept}’.")
 MESSAGES = (
     *ASK.values(),
     *IS_A.values(),
@@ -140,6 +144,8 @@ MESSAGES = (
     WHICH_HAS,
     MATCH_ROW,
     HOLDS_FOR,
+    FILL_TERM,
+    ABOUT,
 )
 CHOICE_KIND = {"pros": "pro_of", "cons": "con_of"}
 OX_KIND = {"pros": "ox_pro", "cons": "ox_con"}
@@ -147,6 +153,7 @@ OTHER = {"pros": "cons", "cons": "pros"}
 SHORT = {"pros": "pro", "cons": "con"}
 MATCH_MIN, MATCH_MAX = 4, 6
 STACK_SHARE = 0.25
+DETAIL_WORDS = 4
 
 
 @cache
@@ -212,6 +219,7 @@ def generate_bank(
             kept: list[Question] = []
             for q in chain(
                 gen.definitions(),
+                gen.detail_fills(),
                 gen.pros_cons_choice(),
                 gen.pros_cons_ox(),
                 gen.stacks(),
@@ -369,6 +377,7 @@ class _Generator:
         self.dropped: list[Dropped] = []
         self._shared_tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._tags_of: dict[tuple[str | None, ...], tuple[str, ...]] = {}
+        self._name_parts: dict[str, set[str]] | None = None
 
     def t(self, fact_id: str) -> Translator:
         """The translator of the question about FACT_ID: the override, else the fact's language."""
@@ -536,6 +545,103 @@ class _Generator:
                     facts=facts,
                     tags=tags,
                 )
+
+    # --- details ----------------------------------------------------------------------
+
+    def detail_fills(self) -> Iterator[Question]:
+        """A term a definition's detail uses, left blank, to be written in: one item per detail
+        at most, about the definition's own term if it can be blanked, else the longest term.
+
+        A term is blanked only where it is the one right answer and nothing else gives it:
+
+        - it stands in the detail once, as a whole word, and no other of its names is anywhere
+          else in the question, nor a word sharing a stem with them in the sentence;
+        - no taxonomy ancestor or descendant of it is a term of the base (any of them may
+          fit the blank as well: "( ? )의 예로" fits what the term is a kind of), and none of
+          its names is inside another concept's name (이미지 in 베이스 이미지: the kind named
+          after it fits too);
+        - another concept's term is blanked only in a sentence that names the definition's
+          own concept: where it does not, the concept the sentence is about could fill the
+          blank too ("인터프리터는 ( ? )에서 명령을 수행할 때마다": 가상 머신, or 에뮬레이터);
+        - the sentence keeps DETAIL_WORDS words or more besides the blank, and holds no code
+          or formula (a blank inside one asks nothing).
+        """
+        terms: Terms | None = None
+        for d in self.base.definitions:
+            if not (d.details and self.wanted(d.id)):
+                continue
+            if terms is None:
+                terms = Terms((o.id, o.names) for o in self.base.definitions)
+            for n, detail in enumerate(d.details, 1):
+                if "\n" in detail or has_markup(detail):
+                    continue
+                mentions = terms.mentions(detail)
+                named = {m.concept for m in mentions}
+                fits = [m for m in mentions if self._blankable(d, m, named, terms)]
+                fits.sort(key=lambda m: (m.concept != d.id, -len(m.name), m.start))
+                for m in fits:
+                    q = self._detail_fill(d, n, detail, m, terms)
+                    if q is not None:
+                        yield q
+                        break
+
+    def _blankable(self, d: Definition, m: Mention, named: set[str], terms: Terms) -> bool:
+        c = m.concept
+        return (
+            not (m.noted or m.shared)
+            and (c == d.id or d.id in named)
+            and self.rel.lineage(c) == {c}
+            and not self._inside_other_name(c, terms)
+        )
+
+    def _inside_other_name(self, concept: str, terms: Terms) -> bool:
+        """Whether a name of CONCEPT is part of another concept's name (from a word start, or
+        to a word end: 이미지 in 베이스 이미지, 가상화 in 전가상화)."""
+        if self._name_parts is None:
+            parts: dict[str, set[str]] = {}
+            for owner, names in terms.names.items():
+                for name in names:
+                    for word in re.finditer(r"\w+", name):
+                        for a, b in chain(
+                            ((word.start(), b) for b in range(word.start() + 2, len(name) + 1)),
+                            ((a, word.end()) for a in range(0, word.end() - 1)),
+                        ):
+                            if (a, b) != (0, len(name)):
+                                parts.setdefault(name[a:b], set()).add(owner)
+            self._name_parts = parts
+        return any(self._name_parts.get(name, set()) - {concept} for name in terms.names[concept])
+
+    def _detail_fill(self, d: Definition, n: int, detail: str, m: Mention, terms: Terms) -> FillIn | None:
+        """The item blanking M in DETAIL, or None when the sentence keeps too few words or the
+        question gives the key away: a name of its concept anywhere in what it shows, or, in
+        the sentence, a word of three letters or more sharing a stem with a word of those names
+        (에뮬레이션 beside a blank for 에뮬레이터)."""
+        if words_around(detail, m) < DETAIL_WORDS:
+            return None
+        rel, t, c = self.rel, self.t(d.id), m.concept
+        sentence = blanked(detail, m)
+        shown = [t._(ABOUT, concept=rel.label(d.id)), sentence] if c != d.id else [sentence]
+        names = terms.names[c]
+        rest = folded_name("\n".join(shown).replace(GAP, "\0"))
+        if any(name in rest for name in names):
+            return None
+        long = [{w for w in found if len(w) >= 3} for found in (set().union(*map(words, names)), words(sentence))]
+        if shares_stem(*long):
+            return None
+        # The key as the facts spell it ("Hypervisor" for "the hypervisor").
+        key = next((name for name in rel.names(c) if folded_name(name) == folded_name(m.name)), m.name)
+        forms = accepted_forms((key, *rel.names(c)), self.base.synonyms)
+        facts = (d.id,) if c == d.id else (d.id, c)
+        return FillIn(
+            id=f"{d.id}/detail_fill/{n}",
+            kind="detail_fill",
+            prompt="\n".join((t._(FILL_TERM), *shown)),
+            answer=key,
+            accepted=tuple(f for f in forms if fold(f) != fold(key)),
+            explanation=f"{rel.label(d.id)}: {detail}",
+            facts=facts,
+            tags=self.tags(*facts),
+        )
 
     # --- pros and cons ----------------------------------------------------------------
 

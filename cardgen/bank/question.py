@@ -126,7 +126,8 @@ class Matching(_Asked):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FillIn(_Asked):
-    """Write the missing word: the layer left blank in the drawn `stack`."""
+    """Write the missing word: the layer left blank in the drawn `stack`, or the term left
+    blank in the sentence the prompt quotes."""
 
     style: ClassVar[Style] = "fill"
     answer: str
@@ -158,6 +159,7 @@ KINDS: dict[
 ] = {
     "term_from_definition": Choice,
     "definition_from_term": Choice,
+    "detail_fill": FillIn,
     "pro_of": Choice,
     "con_of": Choice,
     "ox_pro": TrueFalse,
