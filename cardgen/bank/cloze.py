@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from functools import cache
 
 GAP = "( ? )"
 
@@ -62,19 +64,32 @@ _BOTH_FORMS = {
 
 def folded_name(text: str) -> str:
     """TEXT as names are compared here: NFKC, casefolded, whitespace collapsed."""
+    if unicodedata.is_normalized("NFKC", text):  # the usual case: see `_fold_chars`
+        return " ".join(text.casefold().split())
     return " ".join(_fold_chars(text)[0].split())
 
 
 def _fold_chars(text: str) -> tuple[str, list[int]]:
     """TEXT folded character by character, and for each folded character the index of the
     character of TEXT it comes from."""
+    # In a text that is in NFKC as a whole, every character is in NFKC on its own (no
+    # character that NFKC changes can stand in it), and casefolding goes by character.
+    if unicodedata.is_normalized("NFKC", text):
+        folded = text.casefold()
+        if len(folded) == len(text):
+            return folded, list(range(len(text)))
     out: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(text):
-        folded = unicodedata.normalize("NFKC", ch).casefold()
-        out.append(folded)
-        origin += [i] * len(folded)
+        one = _fold_char(ch)
+        out.append(one)
+        origin += [i] * len(one)
     return "".join(out), origin
+
+
+@cache
+def _fold_char(ch: str) -> str:
+    return unicodedata.normalize("NFKC", ch).casefold()
 
 
 @dataclass(frozen=True)
@@ -104,6 +119,11 @@ class Terms:
     def __init__(self, names: Iterable[tuple[str, Iterable[str]]]) -> None:
         self.by_first: dict[str, dict[str, set[str]]] = {}
         self.names: dict[str, frozenset[str]] = {}
+        # Every word of every name with the names holding it, and the words sorted as they
+        # are and reversed (to find those that start or end alike); made on first use.
+        self._words: dict[str, set[tuple[str, str]]] | None = None
+        self._starts: list[str] = []
+        self._ends: list[str] = []
         for concept, written in names:
             mine = frozenset(n for n in map(folded_name, written) if len(n) >= 2)
             self.names[concept] = mine
@@ -111,6 +131,31 @@ class Terms:
                 first = _WORD.match(name)
                 if first:
                     self.by_first.setdefault(first.group(), {}).setdefault(name, set()).add(concept)
+
+    def inside_other_name(self, concept: str) -> bool:
+        """Whether a name of CONCEPT is part of another concept's name, from a word's start or
+        to a word's end (이미지 in 베이스 이미지, 가상화 in 전가상화): the kind named after it fits
+        wherever it does."""
+        if self._words is None:
+            self._words = {}
+            for owner, names in self.names.items():
+                for name in names:
+                    for word in _WORD.findall(name):
+                        self._words.setdefault(word, set()).add((owner, name))
+            self._starts = sorted(self._words)
+            self._ends = sorted(word[::-1] for word in self._words)
+        for name in self.names[concept]:
+            found = _WORD.findall(name)
+            if not found:
+                continue
+            # A name that starts at a word of another begins with a word that starts that one.
+            words = _with_prefix(self._starts, found[0]) if _WORD.match(name) else []
+            if _WORD.fullmatch(name[-1]):
+                words += [w[::-1] for w in _with_prefix(self._ends, found[-1][::-1])]
+            for owner, other in set().union(*(self._words[w] for w in words)):
+                if owner != concept and other != name and _part_of(name, other):
+                    return True
+        return False
 
     def mentions(self, text: str) -> list[Mention]:
         """The names standing in TEXT as whole words, the longest where they overlap, in order."""
@@ -186,3 +231,27 @@ def blanked(text: str, mention: Mention) -> str:
 def words_around(text: str, mention: Mention) -> int:
     """How many words TEXT has besides MENTION and its particle."""
     return len(_WORD.findall(text[: mention.start])) + len(_WORD.findall(text[mention.after :]))
+
+
+def _with_prefix(words: list[str], prefix: str) -> list[str]:
+    """The words of sorted WORDS that start with PREFIX."""
+    out = []
+    for word in words[bisect_left(words, prefix) :]:
+        if not word.startswith(prefix):
+            break
+        out.append(word)
+    return out
+
+
+def _part_of(name: str, other: str) -> bool:
+    """Whether NAME stands in OTHER (not the whole of it) starting where a word starts or
+    ending where a word ends."""
+    starts = {m.start() for m in _WORD.finditer(other)}
+    ends = {m.end() for m in _WORD.finditer(other)}
+    at = other.find(name)
+    while at != -1:
+        end = at + len(name)
+        if (at in starts or end in ends) and (at, end) != (0, len(other)):
+            return True
+        at = other.find(name, at + 1)
+    return False

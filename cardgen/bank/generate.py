@@ -377,7 +377,6 @@ class _Generator:
         self.dropped: list[Dropped] = []
         self._shared_tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._tags_of: dict[tuple[str | None, ...], tuple[str, ...]] = {}
-        self._name_parts: dict[str, set[str]] | None = None
 
     def t(self, fact_id: str) -> Translator:
         """The translator of the question about FACT_ID: the override, else the fact's language."""
@@ -591,25 +590,8 @@ class _Generator:
             not (m.noted or m.shared)
             and (c == d.id or d.id in named)
             and self.rel.lineage(c) == {c}
-            and not self._inside_other_name(c, terms)
+            and not terms.inside_other_name(c)
         )
-
-    def _inside_other_name(self, concept: str, terms: Terms) -> bool:
-        """Whether a name of CONCEPT is part of another concept's name (from a word start, or
-        to a word end: 이미지 in 베이스 이미지, 가상화 in 전가상화)."""
-        if self._name_parts is None:
-            parts: dict[str, set[str]] = {}
-            for owner, names in terms.names.items():
-                for name in names:
-                    for word in re.finditer(r"\w+", name):
-                        for a, b in chain(
-                            ((word.start(), b) for b in range(word.start() + 2, len(name) + 1)),
-                            ((a, word.end()) for a in range(0, word.end() - 1)),
-                        ):
-                            if (a, b) != (0, len(name)):
-                                parts.setdefault(name[a:b], set()).add(owner)
-            self._name_parts = parts
-        return any(self._name_parts.get(name, set()) - {concept} for name in terms.names[concept])
 
     def _detail_fill(self, d: Definition, n: int, detail: str, m: Mention, terms: Terms) -> FillIn | None:
         """The item blanking M in DETAIL, or None when the sentence keeps too few words or the
