@@ -13,7 +13,7 @@ import heapq
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from itertools import chain
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from cardgen.bank.question import MAX_OPTIONS, MIN_OPTIONS
 from cardgen.bank.relations import fold
@@ -70,33 +70,43 @@ class Shelf:
 
     def nearest(self, length: int) -> Iterator[Candidate]:
         """Every candidate, ordered by distance from LENGTH, then key and text."""
-        lengths, groups = self.lengths, self.groups
-        hi = bisect_left(lengths, length)
-        lo = hi - 1
-        while lo >= 0 or hi < len(lengths):
-            below = length - lengths[lo] if lo >= 0 else None
-            above = lengths[hi] - length if hi < len(lengths) else None
-            if above is None or (below is not None and below < above):
-                yield from groups[lengths[lo]]
-                lo -= 1
-            elif below is None or above < below:
-                yield from groups[lengths[hi]]
-                hi += 1
-            else:
-                yield from heapq.merge(groups[lengths[lo]], groups[lengths[hi]], key=_order)
-                lo, hi = lo - 1, hi + 1
+        return _walk(self.lengths, self.groups, length, key=_order)
+
+
+T = TypeVar("T")
+
+
+def _walk(lengths: list[int], groups: dict[int, list[T]], length: int, key: Callable[[T], Any]) -> Iterator[T]:
+    """The items of GROUPS (by length, each in KEY order) nearest to LENGTH first; groups as
+    near below as above are merged in KEY order."""
+    hi = bisect_left(lengths, length)
+    lo = hi - 1
+    while lo >= 0 or hi < len(lengths):
+        below = length - lengths[lo] if lo >= 0 else None
+        above = lengths[hi] - length if hi < len(lengths) else None
+        if above is None or (below is not None and below < above):
+            yield from groups[lengths[lo]]
+            lo -= 1
+        elif below is None or above < below:
+            yield from groups[lengths[hi]]
+            hi += 1
+        else:
+            yield from heapq.merge(groups[lengths[lo]], groups[lengths[hi]], key=key)
+            lo, hi = lo - 1, hi + 1
 
 
 class Pool(Shelf):
-    """One candidate per fact id, each made on first use; the whole pool is sorted by length
-    on its first walk (`nearest`). A bank drawn for a sample of a large base asks about a few
-    facts, whose wrong options rarely come from further than their siblings and tags."""
+    """One candidate per fact id, each made on first use. A bank drawn for a sample of a
+    large base asks about a few facts, whose wrong options rarely come from further than
+    their siblings and tags: a walk of the whole pool by length (`nearest`) sorts ids, and
+    makes only the candidates it reaches."""
 
-    def __init__(self, ids: Iterable[str], make: Callable[[str], Candidate]) -> None:
+    def __init__(self, ids: Iterable[str], text: Callable[[str], str], make: Callable[[str], Candidate]) -> None:
         self.ids = dict.fromkeys(ids)
+        self._text = text
         self._make = make
         self._made: dict[str, Candidate] = {}
-        self._shelf: Shelf | None = None
+        self._by_length: tuple[list[int], dict[int, list[str]]] | None = None
 
     def __getitem__(self, key: str) -> Candidate:
         try:
@@ -109,9 +119,15 @@ class Pool(Shelf):
         return [self[key] for key in keys if key in self.ids]
 
     def nearest(self, length: int) -> Iterator[Candidate]:
-        if self._shelf is None:
-            self._shelf = Shelf(map(self.__getitem__, self.ids))
-        yield from self._shelf.nearest(length)
+        if self._by_length is None:
+            groups: dict[int, list[str]] = {}
+            for key in self.ids:
+                groups.setdefault(len(self._text(key)), []).append(key)
+            for group in groups.values():
+                group.sort()  # one candidate per key: the order of `_order`
+            self._by_length = sorted(groups), groups
+        lengths, groups = self._by_length
+        yield from map(self.__getitem__, _walk(lengths, groups, length, key=str))
 
 
 class Shelves(Mapping[str, Shelf]):

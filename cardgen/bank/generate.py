@@ -346,9 +346,12 @@ class _Generator:
         # One candidate per definition and shape, shared by the shelves of all of it and of
         # each tag; made when a question first looks at it.
         ids = [d.id for d in defs]
-        self.labels = Pool(ids, lambda i: Candidate(rel.label(i), i, rel.names(i), lang=rel.definitions[i].meta.lang))
+        lang_of_fact = {d.id: d.meta.lang for d in defs}
+        self.labels = Pool(ids, rel.label, lambda i: Candidate(rel.label(i), i, rel.names(i), lang=lang_of_fact[i]))
         self.meanings = Pool(
-            ids, lambda i: Candidate(rel.definitions[i].definition, i, lang=rel.definitions[i].meta.lang)
+            ids,
+            lambda i: rel.definitions[i].definition,
+            lambda i: Candidate(rel.definitions[i].definition, i, lang=lang_of_fact[i]),
         )
         by_tag: dict[str, list[str]] = {}
         self.by_meaning: dict[str, list[str]] = {}
