@@ -9,11 +9,13 @@ not made. Prompts speak Korean, the language of the shipped notes.
 from __future__ import annotations
 
 import re
+import unicodedata
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
-from itertools import chain, pairwise
+from itertools import accumulate, chain, pairwise
 
 from cardgen.bank.cloze import GAP, Mention, Terms, blanked, folded_name, words_around
 from cardgen.bank.distractors import Candidate, Pool, Shelf, Shelves, merged, nearest, pick, where
@@ -374,6 +376,10 @@ class _Generator:
         )
         self._stack_index()
         self._named_index()
+        # What detail fill-ins look terms up in (`_terms_for`), made on first use.
+        self._names_nfkc: bool | None = None
+        self._all_terms: Terms | None = None
+        self._joined_names: tuple[str, list[int], list[str]] | None = None
         self._exhaustive = {t.parent for t in base.taxonomies if t.exhaustive}  # parents whose kinds are all given
         # Equal strings and tuples that many questions hold: one copy each.
         self._shared_texts: dict[str, str] = {}
@@ -568,15 +574,13 @@ class _Generator:
         - the sentence keeps DETAIL_WORDS words or more besides the blank, and holds no code
           or formula (a blank inside one asks nothing).
         """
-        terms: Terms | None = None
         for d in self.base.definitions:
             if not (d.details and self.wanted(d.id)):
                 continue
-            if terms is None:
-                terms = Terms((o.id, o.names) for o in self.base.definitions)
             for n, detail in enumerate(d.details, 1):
                 if "\n" in detail or has_markup(detail):
                     continue
+                terms = self._terms_for(detail)
                 mentions = terms.mentions(detail)
                 named = {m.concept for m in mentions}
                 fits = [m for m in mentions if self._blankable(d, m, named, terms)]
@@ -586,6 +590,39 @@ class _Generator:
                     if q is not None:
                         yield q
                         break
+
+    def _terms_for(self, detail: str) -> Terms:
+        """The terms that may stand in DETAIL, with every term holding a name of theirs: all
+        that a blank in DETAIL must be checked against. Found through `by_name` where the
+        texts are in NFKC and no name is longer than `_names_inside` looks (the usual case:
+        there `cardgen.bank.cloze` folds a name as `fold` does); else every term of the base."""
+        if self._names_nfkc is None:
+            self._names_nfkc = self.longest_name < 60 and all(
+                unicodedata.is_normalized("NFKC", name) for d in self.base.definitions for name in d.names
+            )
+        if not (self._names_nfkc and unicodedata.is_normalized("NFKC", detail)):
+            if self._all_terms is None:
+                self._all_terms = Terms((d.id, d.names) for d in self.base.definitions)
+            return self._all_terms
+        near = self._names_inside(detail)
+        for concept in list(near):
+            for name in self.rel.folded_names(concept):
+                near |= self._names_holding(name)
+        return Terms((concept, self.rel.names(concept)) for concept in sorted(near))
+
+    def _names_holding(self, text: str) -> set[str]:
+        """The definitions with a (folded) name that holds TEXT."""
+        if self._joined_names is None:
+            keys = list(self.by_name)
+            starts = list(accumulate((len(k) + 1 for k in keys[:-1]), initial=0))
+            self._joined_names = ("\n".join(keys), starts, keys)
+        joined, starts, keys = self._joined_names
+        out: set[str] = set()
+        at = joined.find(text)
+        while at != -1:
+            out.update(self.by_name[keys[bisect_right(starts, at) - 1]])
+            at = joined.find(text, at + 1)
+        return out
 
     def _blankable(self, d: Definition, m: Mention, named: set[str], terms: Terms) -> bool:
         c = m.concept
