@@ -12,10 +12,11 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import accumulate, chain, pairwise
+from typing import TypeVar
 
 from cardgen.bank.cloze import GAP, Mention, Terms, blanked, folded_name, words_around
 from cardgen.bank.distractors import Candidate, Pool, Shelf, Shelves, merged, nearest, pick, where
@@ -46,6 +47,7 @@ from cardgen.factbase.answers import accepted_forms
 from cardgen.factbase.model import (
     ComparisonTable,
     Definition,
+    Fact,
     FactBase,
     Layer,
     Process,
@@ -59,6 +61,8 @@ from cardgen.gcpause import collector_paused
 from cardgen.lang import DEFAULT_LANG, LANGS, N_, Lang, Translator, lang_of, translator
 from cardgen.present import stack_rows
 from cardgen.richtext import has_markup
+
+F = TypeVar("F", bound=Fact)
 
 # Every sentence the bank writes, as a message of the catalogs (`cardgen.lang`).
 ASK = {
@@ -343,6 +347,7 @@ class _Generator:
         # Questions are made about these facts only (all when None); wrong options and
         # truth checks still draw on the whole base.
         self.only = only
+        self._asked: list[Fact] | None = None
         self.rel = rel = Relations(base)
         defs = base.definitions
         # One candidate per definition and shape, shared by the shelves of all of it and of
@@ -393,6 +398,16 @@ class _Generator:
 
     def wanted(self, fact_id: str) -> bool:
         return self.only is None or fact_id in self.only
+
+    def asked(self, facts: tuple[F, ...]) -> Sequence[F]:
+        """FACTS, one kind's as the base holds them (by id), or those of them in `only`: a
+        sample of a large base is looked up, not found by a walk over every fact."""
+        if self.only is None or not facts:
+            return facts
+        kind: type[F] = type(facts[0])
+        if self._asked is None:
+            self._asked = [self.base[i] for i in sorted(self.only) if i in self.base]
+        return [f for f in self._asked if isinstance(f, kind)]
 
     def drop(self, q: Question, why: Reason, *, policy: bool = False) -> None:
         """Leave Q out of the bank, and say why (`cardgen audit` lists it)."""
@@ -510,9 +525,7 @@ class _Generator:
 
     def definitions(self) -> Iterator[Question]:
         rel = self.rel
-        for d in self.base.definitions:
-            if not self.wanted(d.id):
-                continue
+        for d in self.asked(self.base.definitions):
             t = self.t(d.id)
             alike = sorted(self._alike(d))
             label = rel.label(d.id)
@@ -574,8 +587,8 @@ class _Generator:
         - the sentence keeps DETAIL_WORDS words or more besides the blank, and holds no code
           or formula (a blank inside one asks nothing).
         """
-        for d in self.base.definitions:
-            if not (d.details and self.wanted(d.id)):
+        for d in self.asked(self.base.definitions):
+            if not d.details:
                 continue
             for n, detail in enumerate(d.details, 1):
                 if "\n" in detail or has_markup(detail):
@@ -672,9 +685,7 @@ class _Generator:
         establish do not hold for X (`Relations.refuted`), of the same polarity as the key, so
         the wording of a point never tells which one is right."""
         rel = self.rel
-        for pc in self.base.pros_cons:
-            if not self.wanted(pc.id):
-                continue
+        for pc in self.asked(self.base.pros_cons):
             t = self.t(pc.id)
             concept = pc.concept
             for polarity in POLARITIES:
@@ -834,9 +845,8 @@ class _Generator:
         return [where(fine, self.layer_names.nearest(length))]
 
     def stacks(self) -> Iterator[Question]:
-        for stack in self.base.stacks:
-            if self.wanted(stack.id):
-                yield from self._stack_questions(stack)
+        for stack in self.asked(self.base.stacks):
+            yield from self._stack_questions(stack)
 
     def _stack_index(self) -> None:
         """What the stack questions need to know about all stacks at once."""
@@ -1080,9 +1090,8 @@ class _Generator:
     # --- processes --------------------------------------------------------------------
 
     def processes(self) -> Iterator[Question]:
-        for process in self.base.processes:
-            if self.wanted(process.id):
-                yield from self._process_questions(process)
+        for process in self.asked(self.base.processes):
+            yield from self._process_questions(process)
 
     def _step_options(self, process: Process, answer: int, shown: int | None) -> tuple[Candidate, ...] | None:
         """Wrong options for step ANSWER: the process's other steps nearest to it in the flow
@@ -1222,9 +1231,7 @@ class _Generator:
 
     def taxonomy(self) -> Iterator[Question]:
         rel = self.rel
-        for tax in self.base.taxonomies:
-            if not self.wanted(tax.id):
-                continue
+        for tax in self.asked(self.base.taxonomies):
             parent = tax.parent
             t = self.t(tax.id)
             listed = t._(KINDS_ARE, parent=rel.term(parent), kinds=self._kinds_text(tax, t))
@@ -1316,8 +1323,8 @@ class _Generator:
     # --- matching ---------------------------------------------------------------------
 
     def _family_order(self) -> dict[str, int]:
-        """A rank for every definition that puts each taxonomy's kinds next to each other
-        (depth first from each root), then the rest by id."""
+        """A rank for every concept of a taxonomy that puts each taxonomy's kinds next to each
+        other (depth first from each root); the other definitions come after them, by id."""
         rel = self.rel
         rank: dict[str, int] = {}
         for root in sorted(c for c in rel.children if c not in rel.parents):
@@ -1328,20 +1335,17 @@ class _Generator:
                     continue
                 rank[concept] = len(rank)
                 todo.extend(reversed(rel.children.get(concept, ())))
-        for d in sorted(self.base.definitions, key=lambda d: d.id):
-            rank.setdefault(d.id, len(rank))
         return rank
 
     def matching(self) -> Iterator[Question]:
         rank = self._family_order()
         by_deck: dict[str, list[Definition]] = {}
-        for d in self.base.definitions:
-            if self.wanted(d.id):  # with a sample of the facts, matching draws on it alone
-                by_deck.setdefault(d.meta.deck, []).append(d)
+        for d in self.asked(self.base.definitions):  # with a sample of the facts, matching draws on it alone
+            by_deck.setdefault(d.meta.deck, []).append(d)
         for deck in sorted(by_deck):
             defs: list[Definition] = []
             seen: set[str] = set()
-            for d in sorted(by_deck[deck], key=lambda d: rank[d.id]):
+            for d in sorted(by_deck[deck], key=lambda d: (0, rank[d.id], "") if d.id in rank else (1, 0, d.id)):
                 keys = {fold(d.label), fold(d.definition)} | {fold(n) for n in d.names}
                 # A definition that repeats a word of its own term pairs itself off.
                 echoes = {w for n in d.names for w in words(n)} & words(d.definition)
@@ -1371,9 +1375,7 @@ class _Generator:
         it, and false of a taxonomy sibling (kinds of one parent are kinds apart), unless that
         sibling lists the same example. One true and one false statement per example."""
         rel = self.rel
-        for d in self.base.definitions:
-            if not self.wanted(d.id):
-                continue
+        for d in self.asked(self.base.definitions):
             siblings = [s for s in rel.siblings(d.id) if s in rel.definitions]
             names = {w for n in d.names for w in words(n)}
             for i, example in enumerate(d.examples, 1):
@@ -1405,9 +1407,7 @@ class _Generator:
     # --- the author's questions ---------------------------------------------------------
 
     def author(self) -> Iterator[Question]:
-        for q in self.base.questions:
-            if not self.wanted(q.id):
-                continue
+        for q in self.asked(self.base.questions):
             t = self.t(q.id)
             explanation = q.explanation or ""
             if q.stack:
@@ -1469,9 +1469,7 @@ class _Generator:
         when every value of the row differs, matching the concepts with their values. A row
         with one value for every concept asks nothing; a cell the table leaves empty is never
         asked nor offered; an item whose value names a concept of the table is left out."""
-        for table in self.base.comparisons:
-            if not self.wanted(table.id):
-                continue
+        for table in self.asked(self.base.comparisons):
             for r, row in enumerate(table.rows):
                 if len({fold(cell.value) for cell in row.values if cell.known}) < 2:
                     continue
