@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import gc
 import json
 import os
 import platform
@@ -69,7 +70,12 @@ def best_of(repeats: int, *pairs: Callable[[], float]) -> list[float]:
 
 
 def timed(fn: Callable[[], object]) -> Callable[[], float]:
+    """FN's wall time in this process, from a clean heap: what an earlier measurement left
+    (garbage, or objects it froze out of the collector's sight, as cardgen does with what it
+    loads) would otherwise change what the collector costs the next one."""
     def run() -> float:
+        gc.unfreeze()
+        gc.collect()
         start = time.perf_counter()
         fn()
         return time.perf_counter() - start
