@@ -88,7 +88,10 @@ def fills(base: FactBase) -> dict[str, FillIn]:
 def test_the_definitions_own_term_is_blanked_and_every_name_of_it_is_accepted(tmp_path: Path) -> None:
     made = fills(base_of(tmp_path, KOREAN))
     q = made["emulator/detail_fill/1"]
-    assert q.prompt == "빈칸에 알맞은 용어를 쓰시오.\n( ? ) 안의 응용 프로그램은 물리 하드웨어가 아닌 인터프리터를 통해 실행"
+    assert (
+        q.prompt
+        == "빈칸에 알맞은 용어를 쓰시오.\n( ? ) 안의 응용 프로그램은 물리 하드웨어가 아닌 인터프리터를 통해 실행"
+    )
     assert (q.answer, q.accepted, q.facts) == ("에뮬레이터", ("Emulator",), ("emulator",))
     guest = made["guest-os/detail_fill/1"]
     # The particle is shown in both its forms: 가 alone would say the term ends in a vowel.
@@ -206,7 +209,10 @@ def test_english_facts_get_english_wording_and_case_does_not_matter(tmp_path: Pa
         """
     made = fills(base_of(tmp_path, text))
     q = made["hypervisor/detail_fill/1"]
-    assert q.prompt == "Write the term that goes in the blank.\nThe ( ? ) hands out virtual hardware to every guest it runs"
+    assert (
+        q.prompt
+        == "Write the term that goes in the blank.\nThe ( ? ) hands out virtual hardware to every guest it runs"
+    )
     assert (q.answer, q.accepted) == ("Hypervisor", ())  # the term as the facts spell it
     assert made["iaas/detail_fill/1"].accepted == ("Infrastructure as a Service",)
 
@@ -258,3 +264,52 @@ def test_a_printed_exam_shows_the_blank_and_only_the_key_has_the_answer(tmp_path
     assert "( ? ) 안의 응용 프로그램은" in paper and "( ? )이(가) 특권 명령을" in paper
     assert "에뮬레이터" not in paper and "하이퍼 콜" not in paper
     assert "에뮬레이터" in key and "하이퍼 콜" in key
+
+
+def test_a_sample_finds_the_same_items_as_a_search_of_every_term(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A detail's terms are looked up through the name index when the texts are in NFKC
+    # (`_terms_for`); every other text falls back to a search of every term. Both must
+    # find the same items, and a sampled bank the same item as the whole bank.
+    from cardgen.bank import generate
+
+    base = base_of(tmp_path, KOREAN)
+    found = fills(base)
+    assert found
+    monkeypatch.setattr(generate._Generator, "_names_in_nfkc", lambda self: False)
+    assert fills(base) == found
+    monkeypatch.undo()
+    for qid, q in found.items():
+        (sampled,) = [s for s in build_bank(base, only=q.facts) if s.id == qid]
+        assert sampled == q
+
+
+def test_a_name_inside_another_is_found_as_a_search_of_every_part_would_find_it() -> None:
+    import random
+
+    def by_every_part(terms: Terms, concept: str) -> bool:
+        parts: dict[str, set[str]] = {}
+        for owner, names in terms.names.items():
+            for name in names:
+                for word in re.finditer(r"\w+", name):
+                    spans = [(word.start(), b) for b in range(word.start() + 2, len(name) + 1)]
+                    spans += [(a, word.end()) for a in range(0, word.end() - 1)]
+                    for a, b in spans:
+                        if (a, b) != (0, len(name)):
+                            parts.setdefault(name[a:b], set()).add(owner)
+        return any(parts.get(name, set()) - {concept} for name in terms.names[concept])
+
+    rng = random.Random(3)
+    letters = ["가", "상", "화", "머", "신", " ", "-", "a", "b"]
+    for _ in range(500):
+        concepts = [
+            (
+                f"c{i}",
+                ["".join(rng.choice(letters) for _ in range(rng.randint(2, 6))) for _ in range(rng.randint(1, 2))],
+            )
+            for i in range(rng.randint(2, 6))
+        ]
+        terms = Terms(concepts)
+        for concept, _ in concepts:
+            assert terms.inside_other_name(concept) == by_every_part(terms, concept), concepts

@@ -609,11 +609,7 @@ class _Generator:
         that a blank in DETAIL must be checked against. Found through `by_name` where the
         texts are in NFKC and no name is longer than `_names_inside` looks (the usual case:
         there `cardgen.bank.cloze` folds a name as `fold` does); else every term of the base."""
-        if self._names_nfkc is None:
-            self._names_nfkc = self.longest_name < 60 and all(
-                unicodedata.is_normalized("NFKC", name) for d in self.base.definitions for name in d.names
-            )
-        if not (self._names_nfkc and unicodedata.is_normalized("NFKC", detail)):
+        if not (self._names_in_nfkc() and unicodedata.is_normalized("NFKC", detail)):
             if self._all_terms is None:
                 self._all_terms = Terms((d.id, d.names) for d in self.base.definitions)
             return self._all_terms
@@ -622,6 +618,14 @@ class _Generator:
             for name in self.rel.folded_names(concept):
                 near |= self._names_holding(name)
         return Terms((concept, self.rel.names(concept)) for concept in sorted(near))
+
+    def _names_in_nfkc(self) -> bool:
+        """Whether every name of the base is in NFKC and short enough for `_names_inside`."""
+        if self._names_nfkc is None:
+            self._names_nfkc = self.longest_name < 60 and all(
+                unicodedata.is_normalized("NFKC", name) for d in self.base.definitions for name in d.names
+            )
+        return self._names_nfkc
 
     def _names_holding(self, text: str) -> set[str]:
         """The definitions with a (folded) name that holds TEXT."""
