@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from cardgen.bank.question import Question
 
 HIDDEN = "?"
+GAP = "( ? )"
+"""What a blank in a line of text shows: a blanked term, or an asked layer or step drawn on one line."""
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from cardgen.bank.cloze import GAP, Terms
+from cardgen.bank.cloze import Terms
 from cardgen.bank.generate import build_bank
 from cardgen.bank.question import FillIn
 from cardgen.context import Context
@@ -20,6 +20,7 @@ from cardgen.emit.exam import ExamSettings, make_exam, render_exam
 from cardgen.emit.quizset import QuizSet, to_markdown
 from cardgen.factbase.loader import load
 from cardgen.factbase.model import FactBase
+from cardgen.present import GAP
 from tests.conftest import build_file_tree, require_program, run_cardgen
 from tests.oracle import Oracle
 

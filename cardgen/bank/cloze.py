@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 
-GAP = "( ? )"
+from cardgen.present import GAP
 
 _WORD = re.compile(r"\w+")
 _BRACKET = re.compile(r"\s*\(([^()]*)\)")

@@ -18,7 +18,7 @@ from functools import cache
 from itertools import accumulate, chain, pairwise
 from typing import TypeVar
 
-from cardgen.bank.cloze import GAP, Mention, Terms, blanked, folded_name, words_around
+from cardgen.bank.cloze import Mention, Terms, blanked, folded_name, words_around
 from cardgen.bank.distractors import Candidate, Pool, Shelf, Shelves, merged, nearest, pick, where
 from cardgen.bank.question import (
     AUTHORED,
@@ -59,7 +59,7 @@ from cardgen.factbase.model import (
 from cardgen.flow import FlowStep, flow_of
 from cardgen.gcpause import collector_paused
 from cardgen.lang import DEFAULT_LANG, LANGS, N_, Lang, Translator, lang_of, translator
-from cardgen.present import stack_rows
+from cardgen.present import GAP, stack_rows
 from cardgen.richtext import has_markup
 
 F = TypeVar("F", bound=Fact)

@@ -41,7 +41,7 @@ from cardgen.errors import UsageError
 from cardgen.factbase.model import Stack
 from cardgen.flow import FlowStep
 from cardgen.lang import Lang, translator
-from cardgen.present import Markers, answer_text, markers, plain_stack, stack_rows
+from cardgen.present import GAP, Markers, answer_text, markers, plain_stack, stack_rows
 from cardgen.text import formula_safe
 
 FORMATS = ("json", "md", "csv", "tsv")
@@ -223,13 +223,13 @@ def stack_lines(q: Question) -> list[str]:
     """The rows of the stack drawn with Q, top first, the asked layer as `( ? )`."""
     if (drawn := drawing(q)) is None:
         return []
-    return ["( ? )" if row.hidden else row.text for row in stack_rows(*drawn)]
+    return [GAP if row.hidden else row.text for row in stack_rows(*drawn)]
 
 
 def flow_line(q: Question) -> str:
     """The part of a process drawn with Q on one line, first step first, the asked step as `( ? )`:
     `2. Build the image → 3. ( ? )`; empty when Q draws none."""
-    return " → ".join(f"{step.number}. {'( ? )' if step.hidden else step.name}" for step in flow_drawn(q))
+    return " → ".join(f"{step.number}. {GAP if step.hidden else step.name}" for step in flow_drawn(q))
 
 
 def option_lines(q: Question, m: Markers) -> list[str]:
