@@ -17,7 +17,7 @@ from cardgen.context import Context
 from cardgen.errors import FactError
 from cardgen.factbase.loader import load
 from cardgen.lang import LANGS, fill, translator
-from cardgen.lang.particles import PARTICLES, attach, form
+from cardgen.lang.particles import PARTICLES, attach, both_forms, form
 from conftest import FACTS, ROOT, build_file_tree
 
 ENGLISH = ROOT / "tests" / "english"
@@ -216,3 +216,10 @@ def test_english_cards_read_as_english() -> None:
     assert cards["kinds-of-service-model/taxonomy.kinds"].prompt == "Name its 4 kinds"
     korean = {c.key: c for c in build_cards(load(FACTS))}
     assert any(c.prompt.startswith("장점은? (") for c in korean.values())
+
+
+def test_a_particle_after_a_blank_shows_both_its_forms() -> None:
+    assert [both_forms(p) for p in ("가", "을", "는", "와", "로", "으로는", "과는", "란", "이며")] == [
+        "이(가)", "을(를)", "은(는)", "과(와)", "(으)로", "(으)로는", "과(와)는", "(이)란", "(이)며",
+    ]  # fmt: skip
+    assert both_forms("에서") == "에서"  # one form after any sound

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 
+from cardgen.lang.particles import both_forms
 from cardgen.present import GAP
 
 _WORD = re.compile(r"\w+")
@@ -31,35 +32,6 @@ _PARTICLES = frozenset(
         "란", "이란", "라고", "이라고", "라는", "이라는", "보다", "처럼", "까지", "부터", "마다",
     )
 )  # fmt: skip
-# A particle whose form follows the sound before it, as a teacher writes it after a blank.
-_BOTH_FORMS = {
-    "은": "은(는)",
-    "는": "은(는)",
-    "이": "이(가)",
-    "가": "이(가)",
-    "을": "을(를)",
-    "를": "을(를)",
-    "과": "과(와)",
-    "와": "과(와)",
-    "과는": "과(와)는",
-    "와는": "과(와)는",
-    "으로": "(으)로",
-    "로": "(으)로",
-    "으로는": "(으)로는",
-    "로는": "(으)로는",
-    "이나": "(이)나",
-    "나": "(이)나",
-    "이며": "(이)며",
-    "며": "(이)며",
-    "이다": "(이)다",
-    "다": "(이)다",
-    "이란": "(이)란",
-    "란": "(이)란",
-    "이라고": "(이)라고",
-    "라고": "(이)라고",
-    "이라는": "(이)라는",
-    "라는": "(이)라는",
-}
 
 
 def folded_name(text: str) -> str:
@@ -224,7 +196,7 @@ def _longest(found: list[Mention]) -> list[Mention]:
 
 def blanked(text: str, mention: Mention) -> str:
     """TEXT with MENTION's name (and its bracket) left out, the particle after it in both forms."""
-    particle = _BOTH_FORMS.get(mention.particle, mention.particle)
+    particle = both_forms(mention.particle)
     return f"{text[: mention.start]}{GAP}{particle}{text[mention.after :]}"
 
 

@@ -289,6 +289,32 @@ def _choice(
     )
 
 
+def _ordering(
+    qid: str,
+    kind: str,
+    prompt: str,
+    order: Iterable[str],
+    *,
+    explanation: str,
+    facts: tuple[str, ...],
+    tags: tuple[str, ...],
+    flow: bool = False,
+) -> Ordering:
+    """An ordering question whose answer is ORDER; its pieces are given alphabetically, never solved."""
+    answer = tuple(order)
+    return Ordering(
+        id=qid,
+        kind=kind,
+        prompt=prompt,
+        pieces=tuple(sorted(answer, key=lambda t: (fold(t), t))),
+        answer=answer,
+        flow=flow,
+        explanation=explanation,
+        facts=facts,
+        tags=tags,
+    )
+
+
 def _contrasts(stack: Stack, upper: Layer, lower: Layer) -> bool:
     """Whether STACK holds layers named (or of the concepts of) UPPER and LOWER, and no layer
     named like UPPER sits directly above one named like LOWER: by its drawing, the pair does
@@ -353,13 +379,16 @@ class _Generator:
         # One candidate per definition and shape, shared by the shelves of all of it and of
         # each tag; made when a question first looks at it.
         ids = [d.id for d in defs]
-        lang_of_fact = {d.id: d.meta.lang for d in defs}
-        self.labels = Pool(ids, rel.label, lambda i: Candidate(rel.label(i), i, rel.names(i), lang=lang_of_fact[i]))
-        self.meanings = Pool(
-            ids,
-            lambda i: rel.definitions[i].definition,
-            lambda i: Candidate(rel.definitions[i].definition, i, lang=lang_of_fact[i]),
-        )
+
+        def label(i: str) -> Candidate:
+            return Candidate(rel.label(i), i, rel.names(i), lang=rel.definitions[i].meta.lang)
+
+        def meaning(i: str) -> Candidate:
+            d = rel.definitions[i]
+            return Candidate(d.definition, i, lang=d.meta.lang)
+
+        self.labels = Pool(ids, rel.label, label)
+        self.meanings = Pool(ids, lambda i: rel.definitions[i].definition, meaning)
         by_tag: dict[str, list[str]] = {}
         self.by_meaning: dict[str, list[str]] = {}
         self.by_name: dict[str, list[str]] = {}
@@ -894,12 +923,11 @@ class _Generator:
         facts = (stack.id,)
         asked = layers_worth_asking(stack, self.trivial, rel.names)
         if len(set(folded)) == len(folded) and len(layers) >= 3 and sum(asked) >= 2:
-            yield Ordering(
-                id=f"{stack.id}/stack_order/1",
-                kind="stack_order",
-                prompt=t._(ORDER, title=stack.title),
-                pieces=tuple(sorted(names, key=lambda t: (fold(t), t))),
-                answer=tuple(names),
+            yield _ordering(
+                f"{stack.id}/stack_order/1",
+                "stack_order",
+                t._(ORDER, title=stack.title),
+                names,
                 explanation=explanation,
                 facts=facts,
                 tags=tags,
@@ -1150,12 +1178,11 @@ class _Generator:
         explanation = t._(STEPS, title=process.title, steps=numbered)
         facts, tags = (process.id,), self.tags(process.id)
         if len(steps) >= 3:
-            yield Ordering(
-                id=f"{process.id}/process_order/1",
-                kind="process_order",
-                prompt=t._(STEP_ORDER, title=process.title),
-                pieces=tuple(sorted(names, key=lambda t: (fold(t), t))),
-                answer=tuple(names),
+            yield _ordering(
+                f"{process.id}/process_order/1",
+                "process_order",
+                t._(STEP_ORDER, title=process.title),
+                names,
                 flow=True,
                 explanation=explanation,
                 facts=facts,

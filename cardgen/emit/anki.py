@@ -395,15 +395,20 @@ class Renderer:
             if card.hidden_layer is not None:
                 wanted[stack.id, card.hidden_layer, ()] = None
         rows: dict[_RowState, StackRow] = {}  # each name escaped for Anki
+
+        def need(stack_id: str, i: int, hidden: bool = False, marked: bool = False) -> None:
+            if (stack_id, i, hidden, marked) not in rows:
+                row = stack_row(stacks[stack_id], i, hidden, marked, self._text.__getitem__)
+                rows[stack_id, i, hidden, marked] = row
+
         for stack_id, stack in stacks.items():
             for i in range(len(stack.layers)):
-                rows[stack_id, i, False, False] = self._escaped_row(stack, i)
+                need(stack_id, i)
         for stack_id, hidden, marked in wanted:
             for i in marked:
-                if (stack_id, i, False, True) not in rows:
-                    rows[stack_id, i, False, True] = self._escaped_row(stacks[stack_id], i, marked=True)
-            if hidden is not None and (stack_id, hidden, True, False) not in rows:
-                rows[stack_id, hidden, True, False] = self._escaped_row(stacks[stack_id], hidden, hidden=True)
+                need(stack_id, i, marked=True)
+            if hidden is not None:
+                need(stack_id, hidden, hidden=True)
         html_of = dict(zip(rows, self.render("stack", rows=list(rows.values())), strict=True))
         plain = {
             stack_id: [html_of[stack_id, i, False, False] for i in range(len(stack.layers))]
@@ -421,10 +426,6 @@ class Renderer:
                     drawn[hidden] = html_of[stack_id, hidden, True, False]
             drawings[key] = Markup("".join(drawn))
         return drawings
-
-    def _escaped_row(self, stack: Stack, i: int, hidden: bool = False, marked: bool = False) -> StackRow:
-        """The row of STACK's layer I (`cardgen.present.stack_row`), its texts escaped for Anki."""
-        return stack_row(stack, i, hidden, marked, self._text.__getitem__)
 
     def _draw_flows(self, cards: Sequence[Card]) -> dict[tuple[FlowStep, ...], Markup]:
         """Every distinct flow CARDS draw, rendered once (one template call for all)."""

@@ -36,6 +36,7 @@ _PAIRS: tuple[tuple[str, str], ...] = (
     ("이나", "나"),
     ("이랑", "랑"),
     ("이라", "라"),
+    ("이란", "란"),
     ("이라고", "라고"),
     ("이라는", "라는"),
     ("이며", "며"),
@@ -167,6 +168,19 @@ def form(word: str, particle: str) -> str:
     if final is Final.VOWEL or (final is Final.RIEUL and after_vowel == "로"):
         return after_vowel
     return after_consonant
+
+
+def both_forms(particle: str) -> str:
+    """PARTICLE as written after a word whose sound is not shown, a blank: 이(가), 을(를),
+    (으)로, 과(와)는; a particle of one form as it is."""
+    if particle in PARTICLES:
+        after_consonant, after_vowel = PARTICLES[particle]
+        if after_consonant.endswith(after_vowel):
+            return f"({after_consonant.removesuffix(after_vowel)}){after_vowel}"
+        return f"{after_consonant}({after_vowel})"
+    if particle.endswith("는") and particle[:-1] in PARTICLES:  # 과는, 으로는
+        return both_forms(particle[:-1]) + "는"
+    return particle
 
 
 def attach(word: str, particle: str) -> str:
