@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -110,7 +111,6 @@ def test_each_output_draws_the_markup(rich_base: Path) -> None:
 
 
 def test_anki_ships_the_image_as_media(rich_base: Path, tmp_path: Path) -> None:
-    anki = pytest.importorskip("anki.collection")
     out = emit_anki(load_context(rich_base), timestamp=1_700_000_000)
     ((name, data),) = out.files.items()
     apkg = tmp_path / name
@@ -120,10 +120,9 @@ def test_anki_ships_the_image_as_media(rich_base: Path, tmp_path: Path) -> None:
         assert list(media) == ["0", "1"] and media["0"].startswith("layers-") and media["1"].startswith("stack-")
         assert archive.read("0") == png() and archive.read("1") == png(30, 30)
     assert emit_anki(load_context(rich_base), timestamp=1_700_000_000).files[name] == data  # deterministic
-    col = anki.Collection(str(tmp_path / "collection.anki2"))
+    col = Collection(str(tmp_path / "collection.anki2"))
     try:
-        col.import_anki_package(anki.ImportAnkiPackageRequest(
-            package_path=str(apkg), options=anki.ImportAnkiPackageOptions()))
+        col.import_anki_package(ImportAnkiPackageRequest(package_path=str(apkg), options=ImportAnkiPackageOptions()))
         assert (Path(col.media.dir()) / media["0"]).read_bytes() == png()
         assert (Path(col.media.dir()) / media["1"]).read_bytes() == png(30, 30)
         check = col.media.check()
