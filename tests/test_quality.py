@@ -492,3 +492,18 @@ def test_the_shipped_facts_and_a_second_topic_pass_the_oracle_in_every_set(folde
         if isinstance(q, FillIn) and q.kind == "detail_fill":
             assert oracle.detail_fill_is_right(q), q.id
     assert sum(q.kind.startswith("stack_") for q in bank) <= len(bank) / 4
+
+
+def test_a_term_to_write_from_memory_is_named_nowhere_else_in_a_set() -> None:
+    # A fill-in's key named in another question's wording or options turns recall into
+    # copying; for a question that only picks, another question's wording gives nothing.
+    bank = {q.id: q for q in build_bank(load(FACTS))}
+    fill, jvm = bank["emulator/detail_fill/1"], bank["is-jvm-an-emulator/author/1"]
+    assert "에뮬레이터" in jvm.prompt.split("\n")[0]
+    assert reveals(fill, jvm)
+    picked = bank["emulator/term_from_definition/1"]
+    assert not reveals(picked, jvm)
+    for seed in range(30):
+        for qs in quiz_sets(list(bank.values()), sets=2, size=20, seed=seed):
+            ids = {q.id for q in qs}
+            assert not {fill.id, jvm.id} <= ids, seed

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from itertools import zip_longest
-from typing import assert_never
+from typing import NamedTuple, assert_never
 
 from cardgen.bank.question import (
     KINDS,
@@ -130,7 +130,7 @@ def _draw(pool: list[Question], size: int, rng: random.Random, used: Counter[str
     # another's answer away (`reveals`); when none is left, start a new round with the rest,
     # in the same order, allowing a repeated fact but still never a give-away.
     chosen: list[Question] = []
-    shown: list[tuple[frozenset[str], str]] = []  # (answers, given text) of each chosen question
+    shown: list[_Shown] = []  # what each chosen question asks and shows
     waiting: list[Question] = list(turns())
     # First every question about a fact of its own; then facts may repeat; only when
     # nothing else is left may a question give another's answer away.
@@ -141,7 +141,7 @@ def _draw(pool: list[Question], size: int, rng: random.Random, used: Counter[str
         for q in waiting:
             if len(chosen) == size:
                 break
-            mine = (answers(q), visible(q))
+            mine = _shown(q)
             clash = any(_reveals(mine, other) or _reveals(other, mine) for other in shown)
             if (repeat_facts or seen_facts.isdisjoint(q.facts)) and (give_away or not clash):
                 chosen.append(q)
@@ -247,13 +247,33 @@ def visible(q: Question) -> str:
     return "\n".join([fold("\n".join(parts)), *sorted(_rows_asked(q))])
 
 
+class _Shown(NamedTuple):
+    """What a question asks and shows, as `reveals` compares them."""
+
+    answers: frozenset[str]
+    given: str
+    """`visible`: what the question gives as known."""
+    written: str
+    """The key a student must write from memory (a fill-in's), folded; empty for the rest."""
+    printed: str
+    """All the question's text, folded: its question line and options too."""
+
+
+def _shown(q: Question) -> _Shown:
+    given = visible(q)
+    options = q.options if isinstance(q, Choice | MultiChoice) else ()
+    written = fold(q.answer) if isinstance(q, FillIn) else ""
+    return _Shown(answers(q), given, written, "\n".join([given, *map(fold, (q.prompt, *options))]))
+
+
 def reveals(a: Question, b: Question) -> bool:
-    """Whether B shows the answer A asks for (a matching column, a drawn layer, an option)."""
-    return _reveals((answers(a), visible(a)), (answers(b), visible(b)))
+    """Whether B shows the answer A asks for (a matching column, a drawn layer, an option),
+    or, when A's answer is written from memory, names it anywhere (its question, an option)."""
+    return _reveals(_shown(a), _shown(b))
 
 
-def _reveals(a: tuple[frozenset[str], str], b: tuple[frozenset[str], str]) -> bool:
-    return any(answer in b[1] for answer in a[0])
+def _reveals(a: _Shown, b: _Shown) -> bool:
+    return any(answer in b.given for answer in a.answers) or (len(a.written) >= 2 and a.written in b.printed)
 
 
 def spread_positions(rng: random.Random, sizes: Sequence[int]) -> list[int]:
