@@ -4,8 +4,6 @@ Heavy libraries (genanki, jinja2, fsrs) are imported inside the commands that us
 them, so `cardgen --help` costs little more than typer itself.
 """
 
-from __future__ import annotations
-
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -53,7 +51,7 @@ class Format(StrEnum):
 class _Group(TyperGroup):
     """Turns a user's mistake into a plain message and an exit code, never a traceback."""
 
-    def invoke(self, ctx: Context) -> Any:
+    def invoke(self, ctx: "Context") -> Any:
         from cardgen.errors import CardgenError, FactError  # here, not at the top: `--help` never needs it
         from cardgen.text import terminal_safe
 
@@ -70,7 +68,7 @@ class _Group(TyperGroup):
             raise typer.Exit(130) from None
 
 
-def _message(exc: Exception, ctx: Context) -> str:
+def _message(exc: Exception, ctx: "Context") -> str:
     """EXC's message; a missing fact base is told in the command's `--lang`, with that command."""
     from cardgen.errors import NoFactBase
     from cardgen.lang import translator
@@ -360,7 +358,7 @@ def _check_seed(seed: int) -> None:
         raise UsageError(f"--seed: a {len(str(abs(seed)))}-digit seed is too large; give one from {low} to {high}")
 
 
-def _lang(value: Lang | None) -> LangCode | None:
+def _lang(value: Lang | None) -> "LangCode | None":
     """The `--lang` choice as the library's language code."""
     from cardgen.lang import as_lang
 
