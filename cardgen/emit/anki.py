@@ -548,6 +548,8 @@ def collection(deck: str, notes: Sequence[Note], timestamp: int) -> bytes:
         # Notes hold whole drawings: pages four times SQLite's default take them with fewer
         # overflow pages, in a fifth less time (Anki opens a collection of any page size).
         cursor.execute("PRAGMA page_size = 16384")
+        # Built in one go and thrown away on any error: there is nothing to roll back to.
+        cursor.execute("PRAGMA journal_mode = OFF")
         genanki.Package(anki_deck).write_to_db(cursor, timestamp, ids)
         indexes = cursor.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
