@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from cardgen.lang.particles import attach
@@ -38,6 +39,7 @@ Lang = Literal["ko", "en"]
 LANGS: tuple[Lang, ...] = ("ko", "en")
 DEFAULT_LANG: Lang = "ko"
 DOMAIN = "cardgen"
+LOCALE = Path(__file__).resolve().parent.parent / "locale"
 
 _FIELD = re.compile(r"\{\{|\}\}|\{(\w+)(?:\|([^{}|]+))?\}")
 
@@ -117,10 +119,10 @@ def translator(lang: str) -> Translator:
     """The translator of LANG (`ko` or `en`); ValueError for any other."""
     # Imported here: the terminal quiz must reach its first prompt fast (bench/run.py).
     import gettext as _gettext
-    from importlib.resources import files
 
     checked = as_lang(lang)
-    with (files("cardgen") / "locale" / checked / "LC_MESSAGES" / f"{DOMAIN}.mo").open("rb") as mo:
+    # The catalogs ship inside the package folder, beside this subpackage (see pyproject.toml).
+    with (LOCALE / checked / "LC_MESSAGES" / f"{DOMAIN}.mo").open("rb") as mo:
         catalog = _gettext.GNUTranslations(mo)
     return Translator(checked, catalog)
 
