@@ -561,10 +561,11 @@ def _taxonomy_cards(base: FactBase, tx: Taxonomy, t: Translator) -> list[Card]:
                 items=_grouped_kinds(base, tx, t),
             )
         )
+    parent_names = [p for p in map(_fold, parent.names) if len(p) >= 2]
     for child_id in tx.children:
         child = base.definition(child_id)
         # "리눅스 컨테이너: a kind of what?" answers itself.
-        if any(len(p) >= 2 and p in c for p in map(_fold, parent.names) for c in map(_fold, child.names)):
+        if any(p in c for c in map(_fold, child.names) for p in parent_names):
             continue
         group = tx.group_of(child_id)
         in_group = t._("In the group: {group}", group=group.label) if group else ""

@@ -18,11 +18,13 @@ def accepted_forms(answers: Iterable[str], synonyms: Iterable[tuple[str, ...]] =
     groups = [tuple(group) for group in synonyms]
     out: dict[str, None] = {}
     for answer in answers:
-        for form in (answer, _PARENTHETICAL.sub("", answer).strip()):
+        bare = _PARENTHETICAL.sub("", answer).strip() if "(" in answer else answer
+        for form in (answer, bare):
             if form:
                 out.setdefault(form)
-                for swapped in _swaps(form, groups):
-                    out.setdefault(swapped)
+                if groups:
+                    for swapped in _swaps(form, groups):
+                        out.setdefault(swapped)
     return tuple(out)
 
 
