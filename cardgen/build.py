@@ -43,25 +43,29 @@ class Step:
     name: str
     folder: str
     """Where the step's files go inside the output folder ("" for the top)."""
-    emit: Callable[[Context], Files]
+    emit: Callable[[Context, Warn], Files]
+    """The step's files, by name; the second argument hears of anything the user should know."""
 
 
-def _anki(context: Context) -> Files:
+Warn = Callable[[str], None]
+
+
+def _anki(context: Context, warn: Warn) -> Files:
     from cardgen.emit.anki import emit_anki
 
     return emit_anki(context).files
 
 
-def _exam(context: Context) -> Files:
+def _exam(context: Context, warn: Warn) -> Files:
     from cardgen.emit.exam import default_exam_files
 
-    return default_exam_files(context)
+    return default_exam_files(context, warn)
 
 
-def _quizsets(context: Context) -> Files:
+def _quizsets(context: Context, warn: Warn) -> Files:
     from cardgen.emit.quizset import build_quizset_files
 
-    return build_quizset_files(context)
+    return build_quizset_files(context, warn)
 
 
 STEPS: tuple[Step, ...] = (
@@ -86,7 +90,8 @@ def build(
 ) -> tuple[Path, ...]:
     """Load the facts at PATH (one or several), run STEPS and write all their files into OUT_DIR; the files written.
 
-    Everything is written in each fact's language, or in LANG when given."""
+    Everything is written in each fact's language, or in LANG when given. REPORT hears the
+    progress, and warnings (questions that give each other's answers away) as "warning: ..."."""
     say = report or (lambda message: None)
     started = time.monotonic()
     context = load_context(*_paths(path), lang=lang)
@@ -96,7 +101,9 @@ def build(
     for n, step in enumerate(steps, 1):
         say(f"[{n}/{len(steps)}] {step.name}")
         prefix = f"{step.folder}/" if step.folder else ""
-        files |= {prefix + name: data for name, data in step.emit(context).items()}
+        files |= {
+            prefix + name: data for name, data in step.emit(context, lambda note: say(f"warning: {note}")).items()
+        }
     written = write(out_dir, files, owner="build", context=context)
     say(f"built {len(written)} file(s) in {time.monotonic() - started:.1f} s")
     return written
@@ -122,20 +129,26 @@ def exam(
     templates: Path | None = None,
     pdf: bool = False,
     browser: str | None = None,
+    warn: Warn | None = None,
 ) -> tuple[Path, ...]:
     """`cardgen exam`: the exam SETTINGS asks for into OUT_DIR, optionally printed to PDF.
 
     Each seed's files are their own: a run removes the versions its seed no longer
-    has, and never another seed's exam.
+    has, and never another seed's exam. WARN hears of papers whose questions give each
+    other's answers away.
     """
     from cardgen.emit import pdf as printer
-    from cardgen.emit.exam import exam_files, make_exam
+    from cardgen.emit.exam import exam_files, give_away_notes, make_exam
 
     settings.check()
     executable = printer.find_browser(browser) if pdf else None  # a missing browser stops us before any work
     context = load_context(*_paths(path), lang=settings.lang)
     check_output(out_dir, (*context.paths, *context.roots))  # refuse a bad folder before any work
-    files = exam_files(make_exam(context, settings), templates=templates, browser=executable)
+    made = make_exam(context, settings)
+    if warn is not None:
+        for note in give_away_notes(made):
+            warn(note)
+    files = exam_files(made, templates=templates, browser=executable)
     return write(out_dir, files, owner=f"exam:s{settings.seed}", context=context)
 
 
@@ -150,13 +163,15 @@ def quizsets(
     kinds: Iterable[str] | None = None,
     tags: Iterable[str] | None = None,
     lang: Lang | None = None,
+    warn: Warn | None = None,
 ) -> tuple[Path, ...]:
-    """`cardgen quizset`: SETS sets drawn with SEED, in each of FORMATS, into OUT_DIR (in LANG if given)."""
+    """`cardgen quizset`: SETS sets drawn with SEED, in each of FORMATS, into OUT_DIR (in LANG if given);
+    WARN hears of sets whose questions give each other's answers away."""
     from cardgen.emit.quizset import quizset_files
 
     context = load_context(*_paths(path), lang=lang)
     check_output(out_dir, (*context.paths, *context.roots))  # refuse a bad folder before any work
-    files = quizset_files(context, formats=formats, sets=sets, size=size, seed=seed, kinds=kinds, tags=tags)
+    files = quizset_files(context, formats=formats, sets=sets, size=size, seed=seed, kinds=kinds, tags=tags, warn=warn)
     return write(out_dir, files, owner=f"quizset:s{seed}", context=context)
 
 

@@ -340,8 +340,29 @@ def exam(
         lang=_lang(lang),
         sources=tuple(str(path) for path in named),
     )
-    for file in run_exam(named, settings, out, templates=templates, pdf=pdf, browser=browser):
+    warn = _Warnings("exam", "fewer --questions, or a wider --kinds/--tags choice, leaves fewer such pairs")
+    for file in run_exam(named, settings, out, templates=templates, pdf=pdf, browser=browser, warn=warn):
         typer.echo(file)
+    warn.advise()
+
+
+class _Warnings:
+    """Warnings of one command on stderr; `advise` then says once what avoids them."""
+
+    def __init__(self, command: str, advice: str) -> None:
+        self.command = command
+        self.advice = advice
+        self.given = 0
+
+    def __call__(self, note: str) -> None:
+        from cardgen.text import terminal_safe
+
+        self.given += 1
+        typer.secho(terminal_safe(f"cardgen {self.command}: warning: {note}"), fg="yellow", err=True)
+
+    def advise(self) -> None:
+        if self.given:
+            typer.secho(f"cardgen {self.command}: {self.advice}", fg="yellow", err=True)
 
 
 # A seed is written into every file name (exam-s<seed>-A.html): 19 digits keep the name short.
@@ -400,6 +421,7 @@ def quizset(
     _check_seed(seed)
     if sets > MAX_SETS:
         raise UsageError(f"--sets: at most {MAX_SETS} sets at once, not {sets}")
+    warn = _Warnings("quizset", "a smaller --size, or a wider --kinds/--tags choice, leaves fewer such pairs")
     for file in quizsets(
         _named(paths),
         out,
@@ -410,8 +432,10 @@ def quizset(
         kinds=_split(kinds),
         tags=_split(tags),
         lang=_lang(lang),
+        warn=warn,
     ):
         typer.echo(file)
+    warn.advise()
 
 
 @app.command(epilog=DRAFT_SHAPES)

@@ -61,7 +61,7 @@ def test_invalid_facts_leave_the_previous_output_untouched(tmp_path, old_dist):
 def test_a_step_failing_mid_build_leaves_the_previous_output_untouched(tmp_path, old_dist):
     before = snapshot(old_dist)
 
-    def broken(context):
+    def broken(context, warn):
         raise UsageError("template missing")
 
     with pytest.raises(UsageError, match="template missing"):

@@ -276,6 +276,36 @@ def _reveals(a: _Shown, b: _Shown) -> bool:
     return any(answer in b.given for answer in a.answers) or (len(a.written) >= 2 and a.written in b.printed)
 
 
+def give_aways(questions: Sequence[Question]) -> list[tuple[int, int]]:
+    """Each (I, J), positions in QUESTIONS counted from 1, where question I shows the answer
+    question J asks (`reveals`). A set drawn by `quiz_sets` has none unless the questions it
+    may draw from hold too few that stand apart."""
+    shown = [_shown(q) for q in questions]
+    return sorted(
+        (i, j)
+        for j, asked in enumerate(shown, 1)
+        for i, other in enumerate(shown, 1)
+        if i != j and _reveals(asked, other)
+    )
+
+
+def give_away_note(name: str, pairs: Sequence[tuple[int, int]], size: int, most: int = 4) -> str:
+    """A line on the set NAME of SIZE questions and its PAIRS (`give_aways`): "NAME: question 4
+    shows the answer to question 12; questions 2 and 7 show each other's answers (...)", the
+    first MOST of them and how many more."""
+    pairs = sorted(set(pairs))
+    both = {(i, j) for i, j in pairs if i < j and (j, i) in pairs}
+    parts = [
+        f"questions {i} and {j} show each other's answers"
+        if (i, j) in both
+        else f"question {i} shows the answer to question {j}"
+        for i, j in pairs
+        if (i, j) in both or (j, i) not in both
+    ]
+    more = f"; and {len(parts) - most} more such pairs" if len(parts) > most else ""
+    return f"{name}: {'; '.join(parts[:most])}{more} (too few of the questions to draw from stand apart for {size})"
+
+
 def spread_positions(rng: random.Random, sizes: Sequence[int]) -> list[int]:
     """A correct position for each question with SIZES[i] options, each position used evenly.
 

@@ -21,7 +21,7 @@ import os
 import random
 import shlex
 import string
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from itertools import zip_longest
 from pathlib import Path
@@ -42,7 +42,7 @@ from cardgen.bank.question import (
     compared,
     drawing,
 )
-from cardgen.bank.sample import quiz_sets, select, shuffle_options
+from cardgen.bank.sample import give_away_note, give_aways, quiz_sets, select, shuffle_options
 from cardgen.context import Context
 from cardgen.errors import UsageError
 from cardgen.factbase.model import (
@@ -244,6 +244,9 @@ class Version:
     points: int
     total_label: str
     instructions: tuple[str, ...]
+    give_aways: tuple[tuple[int, int], ...] = ()
+    """Question numbers (I, J) where question I shows the answer to question J (see
+    `cardgen.bank.sample.give_aways`): none unless the questions to draw from are too few."""
 
     @property
     def question_ids(self) -> tuple[str, ...]:
@@ -318,7 +321,7 @@ def make_exam(context: Context, settings: ExamSettings) -> Exam:
         rng = random.Random(f"cardgen-exam:{settings.seed}:{letter}")
         dealt = questions if index == 0 else shuffle_options(questions, rng)
         ordered = order_questions(dealt, rng, (v.question_ids for v in versions))
-        versions.append(_version(letter, ordered, context.base, t))
+        versions.append(replace(_version(letter, ordered, context.base, t), give_aways=tuple(give_aways(ordered))))
     return Exam(
         title=settings.title or default_title(context.base, t),
         settings=settings,
@@ -534,6 +537,15 @@ def file_stem(seed: int, letter: str, role: str) -> str:
     return stem if role == "paper" else f"{stem}-key"
 
 
+def give_away_notes(exam: Exam) -> list[str]:
+    """A line for each paper of EXAM on which questions give each other's answers away."""
+    return [
+        give_away_note(file_stem(exam.settings.seed, version.letter, "paper"), version.give_aways, len(version.items))
+        for version in exam.versions
+        if version.give_aways
+    ]
+
+
 def render_exam(exam: Exam, templates: Path | None = None) -> dict[str, str]:
     """Each version's paper and key as HTML, keyed by file name, in version order."""
     from cardgen.emit.templating import environment, render
@@ -571,17 +583,22 @@ def _print_all(pages: dict[str, bytes], browser: str) -> dict[str, bytes]:
     return out
 
 
-def default_exam_files(context: Context) -> dict[str, bytes]:
+def default_exam_files(context: Context, warn: Callable[[str], None] | None = None) -> dict[str, bytes]:
     """The exam `cardgen build` writes: 2 versions of up to DEFAULT_QUESTIONS questions, seed 0, HTML only.
 
-    A fact base that yields no question gets no exam rather than a failed build.
+    A fact base that yields no question gets no exam rather than a failed build. WARN hears
+    of questions that give each other's answers away (`give_away_notes`).
     """
     available = len(context.bank)
     if not available:
         return {}
     sources = tuple(str(path) for path in context.paths) or (source_of(context.base),)
     settings = ExamSettings(questions=min(DEFAULT_QUESTIONS, available), sources=sources)
-    return exam_files(make_exam(context, settings))
+    exam = make_exam(context, settings)
+    if warn is not None:
+        for note in give_away_notes(exam):
+            warn(note)
+    return exam_files(exam)
 
 
 def source_of(base: FactBase) -> str:

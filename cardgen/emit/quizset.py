@@ -35,7 +35,7 @@ from cardgen.bank.question import (
     drawing,
     flow_drawn,
 )
-from cardgen.bank.sample import quiz_sets
+from cardgen.bank.sample import give_away_note, give_aways, quiz_sets
 from cardgen.context import Context
 from cardgen.errors import UsageError
 from cardgen.factbase.model import Stack
@@ -95,16 +95,19 @@ def quizset_files(
     seed: int = DEFAULT_SEED,
     kinds: Iterable[str] | None = None,
     tags: Iterable[str] | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> dict[str, bytes]:
-    """SETS quiz sets of SIZE questions drawn with SEED, each in every one of FORMATS, by file name."""
+    """SETS quiz sets of SIZE questions drawn with SEED, each in every one of FORMATS, by file name.
+
+    WARN hears of sets whose questions give each other's answers away (`give_away_notes`)."""
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         raise UsageError(f"unknown format {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}")
     drawn = make_quizsets(context.bank_for(seed, sets * size), sets=sets, size=size, seed=seed, kinds=kinds, tags=tags)
-    return _files([replace(qs, lang=context.lang_for(qs.questions)) for qs in drawn], formats)
+    return _files([replace(qs, lang=context.lang_for(qs.questions)) for qs in drawn], formats, warn)
 
 
-def build_quizset_files(context: Context) -> dict[str, bytes]:
+def build_quizset_files(context: Context, warn: Callable[[str], None] | None = None) -> dict[str, bytes]:
     """What `cardgen build` ships: BUILD_SETS sets of up to BUILD_SIZE questions (fewer when
     the bank is small, none when it is empty) with the default seed, in every format."""
     bank = context.bank
@@ -112,10 +115,21 @@ def build_quizset_files(context: Context) -> dict[str, bytes]:
         return {}
     drawn = quiz_sets(bank, sets=BUILD_SETS, size=min(BUILD_SIZE, len(bank)), seed=DEFAULT_SEED)
     sets = [QuizSet(n, BUILD_SETS, DEFAULT_SEED, tuple(qs), lang=context.lang_for(qs)) for n, qs in enumerate(drawn, 1)]
-    return _files(sets, FORMATS)
+    return _files(sets, FORMATS, warn)
 
 
-def _files(quizsets: list[QuizSet], formats: Sequence[str]) -> dict[str, bytes]:
+def give_away_notes(quizsets: Sequence[QuizSet]) -> list[str]:
+    """A line for each of QUIZSETS whose questions give each other's answers away (the
+    sampler lets that happen only when too few of the questions it may draw from stand apart)."""
+    return [
+        give_away_note(qs.stem(), pairs, len(qs.questions)) for qs in quizsets if (pairs := give_aways(qs.questions))
+    ]
+
+
+def _files(quizsets: list[QuizSet], formats: Sequence[str], warn: Callable[[str], None] | None) -> dict[str, bytes]:
+    if warn is not None:
+        for note in give_away_notes(quizsets):
+            warn(note)
     return {
         qs.stem() + ending: render(qs)
         for qs in quizsets
