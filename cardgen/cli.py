@@ -347,7 +347,10 @@ def exam(
 
 
 class _Warnings:
-    """Warnings of one command on stderr; `advise` then says once what avoids them."""
+    """Warnings of one command on stderr, the first SHOWN of them; `advise` then says how many
+    more there were and, once, what avoids them."""
+
+    SHOWN = 5
 
     def __init__(self, command: str, advice: str) -> None:
         self.command = command
@@ -358,9 +361,13 @@ class _Warnings:
         from cardgen.text import terminal_safe
 
         self.given += 1
-        typer.secho(terminal_safe(f"cardgen {self.command}: warning: {note}"), fg="yellow", err=True)
+        if self.given <= self.SHOWN:
+            typer.secho(terminal_safe(f"cardgen {self.command}: warning: {note}"), fg="yellow", err=True)
 
     def advise(self) -> None:
+        if self.given > self.SHOWN:
+            more = self.given - self.SHOWN
+            typer.secho(f"cardgen {self.command}: warning: and {more} more file(s) like these", fg="yellow", err=True)
         if self.given:
             typer.secho(f"cardgen {self.command}: {self.advice}", fg="yellow", err=True)
 

@@ -53,10 +53,10 @@ def _named_pairs(line: str) -> set[tuple[int, int]]:
 
 
 def _warnings(stderr: str, command: str) -> dict[str, str]:
-    """The warning lines of STDERR by the file they name."""
+    """The warning lines of STDERR that name a file, by that file."""
     prefix = f"cardgen {command}: warning: "
     lines = [line.removeprefix(prefix) for line in stderr.splitlines() if line.startswith(prefix)]
-    return dict(line.split(": ", 1) for line in lines)
+    return dict(line.split(": ", 1) for line in lines if ": " in line)
 
 
 def _truly_revealing(base: Path, ids: list[str]) -> set[tuple[int, int]]:
@@ -137,3 +137,12 @@ def test_give_aways_of_the_shipped_bank_match_reveals() -> None:
     assert len(twins) == 2
     expected = sorted((i, j) for i in (1, 2) for j in (1, 2) if i != j and reveals(twins[j - 1], twins[i - 1]))
     assert give_aways(twins) == expected != []
+
+
+def test_many_sets_with_give_aways_are_named_five_at_most_then_counted(tmp_path: Path) -> None:
+    base = build_file_tree(tmp_path / "facts", {"cloud.yaml": ROWS})
+    result = run_cardgen("quizset", str(base), "--sets", "8", "--size", "4", "--format", "json", "-o", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert sorted(_warnings(result.stderr, "quizset")) == [f"quizset-s0-0{n}" for n in range(1, 6)]
+    assert "cardgen quizset: warning: and 3 more file(s) like these" in result.stderr.splitlines()
+    assert len(list((tmp_path / "out").glob("quizset-*.json"))) == 8
