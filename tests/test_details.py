@@ -314,3 +314,72 @@ def test_a_name_inside_another_is_found_as_a_search_of_every_part_would_find_it(
         terms = Terms(concepts)
         for concept, _ in concepts:
             assert terms.inside_other_name(concept) == by_every_part(terms, concept), concepts
+
+
+# --- in the terminal quiz -----------------------------------------------------------------
+
+# A definition whose detail names its term; the type-in cards left out, so a typed session
+# asks the detail alone.
+ONE_DETAIL = """\
+    deck: d
+    exclude: [emulator/definition.typein, hypervisor/definition.typein]
+    definitions:
+      - id: emulator
+        term: 에뮬레이터
+        english: Emulator
+        definition: 다른 기계의 동작을 소프트웨어로 흉내 내는 프로그램
+        details:
+          - 에뮬레이터 안의 응용 프로그램은 물리 하드웨어가 아닌 인터프리터를 통해 실행
+      - id: hypervisor
+        term: 하이퍼바이저
+        english: Hypervisor
+        definition: 가상 머신을 만들고 실행하는 소프트웨어
+    """
+
+
+def test_typed_and_mixed_quiz_sessions_ask_detail_fill_ins_to_be_typed(tmp_path: Path) -> None:
+    from cardgen.review.quiz import items_for
+
+    base = load(build_file_tree(tmp_path, {"f.yaml": textwrap.dedent(KOREAN)}))
+    context = Context(base)
+    fills = [q for q in context.bank if q.kind == "detail_fill"]
+    assert fills
+    by_mode = {mode: {i.key: i for i in items_for(context, mode)} for mode in ("flash", "typed", "choice", "mixed")}
+    for q in fills:
+        assert isinstance(q, FillIn)
+        assert q.id not in by_mode["flash"] and q.id not in by_mode["choice"]
+        for mode in ("typed", "mixed"):
+            item = by_mode[mode][q.id]
+            assert item.style == "typed" and item.fact_id == q.facts[0]
+            assert item.accepted == (q.answer, *q.accepted)
+            assert GAP in item.front and q.answer not in item.front.split("\n", 1)[1]
+            assert item.parts is not None and item.parts.back[0].kind == "answer"
+            assert item.back.splitlines()[0] == q.answer
+    # No stack's missing layer is added: a flash card and a choice question ask it already.
+    assert not any("stack_missing_fill" in key for key in by_mode["mixed"])
+
+
+@pytest.mark.slow
+def test_a_detail_fill_in_is_answered_in_a_terminal_and_saved(tmp_path: Path) -> None:
+    import pexpect
+    from tests.test_quiz_pty import T0, finish, spawn
+
+    from cardgen.review.store import Store
+
+    base = build_file_tree(tmp_path / "facts", {"f.yaml": textwrap.dedent(ONE_DETAIL)})
+    state = tmp_path / "state.sqlite3"
+    child = spawn(state, T0, str(base), "--mode", "typed")
+    child.expect_exact("> ")
+    screen = child.before
+    assert "( ? ) 안의 응용 프로그램은" in screen and "설명: 빈칸의 용어" in screen
+    assert "에뮬레이터" not in screen
+    child.sendline("emulator")  # the English name counts, in any case
+    child.expect_exact("✓ 정답: Emulator")
+    child.expect_exact("Space/Enter: 다음")
+    assert "에뮬레이터\r\n에뮬레이터 (Emulator): 에뮬레이터 안의" in child.before  # the term, then the sentence
+    child.send("\r")
+    child.expect([pexpect.EOF, "> ", "세션 종료."])
+    child.sendcontrol("d")
+    assert finish(child) == 0
+    with Store.open(state, readonly=True) as store:
+        assert [r.card_key for r in store.reviews()][:1] == ["emulator/detail_fill/1"]

@@ -25,7 +25,7 @@ from cardgen.present import (
 from cardgen.richtext import plain
 
 if TYPE_CHECKING:
-    from cardgen.bank.question import Choice, MultiChoice
+    from cardgen.bank.question import Choice, FillIn, MultiChoice
     from cardgen.cards import Card
     from cardgen.factbase.model import Stack
     from cardgen.flow import FlowStep
@@ -98,6 +98,18 @@ def choice_layout(question: Choice | MultiChoice, table: Grid | None = None, ima
     if table is not None:
         back.append(Part("table", grid=table))
     back += [Part("text", line) for line in images]
+    return Layout(tuple(front), tuple(back))
+
+
+def fill_layout(question: FillIn) -> Layout:
+    """A fill-in's prompt (the sentence with its blank, and its stack if one is drawn) on the front;
+    the term, then the explanation (the whole sentence), on the back."""
+    front = [Part("text", plain(question.prompt))]
+    if question.stack is not None:
+        front.append(Part("stack", stack=question.stack, hidden=question.hidden_layer))
+    back = [Part("answer", plain(question.answer))]
+    if question.explanation:
+        back.append(Part("text", plain(question.explanation)))
     return Layout(tuple(front), tuple(back))
 
 

@@ -16,6 +16,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -25,7 +26,7 @@ from cardgen.lang import N_, Lang, Translator, translator
 from cardgen.richtext import plain
 
 if TYPE_CHECKING:
-    from cardgen.bank.question import Choice, MultiChoice, Question
+    from cardgen.bank.question import Choice, FillIn, MultiChoice, Question
     from cardgen.cards import Card
     from cardgen.context import Context
     from cardgen.factbase.model import FactBase
@@ -48,6 +49,7 @@ QUESTION_TITLES = {
     "stack_order": N_("stack: the layers in order"),
     "stack_missing_choice": N_("stack: the missing layer"),
     "stack_missing_fill": N_("stack: the missing layer"),
+    "detail_fill": N_("detail: the missing term"),
     "stack_above": N_("stack: the layer above"),
     "stack_below": N_("stack: the layer below"),
     "stack_cross": N_("stacks compared"),
@@ -67,6 +69,10 @@ QUESTION_TITLES = {
     "compare_ox": N_("comparison: true or false"),
 }
 OTHER_TITLE = N_("question")
+
+# The bank's fill-ins that typed and mixed sessions ask: those that no card asks already (a
+# stack's missing layer is a flash card and a choice question; a detail is on no card's front).
+TYPED_KINDS = ("detail_fill",)
 
 
 @dataclass(frozen=True)
@@ -105,6 +111,8 @@ def items_for(context: Context, mode: str) -> tuple[Item, ...]:
     where = _places(context)
     if mode in ("flash", "typed", "mixed"):
         items += card_items(context.cards, mode, t, where)
+    if mode in ("typed", "mixed"):
+        items += fill_items(context.bank, t, where)
     if mode in ("choice", "mixed"):
         items += choice_items(context.bank, t, where, context.base)
     return tuple(items)
@@ -189,6 +197,42 @@ def choice_items(
             )
         )
     return out
+
+
+def fill_items(
+    bank: Sequence[Question], t: Translator | None = None, where: dict[str, tuple[str, int]] | None = None
+) -> list[Item]:
+    """The bank's fill-ins of `TYPED_KINDS` as typed items: the sentence with its blank on the
+    front; the term, then the whole sentence, on the back. Every accepted name of the term counts."""
+    from cardgen.bank.question import FillIn
+    from cardgen.review.layout import fill_layout
+    from cardgen.review.session import Item
+
+    t = t or translator("en")
+    where = where or {}
+    out: list[Item] = []
+    for q in bank:
+        if not isinstance(q, FillIn) or q.kind not in TYPED_KINDS:
+            continue
+        out.append(
+            Item(
+                key=q.id,
+                style="typed",
+                fact_id=q.facts[0] if q.facts else q.id,
+                title=t.gettext(QUESTION_TITLES.get(q.kind, OTHER_TITLE)),
+                faces=_fill_faces(q),
+                accepted=tuple(map(plain, (q.answer, *q.accepted))),
+                tags=q.tags,
+                where=where.get(q.facts[0]) if q.facts else None,
+                layout=partial(fill_layout, q),
+            )
+        )
+    return out
+
+
+def _fill_faces(question: FillIn) -> Callable[[], tuple[str, str]]:
+    back = (question.answer, question.explanation) if question.explanation else (question.answer,)
+    return lambda: (plain(question.prompt), "\n".join(map(plain, back)))
 
 
 def _card_layout(card: Card, t: Translator) -> Callable[[], Layout]:
