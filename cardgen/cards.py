@@ -138,6 +138,13 @@ class Card(NamedTuple):
         return ".".join(self.kind.split(".")[:2])
 
     @property
+    def images(self) -> tuple[Image, ...]:
+        """The images the card's answer shows: its fact's, then those of its stack's layers."""
+        layers = self.stack.layers if self.stack is not None else ()
+        own = (self.image,) if self.image is not None else ()
+        return (*own, *(layer.image for layer in layers if layer.image is not None))
+
+    @property
     def is_typein(self) -> bool:
         return bool(self.answers)
 

@@ -30,7 +30,7 @@ import re
 import sqlite3
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
@@ -616,19 +616,10 @@ def emit_anki(context: Context, timestamp: int | None = None) -> AnkiOutput:
         for deck, made in cards_by_deck(cards).items():
             deck_cards = study_order(made, rank)
             name = apkg_name(deck, files)
-            media = {image for card in deck_cards for image in _images(card)}
+            media = {image for card in deck_cards for image in card.images}
             files[name] = apkg_bytes(deck, maker.notes(deck_cards), stamp, media)
             decks.append(DeckFile(deck, name, len(deck_cards), len(deck_cards)))
     return AnkiOutput(files, tuple(decks), count_by_kind(cards))
-
-
-def _images(card: Card) -> Iterator[Image]:
-    """The media files CARD's note shows: its fact's image, its stack's layers' images."""
-    if card.image is not None:
-        yield card.image
-    for layer in card.stack.layers if card.stack is not None else ():
-        if layer.image is not None:
-            yield layer.image
 
 
 def count_by_kind(cards: tuple[Card, ...]) -> tuple[tuple[str, int], ...]:

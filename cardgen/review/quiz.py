@@ -238,7 +238,7 @@ def _fill_faces(question: FillIn) -> Callable[[], tuple[str, str]]:
 def _card_layout(card: Card, t: Translator) -> Callable[[], Layout]:
     from cardgen.review.layout import card_layout
 
-    return lambda: card_layout(card, _image_lines(_card_images(card), t))
+    return lambda: card_layout(card, _image_lines(card.images, t))
 
 
 def _choice_layout(question: Choice | MultiChoice, base: FactBase | None, t: Translator) -> Callable[[], Layout]:
@@ -259,14 +259,6 @@ def _asked_row(question: Choice | MultiChoice, base: FactBase | None) -> Grid | 
         return None
     table, cells = asked
     return comparison_grid(table, base, cells, only=cells[0][0])
-
-
-def _card_images(card: Card) -> list[Image]:
-    """The images CARD shows with its answer: its fact's, then those of the layers of the stack on its back."""
-    images = [card.image] if card.image is not None else []
-    if card.stack is not None:
-        images += [layer.image for layer in card.stack.layers if layer.image is not None]
-    return images
 
 
 def _question_images(question: Choice | MultiChoice, base: FactBase | None) -> list[Image]:
@@ -293,7 +285,7 @@ def _image_lines(images: Sequence[Image], t: Translator) -> tuple[str, ...]:
 
 def _card_faces(card: Card, t: Translator) -> Callable[[], tuple[str, str]]:
     """The card as plain text (`Card.front`, `Card.back`), the back ending with its images' lines."""
-    return lambda: (card.front, "\n".join([card.back, *_image_lines(_card_images(card), t)]))
+    return lambda: (card.front, "\n".join([card.back, *_image_lines(card.images, t)]))
 
 
 def _choice_faces(
